@@ -1,0 +1,204 @@
+//! The command line: clap definitions with help text, and what each command does.
+//! Exit codes: 0 ok, 2 bad input (nothing written), 1 anything else.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::experiment::{self, RunOptions};
+use crate::model::{self, Model};
+use crate::report;
+use crate::scenario;
+
+/// Simulate a city's mental-health crisis response.
+#[derive(Debug, Parser)]
+#[command(
+    name = "crisis-sim",
+    version,
+    about,
+    after_help = "Examples:\n  crisis-sim run scenarios/mid-size-city.toml\n  \
+                  crisis-sim run scenarios/mid-size-city.toml --replications 50 --set responders.police.units=70\n  \
+                  crisis-sim check scenarios/*.toml"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a scenario over many replications and write summary files.
+    #[command(
+        after_help = "Example:\n  crisis-sim run scenarios/mid-size-city.toml --out out/baseline --replications 50"
+    )]
+    Run(RunArgs),
+    /// Validate scenarios without simulating.
+    #[command(after_help = "Example:\n  crisis-sim check scenarios/*.toml")]
+    Check {
+        /// Scenario files.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Override a key before validating (see `run --help`).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+    },
+}
+
+/// Options of every command that simulates.
+#[derive(Debug, Args)]
+pub struct SimOptions {
+    /// Output folder [default: out/<scenario file stem>]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replications (overrides scenario.replications).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
+    /// Master seed (overrides scenario.seed).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Measured days (overrides scenario.days).
+    #[arg(long, value_name = "D")]
+    pub days: Option<f64>,
+    /// Override any scenario key; tables in arrays are addressed by name,
+    /// e.g. --set responders.police.units=60 --set call_types.psychosis.share=0.2
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl SimOptions {
+    /// The `--set` list with the shorthand flags appended (they win).
+    fn assignments(&self) -> Vec<String> {
+        let mut sets = self.set.clone();
+        if let Some(n) = self.replications {
+            sets.push(format!("scenario.replications={n}"));
+        }
+        if let Some(s) = self.seed {
+            sets.push(format!("scenario.seed={s}"));
+        }
+        if let Some(d) = self.days {
+            sets.push(format!("scenario.days={d:?}"));
+        }
+        sets
+    }
+}
+
+/// `run` arguments.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Simulation options.
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+/// A failed command: bad input (exit 2) or anything else (exit 1).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The user's input is wrong; nothing was written.
+    #[error("{0}")]
+    Input(String),
+    /// Something else failed (e.g. writing output).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl CliError {
+    /// The process exit code.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Input(_) => 2,
+            CliError::Other(_) => 1,
+        }
+    }
+}
+
+/// Loads and validates a scenario.
+pub fn load_model(path: &Path, sets: &[String]) -> Result<(scenario::Loaded, Model), CliError> {
+    let loaded = scenario::load(path, sets).map_err(|e| CliError::Input(e.to_string()))?;
+    let model = model::build(&loaded).map_err(|e| CliError::Input(e.to_string()))?;
+    Ok((loaded, model))
+}
+
+/// Runs a parsed command line.
+pub fn execute(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Run(args) => run(&args),
+        Command::Check { scenarios, set } => check(&scenarios, &set),
+    }
+}
+
+fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario
+        .file_stem()
+        .map_or("scenario".into(), |s| s.to_string_lossy());
+    Path::new("out").join(stem.as_ref())
+}
+
+fn run(args: &RunArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    let (_, model) = load_model(&args.scenario, &o.assignments())?;
+    let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    if out.exists() && !out.is_dir() {
+        return Err(CliError::Input(format!(
+            "--out {}: exists and is not a folder",
+            out.display()
+        )));
+    }
+    let options = RunOptions {
+        threads: o.threads.map(usize::from),
+        progress: !o.quiet,
+    };
+    let result =
+        experiment::replicate(&model, &options).map_err(|e| CliError::Other(e.to_string()))?;
+    let written = report::write_run(&out, &model, &result)
+        .map_err(|e| CliError::Other(format!("{}: cannot write results: {e}", out.display())))?;
+    if !o.quiet {
+        let (_, estimates) = report::summarize(&model, &result);
+        println!(
+            "{} — {} replications × {} days after {} warm-up days (seed {}), {:.2} s\n",
+            model.name,
+            model.replications,
+            model.days,
+            model.warmup_days,
+            model.seed,
+            result.wall_s
+        );
+        print!("{}", report::table(&estimates));
+        println!();
+        for path in written {
+            println!("wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn check(scenarios: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
+    let mut failures = Vec::new();
+    for path in scenarios {
+        match load_model(path, sets) {
+            Ok((_, m)) => println!(
+                "ok  {}: {} zones, {} responder kinds, {} call types, {:.1} crises a day",
+                path.display(),
+                m.zones.len(),
+                m.kinds.len(),
+                m.call_types.len(),
+                m.mean_crises_per_day()
+            ),
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Input(failures.join("\n")))
+    }
+}

@@ -1,0 +1,16 @@
+//! crisis-sim: a discrete-event simulator of a city's mental-health crisis response.
+//!
+//! Data flows one way: [`scenario`] (TOML as written) → [`model`] (validated, indexed)
+//! → [`sim`] (one replication) → [`stats`] (summaries) → [`report`] (files), with
+//! [`experiment`] running many replications. [`kernel`] is a generic event loop.
+
+pub mod cli;
+pub mod dist;
+pub mod experiment;
+pub mod kernel;
+pub mod model;
+pub mod report;
+pub mod rng;
+pub mod scenario;
+pub mod sim;
+pub mod stats;

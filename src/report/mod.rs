@@ -1,0 +1,231 @@
+//! Reports: `summary.json`, `summary.csv`, `replications.csv` and the console table.
+//! Every file is written to a temporary name and renamed, so a killed run never
+//! leaves a half-written file behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::experiment::RunResult;
+use crate::model::Model;
+use crate::stats::{self, Estimate, Metrics};
+
+/// The aggregated results of one run, as written to `summary.json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Measured days.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+    /// Version of crisis-sim that made it.
+    pub crate_version: String,
+    /// Metric → estimate.
+    pub metrics: Map<String, Value>,
+    /// Call type → metric → estimate.
+    pub by_call_type: Map<String, Value>,
+    /// Zone → metric → estimate.
+    pub by_zone: Map<String, Value>,
+    /// Events and wall time.
+    pub perf: Value,
+}
+
+fn estimates_object(estimates: &[(String, Estimate)]) -> Map<String, Value> {
+    estimates
+        .iter()
+        .map(|(name, e)| (name.clone(), json!(e)))
+        .collect()
+}
+
+/// Summaries of grouped metrics (per call type or zone) across replications.
+fn groups_object(groups: Vec<Vec<(String, Metrics)>>) -> Map<String, Value> {
+    let Some(first) = groups.first() else {
+        return Map::new();
+    };
+    (0..first.len())
+        .map(|g| {
+            let per_rep: Vec<Metrics> = groups.iter().map(|r| r[g].1.clone()).collect();
+            let name = first[g].0.clone();
+            (
+                name,
+                Value::Object(estimates_object(&stats::summarize(&per_rep))),
+            )
+        })
+        .collect()
+}
+
+/// Aggregates a run.
+pub fn summarize(model: &Model, run: &RunResult) -> (Summary, Vec<(String, Estimate)>) {
+    let per_rep: Vec<Metrics> = run.replications.iter().map(|r| r.metrics.clone()).collect();
+    let estimates = stats::summarize(&per_rep);
+    let summary = Summary {
+        scenario: model.name.clone(),
+        seed: model.seed,
+        replications: model.replications,
+        days: model.days,
+        warmup_days: model.warmup_days,
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        metrics: estimates_object(&estimates),
+        by_call_type: groups_object(
+            run.replications
+                .iter()
+                .map(|r| r.by_call_type.clone())
+                .collect(),
+        ),
+        by_zone: groups_object(run.replications.iter().map(|r| r.by_zone.clone()).collect()),
+        perf: json!({ "events": run.events(), "wall_s": run.wall_s }),
+    };
+    (summary, estimates)
+}
+
+/// Writes `bytes` to `dir/name` through a temporary file and a rename.
+pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    let target = dir.join(name);
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&temp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&temp, &target)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map(|()| target)
+}
+
+fn csv_number(x: f64) -> String {
+    if x.is_finite() {
+        x.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// `summary.csv`: one row per metric.
+pub fn summary_csv(estimates: &[(String, Estimate)]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"])?;
+    for (name, e) in estimates {
+        let [lo, hi] = e.ci95.unwrap_or([f64::NAN; 2]);
+        w.write_record([
+            name.clone(),
+            csv_number(e.mean),
+            csv_number(e.sd.unwrap_or(f64::NAN)),
+            csv_number(lo),
+            csv_number(hi),
+            e.n.to_string(),
+        ])?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// `replications.csv`: one row per replication, one column per metric.
+pub fn replications_csv(run: &RunResult) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let Some(first) = run.replications.first() else {
+        return Ok(Vec::new());
+    };
+    let header = ["replication", "seed"]
+        .into_iter()
+        .map(String::from)
+        .chain(first.metrics.iter().map(|(n, _)| n.clone()));
+    w.write_record(header)?;
+    for r in &run.replications {
+        let row = [r.index.to_string(), r.seed.to_string()]
+            .into_iter()
+            .chain(r.metrics.iter().map(|(_, v)| csv_number(*v)));
+        w.write_record(row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Writes the run's files into `dir` (created if needed); returns the paths written.
+pub fn write_run(dir: &Path, model: &Model, run: &RunResult) -> std::io::Result<Vec<PathBuf>> {
+    let (summary, estimates) = summarize(model, run);
+    std::fs::create_dir_all(dir)?;
+    let mut json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+    json.push(b'\n');
+    let summary_csv = summary_csv(&estimates).map_err(std::io::Error::other)?;
+    let reps_csv = replications_csv(run).map_err(std::io::Error::other)?;
+    Ok(vec![
+        write_atomic(dir, "summary.json", &json)?,
+        write_atomic(dir, "summary.csv", &summary_csv)?,
+        write_atomic(dir, "replications.csv", &reps_csv)?,
+    ])
+}
+
+/// Formats a number for the console: thousands separators, sensible decimals.
+pub fn human(x: f64) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let decimals = match x.abs() {
+        a if a >= 1000.0 => 0,
+        a if a >= 10.0 => 1,
+        a if a >= 1.0 => 2,
+        _ => 3,
+    };
+    let s = format!("{x:.decimals$}");
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
+}
+
+/// The console table of the main metrics.
+pub fn table(estimates: &[(String, Estimate)]) -> String {
+    let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
+    for (name, e) in estimates {
+        let ci = e.ci95.map_or(String::new(), |[lo, hi]| {
+            format!("[{}, {}]", human(lo), human(hi))
+        });
+        out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(human(14_601.23), "14,601");
+        assert_eq!(human(-1234.0), "-1,234");
+        assert_eq!(human(12.345), "12.3");
+        assert_eq!(human(0.12345), "0.123");
+        assert_eq!(human(f64::NAN), "–");
+    }
+
+    #[test]
+    fn atomic_write_leaves_no_temporary() {
+        let dir = std::env::temp_dir().join(format!("crisis-sim-atomic-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = write_atomic(&dir, "a.txt", b"hello").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

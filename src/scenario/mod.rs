@@ -1,0 +1,181 @@
+//! Reading scenario files: TOML with origins, `extends`, `--set`, and the typed
+//! [`Scenario`]. Every error names the file, line, column and key.
+
+pub mod schema;
+pub mod tree;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use schema::Scenario;
+use tree::{Node, Origin, Seg};
+
+/// An error at a place in the scenario.
+#[derive(Debug, Clone)]
+pub struct Located {
+    /// Where.
+    pub origin: Origin,
+    /// The key, e.g. `call_types.psychosis.share` (empty for the whole file).
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Located {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.key.is_empty() {
+            write!(f, "{}: {}", self.origin, self.message)
+        } else {
+            write!(f, "{}: key `{}`: {}", self.origin, self.key, self.message)
+        }
+    }
+}
+
+/// Why a scenario could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{path}: cannot read the scenario: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The system's reason.
+        source: std::io::Error,
+    },
+    /// Bad TOML, a bad `extends`, a bad `--set`, or a key of the wrong type.
+    #[error("{0}")]
+    Invalid(Located),
+}
+
+/// A scenario read from disk, with the tree it came from (for locating later errors).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The typed scenario.
+    pub scenario: Scenario,
+    /// The merged tree, with origins.
+    pub tree: Node,
+    /// The file that was loaded.
+    pub path: PathBuf,
+    /// The text of that file, as the user wrote it.
+    pub text: String,
+}
+
+impl Loaded {
+    /// An error located at `path` (or at the nearest enclosing key that exists).
+    pub fn error_at(&self, path: &[Seg], message: impl Into<String>) -> Located {
+        Located {
+            origin: self.tree.deepest(path).origin.clone(),
+            key: self.tree.display_path(path),
+            message: message.into(),
+        }
+    }
+}
+
+/// Reads `path`, follows `extends`, applies each `--set KEY=VALUE`, and types the result.
+pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let mut tree = load_tree(path, &text, &mut Vec::new())?;
+    for set in sets {
+        tree::apply_set(&mut tree, set).map_err(|message| {
+            ScenarioError::Invalid(Located {
+                origin: Origin {
+                    source: Arc::from(format!("--set {set}")),
+                    line: 0,
+                    column: 0,
+                },
+                key: String::new(),
+                message,
+            })
+        })?;
+    }
+    let scenario = serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
+        let path = convert_path(e.path());
+        let message = e.into_inner().message().to_string();
+        let key = tree.display_path(&path);
+        ScenarioError::Invalid(Located {
+            origin: tree.deepest(&path).origin.clone(),
+            key,
+            message: explain(&message),
+        })
+    })?;
+    Ok(Loaded {
+        scenario,
+        tree,
+        path: path.to_path_buf(),
+        text,
+    })
+}
+
+/// Parses one file and, if it `extends` another, merges it over its base.
+fn load_tree(path: &Path, text: &str, chain: &mut Vec<PathBuf>) -> Result<Node, ScenarioError> {
+    let source: Arc<str> = Arc::from(path.display().to_string());
+    let mut node = tree::parse(text, &source).map_err(|e| {
+        ScenarioError::Invalid(Located {
+            origin: e.origin,
+            key: String::new(),
+            message: format!("TOML syntax error: {}", e.message),
+        })
+    })?;
+    let Some(extends) = node.remove("extends") else {
+        return Ok(node);
+    };
+    let bad = |message: String| {
+        ScenarioError::Invalid(Located {
+            origin: extends.origin.clone(),
+            key: "extends".into(),
+            message,
+        })
+    };
+    let tree::Value::Str(base_name) = &extends.value else {
+        return Err(bad(format!(
+            "is {}; write the path of the base scenario as a string",
+            extends.type_name()
+        )));
+    };
+    let base_path = path.parent().unwrap_or(Path::new(".")).join(base_name);
+    let canonical = base_path
+        .canonicalize()
+        .unwrap_or_else(|_| base_path.clone());
+    if chain.contains(&canonical) {
+        return Err(bad(format!("`{base_name}` extends itself (a cycle)")));
+    }
+    let base_text = std::fs::read_to_string(&base_path)
+        .map_err(|e| bad(format!("cannot read `{}`: {e}", base_path.display())))?;
+    chain.push(canonical);
+    let mut base = load_tree(&base_path, &base_text, chain)?;
+    chain.pop();
+    base.merge(node);
+    Ok(base)
+}
+
+fn convert_path(path: &serde_path_to_error::Path) -> Vec<Seg> {
+    path.iter()
+        .filter_map(|seg| match seg {
+            serde_path_to_error::Segment::Seq { index } => Some(Seg::Index(*index)),
+            serde_path_to_error::Segment::Map { key } => Some(Seg::Key(key.clone())),
+            serde_path_to_error::Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
+            serde_path_to_error::Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// Rewords serde's messages for people who write scenarios, not Rust.
+fn explain(message: &str) -> String {
+    let m = message
+        .replace("invalid type: ", "wrong type: found ")
+        .replace("unknown field", "unknown key")
+        .replace("missing field", "missing key")
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array");
+    if m.contains("integer `-") && m.contains("whole number") {
+        format!("{m} (negative values are not allowed)")
+    } else {
+        m
+    }
+}

@@ -1,0 +1,242 @@
+//! The scenario file as written: plain serde types, every key named as in DESIGN.md.
+//! Strings (durations, distributions, names) stay strings here; `model` checks and
+//! resolves them.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+/// A whole scenario file (after `extends` and `--set` are applied).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Run settings.
+    pub scenario: Meta,
+    /// Named areas of the city.
+    pub zones: Vec<Zone>,
+    /// How units move between zones.
+    pub travel: Travel,
+    /// How many crises arrive, and when.
+    pub demand: Demand,
+    /// Kinds of crisis call and how each is answered.
+    pub call_types: Vec<CallType>,
+    /// Transport destinations.
+    #[serde(default)]
+    pub facilities: Vec<Facility>,
+    /// Responder kinds and their staffing.
+    pub responders: Vec<Responder>,
+    /// The 988 hotline.
+    pub hotline: Option<toml::Value>,
+    /// On-call psychiatry consults.
+    pub psychiatry: Option<toml::Value>,
+    /// Repeat crises and community programs.
+    pub prevention: Option<toml::Value>,
+    /// Downstream unit costs.
+    pub costs: Option<toml::Value>,
+}
+
+/// `[scenario]`: name and run settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    /// A human-readable name.
+    pub name: String,
+    /// Measured horizon in days.
+    pub days: f64,
+    /// Days simulated first and not measured.
+    #[serde(default)]
+    pub warmup_days: f64,
+    /// Independent replications.
+    #[serde(default = "default_replications")]
+    pub replications: u32,
+    /// Master seed.
+    #[serde(default = "default_seed")]
+    pub seed: u64,
+}
+
+fn default_replications() -> u32 {
+    20
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+/// `[[zones]]`: a named area.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Zone {
+    /// Unique name.
+    pub name: String,
+    /// Residents.
+    pub population: f64,
+    /// East–west position of its centre, km.
+    pub x_km: f64,
+    /// North–south position of its centre, km.
+    pub y_km: f64,
+    /// Incidents are spread uniformly over a disc of this radius (0: at the centre).
+    #[serde(default)]
+    pub radius_km: f64,
+}
+
+/// `[travel]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Travel {
+    /// Average driving speed.
+    pub speed_kmh: f64,
+    /// Road km per straight-line km.
+    #[serde(default = "one")]
+    pub circuity: f64,
+    /// Time from dispatch to rolling.
+    #[serde(default = "zero_duration")]
+    pub turnout: String,
+    /// Coefficient of variation of the lognormal driving-time noise.
+    #[serde(default)]
+    pub noise_cv: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn zero_duration() -> String {
+    "0min".into()
+}
+
+/// `[demand]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Demand {
+    /// Crisis incidence.
+    pub crises_per_100k_per_day: f64,
+    /// 24 relative weights by hour of day.
+    pub hourly: Option<Vec<f64>>,
+    /// 7 relative weights by day of week, Monday first.
+    pub weekly: Option<Vec<f64>>,
+    /// Share of crises that reach the 988 hotline first.
+    #[serde(default)]
+    pub hotline_share: f64,
+}
+
+/// `[[call_types]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallType {
+    /// Unique name.
+    pub name: String,
+    /// Share of crises of this type.
+    pub share: f64,
+    /// 1 is most urgent.
+    #[serde(default = "default_priority")]
+    pub priority: u32,
+    /// Responder kinds in order of preference.
+    pub responders: Vec<String>,
+    /// How long to wait for a preferred kind before accepting the next.
+    pub fallback_after: Option<String>,
+    /// Scene time distribution per responder kind.
+    pub on_scene: BTreeMap<String, String>,
+    /// Chance that a unit of a kind asks for police backup.
+    #[serde(default)]
+    pub backup: BTreeMap<String, f64>,
+    /// Chance of use of force per unit of a kind on scene.
+    #[serde(default)]
+    pub use_of_force: BTreeMap<String, f64>,
+    /// Chance of an injury per unit of a kind on scene.
+    #[serde(default)]
+    pub injury: BTreeMap<String, f64>,
+    /// Disposition mix per responder kind.
+    pub outcomes: BTreeMap<String, BTreeMap<String, f64>>,
+    /// Chance that a unit of a kind asks for a psychiatry consult.
+    pub consult: Option<toml::Value>,
+    /// Disposition mix after a consult.
+    pub outcomes_with_consult: Option<toml::Value>,
+}
+
+fn default_priority() -> u32 {
+    1
+}
+
+/// `[[facilities]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Facility {
+    /// Unique name.
+    pub name: String,
+    /// `emergency_department`, `crisis_center` or `jail`.
+    pub kind: String,
+    /// Zone it stands in.
+    pub zone: String,
+    /// Time the unit stays busy at the door.
+    #[serde(default = "zero_duration")]
+    pub handoff: String,
+}
+
+/// `[[responders]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Responder {
+    /// Unique name, used by call types.
+    pub name: String,
+    /// `police`, `clinical`, `civilian` or `medical`.
+    pub role: String,
+    /// Home zone, or a list of zones that units are spread over in turn.
+    pub home: Home,
+    /// Cost of one on-duty unit-hour.
+    #[serde(default)]
+    pub cost_per_hour: f64,
+    /// Units on duty around the clock.
+    pub units: Option<u32>,
+    /// Units on duty by time window.
+    pub shifts: Option<Vec<Shift>>,
+    /// Non-crisis work of the whole kind.
+    pub background: Option<Background>,
+    /// Share of scheduled unit-shifts left unstaffed.
+    pub absence: Option<f64>,
+}
+
+/// One zone or several.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged, expecting = "a zone name or a list of zone names")]
+pub enum Home {
+    /// Every unit at one zone.
+    One(String),
+    /// Units spread over these zones in turn.
+    Many(Vec<String>),
+}
+
+impl Home {
+    /// The zone names.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            Home::One(n) => vec![n.as_str()],
+            Home::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// A staffing window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shift {
+    /// Start, `"HH:MM"`.
+    pub from: String,
+    /// End, `"HH:MM"`; before `from` means the window runs past midnight.
+    pub to: String,
+    /// Units on duty in the window.
+    pub units: u32,
+    /// Days the window starts on (`"mon"` … `"sun"`); every day if absent.
+    pub days: Option<Vec<String>>,
+}
+
+/// Background (non-crisis) work.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Background {
+    /// Jobs per hour for the whole kind.
+    pub per_hour: f64,
+    /// Time one job keeps a unit busy, travel included.
+    pub service: String,
+    /// Queue priority; absent, background jobs queue behind every crisis call.
+    pub priority: Option<u32>,
+}

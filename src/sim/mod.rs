@@ -1,0 +1,724 @@
+//! The crisis-response domain: turns kernel events into dispatches, travel, scene
+//! work, transports and records for one replication.
+//!
+//! Units move through phases (`ToScene → OnScene → [ToFacility → Handoff] → Returning`,
+//! or `Background`); each unit has at most one pending event, so events carry only
+//! the unit's index. Requests that find no free unit wait in one priority heap per
+//! acceptable kind, removed lazily once served.
+
+pub mod demand;
+pub mod record;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+use slab::Slab;
+
+use crate::dist::{HOUR, Minutes};
+use crate::kernel::Scheduler;
+use crate::model::{Disposition, KindId, Model, Point, Role};
+use crate::rng::{SimRng, Stream, stream};
+pub use record::Record;
+
+#[derive(Clone, Copy, Debug)]
+enum Event {
+    Arrival,
+    Background(u16),
+    Shift(u16),
+    Fallback { request: u32, seq: u32 },
+    Unit(u32),
+    WarmupEnd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Phase {
+    OffDuty,
+    Idle,
+    ToScene,
+    OnScene,
+    ToFacility,
+    Handoff,
+    Returning,
+    Background,
+}
+
+const NO_INCIDENT: u32 = u32::MAX;
+
+#[derive(Clone, Debug)]
+struct Unit {
+    kind: u16,
+    home: Point,
+    pos: Point,
+    phase: Phase,
+    on_duty: bool,
+    primary: bool,
+    incident: u32,
+    facility: u32,
+    busy_since: Minutes,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Request {
+    incident: u32,
+    kinds: u64,
+    priority: u32,
+    seq: u32,
+    level: u8,
+    backup: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Incident {
+    call_type: u16,
+    zone: u16,
+    pos: Point,
+    received: Minutes,
+    measured: bool,
+    dispatched: bool,
+    dispatched_at: Minutes,
+    arrived: bool,
+    police: bool,
+    open: u16,
+    rng: SimRng,
+}
+
+/// Waiting requests of one kind: lowest (priority, seq) first.
+type Waiting = BinaryHeap<Reverse<(u32, u32, u32)>>;
+
+struct KindState {
+    units: std::ops::Range<usize>,
+    idle: Vec<u32>,
+    waiting: Waiting,
+    busy_on_duty: u32,
+    on_duty: u32,
+    overtime: u32,
+    since: Minutes,
+    background: Option<(Exp<f64>, SimRng)>,
+    rec: record::KindRecord,
+}
+
+impl KindState {
+    /// Adds the time since the last change to the integrals.
+    #[inline]
+    fn advance(&mut self, now: Minutes) {
+        let dt = now - self.since;
+        self.rec.busy_on_duty += f64::from(self.busy_on_duty) * dt;
+        self.rec.on_duty += f64::from(self.on_duty) * dt;
+        self.rec.overtime += f64::from(self.overtime) * dt;
+        self.since = now;
+    }
+}
+
+/// One replication in progress.
+pub struct Sim<'m> {
+    model: &'m Model,
+    seed: u64,
+    sched: Scheduler<Event>,
+    arrivals: SimRng,
+    units: Vec<Unit>,
+    kinds: Vec<KindState>,
+    requests: Slab<Request>,
+    incidents: Slab<Incident>,
+    next_seq: u32,
+    next_incident: u64,
+    warmup_end: Minutes,
+    horizon: Minutes,
+    rec: Record,
+}
+
+/// Runs one replication of `model` with a replication seed and returns its record.
+pub fn run(model: &Model, replication_seed: u64) -> Record {
+    let mut sim = Sim::new(model, replication_seed);
+    sim.start();
+    while let Some(event) = sim.sched.next_before(sim.horizon) {
+        sim.handle(event);
+    }
+    sim.finish()
+}
+
+impl<'m> Sim<'m> {
+    fn new(model: &'m Model, seed: u64) -> Self {
+        let mut units = Vec::new();
+        let mut kinds = Vec::new();
+        for (k, kind) in model.kinds.iter().enumerate() {
+            let first = units.len();
+            for i in 0..kind.schedule.max_units() as usize {
+                let home = model.zones[kind.homes[i % kind.homes.len()]].centre;
+                units.push(Unit {
+                    kind: k as u16,
+                    home,
+                    pos: home,
+                    phase: Phase::OffDuty,
+                    on_duty: false,
+                    primary: false,
+                    incident: NO_INCIDENT,
+                    facility: 0,
+                    busy_since: 0.0,
+                });
+            }
+            let background = kind.background.as_ref().and_then(|b| {
+                let rng = stream(seed, Stream::Background, k as u64);
+                Exp::new(b.rate)
+                    .ok()
+                    .filter(|_| b.rate > 0.0)
+                    .map(|e| (e, rng))
+            });
+            kinds.push(KindState {
+                units: first..units.len(),
+                idle: Vec::with_capacity(units.len() - first),
+                waiting: BinaryHeap::new(),
+                busy_on_duty: 0,
+                on_duty: 0,
+                overtime: 0,
+                since: 0.0,
+                background,
+                rec: record::KindRecord::default(),
+            });
+        }
+        let rec = Record {
+            by_call_type: vec![Default::default(); model.call_types.len()],
+            by_zone: vec![Default::default(); model.zones.len()],
+            ..Record::default()
+        };
+        Sim {
+            model,
+            seed,
+            sched: Scheduler::with_capacity(units.len() + kinds.len() * 2 + 16),
+            arrivals: stream(seed, Stream::Arrivals, 0),
+            units,
+            kinds,
+            requests: Slab::new(),
+            incidents: Slab::new(),
+            next_seq: 0,
+            next_incident: 0,
+            warmup_end: model.warmup_end(),
+            horizon: model.horizon(),
+            rec,
+        }
+    }
+
+    fn start(&mut self) {
+        let first = demand::next_arrival(&self.model.demand.rate_by_hour, 0.0, &mut self.arrivals);
+        self.sched.schedule(first, Event::Arrival);
+        for k in 0..self.kinds.len() {
+            self.shift_change(k);
+            if let Some((exp, rng)) = &mut self.kinds[k].background {
+                let at = exp.sample(rng);
+                self.sched.schedule(at, Event::Background(k as u16));
+            }
+        }
+        if self.warmup_end > 0.0 {
+            self.sched.schedule(self.warmup_end, Event::WarmupEnd);
+        }
+    }
+
+    fn handle(&mut self, event: Event) {
+        match event {
+            Event::Arrival => self.arrival(),
+            Event::Background(k) => self.background_arrival(usize::from(k)),
+            Event::Shift(k) => self.shift_change(usize::from(k)),
+            Event::Fallback { request, seq } => self.fallback(request as usize, seq),
+            Event::Unit(u) => self.unit_step(u as usize),
+            Event::WarmupEnd => self.reset_statistics(),
+        }
+    }
+
+    fn now(&self) -> Minutes {
+        self.sched.now()
+    }
+
+    fn measuring(&self) -> bool {
+        self.now() >= self.warmup_end
+    }
+
+    fn next_seq(&mut self) -> u32 {
+        self.next_seq = self.next_seq.wrapping_add(1);
+        self.next_seq
+    }
+
+    // ---- demand ------------------------------------------------------------
+
+    fn arrival(&mut self) {
+        let now = self.now();
+        let model = self.model;
+        let demand = &model.demand;
+        let next = demand::next_arrival(&demand.rate_by_hour, now, &mut self.arrivals);
+        self.sched.schedule(next, Event::Arrival);
+        let zone = demand::pick(&demand.zone_cdf, self.arrivals.random());
+        let call_type = demand::pick(&demand.call_type_cdf, self.arrivals.random());
+        let pos = demand::place(model, zone, &mut self.arrivals);
+        let _channel: f64 = self.arrivals.random();
+        let measured = self.measuring();
+        if measured {
+            self.rec.incidents += 1;
+            self.rec.incidents_by_hour[((now / HOUR) as u64 % 24) as usize] += 1;
+            self.rec.by_call_type[call_type].incidents += 1;
+            self.rec.by_zone[zone].incidents += 1;
+        }
+        self.next_incident += 1;
+        let incident = self.incidents.insert(Incident {
+            call_type: call_type as u16,
+            zone: zone as u16,
+            pos,
+            received: now,
+            measured,
+            dispatched: false,
+            dispatched_at: 0.0,
+            arrived: false,
+            police: false,
+            open: 0,
+            rng: stream(self.seed, Stream::Incidents, self.next_incident),
+        }) as u32;
+        let ct = &model.call_types[call_type];
+        let request = Request {
+            incident,
+            kinds: 1 << ct.responders[0],
+            priority: ct.priority,
+            seq: self.next_seq(),
+            level: 0,
+            backup: false,
+        };
+        self.request(request);
+    }
+
+    fn background_arrival(&mut self, k: usize) {
+        let Some((exp, rng)) = &mut self.kinds[k].background else {
+            return;
+        };
+        let delay = exp.sample(rng);
+        self.sched.schedule_in(delay, Event::Background(k as u16));
+        let priority = self.model.kinds[k]
+            .background
+            .as_ref()
+            .map_or(u32::MAX, |b| b.priority);
+        let request = Request {
+            incident: NO_INCIDENT,
+            kinds: 1 << k,
+            priority,
+            seq: self.next_seq(),
+            level: 0,
+            backup: false,
+        };
+        match self.kinds[k].idle.pop() {
+            Some(u) => self.assign(u as usize, request),
+            None => {
+                self.enqueue(request);
+            }
+        }
+    }
+
+    // ---- dispatch ----------------------------------------------------------
+
+    /// Sends the nearest free acceptable unit, or queues the request.
+    fn request(&mut self, request: Request) {
+        self.incidents[request.incident as usize].open += 1;
+        let pos = self.incidents[request.incident as usize].pos;
+        match self.nearest_idle(request.kinds, pos) {
+            Some(u) => self.assign(u, request),
+            None => {
+                let slot = self.enqueue(request);
+                self.schedule_fallback(slot);
+            }
+        }
+    }
+
+    fn enqueue(&mut self, request: Request) -> usize {
+        let slot = self.requests.insert(request);
+        let key = Reverse((request.priority, request.seq, slot as u32));
+        for k in KindBits(request.kinds) {
+            self.kinds[k].waiting.push(key);
+        }
+        slot
+    }
+
+    fn schedule_fallback(&mut self, slot: usize) {
+        let r = self.requests[slot];
+        if r.backup {
+            return;
+        }
+        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
+        if usize::from(r.level) + 1 < ct.responders.len() {
+            let event = Event::Fallback {
+                request: slot as u32,
+                seq: r.seq,
+            };
+            self.sched.schedule_in(ct.fallback_after, event);
+        }
+    }
+
+    fn fallback(&mut self, slot: usize, seq: u32) {
+        let Some(r) = self.requests.get_mut(slot).filter(|r| r.seq == seq) else {
+            return;
+        };
+        r.level += 1;
+        let r = *r;
+        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
+        let kind = ct.responders[usize::from(r.level)];
+        self.requests[slot].kinds |= 1 << kind;
+        let pos = self.incidents[r.incident as usize].pos;
+        match self.nearest_idle(1 << kind, pos) {
+            Some(u) => {
+                let request = self.requests.remove(slot);
+                self.assign(u, request);
+            }
+            None => {
+                self.kinds[kind]
+                    .waiting
+                    .push(Reverse((r.priority, r.seq, slot as u32)));
+                self.schedule_fallback(slot);
+            }
+        }
+    }
+
+    /// Takes the idle unit nearest to `pos` among `kinds` off its free list.
+    fn nearest_idle(&mut self, kinds: u64, pos: Point) -> Option<usize> {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for k in KindBits(kinds) {
+            for (at, &u) in self.kinds[k].idle.iter().enumerate() {
+                let d = self.units[u as usize].home.distance(pos);
+                if best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, k, at));
+                }
+            }
+        }
+        best.map(|(_, k, at)| self.kinds[k].idle.swap_remove(at) as usize)
+    }
+
+    /// Starts a free unit (already off its free list) on the request.
+    fn assign(&mut self, u: usize, request: Request) {
+        let now = self.now();
+        let k = usize::from(self.units[u].kind);
+        let kind = &mut self.kinds[k];
+        kind.advance(now);
+        kind.busy_on_duty += 1;
+        let unit = &mut self.units[u];
+        unit.busy_since = now;
+        if request.incident == NO_INCIDENT {
+            unit.phase = Phase::Background;
+            let service = match (&self.model.kinds[k].background, &mut kind.background) {
+                (Some(b), Some((_, rng))) => b.service.sample(rng),
+                _ => 0.0,
+            };
+            self.sched.schedule_in(service, Event::Unit(u as u32));
+            return;
+        }
+        unit.phase = Phase::ToScene;
+        unit.incident = request.incident;
+        unit.primary = !request.backup;
+        let incident = &mut self.incidents[request.incident as usize];
+        if !request.backup && !incident.dispatched {
+            incident.dispatched = true;
+            incident.dispatched_at = now;
+            if incident.measured {
+                self.rec.dispatched += 1;
+            }
+        }
+        if incident.measured {
+            kind.rec.crisis_dispatches += 1;
+        }
+        let travel = &self.model.travel;
+        let km = unit.home.distance(incident.pos);
+        let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
+        let minutes = travel.turnout + km * travel.minutes_per_km * noise;
+        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+    }
+
+    /// A unit became free (on duty and idle): serve the best waiting request, or wait.
+    fn take_work(&mut self, u: usize) {
+        let k = usize::from(self.units[u].kind);
+        while let Some(Reverse((_, seq, slot))) = self.kinds[k].waiting.pop() {
+            let live = self
+                .requests
+                .get(slot as usize)
+                .is_some_and(|r| r.seq == seq);
+            if live {
+                let request = self.requests.remove(slot as usize);
+                self.assign(u, request);
+                return;
+            }
+        }
+        self.units[u].phase = Phase::Idle;
+        self.kinds[k].idle.push(u as u32);
+    }
+
+    // ---- units -------------------------------------------------------------
+
+    fn unit_step(&mut self, u: usize) {
+        match self.units[u].phase {
+            Phase::ToScene => self.on_scene(u),
+            Phase::OnScene => self.scene_done(u),
+            Phase::ToFacility => self.at_facility(u),
+            Phase::Handoff => self.leave_incident(u),
+            Phase::Returning | Phase::Background => self.release(u),
+            Phase::OffDuty | Phase::Idle => {}
+        }
+    }
+
+    fn on_scene(&mut self, u: usize) {
+        let now = self.now();
+        let model = self.model;
+        let unit = &mut self.units[u];
+        let k = usize::from(unit.kind);
+        let i = unit.incident as usize;
+        let primary = unit.primary;
+        let incident = &mut self.incidents[i];
+        unit.pos = incident.pos;
+        unit.phase = Phase::OnScene;
+        let ct = usize::from(incident.call_type);
+        let Some(response) = model.call_types[ct].by_kind[k].as_ref() else {
+            self.leave_incident(u);
+            return;
+        };
+        let measured = incident.measured;
+        if !incident.arrived {
+            incident.arrived = true;
+            if measured {
+                let wait = incident.dispatched_at - incident.received;
+                self.rec.responses.push(record::Response {
+                    minutes: (now - incident.received) as f32,
+                    wait: wait as f32,
+                    call_type: incident.call_type,
+                    zone: incident.zone,
+                });
+            }
+        }
+        if model.kinds[k].role == Role::Police && !incident.police {
+            incident.police = true;
+            if measured {
+                self.rec.police_involved += 1;
+                self.rec.by_call_type[ct].police_involved += 1;
+                self.rec.by_zone[usize::from(incident.zone)].police_involved += 1;
+            }
+        }
+        let rng = &mut incident.rng;
+        let force = rng.random_bool(response.use_of_force);
+        let injury = rng.random_bool(response.injury);
+        let backup = primary && rng.random_bool(response.backup);
+        let scene = response.on_scene.sample(rng);
+        if measured {
+            self.rec.use_of_force += u64::from(force);
+            self.rec.injuries += u64::from(injury);
+            self.rec.backup_requests += u64::from(backup);
+        }
+        self.sched.schedule_in(scene, Event::Unit(u as u32));
+        if let (true, Some(police)) = (backup, model.backup_kind) {
+            let request = Request {
+                incident: i as u32,
+                kinds: 1 << police,
+                priority: 1,
+                seq: self.next_seq(),
+                level: 0,
+                backup: true,
+            };
+            self.request(request);
+        }
+    }
+
+    fn scene_done(&mut self, u: usize) {
+        let unit = &self.units[u];
+        if !unit.primary {
+            self.leave_incident(u);
+            return;
+        }
+        let k = usize::from(unit.kind);
+        let i = unit.incident as usize;
+        let incident = &mut self.incidents[i];
+        let ct = &self.model.call_types[usize::from(incident.call_type)];
+        let outcomes = ct.by_kind[k]
+            .as_ref()
+            .map_or([1.0, 0.0, 0.0, 0.0, 0.0], |r| r.outcomes);
+        let d = pick_weighted(&outcomes, incident.rng.random());
+        let disposition = Disposition::ALL[d];
+        if incident.measured {
+            self.rec.dispositions[d] += 1;
+            self.rec.closed_without_police += u64::from(!incident.police);
+        }
+        let Some(kind) = disposition.facility() else {
+            self.leave_incident(u);
+            return;
+        };
+        let pos = incident.pos;
+        let nearest = self
+            .model
+            .facilities
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.kind == kind)
+            .min_by(|(_, a), (_, b)| a.at.distance(pos).total_cmp(&b.at.distance(pos)));
+        let Some((f, facility)) = nearest else {
+            self.leave_incident(u);
+            return;
+        };
+        let minutes = self.drive(pos, facility.at, i);
+        let unit = &mut self.units[u];
+        unit.facility = f as u32;
+        unit.phase = Phase::ToFacility;
+        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+    }
+
+    fn at_facility(&mut self, u: usize) {
+        let unit = &mut self.units[u];
+        let facility = &self.model.facilities[unit.facility as usize];
+        unit.pos = facility.at;
+        unit.phase = Phase::Handoff;
+        let handoff = facility
+            .handoff
+            .sample(&mut self.incidents[unit.incident as usize].rng);
+        self.sched.schedule_in(handoff, Event::Unit(u as u32));
+    }
+
+    /// Driving time without turnout, noise drawn from the incident's stream.
+    fn drive(&mut self, from: Point, to: Point, incident: usize) -> Minutes {
+        let travel = &self.model.travel;
+        let noise = travel
+            .noise
+            .map_or(1.0, |n| n.sample(&mut self.incidents[incident].rng));
+        from.distance(to) * travel.minutes_per_km * noise
+    }
+
+    /// The unit is done with its incident and drives home.
+    fn leave_incident(&mut self, u: usize) {
+        let i = self.units[u].incident as usize;
+        let (from, home) = (self.units[u].pos, self.units[u].home);
+        let minutes = self.drive(from, home, i);
+        self.close_incident_part(i);
+        let unit = &mut self.units[u];
+        unit.incident = NO_INCIDENT;
+        unit.phase = Phase::Returning;
+        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+    }
+
+    fn close_incident_part(&mut self, i: usize) {
+        let incident = &mut self.incidents[i];
+        incident.open -= 1;
+        if incident.open == 0 {
+            self.incidents.remove(i);
+        }
+    }
+
+    /// The unit finished a job: count it, then it is free (or goes off duty).
+    fn release(&mut self, u: usize) {
+        let now = self.now();
+        let unit = &mut self.units[u];
+        unit.pos = unit.home;
+        let k = usize::from(unit.kind);
+        let kind = &mut self.kinds[k];
+        kind.advance(now);
+        if now >= self.warmup_end {
+            kind.rec.jobs += 1;
+            kind.rec.job_minutes += now - unit.busy_since.max(self.warmup_end);
+        }
+        if unit.on_duty {
+            kind.busy_on_duty -= 1;
+            self.take_work(u);
+        } else {
+            kind.overtime -= 1;
+            unit.phase = Phase::OffDuty;
+        }
+    }
+
+    // ---- staffing ----------------------------------------------------------
+
+    /// Brings units on or off duty to match the schedule; busy units finish first.
+    fn shift_change(&mut self, k: usize) {
+        let now = self.now();
+        let schedule = &self.model.kinds[k].schedule;
+        let target = schedule.units_at(now) as usize;
+        if schedule.steps.len() > 1 {
+            self.sched
+                .schedule(schedule.next_change(now), Event::Shift(k as u16));
+        }
+        self.kinds[k].advance(now);
+        for (index, u) in self.kinds[k].units.clone().enumerate() {
+            let wanted = index < target;
+            let unit = &mut self.units[u];
+            if wanted == unit.on_duty {
+                continue;
+            }
+            unit.on_duty = wanted;
+            let kind = &mut self.kinds[k];
+            let busy = !matches!(unit.phase, Phase::Idle | Phase::OffDuty);
+            match (wanted, busy) {
+                (true, true) => {
+                    kind.overtime -= 1;
+                    kind.busy_on_duty += 1;
+                }
+                (true, false) => self.take_work(u),
+                (false, true) => {
+                    kind.overtime += 1;
+                    kind.busy_on_duty -= 1;
+                }
+                (false, false) => {
+                    unit.phase = Phase::OffDuty;
+                    if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
+                        kind.idle.swap_remove(at);
+                    }
+                }
+            }
+        }
+        self.kinds[k].on_duty = target as u32;
+    }
+
+    fn reset_statistics(&mut self) {
+        let now = self.now();
+        for kind in &mut self.kinds {
+            kind.advance(now);
+            kind.rec = record::KindRecord::default();
+        }
+    }
+
+    fn finish(mut self) -> Record {
+        let horizon = self.horizon;
+        self.sched.advance_to(horizon);
+        for kind in &mut self.kinds {
+            kind.advance(horizon);
+        }
+        for (_, incident) in &self.incidents {
+            if incident.measured && !incident.dispatched {
+                self.rec.unserved += 1;
+                self.rec.by_call_type[usize::from(incident.call_type)].unserved += 1;
+                self.rec.by_zone[usize::from(incident.zone)].unserved += 1;
+            }
+        }
+        self.rec.events = self.sched.processed();
+        self.rec.measured_minutes = horizon - self.warmup_end;
+        self.rec.kinds = self.kinds.into_iter().map(|k| k.rec).collect();
+        self.rec
+    }
+}
+
+/// Index picked by a uniform draw from unnormalised weights (last positive one on rounding).
+fn pick_weighted(weights: &[f64], u: f64) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut acc = 0.0;
+    let mut last = 0;
+    for (i, w) in weights.iter().enumerate() {
+        if *w <= 0.0 {
+            continue;
+        }
+        acc += w / total;
+        last = i;
+        if u < acc {
+            return i;
+        }
+    }
+    last
+}
+
+/// Iterates over the kinds set in a bit mask.
+struct KindBits(u64);
+
+impl Iterator for KindBits {
+    type Item = KindId;
+
+    fn next(&mut self) -> Option<KindId> {
+        if self.0 == 0 {
+            return None;
+        }
+        let k = self.0.trailing_zeros() as usize;
+        self.0 &= self.0 - 1;
+        Some(k)
+    }
+}

@@ -1,0 +1,80 @@
+//! What one replication observed during its measured period. Counters only: the
+//! statistics layer turns them into metrics.
+
+/// One response time, with what it belongs to (for breakdowns).
+#[derive(Clone, Copy, Debug)]
+pub struct Response {
+    /// Incident received → first unit on scene, minutes.
+    pub minutes: f32,
+    /// Dispatch wait (received → first unit assigned), minutes.
+    pub wait: f32,
+    /// Call type index.
+    pub call_type: u16,
+    /// Zone index.
+    pub zone: u16,
+}
+
+/// Counts for a group of incidents (a call type or a zone).
+#[derive(Clone, Debug, Default)]
+pub struct GroupCounts {
+    /// Incidents arrived.
+    pub incidents: u64,
+    /// Incidents with a police-role unit on scene.
+    pub police_involved: u64,
+    /// Incidents never dispatched by the horizon.
+    pub unserved: u64,
+}
+
+/// Time integrals and job counts of one responder kind.
+#[derive(Clone, Debug, Default)]
+pub struct KindRecord {
+    /// ∫ units busy while on duty dt, unit-minutes.
+    pub busy_on_duty: f64,
+    /// ∫ units on duty dt, unit-minutes.
+    pub on_duty: f64,
+    /// ∫ units busy past their shift dt, unit-minutes.
+    pub overtime: f64,
+    /// Jobs (crisis dispatches and background jobs) finished.
+    pub jobs: u64,
+    /// Busy minutes of those jobs, from assignment to availability.
+    pub job_minutes: f64,
+    /// Crisis dispatches (primary and backup) assigned to this kind.
+    pub crisis_dispatches: u64,
+}
+
+/// Everything one replication recorded.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    /// Kernel events handled (whole run, warm-up included).
+    pub events: u64,
+    /// Length of the measured period, minutes.
+    pub measured_minutes: f64,
+    /// Incidents that arrived in the measured period.
+    pub incidents: u64,
+    /// Of those, dispatched to a unit by the horizon.
+    pub dispatched: u64,
+    /// Of those, never dispatched by the horizon.
+    pub unserved: u64,
+    /// First-response samples.
+    pub responses: Vec<Response>,
+    /// Incidents with a police-role unit on scene.
+    pub police_involved: u64,
+    /// Incidents closed (disposition reached) with no police-role unit on scene.
+    pub closed_without_police: u64,
+    /// Backup requests made.
+    pub backup_requests: u64,
+    /// Dispositions, in `Disposition::ALL` order.
+    pub dispositions: [u64; 5],
+    /// Use-of-force events.
+    pub use_of_force: u64,
+    /// Injury events.
+    pub injuries: u64,
+    /// Incidents by hour of day of arrival.
+    pub incidents_by_hour: [u64; 24],
+    /// By call type.
+    pub by_call_type: Vec<GroupCounts>,
+    /// By zone.
+    pub by_zone: Vec<GroupCounts>,
+    /// By responder kind.
+    pub kinds: Vec<KindRecord>,
+}

@@ -1,0 +1,247 @@
+//! Statistics: metrics of one replication (from its record), and their mean, standard
+//! deviation and 95 % confidence interval (Student t) across replications.
+
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use crate::model::{Disposition, Model};
+use crate::sim::Record;
+use crate::sim::record::{GroupCounts, Response};
+
+/// Named values in a fixed order (the same for every replication of a model).
+pub type Metrics = Vec<(String, f64)>;
+
+/// An estimate across replications.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Estimate {
+    /// Mean over replications with a finite value.
+    pub mean: f64,
+    /// Sample standard deviation (absent with fewer than 2 values).
+    pub sd: Option<f64>,
+    /// 95 % confidence interval for the mean, Student t (absent with fewer than 2 values).
+    pub ci95: Option<[f64; 2]>,
+    /// Replications with a finite value.
+    pub n: usize,
+}
+
+impl Estimate {
+    /// Half the width of the 95 % interval (0 when there is none).
+    pub fn half_width(&self) -> f64 {
+        self.ci95.map_or(0.0, |[lo, hi]| (hi - lo) / 2.0)
+    }
+}
+
+/// Mean, sd and 95 % CI of the finite values; NaN (no observation) values are left out.
+pub fn estimate(values: &[f64]) -> Estimate {
+    let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    let n = v.len();
+    if n == 0 {
+        return Estimate {
+            mean: f64::NAN,
+            sd: None,
+            ci95: None,
+            n,
+        };
+    }
+    let mean = v.iter().sum::<f64>() / n as f64;
+    if n < 2 {
+        return Estimate {
+            mean,
+            sd: None,
+            ci95: None,
+            n,
+        };
+    }
+    let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let sd = var.sqrt();
+    let half = t_quantile_975(n - 1) * sd / (n as f64).sqrt();
+    Estimate {
+        mean,
+        sd: Some(sd),
+        ci95: Some([mean - half, mean + half]),
+        n,
+    }
+}
+
+/// The 97.5 % quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_975(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64).map_or(1.959_964, |t| t.inverse_cdf(0.975))
+}
+
+/// Quantile `q` of a sample by linear interpolation between order statistics
+/// (Hyndman–Fan type 7, as R and NumPy use by default). NaN for an empty sample.
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+    match sorted.len() {
+        0 => f64::NAN,
+        1 => sorted[0],
+        n => {
+            let h = (n - 1) as f64 * q.clamp(0.0, 1.0);
+            let lo = h.floor() as usize;
+            let hi = (lo + 1).min(n - 1);
+            sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+        }
+    }
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        f64::NAN
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn mean(values: &[f64]) -> f64 {
+    if values.is_empty() {
+        f64::NAN
+    } else {
+        values.iter().sum::<f64>() / values.len() as f64
+    }
+}
+
+/// Response-time metrics of a set of samples.
+fn response_metrics(samples: impl Iterator<Item = Response>, out: &mut Metrics) {
+    let mut times: Vec<f64> = samples.map(|r| f64::from(r.minutes)).collect();
+    times.sort_by(f64::total_cmp);
+    out.push(("response_time_mean_min".into(), mean(&times)));
+    out.push(("response_time_p50_min".into(), quantile(&times, 0.5)));
+    out.push(("response_time_p90_min".into(), quantile(&times, 0.9)));
+}
+
+fn group_metrics(counts: &GroupCounts, samples: impl Iterator<Item = Response>) -> Metrics {
+    let mut out = vec![("incidents".to_string(), counts.incidents as f64)];
+    response_metrics(samples, &mut out);
+    out.push(("unserved".into(), counts.unserved as f64));
+    out.push((
+        "police_involved_share".into(),
+        share(counts.police_involved, counts.incidents),
+    ));
+    out
+}
+
+/// The metrics of one replication, named as in DESIGN.md.
+pub fn replication_metrics(model: &Model, rec: &Record) -> Metrics {
+    let mut m: Metrics = vec![("incidents".into(), rec.incidents as f64)];
+    response_metrics(rec.responses.iter().copied(), &mut m);
+    let waits: Vec<f64> = rec.responses.iter().map(|r| f64::from(r.wait)).collect();
+    let d = |x: Disposition| rec.dispositions[x as usize];
+    let counts = [
+        ("dispatch_wait_mean_min", mean(&waits)),
+        ("unserved", rec.unserved as f64),
+        (
+            "police_involved_share",
+            share(rec.police_involved, rec.incidents),
+        ),
+        (
+            "no_police_share",
+            share(rec.closed_without_police, rec.incidents),
+        ),
+        ("backup_requests", rec.backup_requests as f64),
+        (
+            "resolved_on_scene_share",
+            share(d(Disposition::ResolvedOnScene), rec.incidents),
+        ),
+        (
+            "referred_share",
+            share(d(Disposition::Referred), rec.incidents),
+        ),
+        ("crisis_center", d(Disposition::CrisisCenter) as f64),
+        (
+            "emergency_department",
+            d(Disposition::EmergencyDepartment) as f64,
+        ),
+        ("arrests", d(Disposition::Arrest) as f64),
+        ("use_of_force", rec.use_of_force as f64),
+        ("injuries", rec.injuries as f64),
+    ];
+    m.extend(counts.iter().map(|(k, v)| (k.to_string(), *v)));
+    for (kind, k) in model.kinds.iter().zip(&rec.kinds) {
+        m.push((
+            format!("utilization_{}", kind.name),
+            k.busy_on_duty / k.on_duty,
+        ));
+    }
+    for (kind, k) in model.kinds.iter().zip(&rec.kinds) {
+        m.push((format!("overtime_hours_{}", kind.name), k.overtime / 60.0));
+    }
+    m
+}
+
+/// Metrics per call type of one replication.
+pub fn by_call_type(model: &Model, rec: &Record) -> Vec<(String, Metrics)> {
+    model
+        .call_types
+        .iter()
+        .enumerate()
+        .map(|(i, ct)| {
+            let samples = rec
+                .responses
+                .iter()
+                .copied()
+                .filter(|r| usize::from(r.call_type) == i);
+            (
+                ct.name.clone(),
+                group_metrics(&rec.by_call_type[i], samples),
+            )
+        })
+        .collect()
+}
+
+/// Metrics per zone of one replication.
+pub fn by_zone(model: &Model, rec: &Record) -> Vec<(String, Metrics)> {
+    model
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| {
+            let samples = rec
+                .responses
+                .iter()
+                .copied()
+                .filter(|r| usize::from(r.zone) == i);
+            (z.name.clone(), group_metrics(&rec.by_zone[i], samples))
+        })
+        .collect()
+}
+
+/// Estimates for each metric position across replications.
+pub fn summarize(per_replication: &[Metrics]) -> Vec<(String, Estimate)> {
+    let Some(first) = per_replication.first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let values: Vec<f64> = per_replication.iter().map(|m| m[i].1).collect();
+            (name.clone(), estimate(&values))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimate_matches_hand_computation() {
+        let e = estimate(&[1.0, 2.0, 3.0, 4.0, f64::NAN]);
+        assert_eq!(e.n, 4);
+        assert_eq!(e.mean, 2.5);
+        let sd = (5.0f64 / 3.0).sqrt();
+        assert!((e.sd.unwrap() - sd).abs() < 1e-12);
+        // t(0.975, 3) = 3.182446
+        let half = 3.182_446 * sd / 2.0;
+        assert!((e.half_width() - half).abs() < 1e-5);
+        assert_eq!(estimate(&[7.0]).ci95, None);
+        assert!(estimate(&[]).mean.is_nan());
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.9), 4.6);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert!(quantile(&[], 0.5).is_nan());
+    }
+}
