@@ -5,13 +5,8 @@ use crisis_sim::kernel::Scheduler;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
-#[derive(Clone, Copy)]
-enum Event {
-    Tick(u32),
-}
-
 fn hold(pending: usize, events: u64) -> u64 {
-    let mut s = Scheduler::with_capacity(pending);
+    let mut s: Scheduler<u32> = Scheduler::with_capacity(pending);
     let mut x: u64 = 0x2545_F491_4F6C_DD1D;
     let mut step = || {
         // xorshift: cheap, so the benchmark measures the queue, not the generator
@@ -21,15 +16,15 @@ fn hold(pending: usize, events: u64) -> u64 {
         (x >> 11) as f64 / (1u64 << 53) as f64 * 100.0
     };
     for i in 0..pending {
-        s.schedule(step(), Event::Tick(i as u32));
+        s.schedule(step(), i as u32);
     }
     let mut sum = 0u64;
     while s.processed() < events {
-        let Some(Event::Tick(id)) = s.next_before(f64::INFINITY) else {
+        let Some(id) = s.next_before(f64::INFINITY) else {
             break;
         };
         sum = sum.wrapping_add(u64::from(id));
-        s.schedule_in(step(), Event::Tick(id));
+        s.schedule_in(step(), id);
     }
     sum
 }

@@ -684,7 +684,7 @@ fn build_kinds(
         ("medical", Role::Medical),
     ];
     let role_names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
-    responders
+    let kinds: Vec<Kind> = responders
         .iter()
         .enumerate()
         .map(|(i, r)| {
@@ -713,8 +713,21 @@ fn build_kinds(
                 background: r.background.as_ref().map(|b| build_background(c, b, i)),
             }
         })
-        .collect()
+        .collect();
+    let units: u64 = kinds
+        .iter()
+        .map(|k| u64::from(k.schedule.max_units()))
+        .sum();
+    c.check(
+        units <= MAX_UNITS,
+        path!["responders"],
+        format!("{units} units in all; at most {MAX_UNITS} are supported"),
+    );
+    kinds
 }
+
+/// The most units a scenario may have (far beyond any city; keeps memory bounded).
+pub const MAX_UNITS: u64 = 1_000_000;
 
 fn build_background(c: &mut Checker<'_>, b: &schema::Background, i: usize) -> BackgroundWork {
     c.non_negative(b.per_hour, path!["responders", i, "background", "per_hour"]);

@@ -17,19 +17,52 @@ use rand_distr::{Distribution, Exp};
 use slab::Slab;
 
 use crate::dist::{HOUR, Minutes};
-use crate::kernel::Scheduler;
+use crate::kernel::{self, Scheduler};
 use crate::model::{Disposition, KindId, Model, Point, Role};
 use crate::rng::{SimRng, Stream, stream};
 pub use record::Record;
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Event {
     Arrival,
     Background(u16),
     Shift(u16),
-    Fallback { request: u32, seq: u32 },
+    /// A request's next fallback step is due (checked against the request's own due
+    /// time, so a step left over from a served request does nothing).
+    Fallback(u32),
     Unit(u32),
     WarmupEnd,
+}
+
+/// Bits of an encoded event's payload; the three bits above hold its variant.
+const PAYLOAD_BITS: u32 = 29;
+const PAYLOAD: u32 = (1 << PAYLOAD_BITS) - 1;
+
+impl kernel::Event for Event {
+    fn encode(self) -> u32 {
+        let (tag, payload) = match self {
+            Event::Arrival => (0, 0),
+            Event::Background(k) => (1, u32::from(k)),
+            Event::Shift(k) => (2, u32::from(k)),
+            Event::Fallback(r) => (3, r),
+            Event::Unit(u) => (4, u),
+            Event::WarmupEnd => (5, 0),
+        };
+        debug_assert!(payload <= PAYLOAD);
+        (tag << PAYLOAD_BITS) | payload
+    }
+
+    fn decode(code: u32) -> Self {
+        let payload = code & PAYLOAD;
+        match code >> PAYLOAD_BITS {
+            0 => Event::Arrival,
+            1 => Event::Background(payload as u16),
+            2 => Event::Shift(payload as u16),
+            3 => Event::Fallback(payload),
+            4 => Event::Unit(payload),
+            _ => Event::WarmupEnd,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +100,7 @@ struct Request {
     seq: u32,
     level: u8,
     backup: bool,
+    fallback_due: Minutes,
 }
 
 #[derive(Clone, Debug)]
@@ -219,7 +253,7 @@ impl<'m> Sim<'m> {
             Event::Arrival => self.arrival(),
             Event::Background(k) => self.background_arrival(usize::from(k)),
             Event::Shift(k) => self.shift_change(usize::from(k)),
-            Event::Fallback { request, seq } => self.fallback(request as usize, seq),
+            Event::Fallback(request) => self.fallback(request as usize),
             Event::Unit(u) => self.unit_step(u as usize),
             Event::WarmupEnd => self.reset_statistics(),
         }
@@ -279,6 +313,7 @@ impl<'m> Sim<'m> {
             seq: self.next_seq(),
             level: 0,
             backup: false,
+            fallback_due: f64::NAN,
         };
         self.request(request);
     }
@@ -300,6 +335,7 @@ impl<'m> Sim<'m> {
             seq: self.next_seq(),
             level: 0,
             backup: false,
+            fallback_due: f64::NAN,
         };
         match self.kinds[k].idle.pop() {
             Some(u) => self.assign(u as usize, request),
@@ -340,16 +376,19 @@ impl<'m> Sim<'m> {
         }
         let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
         if usize::from(r.level) + 1 < ct.responders.len() {
-            let event = Event::Fallback {
-                request: slot as u32,
-                seq: r.seq,
-            };
-            self.sched.schedule_in(ct.fallback_after, event);
+            let due = self.now() + ct.fallback_after;
+            self.requests[slot].fallback_due = due;
+            self.sched.schedule(due, Event::Fallback(slot as u32));
         }
     }
 
-    fn fallback(&mut self, slot: usize, seq: u32) {
-        let Some(r) = self.requests.get_mut(slot).filter(|r| r.seq == seq) else {
+    fn fallback(&mut self, slot: usize) {
+        let now = self.now();
+        let Some(r) = self
+            .requests
+            .get_mut(slot)
+            .filter(|r| r.fallback_due == now)
+        else {
             return;
         };
         r.level += 1;
@@ -511,6 +550,7 @@ impl<'m> Sim<'m> {
                 seq: self.next_seq(),
                 level: 0,
                 backup: true,
+                fallback_due: f64::NAN,
             };
             self.request(request);
         }
@@ -686,6 +726,26 @@ impl<'m> Sim<'m> {
         self.rec.measured_minutes = horizon - self.warmup_end;
         self.rec.kinds = self.kinds.into_iter().map(|k| k.rec).collect();
         self.rec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Event as _;
+
+    #[test]
+    fn events_survive_encoding() {
+        for e in [
+            Event::Arrival,
+            Event::Background(63),
+            Event::Shift(7),
+            Event::Fallback(PAYLOAD),
+            Event::Unit(123_456),
+            Event::WarmupEnd,
+        ] {
+            assert_eq!(Event::decode(e.encode()), e);
+        }
     }
 }
 

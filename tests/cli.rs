@@ -1,0 +1,279 @@
+//! The command line end to end: the shipped scenarios, the output contract,
+//! byte-for-byte determinism across thread counts, `extends` and `--set`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn crisis_sim(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn shipped_scenarios() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![root().join("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn check_accepts_every_shipped_scenario() {
+    let files = shipped_scenarios();
+    assert!(files.len() >= 3);
+    let mut args = vec!["check"];
+    args.extend(files.iter().map(|p| p.to_str().unwrap()));
+    let out = crisis_sim(&args, root());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        files.len()
+    );
+}
+
+#[test]
+fn run_writes_the_output_contract_for_every_shipped_scenario() {
+    let temp = tempfile::tempdir().unwrap();
+    for scenario in shipped_scenarios() {
+        let out_dir = temp.path().join(scenario.file_stem().unwrap());
+        let out = crisis_sim(
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                out_dir.to_str().unwrap(),
+                "--replications",
+                "3",
+                "--days",
+                "30",
+            ],
+            root(),
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("response_time_p90_min") && stdout.contains("95% CI"),
+            "{stdout}"
+        );
+
+        let summary = json(&out_dir.join("summary.json"));
+        for key in [
+            "scenario",
+            "seed",
+            "replications",
+            "days",
+            "warmup_days",
+            "crate_version",
+            "metrics",
+            "by_call_type",
+            "by_zone",
+            "perf",
+        ] {
+            assert!(summary.get(key).is_some(), "summary.json lacks {key}");
+        }
+        assert_eq!(summary["replications"], 3);
+        assert_eq!(summary["days"], 30.0);
+        let metrics = summary["metrics"].as_object().unwrap();
+        for name in [
+            "incidents",
+            "response_time_mean_min",
+            "response_time_p50_min",
+            "response_time_p90_min",
+            "dispatch_wait_mean_min",
+            "unserved",
+            "police_involved_share",
+            "no_police_share",
+            "backup_requests",
+            "resolved_on_scene_share",
+            "referred_share",
+            "crisis_center",
+            "emergency_department",
+            "arrests",
+            "use_of_force",
+            "injuries",
+        ] {
+            let m = &metrics[name];
+            assert!(m["mean"].is_number() && m["n"] == 3, "{name}: {m}");
+            assert_eq!(m["ci95"].as_array().map(Vec::len), Some(2), "{name}");
+        }
+        assert!(metrics.keys().any(|k| k.starts_with("utilization_")));
+        assert!(summary["perf"]["events"].as_u64().unwrap() > 0);
+
+        let csv = std::fs::read_to_string(out_dir.join("summary.csv")).unwrap();
+        assert!(csv.starts_with("metric,mean,sd,ci95_lo,ci95_hi,n\n"));
+        assert_eq!(csv.lines().count(), metrics.len() + 1);
+        let reps = std::fs::read_to_string(out_dir.join("replications.csv")).unwrap();
+        assert_eq!(reps.lines().count(), 4);
+        assert!(reps.starts_with("replication,seed,incidents,"));
+        let leftovers = std::fs::read_dir(&out_dir).unwrap().filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp")
+        });
+        assert_eq!(leftovers.count(), 0, "temporary files left behind");
+    }
+}
+
+#[test]
+fn same_seed_gives_identical_files_on_one_or_two_threads() {
+    let temp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/mid-size-city.toml");
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let dir = temp.path().join(threads);
+        let out = crisis_sim(
+            &[
+                "run",
+                scenario.to_str().unwrap(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--replications",
+                "4",
+                "--days",
+                "60",
+                "--threads",
+                threads,
+                "--quiet",
+            ],
+            root(),
+        );
+        assert!(out.status.success());
+        assert!(out.stdout.is_empty(), "--quiet prints nothing");
+        outputs.push(dir);
+    }
+    // Wall time is the only figure allowed to differ: compare every other byte.
+    let without_wall_time = |dir: &Path| -> String {
+        std::fs::read_to_string(dir.join("summary.json"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("\"wall_s\""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        without_wall_time(&outputs[0]),
+        without_wall_time(&outputs[1])
+    );
+    for file in ["summary.csv", "replications.csv"] {
+        assert_eq!(
+            std::fs::read(outputs[0].join(file)).unwrap(),
+            std::fs::read(outputs[1].join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    let other_seed = temp.path().join("seed2");
+    crisis_sim(
+        &[
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            other_seed.to_str().unwrap(),
+            "--replications",
+            "4",
+            "--days",
+            "60",
+            "--seed",
+            "2",
+            "--quiet",
+        ],
+        root(),
+    );
+    assert_ne!(
+        std::fs::read(outputs[0].join("replications.csv")).unwrap(),
+        std::fs::read(other_seed.join("replications.csv")).unwrap()
+    );
+}
+
+#[test]
+fn extends_and_set_override_the_base_and_default_out_is_used() {
+    let temp = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/data/tiny.toml"),
+        temp.path().join("tiny.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("child.toml"),
+        "extends = \"tiny.toml\"\n\n[scenario]\nname = \"child\"\n\n[[responders]]\nname = \"police\"\nunits = 0\n",
+    )
+    .unwrap();
+    // The child leaves no unit on duty: every incident stays unserved ...
+    let out = crisis_sim(&["run", "child.toml", "--quiet"], temp.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = json(&temp.path().join("out/child/summary.json"));
+    assert_eq!(summary["scenario"], "child");
+    let m = &summary["metrics"];
+    assert!(m["incidents"]["mean"].as_f64().unwrap() > 0.0);
+    assert_eq!(m["unserved"]["mean"], m["incidents"]["mean"]);
+    // ... until --set puts units back.
+    let out = crisis_sim(
+        &[
+            "run",
+            "child.toml",
+            "--quiet",
+            "--set",
+            "responders.police.units=4",
+            "--out",
+            "set",
+        ],
+        temp.path(),
+    );
+    assert!(out.status.success());
+    assert_eq!(
+        json(&temp.path().join("set/summary.json"))["metrics"]["unserved"]["mean"],
+        0.0
+    );
+    // An error in the child names the child file.
+    std::fs::write(
+        temp.path().join("broken.toml"),
+        "extends = \"tiny.toml\"\n\n[demand]\nhourly = [1.0]\n",
+    )
+    .unwrap();
+    let out = crisis_sim(&["check", "broken.toml"], temp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("broken.toml:4:1: key `demand.hourly`"));
+}
+
+#[test]
+fn help_shows_an_example() {
+    let out = crisis_sim(&["run", "--help"], root());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Example") && text.contains("--replications"),
+        "{text}"
+    );
+}

@@ -1,0 +1,24 @@
+//! Helpers shared by the integration tests.
+
+use std::path::Path;
+
+use crisis_sim::experiment::{self, RunOptions, RunResult};
+use crisis_sim::model::{self, Model};
+use crisis_sim::scenario;
+
+/// Loads and validates a scenario shipped with the crate, with `--set` overrides.
+pub fn load(path: &str, sets: &[&str]) -> Model {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let loaded = scenario::load(&root.join(path), &sets).unwrap_or_else(|e| panic!("{e}"));
+    model::build(&loaded).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs all replications of a model on `threads` threads.
+pub fn run(model: &Model, threads: usize) -> RunResult {
+    let options = RunOptions {
+        threads: Some(threads),
+        progress: false,
+    };
+    experiment::replicate(model, &options).unwrap()
+}

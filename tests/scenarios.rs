@@ -1,0 +1,80 @@
+//! Every shipped scenario runs and its figures stay within the ranges documented in
+//! scenarios/README.md. A new scenario without ranges here fails the test.
+
+mod common;
+
+use crisis_sim::report;
+
+type Range = (&'static str, f64, f64);
+
+fn documented_ranges(file: &str) -> Option<Vec<Range>> {
+    let ranges: Vec<Range> = match file {
+        "mid-size-city.toml" => vec![
+            ("incidents", 13_000.0, 14_700.0),
+            ("response_time_mean_min", 6.0, 12.0),
+            ("response_time_p90_min", 9.0, 20.0),
+            ("unserved", 0.0, 1.0),
+            ("police_involved_share", 1.0, 1.0),
+            ("utilization_police", 0.5, 0.7),
+            ("emergency_department", 4_000.0, 6_500.0),
+        ],
+        "mid-size-city-mobile-crisis.toml" => vec![
+            ("incidents", 13_000.0, 14_700.0),
+            ("response_time_p90_min", 15.0, 40.0),
+            ("police_involved_share", 0.1, 0.3),
+            ("no_police_share", 0.7, 0.9),
+            ("backup_requests", 20.0, 250.0),
+            ("utilization_mobile_crisis", 0.2, 0.6),
+            ("emergency_department", 2_000.0, 4_500.0),
+        ],
+        // Erlang C gives a mean wait of 52.4 min and utilization 0.85.
+        "mmc.toml" => vec![
+            ("dispatch_wait_mean_min", 47.0, 58.0),
+            ("utilization_team", 0.83, 0.87),
+            ("unserved", 0.0, 50.0),
+        ],
+        _ => return None,
+    };
+    Some(ranges)
+}
+
+fn shipped_scenarios() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("scenarios")];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn shipped_scenarios_stay_in_their_documented_ranges() {
+    let mut checked = 0;
+    for path in shipped_scenarios() {
+        let file = path.file_name().unwrap().to_string_lossy().to_string();
+        let ranges =
+            documented_ranges(&file).unwrap_or_else(|| panic!("{file} has no documented ranges"));
+        let model = common::load(path.to_str().unwrap(), &["scenario.replications=6"]);
+        let run = common::run(&model, 2);
+        let (_, estimates) = report::summarize(&model, &run);
+        for (name, lo, hi) in ranges {
+            let e = &estimates.iter().find(|(n, _)| n == name).unwrap().1;
+            assert!(
+                lo <= e.mean && e.mean <= hi,
+                "{file}: {name} = {} outside [{lo}, {hi}]",
+                e.mean
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15);
+}
