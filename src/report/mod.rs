@@ -162,17 +162,26 @@ pub fn write_run(dir: &Path, model: &Model, run: &RunResult) -> std::io::Result<
     ])
 }
 
-/// Formats a number for the console: thousands separators, sensible decimals.
-pub fn human(x: f64) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let decimals = match x.abs() {
+/// Decimals that suit a number of this size on the console.
+fn decimals_for(x: f64) -> usize {
+    match x.abs() {
         a if a >= 1000.0 => 0,
         a if a >= 10.0 => 1,
         a if a >= 1.0 => 2,
         _ => 3,
-    };
+    }
+}
+
+/// Formats a number for the console: thousands separators, sensible decimals.
+pub fn human(x: f64) -> String {
+    human_with(x, decimals_for(x))
+}
+
+/// Like [`human`] with a fixed number of decimals.
+fn human_with(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
     let s = format!("{x:.decimals$}");
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
@@ -194,8 +203,10 @@ pub fn human(x: f64) -> String {
 pub fn table(estimates: &[(String, Estimate)]) -> String {
     let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
     for (name, e) in estimates {
+        // Bounds take the mean's precision, so [0.999, 1.000] does not read [0.999, 1.00].
+        let d = decimals_for(e.mean);
         let ci = e.ci95.map_or(String::new(), |[lo, hi]| {
-            format!("[{}, {}]", human(lo), human(hi))
+            format!("[{}, {}]", human_with(lo, d), human_with(hi, d))
         });
         out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
     }

@@ -729,26 +729,6 @@ impl<'m> Sim<'m> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::kernel::Event as _;
-
-    #[test]
-    fn events_survive_encoding() {
-        for e in [
-            Event::Arrival,
-            Event::Background(63),
-            Event::Shift(7),
-            Event::Fallback(PAYLOAD),
-            Event::Unit(123_456),
-            Event::WarmupEnd,
-        ] {
-            assert_eq!(Event::decode(e.encode()), e);
-        }
-    }
-}
-
 /// Index picked by a uniform draw from unnormalised weights (last positive one on rounding).
 fn pick_weighted(weights: &[f64], u: f64) -> usize {
     let total: f64 = weights.iter().sum();
@@ -780,5 +760,25 @@ impl Iterator for KindBits {
         let k = self.0.trailing_zeros() as usize;
         self.0 &= self.0 - 1;
         Some(k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Event as _;
+
+    #[test]
+    fn events_survive_encoding() {
+        for e in [
+            Event::Arrival,
+            Event::Background(63),
+            Event::Shift(7),
+            Event::Fallback(PAYLOAD),
+            Event::Unit(123_456),
+            Event::WarmupEnd,
+        ] {
+            assert_eq!(Event::decode(e.encode()), e);
+        }
     }
 }
