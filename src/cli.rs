@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::experiment::{self, RunOptions};
 use crate::model::{self, Model};
-use crate::report;
+use crate::report::{self, html::Provenance};
 use crate::scenario;
 
 /// Simulate a city's mental-health crisis response.
@@ -18,6 +18,7 @@ use crate::scenario;
     about,
     after_help = "Examples:\n  crisis-sim run scenarios/mid-size-city.toml\n  \
                   crisis-sim run scenarios/mid-size-city.toml --replications 50 --set responders.police.units=70\n  \
+                  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml\n  \
                   crisis-sim check scenarios/*.toml"
 )]
 pub struct Cli {
@@ -34,8 +35,17 @@ pub enum Command {
         after_help = "Example:\n  crisis-sim run scenarios/mid-size-city.toml --out out/baseline --replications 50"
     )]
     Run(RunArgs),
+    /// Run several scenarios with the same seeds and report paired differences
+    /// against the first (common random numbers).
+    #[command(
+        after_help = "Example:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml --out out/compare"
+    )]
+    Compare(CompareArgs),
     /// Validate scenarios without simulating.
-    #[command(after_help = "Example:\n  crisis-sim check scenarios/*.toml")]
+    #[command(
+        after_help = "Example:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml\n  \
+                  crisis-sim check scenarios/*.toml"
+    )]
     Check {
         /// Scenario files.
         #[arg(required = true)]
@@ -100,6 +110,18 @@ pub struct RunArgs {
     pub options: SimOptions,
 }
 
+/// `compare` arguments.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario files; the first is the baseline.
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Simulation options, applied to every scenario. Seed and replications default
+    /// to the baseline's, so that all scenarios share their random numbers.
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
 /// A failed command: bad input (exit 2) or anything else (exit 1).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
@@ -132,6 +154,7 @@ pub fn load_model(path: &Path, sets: &[String]) -> Result<(scenario::Loaded, Mod
 pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
+        Command::Compare(args) => compare(&args),
         Command::Check { scenarios, set } => check(&scenarios, &set),
     }
 }
@@ -143,24 +166,44 @@ fn default_out(scenario: &Path) -> PathBuf {
     Path::new("out").join(stem.as_ref())
 }
 
-fn run(args: &RunArgs) -> Result<(), CliError> {
-    let o = &args.options;
-    let (_, model) = load_model(&args.scenario, &o.assignments())?;
-    let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+fn check_out(out: &Path) -> Result<(), CliError> {
     if out.exists() && !out.is_dir() {
         return Err(CliError::Input(format!(
             "--out {}: exists and is not a folder",
             out.display()
         )));
     }
-    let options = RunOptions {
+    Ok(())
+}
+
+fn run_options(o: &SimOptions) -> RunOptions {
+    RunOptions {
         threads: o.threads.map(usize::from),
         progress: !o.quiet,
+    }
+}
+
+fn write_error(out: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
+    move |e| CliError::Other(format!("{}: cannot write results: {e}", out.display()))
+}
+
+fn run(args: &RunArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    let sets = o.assignments();
+    let (loaded, model) = load_model(&args.scenario, &sets)?;
+    let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    check_out(&out)?;
+    let result = experiment::replicate(&model, &run_options(o))
+        .map_err(|e| CliError::Other(e.to_string()))?;
+    let provenance = Provenance {
+        file: args.scenario.display().to_string(),
+        text: &loaded.text,
+        overrides: &sets,
+        model: &model,
+        wall_s: result.wall_s,
+        events: result.events(),
     };
-    let result =
-        experiment::replicate(&model, &options).map_err(|e| CliError::Other(e.to_string()))?;
-    let written = report::write_run(&out, &model, &result)
-        .map_err(|e| CliError::Other(format!("{}: cannot write results: {e}", out.display())))?;
+    let written = report::write_run(&out, &provenance, &result).map_err(write_error(&out))?;
     if !o.quiet {
         let (_, estimates) = report::summarize(&model, &result);
         println!(
@@ -174,9 +217,78 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         );
         print!("{}", report::table(&estimates));
         println!();
-        for path in written {
-            println!("wrote {}", path.display());
+        println!(
+            "wrote {} files to {} (open report.html)",
+            written.len(),
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    let mut sets = o.assignments();
+    let mut loaded = Vec::new();
+    for (i, path) in args.scenarios.iter().enumerate() {
+        let (l, m) = load_model(path, &sets)?;
+        if i == 0 {
+            // Every scenario runs with the baseline's seed and replications (common random numbers).
+            sets.push(format!("scenario.seed={}", m.seed));
+            sets.push(format!("scenario.replications={}", m.replications));
         }
+        loaded.push(l);
+    }
+    let models: Vec<Model> = args
+        .scenarios
+        .iter()
+        .map(|p| load_model(p, &sets).map(|(_, m)| m))
+        .collect::<Result<_, _>>()?;
+    let stems: Vec<String> = args
+        .scenarios
+        .iter()
+        .map(|p| {
+            p.file_stem()
+                .map_or("scenario".into(), |s| s.to_string_lossy().to_string())
+        })
+        .collect();
+    let out = o
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(format!("compare-{}", stems.join("-vs-"))));
+    check_out(&out)?;
+    let mut runs = Vec::new();
+    for m in &models {
+        runs.push(
+            experiment::replicate(m, &run_options(o))
+                .map_err(|e| CliError::Other(e.to_string()))?,
+        );
+    }
+    let entries: Vec<report::compare::Entry<'_>> = args
+        .scenarios
+        .iter()
+        .zip(&loaded)
+        .zip(models.iter().zip(&runs))
+        .map(|((path, l), (m, r))| report::compare::Entry {
+            provenance: Provenance {
+                file: path.display().to_string(),
+                text: &l.text,
+                overrides: &sets,
+                model: m,
+                wall_s: r.wall_s,
+                events: r.events(),
+            },
+            run: r,
+        })
+        .collect();
+    let written = report::compare::write_compare(&out, &entries).map_err(write_error(&out))?;
+    if !o.quiet {
+        print!("{}", report::compare::console(&entries));
+        println!(
+            "\nwrote {} files to {} (open report.html)",
+            written.len(),
+            out.display()
+        );
     }
     Ok(())
 }

@@ -27,6 +27,14 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("utilization_mobile_crisis", 0.2, 0.6),
             ("emergency_department", 2_000.0, 4_500.0),
         ],
+        "mid-size-city-mobile-crisis-daytime.toml" => vec![
+            ("incidents", 13_000.0, 14_700.0),
+            ("response_time_p90_min", 18.0, 35.0),
+            ("police_involved_share", 0.35, 0.55),
+            ("no_police_share", 0.45, 0.65),
+            ("utilization_mobile_crisis", 0.15, 0.45),
+            ("emergency_department", 3_000.0, 4_500.0),
+        ],
         // Erlang C gives a mean wait of 52.4 min and utilization 0.85.
         "mmc.toml" => vec![
             ("dispatch_wait_mean_min", 47.0, 58.0),

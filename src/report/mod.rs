@@ -1,6 +1,11 @@
-//! Reports: `summary.json`, `summary.csv`, `replications.csv` and the console table.
-//! Every file is written to a temporary name and renamed, so a killed run never
-//! leaves a half-written file behind.
+//! Reports: `summary.json`, `summary.csv`, `replications.csv`, charts, `report.html`
+//! and the console table. Every file is written to a temporary name and renamed, so a
+//! killed run never leaves a half-written file behind.
+
+pub mod charts;
+pub mod compare;
+pub mod figures;
+pub mod html;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -148,18 +153,58 @@ pub fn replications_csv(run: &RunResult) -> Result<Vec<u8>, csv::Error> {
 }
 
 /// Writes the run's files into `dir` (created if needed); returns the paths written.
-pub fn write_run(dir: &Path, model: &Model, run: &RunResult) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_run(
+    dir: &Path,
+    provenance: &html::Provenance<'_>,
+    run: &RunResult,
+) -> std::io::Result<Vec<PathBuf>> {
+    let model = provenance.model;
     let (summary, estimates) = summarize(model, run);
-    std::fs::create_dir_all(dir)?;
     let mut json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
     json.push(b'\n');
     let summary_csv = summary_csv(&estimates).map_err(std::io::Error::other)?;
     let reps_csv = replications_csv(run).map_err(std::io::Error::other)?;
-    Ok(vec![
+    let results = figures::Results {
+        label: model.name.clone(),
+        model,
+        run,
+        estimates: &estimates,
+    };
+    let charts =
+        figures::render_all(&figures::run_figures(&results)).map_err(std::io::Error::other)?;
+    let page = html::run_report(provenance, &estimates, &summary, &charts);
+    std::fs::create_dir_all(dir)?;
+    let mut written = vec![
         write_atomic(dir, "summary.json", &json)?,
         write_atomic(dir, "summary.csv", &summary_csv)?,
         write_atomic(dir, "replications.csv", &reps_csv)?,
-    ])
+    ];
+    written.extend(write_charts(dir, &charts)?);
+    written.push(write_atomic(dir, "report.html", page.as_bytes())?);
+    Ok(written)
+}
+
+/// Writes each chart as `charts/NAME.svg` and `charts/NAME.png`.
+pub fn write_charts(
+    dir: &Path,
+    charts: &[(String, String, charts::Rendered)],
+) -> std::io::Result<Vec<PathBuf>> {
+    let folder = dir.join("charts");
+    std::fs::create_dir_all(&folder)?;
+    let mut written = Vec::new();
+    for (name, _, rendered) in charts {
+        written.push(write_atomic(
+            &folder,
+            &format!("{name}.svg"),
+            rendered.svg.as_bytes(),
+        )?);
+        written.push(write_atomic(
+            &folder,
+            &format!("{name}.png"),
+            &rendered.png,
+        )?);
+    }
+    Ok(written)
 }
 
 /// Decimals that suit a number of this size on the console.
@@ -199,15 +244,20 @@ fn human_with(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A 95 % interval as `[lo, hi]` with the mean's precision (empty when there is none),
+/// so that [0.999, 1.000] does not read [0.999, 1.00].
+pub fn interval(e: &Estimate) -> String {
+    let d = decimals_for(e.mean);
+    e.ci95.map_or(String::new(), |[lo, hi]| {
+        format!("[{}, {}]", human_with(lo, d), human_with(hi, d))
+    })
+}
+
 /// The console table of the main metrics.
 pub fn table(estimates: &[(String, Estimate)]) -> String {
     let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
     for (name, e) in estimates {
-        // Bounds take the mean's precision, so [0.999, 1.000] does not read [0.999, 1.00].
-        let d = decimals_for(e.mean);
-        let ci = e.ci95.map_or(String::new(), |[lo, hi]| {
-            format!("[{}, {}]", human_with(lo, d), human_with(hi, d))
-        });
+        let ci = interval(e);
         out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
     }
     out

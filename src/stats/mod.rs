@@ -218,6 +218,90 @@ pub fn summarize(per_replication: &[Metrics]) -> Vec<(String, Estimate)> {
         .collect()
 }
 
+/// A difference between a scenario and the baseline across paired replications.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Difference {
+    /// Mean of (scenario − baseline) over replications.
+    pub mean: f64,
+    /// 95 % interval of the paired differences (Student t).
+    pub ci95: Option<[f64; 2]>,
+    /// 95 % interval had the runs not been paired (Welch), for comparison.
+    pub unpaired_ci95: Option<[f64; 2]>,
+    /// The paired interval excludes zero.
+    pub significant: bool,
+    /// Replications where both values exist.
+    pub n: usize,
+}
+
+/// Paired difference `other − base` by replication index, with the unpaired (Welch)
+/// interval beside it. Pairs where either value is missing are left out.
+pub fn paired_difference(base: &[f64], other: &[f64]) -> Difference {
+    let pairs: Vec<(f64, f64)> = base
+        .iter()
+        .zip(other)
+        .filter(|(a, b)| a.is_finite() && b.is_finite())
+        .map(|(a, b)| (*a, *b))
+        .collect();
+    let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
+    let paired = estimate(&diffs);
+    let a = estimate(&pairs.iter().map(|p| p.0).collect::<Vec<_>>());
+    let b = estimate(&pairs.iter().map(|p| p.1).collect::<Vec<_>>());
+    let significant = paired.ci95.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
+    Difference {
+        mean: paired.mean,
+        ci95: paired.ci95,
+        unpaired_ci95: welch(&a, &b),
+        significant,
+        n: paired.n,
+    }
+}
+
+/// Welch's interval for the difference of two means.
+fn welch(a: &Estimate, b: &Estimate) -> Option<[f64; 2]> {
+    let (sa, sb) = (a.sd?, b.sd?);
+    let (na, nb) = (a.n as f64, b.n as f64);
+    let (va, vb) = (sa * sa / na, sb * sb / nb);
+    let diff = b.mean - a.mean;
+    if va + vb == 0.0 {
+        return Some([diff, diff]);
+    }
+    let df = (va + vb).powi(2) / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
+    let t = StudentsT::new(0.0, 1.0, df).map_or(1.959_964, |t| t.inverse_cdf(0.975));
+    let half = t * (va + vb).sqrt();
+    Some([diff - half, diff + half])
+}
+
+/// What a metric means, in one line, for reports.
+pub fn describe(metric: &str) -> &'static str {
+    if metric.starts_with("utilization_") {
+        return "busy share of on-duty unit time of this kind (background work and travel included)";
+    }
+    if metric.starts_with("overtime_hours_") {
+        return "unit-hours worked past the end of a shift by this kind";
+    }
+    match metric {
+        "incidents" => "crises arriving in the measured period",
+        "response_time_mean_min" => "mean minutes from call received to first unit on scene",
+        "response_time_p50_min" => "median minutes from call received to first unit on scene",
+        "response_time_p90_min" => {
+            "90th-percentile minutes from call received to first unit on scene"
+        }
+        "dispatch_wait_mean_min" => "mean minutes from call received to first unit assigned",
+        "unserved" => "incidents never dispatched by the end of the horizon",
+        "police_involved_share" => "share of incidents where a police unit arrived on scene",
+        "no_police_share" => "share of incidents closed without any police unit on scene",
+        "backup_requests" => "requests for police backup",
+        "resolved_on_scene_share" => "share of incidents resolved on scene",
+        "referred_share" => "share of incidents referred to follow-up care",
+        "crisis_center" => "incidents ending at a crisis center",
+        "emergency_department" => "incidents ending at an emergency department",
+        "arrests" => "incidents ending in arrest",
+        "use_of_force" => "use-of-force events",
+        "injuries" => "injury events",
+        _ => "",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +318,25 @@ mod tests {
         assert!((e.half_width() - half).abs() < 1e-5);
         assert_eq!(estimate(&[7.0]).ci95, None);
         assert!(estimate(&[]).mean.is_nan());
+    }
+
+    #[test]
+    fn paired_differences_cancel_shared_noise() {
+        // Large shared noise, constant effect 1: the paired interval is exact,
+        // the unpaired one is wide.
+        let base = [10.0, 30.0, 20.0, 50.0, 40.0];
+        let other: Vec<f64> = base.iter().map(|x| x + 1.0).collect();
+        let d = paired_difference(&base, &other);
+        assert_eq!(d.mean, 1.0);
+        assert_eq!(d.ci95, Some([1.0, 1.0]));
+        assert!(d.significant);
+        let [lo, hi] = d.unpaired_ci95.unwrap();
+        assert!(lo < 0.0 && hi > 2.0);
+        let same = paired_difference(&base, &base);
+        assert_eq!(
+            (same.mean, same.ci95, same.significant),
+            (0.0, Some([0.0, 0.0]), false)
+        );
     }
 
     #[test]

@@ -1,0 +1,134 @@
+//! Opens `report.html` in a real headless Chromium and checks that every chart is
+//! laid out and visible. Opt-in: set CRISIS_SIM_BROWSER_TEST=1 (`.ci/run` does, after
+//! installing Debian's `chromium`). With the variable set and no browser found, the
+//! test fails instead of passing silently.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn browser() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CRISIS_SIM_BROWSER") {
+        return Some(PathBuf::from(path));
+    }
+    let names = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ];
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .flat_map(|dir| names.iter().map(move |n| dir.join(n)))
+        .find(|p| p.is_file())
+}
+
+fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn check_in_browser(browser: &Path, page: &Path, charts: usize, temp: &Path) {
+    let url = format!("file://{}", page.display());
+    let dom = headless(
+        browser,
+        &temp.join("profile"),
+        &["--virtual-time-budget=5000", "--dump-dom", &url],
+    );
+    let text = String::from_utf8_lossy(&dom.stdout);
+    let expected = format!("charts={charts} visible={charts}");
+    assert!(
+        text.contains(&expected),
+        "{}: browser reports {:?}",
+        page.display(),
+        text.split("render-check")
+            .nth(1)
+            .map(|s| &s[..s.len().min(80)])
+    );
+
+    let shot = temp.join("shot.png");
+    let out = headless(
+        browser,
+        &temp.join("profile"),
+        &[
+            "--window-size=1200,3000",
+            &format!("--screenshot={}", shot.display()),
+            &url,
+        ],
+    );
+    assert!(
+        shot.exists(),
+        "no screenshot: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let step = info.color_type.samples();
+    let coloured = pixels
+        .chunks(step)
+        .filter(|p| p[..3].iter().any(|c| *c < 200))
+        .count();
+    let share = coloured as f64 / (pixels.len() / step) as f64;
+    assert!(
+        share > 0.05,
+        "{}: the screenshot is nearly blank ({share:.3} inked)",
+        page.display()
+    );
+}
+
+#[test]
+fn reports_render_in_a_real_browser() {
+    if std::env::var_os("CRISIS_SIM_BROWSER_TEST").is_none() {
+        eprintln!("skipped: set CRISIS_SIM_BROWSER_TEST=1 to run the browser test");
+        return;
+    }
+    let browser = browser().expect(
+        "CRISIS_SIM_BROWSER_TEST is set but no Chromium was found (install Debian's `chromium`)",
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let run = temp.path().join("run");
+    let cmp = temp.path().join("cmp");
+    for args in [
+        vec![
+            "run",
+            "scenarios/mid-size-city-mobile-crisis.toml",
+            "--out",
+            run.to_str().unwrap(),
+        ],
+        vec![
+            "compare",
+            "scenarios/mid-size-city.toml",
+            "scenarios/mid-size-city-mobile-crisis.toml",
+            "--out",
+            cmp.to_str().unwrap(),
+        ],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+            .args(args)
+            .args(["--replications", "3", "--days", "30", "--quiet"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    check_in_browser(&browser, &run.join("report.html"), 5, temp.path());
+    check_in_browser(&browser, &cmp.join("report.html"), 6, temp.path());
+}

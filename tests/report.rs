@@ -1,0 +1,237 @@
+//! Charts and the HTML report of `run` and `compare`: files exist, are valid SVG and
+//! PNG of sensible size, the page holds every chart and table and needs no network,
+//! and `compare` pairs replications (common random numbers).
+
+use std::path::Path;
+use std::process::Command;
+
+const RUN_CHARTS: [&str; 5] = [
+    "response_time",
+    "demand_by_hour",
+    "utilization",
+    "dispositions",
+    "response_p90_by_zone",
+];
+const COMPARE_CHARTS: [&str; 6] = [
+    "compare_response_times",
+    "compare_shares",
+    "compare_outcomes",
+    "compare_utilization",
+    "compare_dispositions",
+    "compare_response_time",
+];
+
+fn crisis_sim(args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn check_png(path: &Path) {
+    let bytes = std::fs::read(path).unwrap();
+    assert!(
+        bytes.len() > 5_000 && bytes.len() < 2_000_000,
+        "{}: {} bytes",
+        path.display(),
+        bytes.len()
+    );
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (960, 540));
+    let mut colours: Vec<&[u8]> = pixels.chunks(3).collect();
+    colours.sort();
+    colours.dedup();
+    assert!(
+        colours.len() > 20,
+        "{}: nearly blank ({} colours)",
+        path.display(),
+        colours.len()
+    );
+}
+
+fn check_svg(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.len() > 2_000, "{}", path.display());
+    assert!(
+        text.contains("<svg") && text.trim_end().ends_with("</svg>"),
+        "{}",
+        path.display()
+    );
+    assert!(
+        text.matches("<text").count() >= 5,
+        "{}: titles and labels expected",
+        path.display()
+    );
+}
+
+fn check_page(path: &Path, charts: &[&str], sections: &[&str]) -> String {
+    let page = std::fs::read_to_string(path).unwrap();
+    for name in charts {
+        let start = page
+            .find(&format!("id=\"chart-{name}\""))
+            .unwrap_or_else(|| panic!("chart {name} missing"));
+        let figure = &page[start..start + page[start..].find("</figure>").unwrap()];
+        assert!(
+            figure.contains("<svg") && figure.contains("viewBox"),
+            "{name} not inlined"
+        );
+    }
+    for section in sections {
+        assert!(page.contains(section), "section {section} missing");
+    }
+    for external in ["src=\"http", "href=\"http", "<link", "<img src=\"charts"] {
+        assert!(
+            !page.contains(external),
+            "the page must be self-contained ({external})"
+        );
+    }
+    page
+}
+
+#[test]
+fn run_writes_charts_and_a_self_contained_report() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("run");
+    crisis_sim(&[
+        "run",
+        "scenarios/mid-size-city.toml",
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "4",
+        "--days",
+        "60",
+        "--quiet",
+    ]);
+    for name in RUN_CHARTS {
+        check_svg(&out.join(format!("charts/{name}.svg")));
+        check_png(&out.join(format!("charts/{name}.png")));
+    }
+    let page = check_page(
+        &out.join("report.html"),
+        &RUN_CHARTS,
+        &[
+            "<h2>Results</h2>",
+            "<h2>By call type</h2>",
+            "<h2>By zone</h2>",
+            "How this run was made",
+            "STRESS-DES",
+            "4.1 Initialisation",
+            "5.2 Random sampling",
+        ],
+    );
+    // The scenario file is embedded, and how to repeat the run is stated.
+    assert!(page.contains("crises_per_100k_per_day = 5.4"));
+    assert!(page.contains("crisis-sim run scenarios/mid-size-city.toml --seed 1 --replications 4"));
+    assert!(page.contains("welfare_check") && page.contains("Downtown"));
+}
+
+fn column(csv: &Path, name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let at = header.iter().position(|h| *h == name).unwrap();
+    lines
+        .map(|l| l.split(',').nth(at).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn compare_of_identical_scenarios_gives_zero_differences() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("same");
+    let s = "scenarios/mid-size-city.toml";
+    crisis_sim(&[
+        "compare",
+        s,
+        s,
+        "--out",
+        out.to_str().unwrap(),
+        "--replications",
+        "3",
+        "--days",
+        "30",
+        "--quiet",
+    ]);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("comparison.json")).unwrap()).unwrap();
+    let metrics = json["differences"][0]["metrics"].as_object().unwrap();
+    assert!(metrics.len() > 15);
+    for (name, d) in metrics {
+        assert_eq!(d["mean"], 0.0, "{name}");
+        assert_eq!(d["significant"], false, "{name}");
+        if let Some(ci) = d["ci95"].as_array() {
+            assert_eq!(
+                (ci[0].as_f64(), ci[1].as_f64()),
+                (Some(0.0), Some(0.0)),
+                "{name}"
+            );
+        }
+    }
+    assert!(
+        out.join("mid-size-city/summary.json").exists()
+            && out.join("mid-size-city-2/report.html").exists()
+    );
+}
+
+#[test]
+fn compare_pairs_replications_and_narrows_intervals() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("staffing");
+    let (a, b) = (
+        "scenarios/mid-size-city-mobile-crisis.toml",
+        "scenarios/mid-size-city-mobile-crisis-daytime.toml",
+    );
+    crisis_sim(&["compare", a, b, "--out", out.to_str().unwrap(), "--quiet"]);
+    // Scenarios that differ only in staffing see the very same crises.
+    let first = column(
+        &out.join("mid-size-city-mobile-crisis/replications.csv"),
+        "incidents",
+    );
+    let second = column(
+        &out.join("mid-size-city-mobile-crisis-daytime/replications.csv"),
+        "incidents",
+    );
+    assert_eq!(first, second);
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("comparison.json")).unwrap()).unwrap();
+    let d = &json["differences"][0]["metrics"];
+    let width = |ci: &serde_json::Value| ci[1].as_f64().unwrap() - ci[0].as_f64().unwrap();
+    for metric in [
+        "response_time_mean_min",
+        "emergency_department",
+        "arrests",
+        "use_of_force",
+        "crisis_center",
+    ] {
+        let (paired, unpaired) = (
+            width(&d[metric]["ci95"]),
+            width(&d[metric]["unpaired_ci95"]),
+        );
+        assert!(
+            paired < 0.8 * unpaired,
+            "{metric}: paired {paired} vs unpaired {unpaired}"
+        );
+    }
+    assert_eq!(d["incidents"]["mean"], 0.0);
+    let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
+    assert!(csv.starts_with("scenario,metric,mean,ci95_lo,ci95_hi,diff_mean,diff_ci95_lo,diff_ci95_hi,unpaired_ci95_lo,unpaired_ci95_hi,significant\n"));
+    for name in COMPARE_CHARTS {
+        check_svg(&out.join(format!("charts/{name}.svg")));
+        check_png(&out.join(format!("charts/{name}.png")));
+    }
+    check_page(
+        &out.join("report.html"),
+        &COMPARE_CHARTS,
+        &["paired 95 % CI", "unpaired 95 % CI", "STRESS-DES"],
+    );
+}
