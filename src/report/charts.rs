@@ -213,11 +213,13 @@ impl Chart for GroupedBars {
             )
             .map_err(err)?;
         let labels = self.categories.clone();
+        let upper = self.upper.unwrap_or(headroom(top));
         chart
             .configure_mesh()
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&|x| category_label(&labels, *x))
+            .y_label_formatter(&|y| tick(*y, upper))
             .x_label_style((FONT, 15))
             .y_label_style((FONT, 15))
             .y_desc(self.y_label.as_str())
@@ -266,6 +268,16 @@ impl Chart for GroupedBars {
             legend_box(&mut chart, SeriesLabelPosition::UpperRight)?;
         }
         Ok(())
+    }
+}
+
+/// An axis tick: whole numbers with separators on large axes, two decimals at most otherwise.
+fn tick(y: f64, top: f64) -> String {
+    if top >= 20.0 {
+        super::human_with(y, 0)
+    } else {
+        let s = format!("{y:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 

@@ -223,7 +223,7 @@ pub fn human(x: f64) -> String {
 }
 
 /// Like [`human`] with a fixed number of decimals.
-fn human_with(x: f64, decimals: usize) -> String {
+pub fn human_with(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return "–".into();
     }
