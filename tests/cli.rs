@@ -1,7 +1,9 @@
 //! The command line end to end: the shipped scenarios, the output contract,
 //! byte-for-byte determinism across thread counts, `extends` and `--set`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn root() -> &'static Path {
@@ -16,30 +18,13 @@ fn crisis_sim(args: &[&str], cwd: &Path) -> Output {
         .unwrap()
 }
 
-fn shipped_scenarios() -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![root().join("scenarios")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
 #[test]
 fn check_accepts_every_shipped_scenario() {
-    let files = shipped_scenarios();
+    let files = common::shipped_scenarios();
     assert!(files.len() >= 3);
     let mut args = vec!["check"];
     args.extend(files.iter().map(|p| p.to_str().unwrap()));
@@ -58,7 +43,7 @@ fn check_accepts_every_shipped_scenario() {
 #[test]
 fn run_writes_the_output_contract_for_every_shipped_scenario() {
     let temp = tempfile::tempdir().unwrap();
-    for scenario in shipped_scenarios() {
+    for scenario in common::shipped_scenarios() {
         let out_dir = temp.path().join(scenario.file_stem().unwrap());
         let out = crisis_sim(
             &[

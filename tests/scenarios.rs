@@ -46,28 +46,10 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
     Some(ranges)
 }
 
-fn shipped_scenarios() -> Vec<std::path::PathBuf> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    let mut dirs = vec![root.join("scenarios")];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "toml") {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
 #[test]
 fn shipped_scenarios_stay_in_their_documented_ranges() {
     let mut checked = 0;
-    for path in shipped_scenarios() {
+    for path in common::shipped_scenarios() {
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         let ranges =
             documented_ranges(&file).unwrap_or_else(|| panic!("{file} has no documented ranges"));
