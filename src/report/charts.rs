@@ -202,18 +202,22 @@ impl Chart for GroupedBars {
             })
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
-        let area = root.margin(50, 10, 10, 10);
+        // With several series the legend gets a row of its own under the title, so it
+        // can never hide a bar.
+        let several = self.series.len() > 1;
+        if several {
+            let names: Vec<&str> = self.series.iter().map(|(n, _)| n.as_str()).collect();
+            legend_row(root, &names)?;
+        }
+        let upper = self.upper.unwrap_or(headroom(top));
+        let area = root.margin(if several { 80 } else { 50 }, 10, 10, 10);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .x_label_area_size(60)
             .y_label_area_size(80)
-            .build_cartesian_2d(
-                -0.5f64..n as f64 - 0.5,
-                0f64..self.upper.unwrap_or(headroom(top)),
-            )
+            .build_cartesian_2d(-0.5f64..n as f64 - 0.5, 0f64..upper)
             .map_err(err)?;
         let labels = self.categories.clone();
-        let upper = self.upper.unwrap_or(headroom(top));
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -228,7 +232,7 @@ impl Chart for GroupedBars {
             .map_err(err)?;
         let groups = self.series.len().max(1);
         let slot = 0.8 / groups as f64;
-        for (s, (name, bars)) in self.series.iter().enumerate() {
+        for (s, (_, bars)) in self.series.iter().enumerate() {
             let c = colour(s);
             let x0 = |i: usize| i as f64 - 0.4 + s as f64 * slot;
             let rects = bars
@@ -241,11 +245,7 @@ impl Chart for GroupedBars {
                         c.filled(),
                     )
                 });
-            chart
-                .draw_series(rects)
-                .map_err(err)?
-                .label(name.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 6), (x + 14, y + 6)], c.filled()));
+            chart.draw_series(rects).map_err(err)?;
             let cap = slot * 0.15;
             let whiskers = bars.iter().enumerate().filter_map(|(i, b)| {
                 let [lo, hi] = b.ci?;
@@ -264,11 +264,26 @@ impl Chart for GroupedBars {
             });
             chart.draw_series(whiskers.flatten()).map_err(err)?;
         }
-        if self.series.len() > 1 {
-            legend_box(&mut chart, SeriesLabelPosition::UpperRight)?;
-        }
         Ok(())
     }
+}
+
+/// Coloured squares and names in a row under the title, in series order.
+fn legend_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    names: &[&str],
+) -> Result<(), String> {
+    let font: TextStyle<'_> = (FONT, 15).into();
+    let mut x = 100;
+    for (i, name) in names.iter().enumerate() {
+        root.draw(&Rectangle::new([(x, 44), (x + 14, 58)], colour(i).filled()))
+            .map_err(err)?;
+        root.draw(&Text::new(name.to_string(), (x + 20, 43), font.clone()))
+            .map_err(err)?;
+        let (w, _) = root.estimate_text_size(name, &font).map_err(err)?;
+        x += 20 + w as i32 + 30;
+    }
+    Ok(())
 }
 
 /// An axis tick: whole numbers with separators on large axes, two decimals at most otherwise.
