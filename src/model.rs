@@ -163,6 +163,10 @@ pub struct Response {
     /// Disposition probabilities in [`Disposition::ALL`] order (all zero if the kind
     /// only ever comes as backup).
     pub outcomes: [f64; 5],
+    /// Chance of asking for a psychiatry consult on arrival.
+    pub consult: f64,
+    /// Disposition probabilities after a consult (the plain mix if none is given).
+    pub outcomes_with_consult: [f64; 5],
 }
 
 /// A call type.
@@ -176,6 +180,8 @@ pub struct CallType {
     pub responders: Vec<KindId>,
     /// Wait before each fallback step.
     pub fallback_after: Minutes,
+    /// The non-police kinds of `responders`, in order: where the hotline sends teams.
+    pub mobile: Vec<KindId>,
     /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.
     pub by_kind: Vec<Option<Response>>,
 }
@@ -261,6 +267,81 @@ pub struct Kind {
     pub schedule: Schedule,
     /// Non-crisis work.
     pub background: Option<BackgroundWork>,
+    /// Share of scheduled unit-shifts left unstaffed.
+    pub absence: f64,
+}
+
+/// The 988 hotline.
+#[derive(Clone, Debug)]
+pub struct Hotline {
+    /// Counselors on duty over the week.
+    pub schedule: Schedule,
+    /// Time on one call.
+    pub handle_time: Dist,
+    /// Caller patience; `None`: callers wait as long as it takes.
+    pub patience: Option<Dist>,
+    /// Share of answered calls resolved by phone.
+    pub resolved_by_phone: f64,
+    /// Share of answered calls sent a mobile team.
+    pub dispatch_mobile: f64,
+    /// Share of abandoned callers who call 911.
+    pub redial_911: f64,
+}
+
+/// On-call psychiatry consult lines.
+#[derive(Clone, Debug)]
+pub struct Psychiatry {
+    /// Lines staffed over the week.
+    pub schedule: Schedule,
+    /// Length of one consult.
+    pub consult_time: Dist,
+    /// Longest a team waits for a line.
+    pub max_wait: Minutes,
+}
+
+/// Repeat crises and community programs.
+#[derive(Clone, Debug)]
+pub struct Prevention {
+    /// Chance of another crisis by the disposition of the last, in [`Disposition::ALL`]
+    /// order; a crisis resolved by phone counts as resolved on scene.
+    pub repeat: [f64; 5],
+    /// Delay to the next crisis.
+    pub repeat_delay: Dist,
+    /// Fraction by which first crises fall once programs have ramped up.
+    pub incidence_reduction: f64,
+    /// Time to full effect (linear), from the start of the simulation.
+    pub ramp: Minutes,
+    /// Yearly cost of the programs.
+    pub program_cost_per_year: f64,
+}
+
+impl Prevention {
+    /// The share of first crises that still happen at time `t`.
+    pub fn incidence_factor(&self, t: Minutes) -> f64 {
+        let progress = if self.ramp > 0.0 {
+            (t / self.ramp).min(1.0)
+        } else {
+            1.0
+        };
+        1.0 - self.incidence_reduction * progress
+    }
+}
+
+/// Downstream unit costs.
+#[derive(Clone, Debug)]
+pub struct Costs {
+    /// Per ED visit.
+    pub ed_visit: f64,
+    /// Chance an ED visit leads to an inpatient stay.
+    pub hospitalization_probability: f64,
+    /// Per inpatient day.
+    pub inpatient_day: f64,
+    /// Length of an inpatient stay.
+    pub length_of_stay: Dist,
+    /// Per crisis-center stay.
+    pub crisis_center_stay: f64,
+    /// Per jail booking.
+    pub jail_booking: f64,
 }
 
 /// The validated scenario.
@@ -290,6 +371,16 @@ pub struct Model {
     pub kinds: Vec<Kind>,
     /// The kind that answers backup requests (the first with role police).
     pub backup_kind: Option<KindId>,
+    /// Share of crises that reach the hotline first.
+    pub hotline_share: f64,
+    /// The 988 hotline, if the scenario has one.
+    pub hotline: Option<Hotline>,
+    /// Psychiatry consult lines, if any.
+    pub psychiatry: Option<Psychiatry>,
+    /// Repeat crises and community programs (neutral when absent).
+    pub prevention: Prevention,
+    /// Unit costs (zero when absent).
+    pub costs: Costs,
 }
 
 impl Model {
@@ -403,14 +494,6 @@ impl Checker<'_> {
         })
     }
 
-    fn not_yet(&mut self, present: bool, path: Vec<Seg>) {
-        self.check(
-            !present,
-            path,
-            "is not supported by this version of crisis-sim yet; remove it",
-        );
-    }
-
     /// Resolves a name to an index, or records a problem naming what is known.
     fn resolve(&mut self, name: &str, known: &[&str], what: &str, path: Vec<Seg>) -> Option<usize> {
         let found = known.iter().position(|k| *k == name);
@@ -446,18 +529,40 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     };
     let s = &loaded.scenario;
     check_meta(&mut c, &s.scenario);
-    c.not_yet(s.hotline.is_some(), path!["hotline"]);
-    c.not_yet(s.psychiatry.is_some(), path!["psychiatry"]);
-    c.not_yet(s.prevention.is_some(), path!["prevention"]);
-    c.not_yet(s.costs.is_some(), path!["costs"]);
     let zones = build_zones(&mut c, &s.zones);
     let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
     let travel = build_travel(&mut c, &s.travel);
     let kinds = build_kinds(&mut c, &s.responders, &zone_names);
     let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
-    let call_types = build_call_types(&mut c, s, &facilities, backup_kind);
+    let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
+    let call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
     let demand = build_demand(&mut c, s, &zones);
+    let hotline = s.hotline.as_ref().map(|h| build_hotline(&mut c, h));
+    if s.demand.hotline_share > 0.0 && hotline.is_none() {
+        c.fail(
+            path!["demand", "hotline_share"],
+            "sends crises to the hotline, but the scenario has no [hotline] table",
+        );
+    }
+    let psychiatry = s.psychiatry.as_ref().map(|p| build_psychiatry(&mut c, p));
+    let asks_consult = s
+        .call_types
+        .iter()
+        .any(|t| t.consult.values().any(|p| *p > 0.0));
+    if asks_consult && psychiatry.is_none() {
+        let at = s
+            .call_types
+            .iter()
+            .position(|t| !t.consult.is_empty())
+            .unwrap_or(0);
+        c.fail(
+            path!["call_types", at, "consult"],
+            "asks for psychiatry consults, but the scenario has no [psychiatry] table",
+        );
+    }
+    let prevention = build_prevention(&mut c, s.prevention.as_ref());
+    let costs = build_costs(&mut c, s.costs.as_ref());
     if !c.problems.is_empty() {
         return Err(ModelError {
             problems: c.problems,
@@ -476,7 +581,148 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         facilities,
         kinds,
         backup_kind,
+        hotline_share: s.demand.hotline_share,
+        hotline,
+        psychiatry,
+        prevention,
+        costs,
     })
+}
+
+fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline {
+    let at = |key: &str| path!["hotline", key];
+    let resolved = c.probability(h.resolved_by_phone, at("resolved_by_phone"));
+    let mobile = c.probability(h.dispatch_mobile, at("dispatch_mobile"));
+    c.check(
+        resolved + mobile <= 1.0 + 1e-9,
+        at("dispatch_mobile"),
+        format!(
+            "resolved_by_phone + dispatch_mobile = {}; at most 1 (the rest is passed to 911)",
+            resolved + mobile
+        ),
+    );
+    Hotline {
+        schedule: build_schedule(
+            c,
+            h.counselors,
+            h.shifts.as_deref(),
+            &[Seg::from("hotline")],
+            "counselors",
+        ),
+        handle_time: c.dist(&h.handle_time, at("handle_time")),
+        patience: h.patience.as_ref().map(|p| c.dist(p, at("patience"))),
+        resolved_by_phone: resolved,
+        dispatch_mobile: mobile,
+        redial_911: c.probability(h.redial_911, at("redial_911")),
+    }
+}
+
+fn build_psychiatry(c: &mut Checker<'_>, p: &schema::Psychiatry) -> Psychiatry {
+    Psychiatry {
+        schedule: build_schedule(
+            c,
+            p.on_call,
+            p.shifts.as_deref(),
+            &[Seg::from("psychiatry")],
+            "on_call",
+        ),
+        consult_time: c.dist(&p.consult_time, path!["psychiatry", "consult_time"]),
+        max_wait: c.duration(&p.max_wait, path!["psychiatry", "max_wait"]),
+    }
+}
+
+fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Prevention>) -> Prevention {
+    let Some(p) = p else {
+        return Prevention {
+            repeat: [0.0; 5],
+            repeat_delay: Dist::Fixed(0.0),
+            incidence_reduction: 0.0,
+            ramp: 0.0,
+            program_cost_per_year: 0.0,
+        };
+    };
+    let names: Vec<&str> = Disposition::ALL.iter().map(|d| d.name()).collect();
+    let mut repeat = [0.0; 5];
+    for (name, prob) in &p.repeat {
+        let key = path!["prevention", "repeat", name];
+        let prob = c.probability(*prob, key.clone());
+        if let Some(d) = c.resolve(name, &names, "disposition", key) {
+            repeat[d] = prob;
+        }
+    }
+    let repeat_delay = match &p.repeat_delay {
+        Some(text) => c.dist(text, path!["prevention", "repeat_delay"]),
+        None => {
+            c.check(
+                repeat.iter().all(|r| *r == 0.0),
+                path!["prevention", "repeat"],
+                "gives repeat chances; say when repeats come with `repeat_delay`, e.g. \"exp(60d)\"",
+            );
+            Dist::Fixed(0.0)
+        }
+    };
+    let reduction = c.probability(
+        p.incidence_reduction,
+        path!["prevention", "incidence_reduction"],
+    );
+    c.non_negative(
+        p.program_cost_per_year,
+        path!["prevention", "program_cost_per_year"],
+    );
+    Prevention {
+        repeat,
+        repeat_delay,
+        incidence_reduction: reduction,
+        ramp: p
+            .ramp
+            .as_ref()
+            .map_or(0.0, |r| c.duration(r, path!["prevention", "ramp"])),
+        program_cost_per_year: p.program_cost_per_year,
+    }
+}
+
+fn build_costs(c: &mut Checker<'_>, costs: Option<&schema::Costs>) -> Costs {
+    let Some(k) = costs else {
+        return Costs {
+            ed_visit: 0.0,
+            hospitalization_probability: 0.0,
+            inpatient_day: 0.0,
+            length_of_stay: Dist::Fixed(0.0),
+            crisis_center_stay: 0.0,
+            jail_booking: 0.0,
+        };
+    };
+    for (key, value) in [
+        ("ed_visit", k.ed_visit),
+        ("inpatient_day", k.inpatient_day),
+        ("crisis_center_stay", k.crisis_center_stay),
+        ("jail_booking", k.jail_booking),
+    ] {
+        c.non_negative(value, path!["costs", key]);
+    }
+    let p = c.probability(
+        k.hospitalization_probability,
+        path!["costs", "hospitalization_probability"],
+    );
+    let length_of_stay = match &k.length_of_stay {
+        Some(text) => c.dist(text, path!["costs", "length_of_stay"]),
+        None => {
+            c.check(
+                p == 0.0,
+                path!["costs", "hospitalization_probability"],
+                "needs `length_of_stay`, e.g. \"gamma(7d, 4d)\"",
+            );
+            Dist::Fixed(0.0)
+        }
+    };
+    Costs {
+        ed_visit: k.ed_visit,
+        hospitalization_probability: p,
+        inpatient_day: k.inpatient_day,
+        length_of_stay,
+        crisis_center_stay: k.crisis_center_stay,
+        jail_booking: k.jail_booking,
+    }
 }
 
 fn check_meta(c: &mut Checker<'_>, m: &schema::Meta) {
@@ -563,11 +809,7 @@ fn build_demand(c: &mut Checker<'_>, s: &schema::Scenario, zones: &[Zone]) -> De
         d.crises_per_100k_per_day,
         path!["demand", "crises_per_100k_per_day"],
     );
-    c.check(
-        d.hotline_share == 0.0,
-        path!["demand", "hotline_share"],
-        "the 988 hotline is not supported by this version of crisis-sim yet; use 0",
-    );
+    c.probability(d.hotline_share, path!["demand", "hotline_share"]);
     let hourly = profile(c, d.hourly.as_deref(), 24, "hourly");
     let weekly = profile(c, d.weekly.as_deref(), 7, "weekly");
     let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
@@ -703,13 +945,26 @@ fn build_kinds(
                 homes.push(0);
             }
             c.non_negative(r.cost_per_hour, path!["responders", i, "cost_per_hour"]);
-            c.not_yet(r.absence.is_some(), path!["responders", i, "absence"]);
             Kind {
                 name: r.name.clone(),
                 role: ROLES[role.unwrap_or(0)].1,
                 homes,
                 cost_per_hour: r.cost_per_hour,
-                schedule: build_schedule(c, r, i),
+                schedule: build_schedule(
+                    c,
+                    r.units,
+                    r.shifts.as_deref(),
+                    &[Seg::from("responders"), Seg::from(i)],
+                    "units",
+                ),
+                absence: r.absence.map_or(0.0, |a| {
+                    c.check(
+                        (0.0..1.0).contains(&a),
+                        path!["responders", i, "absence"],
+                        format!("is {a}; a share of unstaffed shifts must be in [0, 1)"),
+                    );
+                    a.clamp(0.0, 0.99)
+                }),
                 background: r.background.as_ref().map(|b| build_background(c, b, i)),
             }
         })
@@ -745,21 +1000,35 @@ fn build_background(c: &mut Checker<'_>, b: &schema::Background, i: usize) -> Ba
     }
 }
 
-fn build_schedule(c: &mut Checker<'_>, r: &schema::Responder, i: usize) -> Schedule {
-    let windows = match (&r.units, &r.shifts) {
-        (Some(units), None) => vec![(0.0, WEEK, *units)],
-        (None, Some(shifts)) => shift_windows(c, shifts, i),
+/// A staffing schedule from `COUNT = N` (around the clock) or `shifts = [...]` at `base`.
+fn build_schedule(
+    c: &mut Checker<'_>,
+    count: Option<u32>,
+    shifts: Option<&[schema::Shift]>,
+    base: &[Seg],
+    count_key: &str,
+) -> Schedule {
+    let at = |key: &str| {
+        let mut p = base.to_vec();
+        if !key.is_empty() {
+            p.push(Seg::from(key));
+        }
+        p
+    };
+    let windows = match (count, shifts) {
+        (Some(units), None) => vec![(0.0, WEEK, units)],
+        (None, Some(shifts)) => shift_windows(c, shifts, &at("shifts")),
         (Some(_), Some(_)) => {
             c.fail(
-                path!["responders", i, "shifts"],
-                "give either `units` or `shifts`, not both",
+                at("shifts"),
+                format!("give either `{count_key}` or `shifts`, not both"),
             );
             Vec::new()
         }
         (None, None) => {
             c.fail(
-                path!["responders", i],
-                "give `units = N` (around the clock) or `shifts = [...]`",
+                at(""),
+                format!("give `{count_key} = N` (around the clock) or `shifts = [...]`"),
             );
             Vec::new()
         }
@@ -771,13 +1040,13 @@ fn build_schedule(c: &mut Checker<'_>, r: &schema::Responder, i: usize) -> Sched
 fn shift_windows(
     c: &mut Checker<'_>,
     shifts: &[schema::Shift],
-    i: usize,
+    base: &[Seg],
 ) -> Vec<(Minutes, Minutes, u32)> {
     const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let mut windows = Vec::new();
     for (j, shift) in shifts.iter().enumerate() {
-        let from = clock(c, &shift.from, path!["responders", i, "shifts", j, "from"]);
-        let to = clock(c, &shift.to, path!["responders", i, "shifts", j, "to"]);
+        let from = clock(c, &shift.from, shift_path(base, j, "from"));
+        let to = clock(c, &shift.to, shift_path(base, j, "to"));
         let length = if to > from {
             to - from
         } else {
@@ -790,12 +1059,7 @@ fn shift_windows(
                 .map(|d| {
                     let day = d.to_ascii_lowercase();
                     let day = day.get(..3).unwrap_or(&day);
-                    c.resolve(
-                        day,
-                        &DAYS,
-                        "day",
-                        path!["responders", i, "shifts", j, "days"],
-                    )
+                    c.resolve(day, &DAYS, "day", shift_path(base, j, "days"))
                 })
                 .collect::<Option<Vec<_>>>()
                 .unwrap_or_default(),
@@ -805,6 +1069,13 @@ fn shift_windows(
         }
     }
     windows
+}
+
+fn shift_path(base: &[Seg], j: usize, key: &str) -> Vec<Seg> {
+    let mut p = base.to_vec();
+    p.push(Seg::Index(j));
+    p.push(Seg::from(key));
+    p
 }
 
 fn clock(c: &mut Checker<'_>, text: &str, path: Vec<Seg>) -> Minutes {
@@ -847,6 +1118,7 @@ fn schedule_from_windows(windows: &[(Minutes, Minutes, u32)]) -> Schedule {
 fn build_call_types(
     c: &mut Checker<'_>,
     s: &schema::Scenario,
+    roles: &[Role],
     facilities: &[Facility],
     backup_kind: Option<KindId>,
 ) -> Vec<CallType> {
@@ -861,7 +1133,7 @@ fn build_call_types(
     s.call_types
         .iter()
         .enumerate()
-        .map(|(i, t)| build_call_type(c, t, i, &kind_names, facilities, backup_kind))
+        .map(|(i, t)| build_call_type(c, t, i, roles, &kind_names, facilities, backup_kind))
         .collect()
 }
 
@@ -869,6 +1141,7 @@ fn build_call_type(
     c: &mut Checker<'_>,
     t: &schema::CallType,
     i: usize,
+    roles: &[Role],
     kind_names: &[&str],
     facilities: &[Facility],
     backup_kind: Option<KindId>,
@@ -879,11 +1152,6 @@ fn build_call_type(
         t.priority >= 1,
         at("priority"),
         "priority starts at 1 (most urgent)",
-    );
-    c.not_yet(t.consult.is_some(), at("consult"));
-    c.not_yet(
-        t.outcomes_with_consult.is_some(),
-        at("outcomes_with_consult"),
     );
     c.check(
         !t.responders.is_empty(),
@@ -925,6 +1193,11 @@ fn build_call_type(
         ("use_of_force", t.use_of_force.keys().collect()),
         ("injury", t.injury.keys().collect()),
         ("outcomes", t.outcomes.keys().collect()),
+        ("consult", t.consult.keys().collect()),
+        (
+            "outcomes_with_consult",
+            t.outcomes_with_consult.keys().collect(),
+        ),
     ] {
         for name in map_keys {
             c.resolve(
@@ -970,6 +1243,11 @@ fn build_call_type(
     CallType {
         name: t.name.clone(),
         priority: t.priority,
+        mobile: responders
+            .iter()
+            .copied()
+            .filter(|k| roles.get(*k) != Some(&Role::Police))
+            .collect(),
         responders,
         fallback_after,
         by_kind,
@@ -992,14 +1270,22 @@ fn build_response(
     let backup = prob("backup", &t.backup);
     let use_of_force = prob("use_of_force", &t.use_of_force);
     let injury = prob("injury", &t.injury);
+    let consult = prob("consult", &t.consult);
+    let outcomes = t.outcomes.get(kind).map_or([0.0; 5], |mix| {
+        outcome_mix(c, mix, path!["call_types", i, "outcomes", kind], facilities)
+    });
+    let outcomes_with_consult = t.outcomes_with_consult.get(kind).map_or(outcomes, |mix| {
+        let path = path!["call_types", i, "outcomes_with_consult", kind];
+        outcome_mix(c, mix, path, facilities)
+    });
     Some(Response {
         on_scene: c.dist(on_scene, path!["call_types", i, "on_scene", kind]),
         backup,
         use_of_force,
         injury,
-        outcomes: t.outcomes.get(kind).map_or([0.0; 5], |mix| {
-            outcome_mix(c, mix, path!["call_types", i, "outcomes", kind], facilities)
-        }),
+        outcomes,
+        consult,
+        outcomes_with_consult,
     })
 }
 

@@ -129,6 +129,6 @@ fn reports_render_in_a_real_browser() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    check_in_browser(&browser, &run.join("report.html"), 5, temp.path());
-    check_in_browser(&browser, &cmp.join("report.html"), 6, temp.path());
+    check_in_browser(&browser, &run.join("report.html"), 6, temp.path());
+    check_in_browser(&browser, &cmp.join("report.html"), 7, temp.path());
 }

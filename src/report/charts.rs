@@ -77,22 +77,27 @@ pub struct StackedShares {
     pub bars: Vec<(String, Vec<f64>)>,
 }
 
-/// A cumulative distribution with a band, per series, and vertical markers.
+/// Lines with a band around each (a distribution, or a count over time), and
+/// optional vertical markers.
 #[derive(Clone, Debug)]
-pub struct Cdf {
+pub struct Lines {
     /// Title.
     pub title: String,
     /// X-axis label.
     pub x_label: String,
+    /// Y-axis label.
+    pub y_label: String,
+    /// The y axis runs from 0 to 100 % (else it is fitted to the data).
+    pub percent: bool,
     /// Series.
-    pub series: Vec<CdfSeries>,
+    pub series: Vec<LineSeries>,
     /// `(label, x)` drawn as dashed vertical lines in the first series' colour.
     pub markers: Vec<(String, f64)>,
 }
 
-/// One distribution: points `(x, pooled F(x), band low, band high)`.
+/// One line: points `(x, y, band low, band high)`.
 #[derive(Clone, Debug)]
-pub struct CdfSeries {
+pub struct LineSeries {
     /// Legend name.
     pub name: String,
     /// Curve points.
@@ -357,7 +362,7 @@ impl Chart for StackedShares {
     }
 }
 
-impl Chart for Cdf {
+impl Chart for Lines {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         start(root, &self.title)?;
         let right = self
@@ -365,18 +370,34 @@ impl Chart for Cdf {
             .iter()
             .flat_map(|s| s.points.last().map(|p| p.0))
             .fold(1.0, f64::max);
+        let top = if self.percent {
+            1.0
+        } else {
+            let high = self
+                .series
+                .iter()
+                .flat_map(|s| s.points.iter().map(|p| p.3.max(p.1)));
+            headroom(high.filter(|v| v.is_finite()).fold(0.0, f64::max))
+        };
+        let percent = self.percent;
         let area = root.margin(50, 10, 10, 10);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(0f64..right, 0f64..1f64)
+            .build_cartesian_2d(0f64..right, 0f64..top)
             .map_err(err)?;
         chart
             .configure_mesh()
             .x_desc(self.x_label.as_str())
-            .y_desc("share of incidents reached")
-            .y_label_formatter(&|y| format!("{:.0} %", y * 100.0))
+            .y_desc(self.y_label.as_str())
+            .y_label_formatter(&|y| {
+                if percent {
+                    format!("{:.0} %", y * 100.0)
+                } else {
+                    tick(*y, top)
+                }
+            })
             .x_label_style((FONT, 15))
             .y_label_style((FONT, 15))
             .axis_desc_style((FONT, 17))
@@ -390,7 +411,7 @@ impl Chart for Cdf {
                 .draw_series(std::iter::once(Polygon::new(band, c.mix(0.25).filled())))
                 .map_err(err)?;
             chart
-                .draw_series(LineSeries::new(
+                .draw_series(plotters::series::LineSeries::new(
                     s.points.iter().map(|p| (p.0, p.1)),
                     c.stroke_width(3),
                 ))
@@ -446,7 +467,7 @@ impl Chart for HourlyLoad {
             .map_err(err)?;
         chart
             .configure_secondary_axes()
-            .y_desc("units on duty (mean)")
+            .y_desc("units staffed (mean)")
             .label_style((FONT, 15))
             .axis_desc_style((FONT, 17))
             .draw()
@@ -467,9 +488,9 @@ impl Chart for HourlyLoad {
                 .enumerate()
                 .flat_map(|(h, u)| [(h as f64, *u), (h as f64 + 1.0, *u)]);
             chart
-                .draw_secondary_series(LineSeries::new(steps, c.stroke_width(3)))
+                .draw_secondary_series(plotters::series::LineSeries::new(steps, c.stroke_width(3)))
                 .map_err(err)?
-                .label(format!("{kind} on duty (right axis)"))
+                .label(format!("{kind} staffed (right axis)"))
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
                 });

@@ -1,6 +1,6 @@
 //! Which charts a run or a comparison gets, and the numbers behind each.
 
-use super::charts::{self, Bar, Cdf, CdfSeries, Chart, GroupedBars, HourlyLoad, StackedShares};
+use super::charts::{self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, StackedShares};
 use crate::dist::{DAY, HOUR};
 use crate::experiment::RunResult;
 use crate::model::{Disposition, Model};
@@ -13,8 +13,8 @@ pub enum Figure {
     Bars(GroupedBars),
     /// Stacked shares.
     Stacked(StackedShares),
-    /// Cumulative distribution.
-    Cdf(Cdf),
+    /// Lines with bands.
+    Lines(Lines),
     /// Demand against staffing by hour.
     Hourly(HourlyLoad),
 }
@@ -27,7 +27,7 @@ impl Chart for Figure {
         match self {
             Figure::Bars(c) => c.draw(root),
             Figure::Stacked(c) => c.draw(root),
-            Figure::Cdf(c) => c.draw(root),
+            Figure::Lines(c) => c.draw(root),
             Figure::Hourly(c) => c.draw(root),
         }
     }
@@ -92,12 +92,12 @@ pub fn run_figures(r: &Results<'_>) -> Vec<Named> {
             caption: "Share of incidents reached within a given time (all replications pooled); \
                       the band spans the middle 95 % of replications; dashed lines mark the pooled median and 90th percentile."
                 .into(),
-            figure: Figure::Cdf(response_cdf(std::slice::from_ref(r), true)),
+            figure: Figure::Lines(response_cdf(std::slice::from_ref(r), true)),
         },
         Named {
             name: "demand_by_hour".into(),
-            caption: "Crises arriving per hour of day (bars, mean over the measured days) against units on duty \
-                      (lines, mean over the days of the week)."
+            caption: "Crises arriving per hour of day (bars, mean over the measured days) against units staffed \
+                      (lines, as simulated: shifts less absences)."
                 .into(),
             figure: Figure::Hourly(hourly_load(r)),
         },
@@ -118,6 +118,7 @@ pub fn run_figures(r: &Results<'_>) -> Vec<Named> {
                 .into(),
             figure: Figure::Bars(zones),
         },
+        monthly_figure(std::slice::from_ref(r)),
     ]
 }
 
@@ -155,7 +156,7 @@ fn metric_of(metrics: &[(String, f64)], name: &str) -> f64 {
 }
 
 /// Response-time CDFs, one series per result; markers for the first when asked.
-fn response_cdf(results: &[Results<'_>], markers: bool) -> Cdf {
+fn response_cdf(results: &[Results<'_>], markers: bool) -> Lines {
     let pooled: Vec<Vec<f64>> = results
         .iter()
         .map(|r| sorted_responses(r.run, None))
@@ -185,7 +186,7 @@ fn response_cdf(results: &[Results<'_>], markers: bool) -> Cdf {
                     (x, ecdf(all, x), quantile(&f, 0.025), quantile(&f, 0.975))
                 })
                 .collect();
-            CdfSeries {
+            LineSeries {
                 name: r.label.clone(),
                 points,
             }
@@ -198,9 +199,11 @@ fn response_cdf(results: &[Results<'_>], markers: bool) -> Cdf {
         ],
         _ => Vec::new(),
     };
-    Cdf {
+    Lines {
         title: "Response time: incident received to first unit on scene".into(),
         x_label: "minutes".into(),
+        y_label: "share of incidents reached".into(),
+        percent: true,
         series,
         markers: marks,
     }
@@ -292,6 +295,61 @@ fn disposition_mix(results: &[Results<'_>]) -> StackedShares {
             .map(|d| d.name().replace('_', " "))
             .collect(),
         bars,
+    }
+}
+
+/// Incidents per 30-day month over the measured period, per result, with a band
+/// spanning the middle 95 % of replications.
+fn monthly(results: &[Results<'_>]) -> Lines {
+    let series = results
+        .iter()
+        .map(|r| {
+            let months = r
+                .run
+                .replications
+                .first()
+                .map_or(0, |rep| rep.record.incidents_by_month.len());
+            let points = (0..months)
+                .map(|m| {
+                    let mut v: Vec<f64> = r
+                        .run
+                        .replications
+                        .iter()
+                        .map(|rep| rep.record.incidents_by_month[m] as f64)
+                        .collect();
+                    v.sort_by(f64::total_cmp);
+                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    (
+                        m as f64 + 1.0,
+                        mean,
+                        quantile(&v, 0.025),
+                        quantile(&v, 0.975),
+                    )
+                })
+                .collect();
+            LineSeries {
+                name: r.label.clone(),
+                points,
+            }
+        })
+        .collect();
+    Lines {
+        title: "Crises per month".into(),
+        x_label: "month of the measured period (30 days)".into(),
+        y_label: "crises per month (first and repeat)".into(),
+        percent: false,
+        series,
+        markers: Vec::new(),
+    }
+}
+
+fn monthly_figure(results: &[Results<'_>]) -> Named {
+    Named {
+        name: "incidents_by_month".into(),
+        caption: "Crises per 30-day month, first and repeat together (the last month may be partial); \
+                  the band spans the middle 95 % of replications. Prevention effects build up here over a multi-year horizon."
+            .into(),
+        figure: Figure::Lines(monthly(results)),
     }
 }
 
@@ -396,8 +454,9 @@ pub fn compare_figures(results: &[Results<'_>]) -> Vec<Named> {
         name: "compare_response_time".into(),
         caption: "Share of incidents reached within a given time, by scenario; bands span the middle 95 % of replications."
             .into(),
-        figure: Figure::Cdf(response_cdf(results, false)),
+        figure: Figure::Lines(response_cdf(results, false)),
     });
+    out.push(monthly_figure(results));
     out
 }
 

@@ -38,6 +38,8 @@ pub struct Summary {
     pub by_call_type: Map<String, Value>,
     /// Zone → metric → estimate.
     pub by_zone: Map<String, Value>,
+    /// Cost component → estimate; `total` is their sum.
+    pub costs: Map<String, Value>,
     /// Events and wall time.
     pub perf: Value,
 }
@@ -66,6 +68,19 @@ fn groups_object(groups: Vec<Vec<(String, Metrics)>>) -> Map<String, Value> {
         .collect()
 }
 
+/// The cost components and total, keyed without the `cost_` prefix.
+fn cost_breakdown(estimates: &[(String, Estimate)]) -> Map<String, Value> {
+    let wanted = stats::COST_PARTS
+        .iter()
+        .chain(std::iter::once(&"cost_total"));
+    wanted
+        .filter_map(|name| {
+            let (_, e) = estimates.iter().find(|(n, _)| n == name)?;
+            Some((name.trim_start_matches("cost_").to_string(), json!(e)))
+        })
+        .collect()
+}
+
 /// Aggregates a run.
 pub fn summarize(model: &Model, run: &RunResult) -> (Summary, Vec<(String, Estimate)>) {
     let per_rep: Vec<Metrics> = run.replications.iter().map(|r| r.metrics.clone()).collect();
@@ -85,6 +100,7 @@ pub fn summarize(model: &Model, run: &RunResult) -> (Summary, Vec<(String, Estim
                 .collect(),
         ),
         by_zone: groups_object(run.replications.iter().map(|r| r.by_zone.clone()).collect()),
+        costs: cost_breakdown(&estimates),
         perf: json!({ "events": run.events(), "wall_s": run.wall_s }),
     };
     (summary, estimates)

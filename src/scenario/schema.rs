@@ -26,13 +26,90 @@ pub struct Scenario {
     /// Responder kinds and their staffing.
     pub responders: Vec<Responder>,
     /// The 988 hotline.
-    pub hotline: Option<toml::Value>,
+    pub hotline: Option<Hotline>,
     /// On-call psychiatry consults.
-    pub psychiatry: Option<toml::Value>,
+    pub psychiatry: Option<Psychiatry>,
     /// Repeat crises and community programs.
-    pub prevention: Option<toml::Value>,
+    pub prevention: Option<Prevention>,
     /// Downstream unit costs.
-    pub costs: Option<toml::Value>,
+    pub costs: Option<Costs>,
+}
+
+/// `[hotline]`: 988 counselors answering calls in a queue.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hotline {
+    /// Counselors on duty around the clock.
+    pub counselors: Option<u32>,
+    /// Counselors on duty by time window.
+    pub shifts: Option<Vec<Shift>>,
+    /// Time a counselor spends on one call.
+    pub handle_time: String,
+    /// How long a caller waits before hanging up (absent: callers never hang up).
+    pub patience: Option<String>,
+    /// Share of answered calls resolved by phone.
+    pub resolved_by_phone: f64,
+    /// Share of answered calls sent a mobile team (non-police kinds only).
+    pub dispatch_mobile: f64,
+    /// Share of abandoned callers who call 911.
+    #[serde(default)]
+    pub redial_911: f64,
+}
+
+/// `[psychiatry]`: consult lines that teams on scene may call.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Psychiatry {
+    /// Lines staffed around the clock.
+    pub on_call: Option<u32>,
+    /// Lines staffed by time window.
+    pub shifts: Option<Vec<Shift>>,
+    /// Length of one consult.
+    pub consult_time: String,
+    /// How long a team waits for a line before going on without.
+    pub max_wait: String,
+}
+
+/// `[prevention]`: repeat crises and community programs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prevention {
+    /// Chance of another crisis, by the disposition of the last one.
+    #[serde(default)]
+    pub repeat: BTreeMap<String, f64>,
+    /// Delay from one crisis to the next.
+    pub repeat_delay: Option<String>,
+    /// Fraction by which community programs lower first crises once ramped up.
+    #[serde(default)]
+    pub incidence_reduction: f64,
+    /// Time for programs to reach their full effect.
+    pub ramp: Option<String>,
+    /// Yearly cost of the programs.
+    #[serde(default)]
+    pub program_cost_per_year: f64,
+}
+
+/// `[costs]`: downstream unit costs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Costs {
+    /// Cost of one ED visit.
+    #[serde(default)]
+    pub ed_visit: f64,
+    /// Chance that an ED visit leads to an inpatient stay.
+    #[serde(default)]
+    pub hospitalization_probability: f64,
+    /// Cost of one inpatient day.
+    #[serde(default)]
+    pub inpatient_day: f64,
+    /// Length of an inpatient stay.
+    pub length_of_stay: Option<String>,
+    /// Cost of one crisis-center stay.
+    #[serde(default)]
+    pub crisis_center_stay: f64,
+    /// Cost of one jail booking.
+    #[serde(default)]
+    pub jail_booking: f64,
 }
 
 /// `[scenario]`: name and run settings.
@@ -148,9 +225,11 @@ pub struct CallType {
     /// Disposition mix per responder kind.
     pub outcomes: BTreeMap<String, BTreeMap<String, f64>>,
     /// Chance that a unit of a kind asks for a psychiatry consult.
-    pub consult: Option<toml::Value>,
-    /// Disposition mix after a consult.
-    pub outcomes_with_consult: Option<toml::Value>,
+    #[serde(default)]
+    pub consult: BTreeMap<String, f64>,
+    /// Disposition mix after a consult, per responder kind.
+    #[serde(default)]
+    pub outcomes_with_consult: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
 fn default_priority() -> u32 {

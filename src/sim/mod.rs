@@ -2,11 +2,15 @@
 //! work, transports and records for one replication.
 //!
 //! Units move through phases (`ToScene → OnScene → [ToFacility → Handoff] → Returning`,
-//! or `Background`); each unit has at most one pending event, so events carry only
-//! the unit's index. Requests that find no free unit wait in one priority heap per
-//! acceptable kind, removed lazily once served.
+//! or `Background`); each unit has at most one live pending event, so events carry
+//! only the unit's index (an event that is no longer due is recognised by the unit's
+//! `due` time and ignored). Requests that find no free unit wait in one priority heap
+//! per acceptable kind, removed lazily once served. The hotline, psychiatry consults
+//! and repeat crises live in their own files.
 
 pub mod demand;
+mod hotline;
+mod psychiatry;
 pub mod record;
 
 use std::cmp::Reverse;
@@ -16,7 +20,7 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 use slab::Slab;
 
-use crate::dist::{HOUR, Minutes};
+use crate::dist::{DAY, HOUR, Minutes};
 use crate::kernel::{self, Scheduler};
 use crate::model::{Disposition, KindId, Model, Point, Role};
 use crate::rng::{SimRng, Stream, stream};
@@ -32,10 +36,20 @@ enum Event {
     Fallback(u32),
     Unit(u32),
     WarmupEnd,
+    /// A repeat crisis of a person (index into the pending repeats).
+    Repeat(u32),
+    HotlineShift,
+    /// A counselor finished the call of an incident.
+    HotlineDone(u32),
+    /// A waiting caller's patience ran out (checked against the caller's own time).
+    Abandon(u32),
+    PsychiatryShift,
+    /// A consult line became free.
+    ConsultEnd,
 }
 
-/// Bits of an encoded event's payload; the three bits above hold its variant.
-const PAYLOAD_BITS: u32 = 29;
+/// Bits of an encoded event's payload; the four bits above hold its variant.
+const PAYLOAD_BITS: u32 = 28;
 const PAYLOAD: u32 = (1 << PAYLOAD_BITS) - 1;
 
 impl kernel::Event for Event {
@@ -47,6 +61,12 @@ impl kernel::Event for Event {
             Event::Fallback(r) => (3, r),
             Event::Unit(u) => (4, u),
             Event::WarmupEnd => (5, 0),
+            Event::Repeat(r) => (6, r),
+            Event::HotlineShift => (7, 0),
+            Event::HotlineDone(i) => (8, i),
+            Event::Abandon(c) => (9, c),
+            Event::PsychiatryShift => (10, 0),
+            Event::ConsultEnd => (11, 0),
         };
         debug_assert!(payload <= PAYLOAD);
         (tag << PAYLOAD_BITS) | payload
@@ -60,6 +80,12 @@ impl kernel::Event for Event {
             2 => Event::Shift(payload as u16),
             3 => Event::Fallback(payload),
             4 => Event::Unit(payload),
+            6 => Event::Repeat(payload),
+            7 => Event::HotlineShift,
+            8 => Event::HotlineDone(payload),
+            9 => Event::Abandon(payload),
+            10 => Event::PsychiatryShift,
+            11 => Event::ConsultEnd,
             _ => Event::WarmupEnd,
         }
     }
@@ -71,6 +97,8 @@ enum Phase {
     Idle,
     ToScene,
     OnScene,
+    /// On scene, waiting for a psychiatry consult line.
+    ConsultWait,
     ToFacility,
     Handoff,
     Returning,
@@ -78,6 +106,12 @@ enum Phase {
 }
 
 const NO_INCIDENT: u32 = u32::MAX;
+
+/// Length of a "month" in the monthly incident counts.
+const MONTH: Minutes = 30.0 * DAY;
+
+/// Unit-shifts of an around-the-clock schedule, for drawing absences: 8 hours.
+const ROUND_THE_CLOCK_SHIFT: Minutes = 8.0 * HOUR;
 
 #[derive(Clone, Debug)]
 struct Unit {
@@ -87,9 +121,16 @@ struct Unit {
     phase: Phase,
     on_duty: bool,
     primary: bool,
+    consulted: bool,
     incident: u32,
     facility: u32,
     busy_since: Minutes,
+    /// When the unit's live pending event is due.
+    due: Minutes,
+    /// Scene minutes still to work once a consult wait ends.
+    scene_left: Minutes,
+    consult_seq: u32,
+    consult_asked: Minutes,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -100,6 +141,8 @@ struct Request {
     seq: u32,
     level: u8,
     backup: bool,
+    /// Sent by the hotline: falls back through the call type's non-police kinds only.
+    mobile: bool,
     fallback_due: Minutes,
 }
 
@@ -108,14 +151,26 @@ struct Incident {
     call_type: u16,
     zone: u16,
     pos: Point,
+    person: u64,
+    crisis: u32,
     received: Minutes,
     measured: bool,
     dispatched: bool,
     dispatched_at: Minutes,
     arrived: bool,
     police: bool,
+    closed: bool,
     open: u16,
     rng: SimRng,
+}
+
+/// A person's next crisis, waiting for its time.
+#[derive(Clone, Copy, Debug)]
+struct PendingRepeat {
+    person: u64,
+    crisis: u32,
+    zone: u16,
+    pos: Point,
 }
 
 /// Waiting requests of one kind: lowest (priority, seq) first.
@@ -130,6 +185,7 @@ struct KindState {
     overtime: u32,
     since: Minutes,
     background: Option<(Exp<f64>, SimRng)>,
+    staffing: SimRng,
     rec: record::KindRecord,
 }
 
@@ -141,7 +197,22 @@ impl KindState {
         self.rec.busy_on_duty += f64::from(self.busy_on_duty) * dt;
         self.rec.on_duty += f64::from(self.on_duty) * dt;
         self.rec.overtime += f64::from(self.overtime) * dt;
+        spread_by_hour(&mut self.rec.on_duty_by_hour, self.since, now, self.on_duty);
         self.since = now;
+    }
+}
+
+/// Adds `units × minutes` of the interval `[from, to)` to the hour-of-day bins it covers.
+fn spread_by_hour(bins: &mut [f64; 24], from: Minutes, to: Minutes, units: u32) {
+    if units == 0 || to <= from {
+        return;
+    }
+    let mut t = from;
+    while t < to {
+        let hour = (t / HOUR).floor();
+        let end = ((hour + 1.0) * HOUR).min(to);
+        bins[(hour as u64 % 24) as usize] += f64::from(units) * (end - t);
+        t = end;
     }
 }
 
@@ -155,8 +226,11 @@ pub struct Sim<'m> {
     kinds: Vec<KindState>,
     requests: Slab<Request>,
     incidents: Slab<Incident>,
+    repeats: Slab<PendingRepeat>,
+    hotline: hotline::Lines,
+    psychiatry: psychiatry::Lines,
     next_seq: u32,
-    next_incident: u64,
+    next_person: u64,
     warmup_end: Minutes,
     horizon: Minutes,
     rec: Record,
@@ -187,9 +261,14 @@ impl<'m> Sim<'m> {
                     phase: Phase::OffDuty,
                     on_duty: false,
                     primary: false,
+                    consulted: false,
                     incident: NO_INCIDENT,
                     facility: 0,
                     busy_since: 0.0,
+                    due: f64::NAN,
+                    scene_left: 0.0,
+                    consult_seq: 0,
+                    consult_asked: 0.0,
                 });
             }
             let background = kind.background.as_ref().and_then(|b| {
@@ -208,12 +287,14 @@ impl<'m> Sim<'m> {
                 overtime: 0,
                 since: 0.0,
                 background,
+                staffing: stream(seed, Stream::Staffing, k as u64),
                 rec: record::KindRecord::default(),
             });
         }
         let rec = Record {
             by_call_type: vec![Default::default(); model.call_types.len()],
             by_zone: vec![Default::default(); model.zones.len()],
+            incidents_by_month: vec![0; (model.days * DAY / MONTH).ceil() as usize],
             ..Record::default()
         };
         Sim {
@@ -225,8 +306,11 @@ impl<'m> Sim<'m> {
             kinds,
             requests: Slab::new(),
             incidents: Slab::new(),
+            repeats: Slab::new(),
+            hotline: hotline::Lines::new(seed),
+            psychiatry: psychiatry::Lines::new(seed),
             next_seq: 0,
-            next_incident: 0,
+            next_person: 0,
             warmup_end: model.warmup_end(),
             horizon: model.horizon(),
             rec,
@@ -243,6 +327,8 @@ impl<'m> Sim<'m> {
                 self.sched.schedule(at, Event::Background(k as u16));
             }
         }
+        self.hotline_shift();
+        self.psychiatry_shift();
         if self.warmup_end > 0.0 {
             self.sched.schedule(self.warmup_end, Event::WarmupEnd);
         }
@@ -256,6 +342,12 @@ impl<'m> Sim<'m> {
             Event::Fallback(request) => self.fallback(request as usize),
             Event::Unit(u) => self.unit_step(u as usize),
             Event::WarmupEnd => self.reset_statistics(),
+            Event::Repeat(r) => self.repeat_arrival(r as usize),
+            Event::HotlineShift => self.hotline_shift(),
+            Event::HotlineDone(i) => self.hotline_done(i as usize),
+            Event::Abandon(c) => self.abandon(c as usize),
+            Event::PsychiatryShift => self.psychiatry_shift(),
+            Event::ConsultEnd => self.consult_end(),
         }
     }
 
@@ -272,6 +364,13 @@ impl<'m> Sim<'m> {
         self.next_seq
     }
 
+    /// Schedules the unit's next step and remembers when it is due.
+    fn schedule_unit(&mut self, u: usize, delay: Minutes) {
+        let due = self.now() + delay.max(0.0);
+        self.units[u].due = due;
+        self.sched.schedule(due, Event::Unit(u as u32));
+    }
+
     // ---- demand ------------------------------------------------------------
 
     fn arrival(&mut self) {
@@ -280,39 +379,101 @@ impl<'m> Sim<'m> {
         let demand = &model.demand;
         let next = demand::next_arrival(&demand.rate_by_hour, now, &mut self.arrivals);
         self.sched.schedule(next, Event::Arrival);
+        // Every draw is made whatever the scenario, so scenarios share their arrivals.
         let zone = demand::pick(&demand.zone_cdf, self.arrivals.random());
         let call_type = demand::pick(&demand.call_type_cdf, self.arrivals.random());
         let pos = demand::place(model, zone, &mut self.arrivals);
-        let _channel: f64 = self.arrivals.random();
+        let channel: f64 = self.arrivals.random();
+        let keep: f64 = self.arrivals.random();
+        self.next_person += 1;
+        if keep >= model.prevention.incidence_factor(now) {
+            return; // prevented by community programs
+        }
+        let rng = stream(self.seed, Stream::Incidents, self.next_person);
+        self.new_incident(call_type, zone, pos, (self.next_person, 0), channel, rng);
+    }
+
+    fn repeat_arrival(&mut self, slot: usize) {
+        let Some(r) = self.repeats.try_remove(slot) else {
+            return;
+        };
+        let mut rng = stream(
+            self.seed,
+            Stream::Incidents,
+            r.person | (u64::from(r.crisis) << 48),
+        );
+        let call_type = demand::pick(&self.model.demand.call_type_cdf, rng.random());
+        let channel: f64 = rng.random();
+        if self.measuring() {
+            self.rec.repeat_crises += 1;
+        }
+        self.new_incident(
+            call_type,
+            usize::from(r.zone),
+            r.pos,
+            (r.person, r.crisis),
+            channel,
+            rng,
+        );
+    }
+
+    fn new_incident(
+        &mut self,
+        call_type: usize,
+        zone: usize,
+        pos: Point,
+        (person, crisis): (u64, u32),
+        channel: f64,
+        rng: SimRng,
+    ) {
+        let now = self.now();
         let measured = self.measuring();
         if measured {
             self.rec.incidents += 1;
             self.rec.incidents_by_hour[((now / HOUR) as u64 % 24) as usize] += 1;
+            let month = ((now - self.warmup_end) / MONTH) as usize;
+            if let Some(m) = self.rec.incidents_by_month.get_mut(month) {
+                *m += 1;
+            }
             self.rec.by_call_type[call_type].incidents += 1;
             self.rec.by_zone[zone].incidents += 1;
         }
-        self.next_incident += 1;
         let incident = self.incidents.insert(Incident {
             call_type: call_type as u16,
             zone: zone as u16,
             pos,
+            person,
+            crisis,
             received: now,
             measured,
             dispatched: false,
             dispatched_at: 0.0,
             arrived: false,
             police: false,
+            closed: false,
             open: 0,
-            rng: stream(self.seed, Stream::Incidents, self.next_incident),
-        }) as u32;
-        let ct = &model.call_types[call_type];
+            rng,
+        });
+        if channel < self.model.hotline_share {
+            self.hotline_call(incident);
+        } else {
+            self.dispatch_911(incident, false);
+        }
+    }
+
+    /// Sends an incident to dispatch: the call type's kinds, or (from the hotline)
+    /// its non-police kinds only.
+    fn dispatch_911(&mut self, incident: usize, mobile: bool) {
+        let ct = &self.model.call_types[usize::from(self.incidents[incident].call_type)];
+        let list = if mobile { &ct.mobile } else { &ct.responders };
         let request = Request {
-            incident,
-            kinds: 1 << ct.responders[0],
+            incident: incident as u32,
+            kinds: 1 << list[0],
             priority: ct.priority,
             seq: self.next_seq(),
             level: 0,
             backup: false,
+            mobile,
             fallback_due: f64::NAN,
         };
         self.request(request);
@@ -335,6 +496,7 @@ impl<'m> Sim<'m> {
             seq: self.next_seq(),
             level: 0,
             backup: false,
+            mobile: false,
             fallback_due: f64::NAN,
         };
         match self.kinds[k].idle.pop() {
@@ -369,13 +531,21 @@ impl<'m> Sim<'m> {
         slot
     }
 
+    /// The kinds a request falls back through, in order.
+    fn preference(&self, r: &Request) -> &'m [KindId] {
+        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
+        if r.mobile { &ct.mobile } else { &ct.responders }
+    }
+
     fn schedule_fallback(&mut self, slot: usize) {
         let r = self.requests[slot];
         if r.backup {
             return;
         }
-        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
-        if usize::from(r.level) + 1 < ct.responders.len() {
+        let list = self.preference(&r);
+        if usize::from(r.level) + 1 < list.len() {
+            let ct =
+                &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
             let due = self.now() + ct.fallback_after;
             self.requests[slot].fallback_due = due;
             self.sched.schedule(due, Event::Fallback(slot as u32));
@@ -393,8 +563,7 @@ impl<'m> Sim<'m> {
         };
         r.level += 1;
         let r = *r;
-        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
-        let kind = ct.responders[usize::from(r.level)];
+        let kind = self.preference(&r)[usize::from(r.level)];
         self.requests[slot].kinds |= 1 << kind;
         let pos = self.incidents[r.incident as usize].pos;
         match self.nearest_idle(1 << kind, pos) {
@@ -432,20 +601,24 @@ impl<'m> Sim<'m> {
         let kind = &mut self.kinds[k];
         kind.advance(now);
         kind.busy_on_duty += 1;
-        let unit = &mut self.units[u];
-        unit.busy_since = now;
+        self.units[u].busy_since = now;
         if request.incident == NO_INCIDENT {
-            unit.phase = Phase::Background;
+            self.units[u].phase = Phase::Background;
             let service = match (&self.model.kinds[k].background, &mut kind.background) {
                 (Some(b), Some((_, rng))) => b.service.sample(rng),
                 _ => 0.0,
             };
-            self.sched.schedule_in(service, Event::Unit(u as u32));
+            self.schedule_unit(u, service);
             return;
         }
+        if self.incidents[request.incident as usize].measured {
+            kind.rec.crisis_dispatches += 1;
+        }
+        let unit = &mut self.units[u];
         unit.phase = Phase::ToScene;
         unit.incident = request.incident;
         unit.primary = !request.backup;
+        unit.consulted = false;
         let incident = &mut self.incidents[request.incident as usize];
         if !request.backup && !incident.dispatched {
             incident.dispatched = true;
@@ -454,14 +627,11 @@ impl<'m> Sim<'m> {
                 self.rec.dispatched += 1;
             }
         }
-        if incident.measured {
-            kind.rec.crisis_dispatches += 1;
-        }
         let travel = &self.model.travel;
         let km = unit.home.distance(incident.pos);
         let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
         let minutes = travel.turnout + km * travel.minutes_per_km * noise;
-        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+        self.schedule_unit(u, minutes);
     }
 
     /// A unit became free (on duty and idle): serve the best waiting request, or wait.
@@ -485,9 +655,13 @@ impl<'m> Sim<'m> {
     // ---- units -------------------------------------------------------------
 
     fn unit_step(&mut self, u: usize) {
+        if self.units[u].due != self.now() {
+            return; // superseded (a consult started before the team gave up waiting)
+        }
         match self.units[u].phase {
             Phase::ToScene => self.on_scene(u),
             Phase::OnScene => self.scene_done(u),
+            Phase::ConsultWait => self.give_up_consult(u),
             Phase::ToFacility => self.at_facility(u),
             Phase::Handoff => self.leave_incident(u),
             Phase::Returning | Phase::Background => self.release(u),
@@ -514,10 +688,9 @@ impl<'m> Sim<'m> {
         if !incident.arrived {
             incident.arrived = true;
             if measured {
-                let wait = incident.dispatched_at - incident.received;
                 self.rec.responses.push(record::Response {
                     minutes: (now - incident.received) as f32,
-                    wait: wait as f32,
+                    wait: (incident.dispatched_at - incident.received) as f32,
                     call_type: incident.call_type,
                     zone: incident.zone,
                 });
@@ -535,13 +708,18 @@ impl<'m> Sim<'m> {
         let force = rng.random_bool(response.use_of_force);
         let injury = rng.random_bool(response.injury);
         let backup = primary && rng.random_bool(response.backup);
+        let consult = primary && rng.random_bool(response.consult);
         let scene = response.on_scene.sample(rng);
         if measured {
             self.rec.use_of_force += u64::from(force);
             self.rec.injuries += u64::from(injury);
             self.rec.backup_requests += u64::from(backup);
         }
-        self.sched.schedule_in(scene, Event::Unit(u as u32));
+        if consult && model.psychiatry.is_some() {
+            self.ask_consult(u, scene, measured);
+        } else {
+            self.schedule_unit(u, scene);
+        }
         if let (true, Some(police)) = (backup, model.backup_kind) {
             let request = Request {
                 incident: i as u32,
@@ -550,6 +728,7 @@ impl<'m> Sim<'m> {
                 seq: self.next_seq(),
                 level: 0,
                 backup: true,
+                mobile: false,
                 fallback_due: f64::NAN,
             };
             self.request(request);
@@ -564,22 +743,25 @@ impl<'m> Sim<'m> {
         }
         let k = usize::from(unit.kind);
         let i = unit.incident as usize;
-        let incident = &mut self.incidents[i];
+        let incident = &self.incidents[i];
         let ct = &self.model.call_types[usize::from(incident.call_type)];
         let outcomes = ct.by_kind[k]
             .as_ref()
-            .map_or([1.0, 0.0, 0.0, 0.0, 0.0], |r| r.outcomes);
-        let d = pick_weighted(&outcomes, incident.rng.random());
-        let disposition = Disposition::ALL[d];
-        if incident.measured {
-            self.rec.dispositions[d] += 1;
-            self.rec.closed_without_police += u64::from(!incident.police);
-        }
+            .map_or([1.0, 0.0, 0.0, 0.0, 0.0], |r| {
+                if unit.consulted {
+                    r.outcomes_with_consult
+                } else {
+                    r.outcomes
+                }
+            });
+        let u_outcome: f64 = self.incidents[i].rng.random();
+        let disposition = Disposition::ALL[pick_weighted(&outcomes, u_outcome)];
+        self.close(i, Some(disposition));
         let Some(kind) = disposition.facility() else {
             self.leave_incident(u);
             return;
         };
-        let pos = incident.pos;
+        let pos = self.incidents[i].pos;
         let nearest = self
             .model
             .facilities
@@ -595,7 +777,47 @@ impl<'m> Sim<'m> {
         let unit = &mut self.units[u];
         unit.facility = f as u32;
         unit.phase = Phase::ToFacility;
-        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+        self.schedule_unit(u, minutes);
+    }
+
+    /// Records how an incident ended (`None`: resolved by phone) and draws whether
+    /// the person has another crisis.
+    fn close(&mut self, i: usize, disposition: Option<Disposition>) {
+        let model = self.model;
+        let incident = &mut self.incidents[i];
+        incident.closed = true;
+        let d = disposition.unwrap_or(Disposition::ResolvedOnScene);
+        // Drawn whatever the outcome, so the incident's later draws stay aligned.
+        let hospital = incident
+            .rng
+            .random_bool(model.costs.hospitalization_probability)
+            && d == Disposition::EmergencyDepartment;
+        let stay = if hospital {
+            model.costs.length_of_stay.sample(&mut incident.rng)
+        } else {
+            0.0
+        };
+        let again = incident
+            .rng
+            .random_bool(model.prevention.repeat[d as usize]);
+        if incident.measured {
+            if let Some(d) = disposition {
+                self.rec.dispositions[d as usize] += 1;
+            }
+            self.rec.closed_without_police += u64::from(!incident.police);
+            self.rec.hospitalizations += u64::from(hospital);
+            self.rec.inpatient_days += stay / DAY;
+        }
+        if again {
+            let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
+            let slot = self.repeats.insert(PendingRepeat {
+                person: incident.person,
+                crisis: incident.crisis + 1,
+                zone: incident.zone,
+                pos: incident.pos,
+            });
+            self.sched.schedule_in(delay, Event::Repeat(slot as u32));
+        }
     }
 
     fn at_facility(&mut self, u: usize) {
@@ -606,7 +828,7 @@ impl<'m> Sim<'m> {
         let handoff = facility
             .handoff
             .sample(&mut self.incidents[unit.incident as usize].rng);
-        self.sched.schedule_in(handoff, Event::Unit(u as u32));
+        self.schedule_unit(u, handoff);
     }
 
     /// Driving time without turnout, noise drawn from the incident's stream.
@@ -627,9 +849,10 @@ impl<'m> Sim<'m> {
         let unit = &mut self.units[u];
         unit.incident = NO_INCIDENT;
         unit.phase = Phase::Returning;
-        self.sched.schedule_in(minutes, Event::Unit(u as u32));
+        self.schedule_unit(u, minutes);
     }
 
+    /// One holder of the incident (a request, a unit, the hotline) lets go of it.
     fn close_incident_part(&mut self, i: usize) {
         let incident = &mut self.incidents[i];
         incident.open -= 1;
@@ -661,44 +884,67 @@ impl<'m> Sim<'m> {
 
     // ---- staffing ----------------------------------------------------------
 
-    /// Brings units on or off duty to match the schedule; busy units finish first.
+    /// Brings units on or off duty to match the schedule, drawing absences for the
+    /// unit-shifts that start; busy units finish their job first (overtime).
     fn shift_change(&mut self, k: usize) {
         let now = self.now();
-        let schedule = &self.model.kinds[k].schedule;
+        let kind = &self.model.kinds[k];
+        let schedule = &kind.schedule;
         let target = schedule.units_at(now) as usize;
-        if schedule.steps.len() > 1 {
-            self.sched
-                .schedule(schedule.next_change(now), Event::Shift(k as u16));
+        let next = if schedule.steps.len() > 1 {
+            Some(schedule.next_change(now))
+        } else if kind.absence > 0.0 {
+            Some(((now / ROUND_THE_CLOCK_SHIFT).floor() + 1.0) * ROUND_THE_CLOCK_SHIFT)
+        } else {
+            None
+        };
+        if let Some(at) = next {
+            self.sched.schedule(at, Event::Shift(k as u16));
         }
         self.kinds[k].advance(now);
+        let measured = self.measuring();
+        let mut on_duty = 0;
         for (index, u) in self.kinds[k].units.clone().enumerate() {
-            let wanted = index < target;
-            let unit = &mut self.units[u];
-            if wanted == unit.on_duty {
-                continue;
+            let state = &mut self.kinds[k];
+            let scheduled = index < target;
+            let staffed =
+                !scheduled || kind.absence == 0.0 || state.staffing.random::<f64>() >= kind.absence;
+            if scheduled && measured {
+                state.rec.scheduled_shifts += 1;
+                state.rec.unstaffed_shifts += u64::from(!staffed);
             }
-            unit.on_duty = wanted;
-            let kind = &mut self.kinds[k];
-            let busy = !matches!(unit.phase, Phase::Idle | Phase::OffDuty);
-            match (wanted, busy) {
-                (true, true) => {
-                    kind.overtime -= 1;
-                    kind.busy_on_duty += 1;
-                }
-                (true, false) => self.take_work(u),
-                (false, true) => {
-                    kind.overtime += 1;
-                    kind.busy_on_duty -= 1;
-                }
-                (false, false) => {
-                    unit.phase = Phase::OffDuty;
-                    if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
-                        kind.idle.swap_remove(at);
-                    }
+            let wanted = scheduled && staffed;
+            on_duty += u32::from(wanted);
+            self.set_on_duty(k, u, wanted);
+        }
+        self.kinds[k].on_duty = on_duty;
+    }
+
+    fn set_on_duty(&mut self, k: usize, u: usize, wanted: bool) {
+        let unit = &mut self.units[u];
+        if wanted == unit.on_duty {
+            return;
+        }
+        unit.on_duty = wanted;
+        let kind = &mut self.kinds[k];
+        let busy = !matches!(unit.phase, Phase::Idle | Phase::OffDuty);
+        match (wanted, busy) {
+            (true, true) => {
+                kind.overtime -= 1;
+                kind.busy_on_duty += 1;
+            }
+            (true, false) => self.take_work(u),
+            (false, true) => {
+                kind.overtime += 1;
+                kind.busy_on_duty -= 1;
+            }
+            (false, false) => {
+                unit.phase = Phase::OffDuty;
+                if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
+                    kind.idle.swap_remove(at);
                 }
             }
         }
-        self.kinds[k].on_duty = target as u32;
     }
 
     fn reset_statistics(&mut self) {
@@ -716,7 +962,7 @@ impl<'m> Sim<'m> {
             kind.advance(horizon);
         }
         for (_, incident) in &self.incidents {
-            if incident.measured && !incident.dispatched {
+            if incident.measured && !incident.dispatched && !incident.closed {
                 self.rec.unserved += 1;
                 self.rec.by_call_type[usize::from(incident.call_type)].unserved += 1;
                 self.rec.by_zone[usize::from(incident.zone)].unserved += 1;
@@ -777,8 +1023,23 @@ mod tests {
             Event::Fallback(PAYLOAD),
             Event::Unit(123_456),
             Event::WarmupEnd,
+            Event::Repeat(5),
+            Event::HotlineShift,
+            Event::HotlineDone(9),
+            Event::Abandon(11),
+            Event::PsychiatryShift,
+            Event::ConsultEnd,
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }
+    }
+
+    #[test]
+    fn time_is_spread_over_hours_of_day() {
+        let mut bins = [0.0; 24];
+        spread_by_hour(&mut bins, 30.0, 150.0, 2);
+        assert_eq!(&bins[..3], &[60.0, 120.0, 60.0]);
+        spread_by_hour(&mut bins, DAY - 30.0, DAY + 30.0, 1);
+        assert_eq!((bins[23], bins[0]), (30.0, 90.0));
     }
 }

@@ -40,6 +40,12 @@ pub struct KindRecord {
     pub job_minutes: f64,
     /// Crisis dispatches (primary and backup) assigned to this kind.
     pub crisis_dispatches: u64,
+    /// Staffed (on-duty) unit-minutes by hour of day.
+    pub on_duty_by_hour: [f64; 24],
+    /// Unit-shifts scheduled (counted at each shift start).
+    pub scheduled_shifts: u64,
+    /// Of those, left unstaffed by absence.
+    pub unstaffed_shifts: u64,
 }
 
 /// Everything one replication recorded.
@@ -53,8 +59,32 @@ pub struct Record {
     pub incidents: u64,
     /// Of those, dispatched to a unit by the horizon.
     pub dispatched: u64,
-    /// Of those, never dispatched by the horizon.
+    /// Of those, neither dispatched nor closed by the hotline by the horizon.
     pub unserved: u64,
+    /// Of those, repeat crises of a person who had one before.
+    pub repeat_crises: u64,
+    /// Incidents by 30-day month of the measured period.
+    pub incidents_by_month: Vec<u64>,
+    /// Crises that reached the hotline first.
+    pub hotline_calls: u64,
+    /// Hotline callers who hung up before an answer.
+    pub hotline_abandoned: u64,
+    /// Of those, callers who did not call 911 either (no response at all).
+    pub hotline_lost: u64,
+    /// Hotline calls resolved by phone.
+    pub hotline_resolved: u64,
+    /// Minutes each answered hotline caller waited.
+    pub hotline_waits: Vec<f32>,
+    /// Psychiatry consults asked for.
+    pub consult_requests: u64,
+    /// Psychiatry consults given.
+    pub consults: u64,
+    /// Minutes teams waited for a consult line (until the consult or giving up).
+    pub consult_wait: f64,
+    /// ED visits that led to an inpatient stay.
+    pub hospitalizations: u64,
+    /// Inpatient days of those stays.
+    pub inpatient_days: f64,
     /// First-response samples.
     pub responses: Vec<Response>,
     /// Incidents with a police-role unit on scene.

@@ -118,40 +118,43 @@ fn group_metrics(counts: &GroupCounts, samples: impl Iterator<Item = Response>) 
     out
 }
 
-/// The metrics of one replication, named as in DESIGN.md.
+/// The metrics of one replication, named as in DESIGN.md, then the cost breakdown.
 pub fn replication_metrics(model: &Model, rec: &Record) -> Metrics {
     let mut m: Metrics = vec![("incidents".into(), rec.incidents as f64)];
     response_metrics(rec.responses.iter().copied(), &mut m);
     let waits: Vec<f64> = rec.responses.iter().map(|r| f64::from(r.wait)).collect();
     let d = |x: Disposition| rec.dispositions[x as usize];
+    let n = rec.incidents;
     let counts = [
         ("dispatch_wait_mean_min", mean(&waits)),
         ("unserved", rec.unserved as f64),
-        (
-            "police_involved_share",
-            share(rec.police_involved, rec.incidents),
-        ),
-        (
-            "no_police_share",
-            share(rec.closed_without_police, rec.incidents),
-        ),
+        ("police_involved_share", share(rec.police_involved, n)),
+        ("no_police_share", share(rec.closed_without_police, n)),
         ("backup_requests", rec.backup_requests as f64),
         (
             "resolved_on_scene_share",
-            share(d(Disposition::ResolvedOnScene), rec.incidents),
+            share(d(Disposition::ResolvedOnScene), n),
         ),
-        (
-            "referred_share",
-            share(d(Disposition::Referred), rec.incidents),
-        ),
+        ("referred_share", share(d(Disposition::Referred), n)),
         ("crisis_center", d(Disposition::CrisisCenter) as f64),
         (
             "emergency_department",
             d(Disposition::EmergencyDepartment) as f64,
         ),
+        ("hospitalizations", rec.hospitalizations as f64),
         ("arrests", d(Disposition::Arrest) as f64),
         ("use_of_force", rec.use_of_force as f64),
         ("injuries", rec.injuries as f64),
+        ("repeat_crises", rec.repeat_crises as f64),
+        ("hotline_calls", rec.hotline_calls as f64),
+        (
+            "hotline_abandoned_share",
+            share(rec.hotline_abandoned, rec.hotline_calls),
+        ),
+        (
+            "hotline_resolved_share",
+            share(rec.hotline_resolved, rec.hotline_calls),
+        ),
     ];
     m.extend(counts.iter().map(|(k, v)| (k.to_string(), *v)));
     for (kind, k) in model.kinds.iter().zip(&rec.kinds) {
@@ -163,7 +166,72 @@ pub fn replication_metrics(model: &Model, rec: &Record) -> Metrics {
     for (kind, k) in model.kinds.iter().zip(&rec.kinds) {
         m.push((format!("overtime_hours_{}", kind.name), k.overtime / 60.0));
     }
+    for (kind, k) in model.kinds.iter().zip(&rec.kinds) {
+        let unstaffed = if kind.absence == 0.0 {
+            0.0
+        } else {
+            share(k.unstaffed_shifts, k.scheduled_shifts)
+        };
+        m.push((format!("unstaffed_shift_share_{}", kind.name), unstaffed));
+    }
+    let mut answer: Vec<f64> = rec.hotline_waits.iter().map(|w| f64::from(*w)).collect();
+    answer.sort_by(f64::total_cmp);
+    let consult_wait = if rec.consult_requests == 0 {
+        f64::NAN
+    } else {
+        rec.consult_wait / rec.consult_requests as f64
+    };
+    let later = [
+        ("hotline_answer_mean_min", mean(&answer)),
+        ("hotline_answer_p90_min", quantile(&answer, 0.9)),
+        ("psychiatry_consults", rec.consults as f64),
+        ("consult_wait_mean_min", consult_wait),
+    ];
+    m.extend(later.iter().map(|(k, v)| (k.to_string(), *v)));
+    let parts = cost_parts(model, rec);
+    let total: f64 = parts.iter().map(|(_, v)| v).sum();
+    let per_incident = if n == 0 { f64::NAN } else { total / n as f64 };
+    m.push(("cost_total".into(), total));
+    m.push(("cost_per_incident".into(), per_incident));
+    m.extend(parts.into_iter().map(|(k, v)| (k.to_string(), v)));
     m
+}
+
+/// Names of the cost components; `cost_total` is their sum.
+pub const COST_PARTS: [&str; 6] = [
+    "cost_responders",
+    "cost_ed_visits",
+    "cost_inpatient",
+    "cost_crisis_center",
+    "cost_jail",
+    "cost_programs",
+];
+
+/// The cost components of one replication, in [`COST_PARTS`] order.
+fn cost_parts(model: &Model, rec: &Record) -> [(&'static str, f64); 6] {
+    let c = &model.costs;
+    // On-duty hours at the hourly rate; overtime at time and a half.
+    let responders: f64 = model
+        .kinds
+        .iter()
+        .zip(&rec.kinds)
+        .map(|(kind, k)| kind.cost_per_hour * (k.on_duty + 1.5 * k.overtime) / 60.0)
+        .sum();
+    let d = |x: Disposition| rec.dispositions[x as usize] as f64;
+    let years = rec.measured_minutes / (365.0 * crate::dist::DAY);
+    let values = [
+        responders,
+        d(Disposition::EmergencyDepartment) * c.ed_visit,
+        rec.inpatient_days * c.inpatient_day,
+        d(Disposition::CrisisCenter) * c.crisis_center_stay,
+        d(Disposition::Arrest) * c.jail_booking,
+        model.prevention.program_cost_per_year * years,
+    ];
+    let mut out = [("", 0.0); 6];
+    for (i, v) in values.into_iter().enumerate() {
+        out[i] = (COST_PARTS[i], v);
+    }
+    out
 }
 
 /// Metrics per call type of one replication.
@@ -276,6 +344,9 @@ pub fn describe(metric: &str) -> &'static str {
     if metric.starts_with("utilization_") {
         return "busy share of on-duty unit time of this kind (background work and travel included)";
     }
+    if metric.starts_with("unstaffed_shift_share_") {
+        return "share of this kind's scheduled unit-shifts left unstaffed (absence)";
+    }
     if metric.starts_with("overtime_hours_") {
         return "unit-hours worked past the end of a shift by this kind";
     }
@@ -298,6 +369,25 @@ pub fn describe(metric: &str) -> &'static str {
         "arrests" => "incidents ending in arrest",
         "use_of_force" => "use-of-force events",
         "injuries" => "injury events",
+        "hospitalizations" => "ED visits that led to an inpatient stay",
+        "repeat_crises" => "crises of people who had one before (included in incidents)",
+        "hotline_calls" => "crises that reached the 988 hotline first",
+        "hotline_abandoned_share" => "share of hotline calls that hung up before an answer",
+        "hotline_resolved_share" => "share of hotline calls resolved by phone",
+        "hotline_answer_mean_min" => "mean minutes a hotline caller waited for an answer",
+        "hotline_answer_p90_min" => "90th-percentile minutes a hotline caller waited for an answer",
+        "psychiatry_consults" => "psychiatry consults given to teams on scene",
+        "consult_wait_mean_min" => {
+            "mean minutes a team waited for a consult line (or until it gave up)"
+        }
+        "cost_total" => "all costs below, summed",
+        "cost_per_incident" => "cost_total divided by incidents",
+        "cost_responders" => "on-duty unit-hours × hourly cost, overtime at 1.5 ×",
+        "cost_ed_visits" => "ED visits × cost per visit",
+        "cost_inpatient" => "inpatient days after ED visits × cost per day",
+        "cost_crisis_center" => "crisis-center stays × cost per stay",
+        "cost_jail" => "jail bookings × cost per booking",
+        "cost_programs" => "community prevention programs, per year × years measured",
         _ => "",
     }
 }

@@ -1,0 +1,262 @@
+//! The hotline against Erlang C and Erlang A, repeat crises, community programs,
+//! absences, consults and the cost identity. Fixed seeds; statistical checks assert
+//! that the exact value lies in the simulated 95 % interval and that the interval is
+//! narrow, so they can neither flake nor pass vacuously.
+
+mod common;
+
+use crisis_sim::dist::DAY;
+use crisis_sim::experiment::RunResult;
+use crisis_sim::stats::{self, COST_PARTS, estimate};
+
+fn metric(run: &RunResult, name: &str) -> Vec<f64> {
+    run.replications
+        .iter()
+        .map(|r| r.metrics.iter().find(|(n, _)| n == name).unwrap().1)
+        .collect()
+}
+
+fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
+    let e = estimate(values);
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "{name}: exact {exact:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(
+        lo <= exact && exact <= hi,
+        "{name}: {exact} outside [{lo}, {hi}]"
+    );
+    assert!(
+        e.half_width() < max_half_width,
+        "{name}: interval ±{} too wide",
+        e.half_width()
+    );
+}
+
+/// Stationary distribution of the M/M/c+M birth–death chain, truncated far in the tail.
+fn erlang_a(c: usize, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
+    let n = c + 5_000;
+    let mut p = vec![1.0f64; n];
+    for k in 1..n {
+        let death = k.min(c) as f64 * mu + k.saturating_sub(c) as f64 * theta;
+        p[k] = p[k - 1] * lambda / death;
+    }
+    let total: f64 = p.iter().sum();
+    p.iter().map(|x| x / total).collect()
+}
+
+#[test]
+fn hotline_without_abandonment_matches_erlang_c() {
+    let model = common::load("tests/data/hotline.toml", &[]);
+    let run = common::run(&model, 2);
+    let (c, lambda, mu) = (5usize, 102.0 / DAY, 1.0 / 60.0);
+    let p = erlang_a(c, lambda, mu, 0.0);
+    // With θ = 0 the chain is M/M/c: P(wait) is the mass at c and above (Erlang C).
+    let pw: f64 = p[c..].iter().sum();
+    let mean_wait = pw / (c as f64 * mu - lambda);
+    assert_covers(
+        "hotline mean answer wait",
+        &metric(&run, "hotline_answer_mean_min"),
+        mean_wait,
+        0.06 * mean_wait,
+    );
+    assert!(
+        metric(&run, "hotline_abandoned_share")
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    // All but the calls still queued or under way at the horizon are resolved.
+    assert!(
+        metric(&run, "hotline_resolved_share")
+            .iter()
+            .all(|x| *x > 0.999)
+    );
+    assert!(
+        metric(&run, "utilization_team").iter().all(|x| *x == 0.0),
+        "nobody was dispatched"
+    );
+}
+
+#[test]
+fn hotline_abandonment_matches_erlang_a() {
+    let model = common::load(
+        "tests/data/hotline.toml",
+        &["hotline.patience=\"exp(20min)\""],
+    );
+    let run = common::run(&model, 2);
+    let (c, lambda, mu, theta) = (5usize, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
+    let p = erlang_a(c, lambda, mu, theta);
+    let queue: f64 = p
+        .iter()
+        .enumerate()
+        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
+        .sum();
+    // Abandonment rate θ·E[queue] over arrival rate λ.
+    let abandon = theta * queue / lambda;
+    assert_covers(
+        "P(abandon)",
+        &metric(&run, "hotline_abandoned_share"),
+        abandon,
+        0.05 * abandon,
+    );
+}
+
+#[test]
+fn no_repeat_chance_means_no_repeat_crisis() {
+    let model = common::load("tests/data/repeats.toml", &["scenario.replications=4"]);
+    let run = common::run(&model, 2);
+    assert!(metric(&run, "repeat_crises").iter().all(|x| *x == 0.0));
+}
+
+#[test]
+fn repeats_follow_their_probability() {
+    let p = 0.3;
+    let model = common::load(
+        "tests/data/repeats.toml",
+        &[
+            "prevention.repeat.resolved_on_scene=0.3",
+            "prevention.repeat.referred=0.3",
+        ],
+    );
+    let run = common::run(&model, 2);
+    let repeats = metric(&run, "repeat_crises");
+    let incidents = metric(&run, "incidents");
+    // Every crisis (first or repeat) is followed by another with chance p, so in a
+    // steady state repeats = p × all crises, and repeats = p / (1 − p) × first crises.
+    let share: Vec<f64> = repeats.iter().zip(&incidents).map(|(r, n)| r / n).collect();
+    assert_covers("repeats / crises", &share, p, 0.02);
+    let per_first: Vec<f64> = repeats
+        .iter()
+        .zip(&incidents)
+        .map(|(r, n)| r / (n - r))
+        .collect();
+    assert_covers("repeats / first crises", &per_first, p / (1.0 - p), 0.03);
+}
+
+#[test]
+fn community_programs_thin_first_crises() {
+    let base = common::load("tests/data/repeats.toml", &[]);
+    let half = common::load(
+        "tests/data/repeats.toml",
+        &["prevention.incidence_reduction=0.5"],
+    );
+    let (a, b) = (common::run(&base, 2), common::run(&half, 2));
+    let (na, nb) = (metric(&a, "incidents"), metric(&b, "incidents"));
+    // The same candidate arrivals are thinned: the reduced run never has more.
+    assert!(na.iter().zip(&nb).all(|(x, y)| y <= x));
+    let ratio: Vec<f64> = na.iter().zip(&nb).map(|(x, y)| y / x).collect();
+    assert_covers(
+        "incidents with a 50 % reduction / without",
+        &ratio,
+        0.5,
+        0.01,
+    );
+}
+
+#[test]
+fn absences_leave_their_share_of_shifts_unstaffed() {
+    let model = common::load(
+        "scenarios/mid-size-city.toml",
+        &["scenario.replications=10", "responders.police.absence=0.2"],
+    );
+    let run = common::run(&model, 2);
+    assert_covers(
+        "unstaffed police shifts",
+        &metric(&run, "unstaffed_shift_share_police"),
+        0.2,
+        0.005,
+    );
+    // Staffed unit-hours fall by the same share: 20 % of 59 scheduled units on average.
+    let scheduled = model.kinds[0].schedule.mean_units();
+    let staffed: Vec<f64> = run
+        .replications
+        .iter()
+        .map(|r| r.record.kinds[0].on_duty / r.record.measured_minutes / scheduled)
+        .collect();
+    assert_covers("staffed share of scheduled unit-time", &staffed, 0.8, 0.005);
+}
+
+#[test]
+fn consults_are_given_when_lines_are_free() {
+    let sets = [
+        "scenario.replications=4",
+        "scenario.days=120",
+        "psychiatry.on_call=50",
+    ];
+    let model = common::load("scenarios/mid-size-city-prevention.toml", &sets);
+    let run = common::run(&model, 2);
+    assert!(
+        metric(&run, "psychiatry_consults")
+            .iter()
+            .all(|x| *x > 100.0)
+    );
+    assert!(
+        metric(&run, "consult_wait_mean_min")
+            .iter()
+            .all(|x| *x == 0.0),
+        "no wait with 50 lines"
+    );
+    let busy = common::load(
+        "scenarios/mid-size-city-prevention.toml",
+        &[
+            "scenario.replications=4",
+            "scenario.days=120",
+            "psychiatry.on_call=0",
+        ],
+    );
+    let none = common::run(&busy, 2);
+    // With no line at all every team waits the full max_wait and goes on without.
+    assert!(
+        metric(&none, "psychiatry_consults")
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    assert!(
+        metric(&none, "consult_wait_mean_min")
+            .iter()
+            .all(|x| (x - 15.0).abs() < 1e-9)
+    );
+}
+
+#[test]
+fn cost_total_is_exactly_the_sum_of_its_parts() {
+    let model = common::load(
+        "scenarios/mid-size-city-prevention.toml",
+        &["scenario.replications=3", "scenario.days=200"],
+    );
+    let run = common::run(&model, 2);
+    for r in &run.replications {
+        let get = |name: &str| r.metrics.iter().find(|(n, _)| n == name).unwrap().1;
+        let sum: f64 = COST_PARTS.iter().map(|p| get(p)).sum();
+        assert_eq!(get("cost_total"), sum);
+        assert_eq!(get("cost_per_incident"), sum / get("incidents"));
+        assert!(
+            COST_PARTS.iter().all(|p| get(p) > 0.0),
+            "every component is exercised"
+        );
+        let program = model.prevention.program_cost_per_year * 200.0 / 365.0;
+        assert!((get("cost_programs") - program).abs() < 1e-6);
+    }
+    let _ = stats::describe("cost_total");
+}
+
+#[test]
+fn every_incident_is_accounted_for_with_the_hotline() {
+    let model = common::load(
+        "scenarios/mid-size-city-prevention.toml",
+        &[
+            "scenario.replications=3",
+            "scenario.days=200",
+            "hotline.counselors=1",
+        ],
+    );
+    for r in common::run(&model, 2).replications {
+        let rec = &r.record;
+        assert_eq!(
+            rec.incidents,
+            rec.dispatched + rec.unserved + rec.hotline_resolved + rec.hotline_lost
+        );
+        assert!(rec.hotline_abandoned > 0 && rec.repeat_crises > 0);
+    }
+}
