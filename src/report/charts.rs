@@ -390,6 +390,7 @@ impl Chart for Lines {
         chart
             .configure_mesh()
             .x_desc(self.x_label.as_str())
+            .x_label_formatter(&|x| tick(*x, right))
             .y_desc(self.y_label.as_str())
             .y_label_formatter(&|y| {
                 if percent {

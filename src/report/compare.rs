@@ -199,15 +199,18 @@ pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<P
 }
 
 /// Metrics shown on the console for a comparison.
-const CONSOLE_METRICS: [&str; 8] = [
+const CONSOLE_METRICS: [&str; 11] = [
+    "incidents",
+    "repeat_crises",
     "response_time_mean_min",
     "response_time_p90_min",
+    "unserved",
     "police_involved_share",
-    "no_police_share",
     "emergency_department",
+    "hospitalizations",
     "arrests",
     "use_of_force",
-    "unserved",
+    "cost_total",
 ];
 
 /// The console summary of a comparison: key metrics, differences and both intervals.

@@ -346,7 +346,7 @@ fn monthly(results: &[Results<'_>]) -> Lines {
 fn monthly_figure(results: &[Results<'_>]) -> Named {
     Named {
         name: "incidents_by_month".into(),
-        caption: "Crises per 30-day month, first and repeat together (the last month may be partial); \
+        caption: "Crises per 30-day month, first and repeat together; \
                   the band spans the middle 95 % of replications. Prevention effects build up here over a multi-year horizon."
             .into(),
         figure: Figure::Lines(monthly(results)),

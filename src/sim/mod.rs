@@ -294,7 +294,7 @@ impl<'m> Sim<'m> {
         let rec = Record {
             by_call_type: vec![Default::default(); model.call_types.len()],
             by_zone: vec![Default::default(); model.zones.len()],
-            incidents_by_month: vec![0; (model.days * DAY / MONTH).ceil() as usize],
+            incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
             ..Record::default()
         };
         Sim {

@@ -63,7 +63,7 @@ pub struct Record {
     pub unserved: u64,
     /// Of those, repeat crises of a person who had one before.
     pub repeat_crises: u64,
-    /// Incidents by 30-day month of the measured period.
+    /// Incidents by whole 30-day month of the measured period (a partial last month is left out).
     pub incidents_by_month: Vec<u64>,
     /// Crises that reached the hotline first.
     pub hotline_calls: u64,
