@@ -106,6 +106,13 @@ pub struct Point {
 }
 
 impl Point {
+    /// Squared straight-line distance, km² (orders like the distance, without a root).
+    #[inline]
+    pub fn distance_squared(self, other: Point) -> f64 {
+        let (dx, dy) = (self.x - other.x, self.y - other.y);
+        dx * dx + dy * dy
+    }
+
     /// Straight-line distance in km.
     #[inline]
     pub fn distance(self, other: Point) -> f64 {

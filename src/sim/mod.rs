@@ -12,6 +12,7 @@ pub mod demand;
 mod hotline;
 mod psychiatry;
 pub mod record;
+mod repeats;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -36,8 +37,8 @@ enum Event {
     Fallback(u32),
     Unit(u32),
     WarmupEnd,
-    /// A repeat crisis of a person (index into the pending repeats).
-    Repeat(u32),
+    /// The earliest pending repeat crisis is due.
+    Repeat,
     HotlineShift,
     /// A counselor finished the call of an incident.
     HotlineDone(u32),
@@ -61,7 +62,7 @@ impl kernel::Event for Event {
             Event::Fallback(r) => (3, r),
             Event::Unit(u) => (4, u),
             Event::WarmupEnd => (5, 0),
-            Event::Repeat(r) => (6, r),
+            Event::Repeat => (6, 0),
             Event::HotlineShift => (7, 0),
             Event::HotlineDone(i) => (8, i),
             Event::Abandon(c) => (9, c),
@@ -80,7 +81,7 @@ impl kernel::Event for Event {
             2 => Event::Shift(payload as u16),
             3 => Event::Fallback(payload),
             4 => Event::Unit(payload),
-            6 => Event::Repeat(payload),
+            6 => Event::Repeat,
             7 => Event::HotlineShift,
             8 => Event::HotlineDone(payload),
             9 => Event::Abandon(payload),
@@ -164,15 +165,6 @@ struct Incident {
     rng: SimRng,
 }
 
-/// A person's next crisis, waiting for its time.
-#[derive(Clone, Copy, Debug)]
-struct PendingRepeat {
-    person: u64,
-    crisis: u32,
-    zone: u16,
-    pos: Point,
-}
-
 /// Waiting requests of one kind: lowest (priority, seq) first.
 type Waiting = BinaryHeap<Reverse<(u32, u32, u32)>>;
 
@@ -184,6 +176,8 @@ struct KindState {
     on_duty: u32,
     overtime: u32,
     since: Minutes,
+    /// When `on_duty` last changed (it changes only at shift events).
+    duty_since: Minutes,
     background: Option<(Exp<f64>, SimRng)>,
     staffing: SimRng,
     rec: record::KindRecord,
@@ -197,8 +191,20 @@ impl KindState {
         self.rec.busy_on_duty += f64::from(self.busy_on_duty) * dt;
         self.rec.on_duty += f64::from(self.on_duty) * dt;
         self.rec.overtime += f64::from(self.overtime) * dt;
-        spread_by_hour(&mut self.rec.on_duty_by_hour, self.since, now, self.on_duty);
         self.since = now;
+    }
+
+    /// Adds the staffed time since the last staffing change to the hour-of-day bins;
+    /// called before `on_duty` changes, kept out of `advance` because that runs on
+    /// every job.
+    fn advance_duty(&mut self, now: Minutes) {
+        spread_by_hour(
+            &mut self.rec.on_duty_by_hour,
+            self.duty_since,
+            now,
+            self.on_duty,
+        );
+        self.duty_since = now;
     }
 }
 
@@ -226,7 +232,7 @@ pub struct Sim<'m> {
     kinds: Vec<KindState>,
     requests: Slab<Request>,
     incidents: Slab<Incident>,
-    repeats: Slab<PendingRepeat>,
+    repeats: repeats::Calendar,
     hotline: hotline::Lines,
     psychiatry: psychiatry::Lines,
     next_seq: u32,
@@ -286,6 +292,7 @@ impl<'m> Sim<'m> {
                 on_duty: 0,
                 overtime: 0,
                 since: 0.0,
+                duty_since: 0.0,
                 background,
                 staffing: stream(seed, Stream::Staffing, k as u64),
                 rec: record::KindRecord::default(),
@@ -306,7 +313,7 @@ impl<'m> Sim<'m> {
             kinds,
             requests: Slab::new(),
             incidents: Slab::new(),
-            repeats: Slab::new(),
+            repeats: repeats::Calendar::new(),
             hotline: hotline::Lines::new(seed),
             psychiatry: psychiatry::Lines::new(seed),
             next_seq: 0,
@@ -342,7 +349,7 @@ impl<'m> Sim<'m> {
             Event::Fallback(request) => self.fallback(request as usize),
             Event::Unit(u) => self.unit_step(u as usize),
             Event::WarmupEnd => self.reset_statistics(),
-            Event::Repeat(r) => self.repeat_arrival(r as usize),
+            Event::Repeat => self.repeat_arrivals(),
             Event::HotlineShift => self.hotline_shift(),
             Event::HotlineDone(i) => self.hotline_done(i as usize),
             Event::Abandon(c) => self.abandon(c as usize),
@@ -393,10 +400,16 @@ impl<'m> Sim<'m> {
         self.new_incident(call_type, zone, pos, (self.next_person, 0), channel, rng);
     }
 
-    fn repeat_arrival(&mut self, slot: usize) {
-        let Some(r) = self.repeats.try_remove(slot) else {
-            return;
-        };
+    fn repeat_arrivals(&mut self) {
+        while let Some(r) = self.repeats.pop_due(self.now()) {
+            self.repeat_arrival(r);
+        }
+        if let Some(at) = self.repeats.rearm() {
+            self.sched.schedule(at, Event::Repeat);
+        }
+    }
+
+    fn repeat_arrival(&mut self, r: repeats::PendingRepeat) {
         let mut rng = stream(
             self.seed,
             Stream::Incidents,
@@ -585,7 +598,7 @@ impl<'m> Sim<'m> {
         let mut best: Option<(f64, usize, usize)> = None;
         for k in KindBits(kinds) {
             for (at, &u) in self.kinds[k].idle.iter().enumerate() {
-                let d = self.units[u as usize].home.distance(pos);
+                let d = self.units[u as usize].home.distance_squared(pos);
                 if best.is_none_or(|(bd, _, _)| d < bd) {
                     best = Some((d, k, at));
                 }
@@ -810,13 +823,16 @@ impl<'m> Sim<'m> {
         }
         if again {
             let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
-            let slot = self.repeats.insert(PendingRepeat {
+            let repeat = repeats::PendingRepeat {
                 person: incident.person,
                 crisis: incident.crisis + 1,
                 zone: incident.zone,
                 pos: incident.pos,
-            });
-            self.sched.schedule_in(delay, Event::Repeat(slot as u32));
+            };
+            let now = self.sched.now();
+            if let Some(at) = self.repeats.push(now + delay, repeat) {
+                self.sched.schedule(at, Event::Repeat);
+            }
         }
     }
 
@@ -902,6 +918,7 @@ impl<'m> Sim<'m> {
             self.sched.schedule(at, Event::Shift(k as u16));
         }
         self.kinds[k].advance(now);
+        self.kinds[k].advance_duty(now);
         let measured = self.measuring();
         let mut on_duty = 0;
         for (index, u) in self.kinds[k].units.clone().enumerate() {
@@ -951,6 +968,7 @@ impl<'m> Sim<'m> {
         let now = self.now();
         for kind in &mut self.kinds {
             kind.advance(now);
+            kind.advance_duty(now);
             kind.rec = record::KindRecord::default();
         }
     }
@@ -960,6 +978,7 @@ impl<'m> Sim<'m> {
         self.sched.advance_to(horizon);
         for kind in &mut self.kinds {
             kind.advance(horizon);
+            kind.advance_duty(horizon);
         }
         for (_, incident) in &self.incidents {
             if incident.measured && !incident.dispatched && !incident.closed {
@@ -1023,7 +1042,7 @@ mod tests {
             Event::Fallback(PAYLOAD),
             Event::Unit(123_456),
             Event::WarmupEnd,
-            Event::Repeat(5),
+            Event::Repeat,
             Event::HotlineShift,
             Event::HotlineDone(9),
             Event::Abandon(11),
