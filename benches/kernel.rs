@@ -43,7 +43,7 @@ fn kernel(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20);
+    config = Criterion::default().sample_size(20).without_plots();
     targets = kernel
 }
 criterion_main!(benches);

@@ -46,7 +46,7 @@ fn hundred_replications(c: &mut Criterion) {
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20);
+    config = Criterion::default().sample_size(20).without_plots();
     targets = one_replication, hundred_replications
 }
 criterion_main!(benches);

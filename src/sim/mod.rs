@@ -108,6 +108,14 @@ enum Phase {
 
 const NO_INCIDENT: u32 = u32::MAX;
 
+/// Kernel timers: arrival processes always have exactly one next event, so they are
+/// kept out of the event heap.
+const ARRIVAL_TIMER: usize = 0;
+
+fn background_timer(kind: usize) -> usize {
+    1 + kind
+}
+
 /// Length of a "month" in the monthly incident counts.
 const MONTH: Minutes = 30.0 * DAY;
 
@@ -326,12 +334,13 @@ impl<'m> Sim<'m> {
 
     fn start(&mut self) {
         let first = demand::next_arrival(&self.model.demand.rate_by_hour, 0.0, &mut self.arrivals);
-        self.sched.schedule(first, Event::Arrival);
+        self.sched.set_timer(ARRIVAL_TIMER, first, Event::Arrival);
         for k in 0..self.kinds.len() {
             self.shift_change(k);
             if let Some((exp, rng)) = &mut self.kinds[k].background {
                 let at = exp.sample(rng);
-                self.sched.schedule(at, Event::Background(k as u16));
+                self.sched
+                    .set_timer(background_timer(k), at, Event::Background(k as u16));
             }
         }
         self.hotline_shift();
@@ -385,7 +394,7 @@ impl<'m> Sim<'m> {
         let model = self.model;
         let demand = &model.demand;
         let next = demand::next_arrival(&demand.rate_by_hour, now, &mut self.arrivals);
-        self.sched.schedule(next, Event::Arrival);
+        self.sched.set_timer(ARRIVAL_TIMER, next, Event::Arrival);
         // Every draw is made whatever the scenario, so scenarios share their arrivals.
         let zone = demand::pick(&demand.zone_cdf, self.arrivals.random());
         let call_type = demand::pick(&demand.call_type_cdf, self.arrivals.random());
@@ -497,7 +506,9 @@ impl<'m> Sim<'m> {
             return;
         };
         let delay = exp.sample(rng);
-        self.sched.schedule_in(delay, Event::Background(k as u16));
+        let at = self.now() + delay;
+        self.sched
+            .set_timer(background_timer(k), at, Event::Background(k as u16));
         let priority = self.model.kinds[k]
             .background
             .as_ref()
