@@ -95,7 +95,7 @@ fn responsive_svg(svg: &str) -> String {
 
 fn metrics_table(estimates: &[(String, Estimate)]) -> String {
     let mut rows = String::new();
-    for (name, e) in estimates {
+    for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
         let _ = writeln!(
             rows,
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",

@@ -272,7 +272,9 @@ pub fn interval(e: &Estimate) -> String {
 /// The console table of the main metrics.
 pub fn table(estimates: &[(String, Estimate)]) -> String {
     let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
-    for (name, e) in estimates {
+    // Metrics with no value in any replication (no hotline, say) are left out here;
+    // the files keep them.
+    for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
         let ci = interval(e);
         out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
     }
