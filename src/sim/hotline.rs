@@ -2,23 +2,18 @@
 //! callers hang up when their patience runs out. An answered call is resolved by
 //! phone, sent a mobile team, or passed to 911; some callers who hung up call 911.
 
-use std::collections::VecDeque;
-
 use rand::RngExt;
 use slab::Slab;
 
+use super::servers::Servers;
 use super::{Event, Sim};
 use crate::dist::Minutes;
-use crate::rng::{SimRng, Stream, stream};
+use crate::rng::{Stream, stream};
 
-/// Counselors and the callers waiting for one.
+/// Counselors, and the callers waiting for one.
 pub(super) struct Lines {
-    on_duty: u32,
-    busy: u32,
-    queue: VecDeque<(u32, u32)>,
+    counselors: Servers,
     callers: Slab<Caller>,
-    seq: u32,
-    rng: SimRng,
 }
 
 struct Caller {
@@ -31,12 +26,8 @@ struct Caller {
 impl Lines {
     pub(super) fn new(seed: u64) -> Self {
         Lines {
-            on_duty: 0,
-            busy: 0,
-            queue: VecDeque::new(),
+            counselors: Servers::new(stream(seed, Stream::Hotline, 0)),
             callers: Slab::new(),
-            seq: 0,
-            rng: stream(seed, Stream::Hotline, 0),
         }
     }
 }
@@ -46,11 +37,12 @@ impl Sim<'_> {
         let Some(hotline) = &self.model.hotline else {
             return;
         };
-        let now = self.now();
-        self.hotline.on_duty = hotline.schedule.units_at(now);
-        if hotline.schedule.steps.len() > 1 {
-            self.sched
-                .schedule(hotline.schedule.next_change(now), Event::HotlineShift);
+        if let Some(at) = self
+            .hotline
+            .counselors
+            .restaff(&hotline.schedule, self.now())
+        {
+            self.sched.schedule(at, Event::HotlineShift);
         }
         self.answer_waiting();
     }
@@ -66,23 +58,23 @@ impl Sim<'_> {
         if incident.measured {
             self.rec.hotline_calls += 1;
         }
-        if self.hotline.busy < self.hotline.on_duty {
+        let lines = &mut self.hotline;
+        if lines.counselors.has_free() {
             self.answer(i, 0.0);
             return;
         }
         let gives_up = hotline
             .patience
             .as_ref()
-            .map_or(f64::INFINITY, |p| now + p.sample(&mut self.hotline.rng));
-        self.hotline.seq = self.hotline.seq.wrapping_add(1);
-        let seq = self.hotline.seq;
-        let slot = self.hotline.callers.insert(Caller {
+            .map_or(f64::INFINITY, |p| now + p.sample(&mut lines.counselors.rng));
+        let slot = lines.callers.vacant_key();
+        let seq = lines.counselors.enqueue(slot as u32);
+        lines.callers.insert(Caller {
             incident: i as u32,
             since: now,
             gives_up,
             seq,
         });
-        self.hotline.queue.push_back((slot as u32, seq));
         if gives_up.is_finite() {
             self.sched.schedule(gives_up, Event::Abandon(slot as u32));
         }
@@ -92,21 +84,18 @@ impl Sim<'_> {
         let Some(hotline) = &self.model.hotline else {
             return;
         };
-        self.hotline.busy += 1;
+        self.hotline.counselors.start();
         if self.incidents[i].measured {
             self.rec.hotline_waits.push(waited as f32);
         }
-        let handle = hotline.handle_time.sample(&mut self.hotline.rng);
+        let handle = hotline.handle_time.sample(&mut self.hotline.counselors.rng);
         self.sched.schedule_in(handle, Event::HotlineDone(i as u32));
     }
 
     /// Free counselors take the callers who have waited longest.
     fn answer_waiting(&mut self) {
         let now = self.now();
-        while self.hotline.busy < self.hotline.on_duty {
-            let Some((slot, seq)) = self.hotline.queue.pop_front() else {
-                return;
-            };
+        while let Some((slot, seq)) = self.hotline.counselors.next_waiting() {
             let live = self
                 .hotline
                 .callers
@@ -123,7 +112,7 @@ impl Sim<'_> {
         let Some(hotline) = &self.model.hotline else {
             return;
         };
-        self.hotline.busy -= 1;
+        self.hotline.counselors.finish();
         self.answer_waiting();
         let u: f64 = self.incidents[i].rng.random();
         if u < hotline.resolved_by_phone {

@@ -13,6 +13,7 @@ mod hotline;
 mod psychiatry;
 pub mod record;
 mod repeats;
+mod servers;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -242,7 +243,7 @@ pub struct Sim<'m> {
     incidents: Slab<Incident>,
     repeats: repeats::Calendar,
     hotline: hotline::Lines,
-    psychiatry: psychiatry::Lines,
+    psychiatry: servers::Servers,
     next_seq: u32,
     next_person: u64,
     warmup_end: Minutes,
@@ -323,7 +324,7 @@ impl<'m> Sim<'m> {
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
             hotline: hotline::Lines::new(seed),
-            psychiatry: psychiatry::Lines::new(seed),
+            psychiatry: servers::Servers::new(stream(seed, Stream::Consults, 0)),
             next_seq: 0,
             next_person: 0,
             warmup_end: model.warmup_end(),

@@ -2,32 +2,8 @@
 //! consult waits for a free line up to `max_wait`, then goes on without; a consult
 //! adds the wait and its own length to the scene time and switches the outcome mix.
 
-use std::collections::VecDeque;
-
 use super::{Event, Phase, Sim};
 use crate::dist::Minutes;
-use crate::rng::{SimRng, Stream, stream};
-
-/// Consult lines and the teams waiting for one.
-pub(super) struct Lines {
-    on_duty: u32,
-    busy: u32,
-    queue: VecDeque<(u32, u32)>,
-    seq: u32,
-    rng: SimRng,
-}
-
-impl Lines {
-    pub(super) fn new(seed: u64) -> Self {
-        Lines {
-            on_duty: 0,
-            busy: 0,
-            queue: VecDeque::new(),
-            seq: 0,
-            rng: stream(seed, Stream::Consults, 0),
-        }
-    }
-}
 
 impl Sim<'_> {
     pub(super) fn psychiatry_shift(&mut self) {
@@ -35,10 +11,8 @@ impl Sim<'_> {
             return;
         };
         let now = self.now();
-        self.psychiatry.on_duty = psychiatry.schedule.units_at(now);
-        if psychiatry.schedule.steps.len() > 1 {
-            self.sched
-                .schedule(psychiatry.schedule.next_change(now), Event::PsychiatryShift);
+        if let Some(at) = self.psychiatry.restaff(&psychiatry.schedule, now) {
+            self.sched.schedule(at, Event::PsychiatryShift);
         }
         self.start_waiting_consults();
     }
@@ -55,16 +29,12 @@ impl Sim<'_> {
         let unit = &mut self.units[u];
         unit.scene_left = scene;
         unit.consult_asked = now;
-        if self.psychiatry.busy < self.psychiatry.on_duty {
+        if self.psychiatry.has_free() {
             self.start_consult(u);
             return;
         }
-        self.psychiatry.seq = self.psychiatry.seq.wrapping_add(1);
-        unit.consult_seq = self.psychiatry.seq;
+        unit.consult_seq = self.psychiatry.enqueue(u as u32);
         unit.phase = Phase::ConsultWait;
-        self.psychiatry
-            .queue
-            .push_back((u as u32, unit.consult_seq));
         self.schedule_unit(u, psychiatry.max_wait);
     }
 
@@ -72,7 +42,7 @@ impl Sim<'_> {
         let Some(psychiatry) = &self.model.psychiatry else {
             return;
         };
-        self.psychiatry.busy += 1;
+        self.psychiatry.start();
         let length = psychiatry.consult_time.sample(&mut self.psychiatry.rng);
         self.sched.schedule_in(length, Event::ConsultEnd);
         let waited = self.now() - self.units[u].consult_asked;
@@ -88,10 +58,7 @@ impl Sim<'_> {
     }
 
     fn start_waiting_consults(&mut self) {
-        while self.psychiatry.busy < self.psychiatry.on_duty {
-            let Some((u, seq)) = self.psychiatry.queue.pop_front() else {
-                return;
-            };
+        while let Some((u, seq)) = self.psychiatry.next_waiting() {
             let unit = &self.units[u as usize];
             if unit.phase == Phase::ConsultWait && unit.consult_seq == seq {
                 self.start_consult(u as usize);
@@ -100,7 +67,7 @@ impl Sim<'_> {
     }
 
     pub(super) fn consult_end(&mut self) {
-        self.psychiatry.busy -= 1;
+        self.psychiatry.finish();
         self.start_waiting_consults();
     }
 

@@ -1,0 +1,69 @@
+//! A pool of identical servers on a staffing schedule, with a first-come queue: the
+//! hotline's counselors and the psychiatry consult lines.
+
+use std::collections::VecDeque;
+
+use crate::dist::Minutes;
+use crate::model::Schedule;
+use crate::rng::SimRng;
+
+/// Servers on duty, those busy, and who waits (by id and queue number).
+pub(super) struct Servers {
+    on_duty: u32,
+    busy: u32,
+    queue: VecDeque<(u32, u32)>,
+    seq: u32,
+    /// The stream service times are drawn from.
+    pub rng: SimRng,
+}
+
+impl Servers {
+    pub(super) fn new(rng: SimRng) -> Self {
+        Servers {
+            on_duty: 0,
+            busy: 0,
+            queue: VecDeque::new(),
+            seq: 0,
+            rng,
+        }
+    }
+
+    /// Sets the number on duty for time `now`; returns when it next changes, if ever.
+    /// Busy servers beyond the new number finish their job first.
+    pub(super) fn restaff(&mut self, schedule: &Schedule, now: Minutes) -> Option<Minutes> {
+        self.on_duty = schedule.units_at(now);
+        (schedule.steps.len() > 1).then(|| schedule.next_change(now))
+    }
+
+    /// A server is free.
+    pub(super) fn has_free(&self) -> bool {
+        self.busy < self.on_duty
+    }
+
+    /// One more server is busy.
+    pub(super) fn start(&mut self) {
+        self.busy += 1;
+    }
+
+    /// A server finished.
+    pub(super) fn finish(&mut self) {
+        self.busy -= 1;
+    }
+
+    /// Puts `id` at the back of the queue; returns its queue number, which tells a
+    /// live entry from a stale one when it comes to the front.
+    pub(super) fn enqueue(&mut self, id: u32) -> u32 {
+        self.seq = self.seq.wrapping_add(1);
+        self.queue.push_back((id, self.seq));
+        self.seq
+    }
+
+    /// The entry at the front, if a server is free to take it.
+    pub(super) fn next_waiting(&mut self) -> Option<(u32, u32)> {
+        if self.has_free() {
+            self.queue.pop_front()
+        } else {
+            None
+        }
+    }
+}
