@@ -228,22 +228,20 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
 
 fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let o = &args.options;
-    let mut sets = o.assignments();
+    let sets = o.assignments();
     let mut loaded = Vec::new();
-    for (i, path) in args.scenarios.iter().enumerate() {
-        let (l, m) = load_model(path, &sets)?;
-        if i == 0 {
-            // Every scenario runs with the baseline's seed and replications (common random numbers).
-            sets.push(format!("scenario.seed={}", m.seed));
-            sets.push(format!("scenario.replications={}", m.replications));
+    let mut models: Vec<Model> = Vec::new();
+    for path in &args.scenarios {
+        let (l, mut m) = load_model(path, &sets)?;
+        // Every scenario runs with the baseline's seed and replications, so that they
+        // share their random numbers.
+        if let Some(first) = models.first() {
+            m.seed = first.seed;
+            m.replications = first.replications;
         }
         loaded.push(l);
+        models.push(m);
     }
-    let models: Vec<Model> = args
-        .scenarios
-        .iter()
-        .map(|p| load_model(p, &sets).map(|(_, m)| m))
-        .collect::<Result<_, _>>()?;
     let stems: Vec<String> = args
         .scenarios
         .iter()

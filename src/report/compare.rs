@@ -173,9 +173,7 @@ pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<P
         .zip(&estimates)
         .zip(&diffs)
         .map(|((e, est), d)| Compared {
-            provenance: Provenance {
-                ..e.provenance.clone()
-            },
+            provenance: e.provenance.clone(),
             estimates: est,
             differences: d,
         })
