@@ -17,7 +17,7 @@ use crate::scenario;
     version,
     about,
     after_help = "Examples:\n  crisis-sim run scenarios/mid-size-city.toml\n  \
-                  crisis-sim run scenarios/mid-size-city.toml --replications 50 --set responders.police.units=70\n  \
+                  crisis-sim run scenarios/mid-size-city.toml --replications 50 --set responders.police.absence=0.1\n  \
                   crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml\n  \
                   crisis-sim check scenarios/*.toml"
 )]
@@ -72,7 +72,7 @@ pub struct SimOptions {
     #[arg(long, value_name = "D")]
     pub days: Option<f64>,
     /// Override any scenario key; tables in arrays are addressed by name,
-    /// e.g. --set responders.police.units=60 --set call_types.psychosis.share=0.2
+    /// e.g. --set responders.police.absence=0.1 --set call_types.psychosis.share=0.2
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
     /// Worker threads [default: all cores]. Results do not depend on it.

@@ -1,4 +1,4 @@
-//! The scenario file as written: plain serde types, every key named as in DESIGN.md.
+//! The scenario file as written: plain serde types, one field per documented key.
 //! Strings (durations, distributions, names) stay strings here; `model` checks and
 //! resolves them.
 

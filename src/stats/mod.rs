@@ -118,7 +118,7 @@ fn group_metrics(counts: &GroupCounts, samples: impl Iterator<Item = Response>) 
     out
 }
 
-/// The metrics of one replication, named as in DESIGN.md, then the cost breakdown.
+/// The metrics of one replication, with the stable names the README lists, then the cost breakdown.
 pub fn replication_metrics(model: &Model, rec: &Record) -> Metrics {
     let mut m: Metrics = vec![("incidents".into(), rec.incidents as f64)];
     response_metrics(rec.responses.iter().copied(), &mut m);
