@@ -3,7 +3,9 @@
 //! It knows nothing of crises. Events are a plain type `E` chosen by the caller
 //! (the domain uses a small `Copy` enum), so scheduling never allocates once the
 //! queue has grown to its working size. Events at equal times come out in the order
-//! they were scheduled, which makes every run deterministic.
+//! they were scheduled, which makes every run deterministic. Besides the heap there
+//! are a few timers, one pending event each, for sources that always have exactly one
+//! next event (arrival processes); they take part in the same ordering.
 
 use std::cmp::Reverse;
 
@@ -45,9 +47,10 @@ fn time_of(key: u128) -> Time {
 }
 
 /// A clock and a priority queue of future events: a 4-ary min-heap of packed keys
-/// (about a fifth faster than std's binary heap in `benches/kernel.rs`).
+/// (about a fifth faster than std's binary heap in `benches/kernel.rs`), plus timers.
 ///
-/// `schedule` and `next_before` are O(log n) in the number of pending events.
+/// `schedule` and `next_before` are O(log n) in the number of pending heap events;
+/// `set_timer` and a timer's firing are O(number of timers).
 pub struct Scheduler<E> {
     heap: QuaternaryHeap<Reverse<u128>>,
     /// One pending event at most per timer, kept out of the heap (`NO_TIMER` when none).

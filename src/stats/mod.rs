@@ -358,7 +358,9 @@ pub fn describe(metric: &str) -> &'static str {
             "90th-percentile minutes from call received to first unit on scene"
         }
         "dispatch_wait_mean_min" => "mean minutes from call received to first unit assigned",
-        "unserved" => "incidents never dispatched by the end of the horizon",
+        "unserved" => {
+            "incidents neither dispatched nor closed by the hotline by the end of the horizon"
+        }
         "police_involved_share" => "share of incidents where a police unit arrived on scene",
         "no_police_share" => "share of incidents closed without any police unit on scene",
         "backup_requests" => "requests for police backup",
