@@ -198,6 +198,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     let provenance = Provenance {
         file: args.scenario.display().to_string(),
         text: &loaded.text,
+        bases: &loaded.bases,
         overrides: &sets,
         model: &model,
         wall_s: result.wall_s,
@@ -271,6 +272,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
             provenance: Provenance {
                 file: path.display().to_string(),
                 text: &l.text,
+                bases: &l.bases,
                 overrides: &sets,
                 model: m,
                 wall_s: r.wall_s,

@@ -239,9 +239,11 @@ fn compare_pairs_replications_and_narrows_intervals() {
         check_svg(&out.join(format!("charts/{name}.svg")));
         check_png(&out.join(format!("charts/{name}.png")));
     }
-    check_page(
+    let page = check_page(
         &out.join("report.html"),
         &COMPARE_CHARTS,
         &["paired 95 % CI", "unpaired 95 % CI", "STRESS-DES"],
     );
+    // Files that a scenario extends are embedded too, so the page holds every input.
+    assert!(page.contains("<p>extends <code>") && page.contains("crises_per_100k_per_day = 5.4"));
 }

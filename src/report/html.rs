@@ -15,6 +15,8 @@ pub struct Provenance<'a> {
     pub file: String,
     /// Its text.
     pub text: &'a str,
+    /// `(path, text)` of the files it extends, nearest base first.
+    pub bases: &'a [(String, String)],
     /// `--set` overrides and shorthand flags in effect.
     pub overrides: &'a [String],
     /// The validated model.
@@ -202,6 +204,30 @@ fn repeat_command(p: &Provenance<'_>) -> String {
     cmd
 }
 
+/// The scenario file and the files it extends: `(path, text)`, the given file first.
+fn scenario_texts<'a>(p: &'a Provenance<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
+    std::iter::once((p.file.as_str(), p.text)).chain(
+        p.bases
+            .iter()
+            .map(|(path, text)| (path.as_str(), text.as_str())),
+    )
+}
+
+/// Every scenario file the run read, embedded as written.
+fn scenario_files(p: &Provenance<'_>) -> String {
+    let mut out = String::new();
+    for (i, (path, text)) in scenario_texts(p).enumerate() {
+        let label = if i == 0 { "" } else { "extends " };
+        let _ = write!(
+            out,
+            "<p>{label}<code>{}</code></p>\n<pre>{}</pre>\n",
+            escape(path),
+            escape(text)
+        );
+    }
+    out
+}
+
 /// The STRESS-DES items (Monks et al. 2019) that crisis-sim can fill in itself.
 fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
     let m = p.model;
@@ -240,9 +266,8 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
             )
         })
         .collect();
-    let assumptions = p
-        .text
-        .lines()
+    let assumptions = scenario_texts(p)
+        .flat_map(|(_, text)| text.lines())
         .filter(|l| l.to_ascii_lowercase().contains("assumption"))
         .count();
     let items: Vec<(&str, String)> = vec![
@@ -263,7 +288,7 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
         ("2.5.5 Entry/exit points", format!(
             "Incidents enter through 911 in {} zones, in proportion to population; they leave when their \
              disposition is reached and the last unit clears.", m.zones.len())),
-        ("3.3 Input parameters", "Every parameter is in the scenario file embedded at the end of this report.".into()),
+        ("3.3 Input parameters", "Every parameter is in the scenario files embedded at the end of this report.".into()),
         ("3.4 Assumptions", format!(
             "{assumptions} line(s) of the scenario file are marked as assumptions; see the embedded file.")),
         ("4.1 Initialisation", format!(
@@ -327,12 +352,8 @@ pub fn run_report(
     body.push_str(&provenance_table(p));
     body.push_str("<h2>STRESS-DES reporting checklist</h2>\n");
     body.push_str(&stress_des(p, &outputs));
-    let _ = write!(
-        body,
-        "<h2>Scenario file</h2>\n<p><code>{}</code></p>\n<pre>{}</pre>\n",
-        escape(&p.file),
-        escape(p.text)
-    );
+    body.push_str("<h2>Scenario file</h2>\n");
+    body.push_str(&scenario_files(p));
     page(&m.name, &body)
 }
 
@@ -417,11 +438,11 @@ pub fn compare_report(scenarios: &[Compared<'_>], charts: &[(String, String, Ren
         let p = &s.provenance;
         let _ = write!(
             body,
-            "<h2>How “{}” was made</h2>\n{}<details><summary>Scenario file <code>{}</code></summary>\n<pre>{}</pre>\n</details>\n",
+            "<h2>How “{}” was made</h2>\n{}<details><summary>Scenario file <code>{}</code></summary>\n{}</details>\n",
             escape(&p.model.name),
             provenance_table(p),
             escape(&p.file),
-            escape(p.text)
+            scenario_files(p)
         );
     }
     let outputs: Vec<String> = baseline.estimates.iter().map(|(n, _)| n.clone()).collect();

@@ -59,6 +59,8 @@ pub struct Loaded {
     pub path: PathBuf,
     /// The text of that file, as the user wrote it.
     pub text: String,
+    /// `(path, text)` of the files it extends, nearest base first.
+    pub bases: Vec<(String, String)>,
 }
 
 impl Loaded {
@@ -78,7 +80,8 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         path: path.display().to_string(),
         source,
     })?;
-    let mut tree = load_tree(path, &text, &mut Vec::new())?;
+    let mut bases = Vec::new();
+    let mut tree = load_tree(path, &text, &mut Vec::new(), &mut bases)?;
     for set in sets {
         tree::apply_set(&mut tree, set).map_err(|message| {
             ScenarioError::Invalid(Located {
@@ -107,11 +110,17 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         tree,
         path: path.to_path_buf(),
         text,
+        bases,
     })
 }
 
 /// Parses one file and, if it `extends` another, merges it over its base.
-fn load_tree(path: &Path, text: &str, chain: &mut Vec<PathBuf>) -> Result<Node, ScenarioError> {
+fn load_tree(
+    path: &Path,
+    text: &str,
+    chain: &mut Vec<PathBuf>,
+    bases: &mut Vec<(String, String)>,
+) -> Result<Node, ScenarioError> {
     let source: Arc<str> = Arc::from(path.display().to_string());
     let mut node = tree::parse(text, &source).map_err(|e| {
         ScenarioError::Invalid(Located {
@@ -146,7 +155,8 @@ fn load_tree(path: &Path, text: &str, chain: &mut Vec<PathBuf>) -> Result<Node, 
     let base_text = std::fs::read_to_string(&base_path)
         .map_err(|e| bad(format!("cannot read `{}`: {e}", base_path.display())))?;
     chain.push(canonical);
-    let mut base = load_tree(&base_path, &base_text, chain)?;
+    bases.push((base_path.display().to_string(), base_text.clone()));
+    let mut base = load_tree(&base_path, &base_text, chain, bases)?;
     chain.pop();
     base.merge(node);
     Ok(base)
