@@ -204,9 +204,11 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         wall_s: result.wall_s,
         events: result.events(),
     };
-    let written = report::write_run(&out, &provenance, &result).map_err(write_error(&out))?;
+    let summarized = report::summarize(&model, &result);
+    let written =
+        report::write_run(&out, &provenance, &result, &summarized).map_err(write_error(&out))?;
     if !o.quiet {
-        let (_, estimates) = report::summarize(&model, &result);
+        let estimates = &summarized.1;
         println!(
             "{} — {} replications × {} days after {} warm-up days (seed {}), {:.2} s\n",
             model.name,
@@ -216,7 +218,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
             model.seed,
             result.wall_s
         );
-        print!("{}", report::table(&estimates));
+        print!("{}", report::table(estimates));
         println!();
         println!(
             "wrote {} files to {} (open report.html)",
@@ -281,9 +283,11 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
             run: r,
         })
         .collect();
-    let written = report::compare::write_compare(&out, &entries).map_err(write_error(&out))?;
+    let comparison = report::compare::compare(&entries);
+    let written =
+        report::compare::write_compare(&out, &entries, &comparison).map_err(write_error(&out))?;
     if !o.quiet {
-        print!("{}", report::compare::console(&entries));
+        print!("{}", report::compare::console(&entries, &comparison));
         println!(
             "\nwrote {} files to {} (open report.html)",
             written.len(),

@@ -3,6 +3,8 @@
 //! installing Debian's `chromium`). With the variable set and no browser found, the
 //! test fails instead of passing silently.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -99,7 +101,6 @@ fn reports_render_in_a_real_browser() {
         "CRISIS_SIM_BROWSER_TEST is set but no Chromium was found (install Debian's `chromium`)",
     );
     let temp = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
     let run = temp.path().join("run");
     let cmp = temp.path().join("cmp");
     for args in [
@@ -117,17 +118,11 @@ fn reports_render_in_a_real_browser() {
             cmp.to_str().unwrap(),
         ],
     ] {
-        let out = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-            .args(args)
-            .args(["--replications", "3", "--days", "30", "--quiet"])
-            .current_dir(root)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all: Vec<&str> = args
+            .into_iter()
+            .chain(["--replications", "3", "--days", "30", "--quiet"])
+            .collect();
+        common::run_cli(&all);
     }
     check_in_browser(&browser, &run.join("report.html"), 6, temp.path());
     check_in_browser(&browser, &cmp.join("report.html"), 7, temp.path());

@@ -2,8 +2,9 @@
 //! PNG of sensible size, the page holds every chart and table and needs no network,
 //! and `compare` pairs replications (common random numbers).
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 const RUN_CHARTS: [&str; 6] = [
     "response_time",
@@ -22,19 +23,6 @@ const COMPARE_CHARTS: [&str; 7] = [
     "compare_response_time",
     "incidents_by_month",
 ];
-
-fn crisis_sim(args: &[&str]) {
-    let out = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 fn check_png(path: &Path) {
     let bytes = std::fs::read(path).unwrap();
@@ -103,7 +91,7 @@ fn check_page(path: &Path, charts: &[&str], sections: &[&str]) -> String {
 fn run_writes_charts_and_a_self_contained_report() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("run");
-    crisis_sim(&[
+    common::run_cli(&[
         "run",
         "scenarios/mid-size-city.toml",
         "--out",
@@ -152,7 +140,7 @@ fn compare_of_identical_scenarios_gives_zero_differences() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("same");
     let s = "scenarios/mid-size-city.toml";
-    crisis_sim(&[
+    common::run_cli(&[
         "compare",
         s,
         s,
@@ -196,7 +184,7 @@ fn compare_pairs_replications_and_narrows_intervals() {
         "scenarios/mid-size-city-mobile-crisis.toml",
         "scenarios/mid-size-city-mobile-crisis-daytime.toml",
     );
-    crisis_sim(&["compare", a, b, "--out", out.to_str().unwrap(), "--quiet"]);
+    common::run_cli(&["compare", a, b, "--out", out.to_str().unwrap(), "--quiet"]);
     // Scenarios that differ only in staffing see the very same first crises (repeat
     // crises depend on how earlier ones ended, so they may differ).
     let first_crises = |dir: &str| -> Vec<f64> {

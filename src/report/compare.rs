@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::html::{self, Compared, Provenance};
-use super::{figures, summarize, write_atomic, write_charts, write_run};
+use super::{Summary, figures, summarize, write_atomic, write_charts, write_run};
 use crate::experiment::RunResult;
 use crate::stats::{self, Difference, Estimate};
 
@@ -61,7 +61,7 @@ fn subfolders(entries: &[Entry<'_>]) -> Vec<String> {
 
 fn comparison_json(
     entries: &[Entry<'_>],
-    estimates: &[Vec<(String, Estimate)>],
+    estimates: &[&[(String, Estimate)]],
     diffs: &[Vec<(String, Difference)>],
 ) -> Value {
     let base = entries[0].provenance.model;
@@ -94,7 +94,7 @@ fn comparison_json(
 
 fn comparison_csv(
     entries: &[Entry<'_>],
-    estimates: &[Vec<(String, Estimate)>],
+    estimates: &[&[(String, Estimate)]],
     diffs: &[Vec<(String, Difference)>],
 ) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -116,7 +116,7 @@ fn comparison_csv(
             .map_or(String::new(), |v| v.to_string())
     };
     for ((e, est), diff) in entries.iter().zip(estimates).zip(diffs) {
-        for (name, v) in est {
+        for (name, v) in est.iter() {
             let d = diff.iter().find(|(n, _)| n == name).map(|(_, d)| d);
             w.write_record([
                 e.provenance.model.name.clone(),
@@ -136,16 +136,21 @@ fn comparison_csv(
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes a comparison into `dir`; the first entry is the baseline.
-pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<PathBuf>> {
-    if entries.is_empty() {
-        return Ok(Vec::new());
-    }
-    let estimates: Vec<Vec<(String, Estimate)>> = entries
+/// The figures of a comparison, computed once for every output.
+pub struct Comparison {
+    /// Each scenario's summary and estimates, in entry order.
+    pub summaries: Vec<(Summary, Vec<(String, Estimate)>)>,
+    /// Each scenario's differences from the first (empty for the first).
+    pub differences: Vec<Vec<(String, Difference)>>,
+}
+
+/// Summarizes every scenario and pairs each later one with the first.
+pub fn compare(entries: &[Entry<'_>]) -> Comparison {
+    let summaries = entries
         .iter()
-        .map(|e| summarize(e.provenance.model, e.run).1)
+        .map(|e| summarize(e.provenance.model, e.run))
         .collect();
-    let diffs: Vec<Vec<(String, Difference)>> = entries
+    let differences = entries
         .iter()
         .enumerate()
         .map(|(i, e)| {
@@ -156,10 +161,31 @@ pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<P
             }
         })
         .collect();
+    Comparison {
+        summaries,
+        differences,
+    }
+}
+
+/// Writes a comparison into `dir`; the first entry is the baseline.
+pub fn write_compare(
+    dir: &Path,
+    entries: &[Entry<'_>],
+    comparison: &Comparison,
+) -> std::io::Result<Vec<PathBuf>> {
+    if entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    let estimates: Vec<&[(String, Estimate)]> = comparison
+        .summaries
+        .iter()
+        .map(|(_, e)| e.as_slice())
+        .collect();
+    let diffs = &comparison.differences;
     let results: Vec<figures::Results<'_>> = entries
         .iter()
         .zip(&estimates)
-        .map(|(e, est)| figures::Results {
+        .map(|(e, &est)| figures::Results {
             label: e.provenance.model.name.clone(),
             model: e.provenance.model,
             run: e.run,
@@ -171,18 +197,18 @@ pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<P
     let compared: Vec<Compared<'_>> = entries
         .iter()
         .zip(&estimates)
-        .zip(&diffs)
-        .map(|((e, est), d)| Compared {
+        .zip(diffs)
+        .map(|((e, &est), d)| Compared {
             provenance: e.provenance.clone(),
             estimates: est,
             differences: d,
         })
         .collect();
     let page = html::compare_report(&compared, &charts);
-    let mut json = serde_json::to_vec_pretty(&comparison_json(entries, &estimates, &diffs))
+    let mut json = serde_json::to_vec_pretty(&comparison_json(entries, &estimates, diffs))
         .map_err(std::io::Error::other)?;
     json.push(b'\n');
-    let csv = comparison_csv(entries, &estimates, &diffs).map_err(std::io::Error::other)?;
+    let csv = comparison_csv(entries, &estimates, diffs).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(dir)?;
     let mut written = vec![
         write_atomic(dir, "comparison.json", &json)?,
@@ -190,8 +216,12 @@ pub fn write_compare(dir: &Path, entries: &[Entry<'_>]) -> std::io::Result<Vec<P
     ];
     written.extend(write_charts(dir, &charts)?);
     written.push(write_atomic(dir, "report.html", page.as_bytes())?);
-    for (e, sub) in entries.iter().zip(subfolders(entries)) {
-        written.extend(write_run(&dir.join(sub), &e.provenance, e.run)?);
+    for ((e, sub), summarized) in entries
+        .iter()
+        .zip(subfolders(entries))
+        .zip(&comparison.summaries)
+    {
+        written.extend(write_run(&dir.join(sub), &e.provenance, e.run, summarized)?);
     }
     Ok(written)
 }
@@ -212,7 +242,7 @@ const CONSOLE_METRICS: [&str; 11] = [
 ];
 
 /// The console summary of a comparison: key metrics, differences and both intervals.
-pub fn console(entries: &[Entry<'_>]) -> String {
+pub fn console(entries: &[Entry<'_>], comparison: &Comparison) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let Some(base) = entries.first() else {
@@ -223,7 +253,13 @@ pub fn console(entries: &[Entry<'_>]) -> String {
             format!("[{}, {}]", super::human(lo), super::human(hi))
         })
     };
-    for other in &entries[1..] {
+    let base_est = &comparison.summaries[0].1;
+    for ((other, (_, other_est)), diffs) in entries
+        .iter()
+        .zip(&comparison.summaries)
+        .zip(&comparison.differences)
+        .skip(1)
+    {
         let _ = writeln!(
             out,
             "{} − {} ({} paired replications)\n{:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} significant",
@@ -237,22 +273,20 @@ pub fn console(entries: &[Entry<'_>]) -> String {
             "paired 95% CI",
             "unpaired 95% CI",
         );
-        let (_, base_est) = summarize(base.provenance.model, base.run);
-        let (_, other_est) = summarize(other.provenance.model, other.run);
-        for (name, d) in differences(base.run, other.run) {
+        for (name, d) in diffs {
             if !CONSOLE_METRICS.contains(&name.as_str()) {
                 continue;
             }
             let mean = |est: &[(String, Estimate)]| {
                 est.iter()
-                    .find(|(n, _)| *n == name)
+                    .find(|(n, _)| *n == *name)
                     .map_or(f64::NAN, |(_, e)| e.mean)
             };
             let _ = writeln!(
                 out,
                 "{name:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} {}",
-                super::human(mean(&base_est)),
-                super::human(mean(&other_est)),
+                super::human(mean(base_est)),
+                super::human(mean(other_est)),
                 super::human(d.mean),
                 ci(d.ci95),
                 ci(d.unpaired_ci95),

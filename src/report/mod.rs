@@ -168,27 +168,28 @@ pub fn replications_csv(run: &RunResult) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes the run's files into `dir` (created if needed); returns the paths written.
+/// Writes the run's files into `dir` (created if needed), from the run and its
+/// [`summarize`]d figures; returns the paths written.
 pub fn write_run(
     dir: &Path,
     provenance: &html::Provenance<'_>,
     run: &RunResult,
+    (summary, estimates): &(Summary, Vec<(String, Estimate)>),
 ) -> std::io::Result<Vec<PathBuf>> {
     let model = provenance.model;
-    let (summary, estimates) = summarize(model, run);
-    let mut json = serde_json::to_vec_pretty(&summary).map_err(std::io::Error::other)?;
+    let mut json = serde_json::to_vec_pretty(summary).map_err(std::io::Error::other)?;
     json.push(b'\n');
-    let summary_csv = summary_csv(&estimates).map_err(std::io::Error::other)?;
+    let summary_csv = summary_csv(estimates).map_err(std::io::Error::other)?;
     let reps_csv = replications_csv(run).map_err(std::io::Error::other)?;
     let results = figures::Results {
         label: model.name.clone(),
         model,
         run,
-        estimates: &estimates,
+        estimates,
     };
     let charts =
         figures::render_all(&figures::run_figures(&results)).map_err(std::io::Error::other)?;
-    let page = html::run_report(provenance, &estimates, &summary, &charts);
+    let page = html::run_report(provenance, estimates, summary, &charts);
     std::fs::create_dir_all(dir)?;
     let mut written = vec![
         write_atomic(dir, "summary.json", &json)?,

@@ -41,3 +41,17 @@ pub fn shipped_scenarios() -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+/// Runs the `crisis-sim` binary in the crate folder and asserts that it succeeds.
+pub fn run_cli(args: &[&str]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
