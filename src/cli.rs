@@ -5,10 +5,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::experiment::{self, RunOptions};
-use crate::model::{self, Model};
-use crate::report::{self, html::Provenance};
-use crate::scenario;
+use crate::experiment::{self, ExperimentError, RunOptions, compare::Prepared};
+use crate::report;
 
 /// Simulate a city's mental-health crisis response.
 #[derive(Debug, Parser)]
@@ -41,11 +39,15 @@ pub enum Command {
         after_help = "Example:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml --out out/compare"
     )]
     Compare(CompareArgs),
+    /// Rebuild the charts, tables and report of a run or comparison folder from its
+    /// saved summaries, without simulating again.
+    #[command(after_help = "Example:\n  crisis-sim report out/mid-size-city")]
+    Report {
+        /// A folder written by `run` (with summary.json) or `compare` (with comparison.json).
+        dir: PathBuf,
+    },
     /// Validate scenarios without simulating.
-    #[command(
-        after_help = "Example:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml\n  \
-                  crisis-sim check scenarios/*.toml"
-    )]
+    #[command(after_help = "Example:\n  crisis-sim check scenarios/*.toml")]
     Check {
         /// Scenario files.
         #[arg(required = true)]
@@ -143,11 +145,13 @@ impl CliError {
     }
 }
 
-/// Loads and validates a scenario.
-pub fn load_model(path: &Path, sets: &[String]) -> Result<(scenario::Loaded, Model), CliError> {
-    let loaded = scenario::load(path, sets).map_err(|e| CliError::Input(e.to_string()))?;
-    let model = model::build(&loaded).map_err(|e| CliError::Input(e.to_string()))?;
-    Ok((loaded, model))
+impl From<ExperimentError> for CliError {
+    fn from(e: ExperimentError) -> Self {
+        match e {
+            ExperimentError::Input(m) => CliError::Input(m),
+            other => CliError::Other(other.to_string()),
+        }
+    }
 }
 
 /// Runs a parsed command line.
@@ -155,6 +159,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
+        Command::Report { dir } => rebuild(&dir),
         Command::Check { scenarios, set } => check(&scenarios, &set),
     }
 }
@@ -190,35 +195,23 @@ fn write_error(out: &Path) -> impl Fn(std::io::Error) -> CliError + '_ {
 fn run(args: &RunArgs) -> Result<(), CliError> {
     let o = &args.options;
     let sets = o.assignments();
-    let (loaded, model) = load_model(&args.scenario, &sets)?;
+    let (loaded, model) = experiment::load(&args.scenario, &sets)?;
     let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
     check_out(&out)?;
-    let result = experiment::replicate(&model, &run_options(o))
-        .map_err(|e| CliError::Other(e.to_string()))?;
-    let provenance = Provenance {
-        file: args.scenario.display().to_string(),
-        text: &loaded.text,
-        bases: &loaded.bases,
-        overrides: &sets,
-        model: &model,
-        wall_s: result.wall_s,
-        events: result.events(),
-    };
-    let summarized = report::summarize(&model, &result);
-    let written =
-        report::write_run(&out, &provenance, &result, &summarized).map_err(write_error(&out))?;
+    let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
+    let summary = experiment::run(&model, provenance, &run_options(o))?;
+    let written = report::write_run(&out, &summary).map_err(write_error(&out))?;
     if !o.quiet {
-        let estimates = &summarized.1;
         println!(
             "{} — {} replications × {} days after {} warm-up days (seed {}), {:.2} s\n",
-            model.name,
-            model.replications,
-            model.days,
-            model.warmup_days,
-            model.seed,
-            result.wall_s
+            summary.scenario,
+            summary.replications,
+            summary.days,
+            summary.warmup_days,
+            summary.seed,
+            summary.perf.wall_s
         );
-        print!("{}", report::table(estimates));
+        print!("{}", report::table(&summary.metrics));
         println!();
         println!(
             "wrote {} files to {} (open report.html)",
@@ -229,65 +222,27 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-fn compare(args: &CompareArgs) -> Result<(), CliError> {
-    let o = &args.options;
-    let sets = o.assignments();
-    let mut loaded = Vec::new();
-    let mut models: Vec<Model> = Vec::new();
-    for path in &args.scenarios {
-        let (l, mut m) = load_model(path, &sets)?;
-        // Every scenario runs with the baseline's seed and replications, so that they
-        // share their random numbers.
-        if let Some(first) = models.first() {
-            m.seed = first.seed;
-            m.replications = first.replications;
-        }
-        loaded.push(l);
-        models.push(m);
-    }
-    let stems: Vec<String> = args
+fn compare_out(prepared: &Prepared) -> PathBuf {
+    let stems: Vec<String> = prepared
         .scenarios
         .iter()
-        .map(|p| {
+        .map(|(p, _, _)| {
             p.file_stem()
                 .map_or("scenario".into(), |s| s.to_string_lossy().to_string())
         })
         .collect();
-    let out = o
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("out").join(format!("compare-{}", stems.join("-vs-"))));
+    Path::new("out").join(format!("compare-{}", stems.join("-vs-")))
+}
+
+fn compare(args: &CompareArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    let prepared = experiment::compare::prepare(&args.scenarios, &o.assignments())?;
+    let out = o.out.clone().unwrap_or_else(|| compare_out(&prepared));
     check_out(&out)?;
-    let mut runs = Vec::new();
-    for m in &models {
-        runs.push(
-            experiment::replicate(m, &run_options(o))
-                .map_err(|e| CliError::Other(e.to_string()))?,
-        );
-    }
-    let entries: Vec<report::compare::Entry<'_>> = args
-        .scenarios
-        .iter()
-        .zip(&loaded)
-        .zip(models.iter().zip(&runs))
-        .map(|((path, l), (m, r))| report::compare::Entry {
-            provenance: Provenance {
-                file: path.display().to_string(),
-                text: &l.text,
-                bases: &l.bases,
-                overrides: &sets,
-                model: m,
-                wall_s: r.wall_s,
-                events: r.events(),
-            },
-            run: r,
-        })
-        .collect();
-    let comparison = report::compare::compare(&entries);
-    let written =
-        report::compare::write_compare(&out, &entries, &comparison).map_err(write_error(&out))?;
+    let comparison = experiment::compare::compare(&prepared, &run_options(o))?;
+    let written = report::compare::write_compare(&out, &comparison).map_err(write_error(&out))?;
     if !o.quiet {
-        print!("{}", report::compare::console(&entries, &comparison));
+        print!("{}", report::compare::console(&comparison));
         println!(
             "\nwrote {} files to {} (open report.html)",
             written.len(),
@@ -297,10 +252,32 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
     Ok(())
 }
 
+/// `report DIR`: the files of a run or a comparison, made again from its summaries.
+fn rebuild(dir: &Path) -> Result<(), CliError> {
+    let written = if dir.join("comparison.json").is_file() {
+        let c = report::compare::read_comparison(dir).map_err(CliError::Input)?;
+        report::compare::write_compare(dir, &c).map_err(write_error(dir))?
+    } else if dir.join("summary.json").is_file() {
+        let s = report::read_summary(dir).map_err(CliError::Input)?;
+        report::write_run(dir, &s).map_err(write_error(dir))?
+    } else {
+        return Err(CliError::Input(format!(
+            "{}: has neither summary.json (from `run`) nor comparison.json (from `compare`)",
+            dir.display()
+        )));
+    };
+    println!(
+        "wrote {} files to {} from its saved summaries",
+        written.len(),
+        dir.display()
+    );
+    Ok(())
+}
+
 fn check(scenarios: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
     let mut failures = Vec::new();
     for path in scenarios {
-        match load_model(path, sets) {
+        match experiment::load(path, sets) {
             Ok((_, m)) => println!(
                 "ok  {}: {} zones, {} responder kinds, {} call types, {:.1} crises a day",
                 path.display(),

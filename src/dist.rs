@@ -4,15 +4,7 @@
 use rand::Rng;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal, Triangular, Uniform};
 
-/// Simulation time and durations, in minutes.
-pub type Minutes = f64;
-
-/// Minutes in an hour, a day and a week.
-pub const HOUR: Minutes = 60.0;
-/// Minutes in a day.
-pub const DAY: Minutes = 1440.0;
-/// Minutes in a week.
-pub const WEEK: Minutes = 7.0 * DAY;
+use crate::time::{DAY, HOUR, Minutes};
 
 /// Parses a duration such as `"90s"`, `"15min"`, `"2h"` or `"30d"` into minutes.
 pub fn parse_duration(text: &str) -> Result<Minutes, String> {

@@ -99,19 +99,28 @@ impl<E: Event> Scheduler<E> {
         self.heap.len()
     }
 
-    /// Schedules `event` at absolute time `at`; a time in the past (or NaN) is clamped
-    /// to now, so causality holds even with rounding in the caller's arithmetic.
+    /// Schedules `event` at absolute time `at`.
+    ///
+    /// # Panics
+    /// On a time before now or NaN: an event in the past is a bug in the caller, and
+    /// moving it silently to now would hide it.
     #[inline]
     pub fn schedule(&mut self, at: Time, event: E) {
         let key = self.key(at, event);
         self.heap.push(Reverse(key));
     }
 
-    /// The packed key of an event at `at`, clamped to now, with the next insertion number.
+    /// The packed key of an event at `at` with the next insertion number.
     #[inline]
     fn key(&mut self, at: Time, event: E) -> u128 {
-        // Time starts at 0 and never goes back, so every stored time is >= +0.0.
-        let time = if at > self.now { at } else { self.now };
+        assert!(
+            at >= self.now,
+            "event scheduled at {at}, before the current time {}",
+            self.now
+        );
+        // Time starts at 0 and never goes back, so every stored time is >= 0; adding
+        // +0.0 turns -0.0 (equal to 0, with the sign bit set) into +0.0.
+        let time = at + 0.0;
         if self.seq == u32::MAX {
             self.renumber();
         }
@@ -119,7 +128,8 @@ impl<E: Event> Scheduler<E> {
         pack(time, self.seq, event.encode())
     }
 
-    /// Sets timer `timer` to fire `event` at `at`, replacing what it held.
+    /// Sets timer `timer` to fire `event` at `at`, replacing what it held. Panics on a
+    /// time in the past, as [`Scheduler::schedule`] does.
     ///
     /// A timer is for a source that always has exactly one next event (an arrival
     /// process): keeping it out of the heap saves a push and a pop per event. Timers
@@ -230,21 +240,34 @@ mod tests {
     }
 
     #[test]
-    fn stops_at_end_and_clamps_past_times() {
+    fn stops_at_end() {
         let mut s = Scheduler::default();
-        s.schedule(10.0, 1u32);
+        s.schedule(-0.0, 0u32);
+        s.schedule(10.0, 1);
         s.schedule(20.0, 2);
+        assert_eq!(s.next_before(15.0), Some(0));
         assert_eq!(s.next_before(15.0), Some(1));
         assert_eq!(s.next_before(15.0), None);
         assert_eq!(s.now(), 10.0);
-        s.schedule(3.0, 3);
-        s.schedule(f64::NAN, 4);
-        s.schedule(-0.0, 5);
+        s.schedule(10.0, 3);
         assert_eq!(s.next_before(15.0), Some(3));
-        assert_eq!(s.next_before(15.0), Some(4));
-        assert_eq!(s.next_before(15.0), Some(5));
-        assert_eq!(s.now(), 10.0);
         assert_eq!(s.pending(), 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "before the current time")]
+    fn refuses_a_time_in_the_past() {
+        let mut s = Scheduler::default();
+        s.schedule(10.0, 1u32);
+        s.next_before(f64::INFINITY);
+        s.schedule(3.0, 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "before the current time")]
+    fn refuses_nan() {
+        let mut s: Scheduler<u32> = Scheduler::default();
+        s.set_timer(0, f64::NAN, 1);
     }
 
     #[test]
@@ -294,6 +317,62 @@ mod tests {
         s.schedule(1.0, 3);
         let got: Vec<u32> = std::iter::from_fn(|| s.next_before(f64::INFINITY)).collect();
         assert_eq!(got, vec![0, 1, 2, 3]);
+    }
+
+    /// One step of a random workload: schedule on the heap, set a timer, or pop.
+    #[derive(Clone, Debug)]
+    enum Op {
+        Schedule(u8),
+        Timer(u8, u8),
+        Pop,
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0..20u8).prop_map(Op::Schedule),
+            (0..3u8, 0..20u8).prop_map(|(t, d)| Op::Timer(t, d)),
+            Just(Op::Pop),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Heap events and timers, with many equal times, come out exactly as a
+        /// reference list sorted by (time, order of scheduling) would give them.
+        #[test]
+        fn matches_a_reference_sort(ops in proptest::collection::vec(op(), 1..300)) {
+            let mut s: Scheduler<u32> = Scheduler::default();
+            // (time, insertion, id, timer)
+            let mut reference: Vec<(f64, u64, u32, Option<u8>)> = Vec::new();
+            let mut inserted = 0u64;
+            for (id, op) in ops.iter().enumerate() {
+                let id = id as u32;
+                match *op {
+                    Op::Schedule(delay) => {
+                        let at = s.now() + f64::from(delay);
+                        s.schedule(at, id);
+                        inserted += 1;
+                        reference.push((at, inserted, id, None));
+                    }
+                    Op::Timer(timer, delay) => {
+                        let at = s.now() + f64::from(delay);
+                        s.set_timer(usize::from(timer), at, id);
+                        inserted += 1;
+                        reference.retain(|e| e.3 != Some(timer));
+                        reference.push((at, inserted, id, Some(timer)));
+                    }
+                    Op::Pop => {
+                        reference.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                        let expected = (!reference.is_empty()).then(|| reference.remove(0));
+                        let got = s.next_before(f64::INFINITY);
+                        proptest::prop_assert_eq!(got, expected.map(|e| e.2));
+                        if let Some(e) = expected {
+                            proptest::prop_assert_eq!(s.now(), e.0);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

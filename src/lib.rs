@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod dist;
 pub mod experiment;
+pub mod histogram;
 pub mod kernel;
 pub mod model;
 pub mod report;
@@ -14,3 +15,4 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod time;

@@ -2,7 +2,19 @@
 
 use clap::Parser;
 
+/// Any panic is a bug: say so, ask for a report, and exit 1 (never Rust's 101).
+fn report_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!(
+            "error: crisis-sim hit an internal error, which is a bug: {info}\n\
+             Please report it with the scenario file and the command you ran."
+        );
+        std::process::exit(1);
+    }));
+}
+
 fn main() {
+    report_panics();
     let cli = crisis_sim::cli::Cli::parse();
     if let Err(e) = crisis_sim::cli::execute(cli) {
         eprintln!("error: {e}");

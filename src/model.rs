@@ -6,9 +6,10 @@ use std::fmt;
 
 use rand_distr::LogNormal;
 
-use crate::dist::{DAY, Dist, HOUR, Minutes, WEEK, parse_duration};
+use crate::dist::{Dist, parse_duration};
 use crate::scenario::tree::Seg;
 use crate::scenario::{Loaded, Located, schema};
+use crate::time::{DAY, HOUR, Minutes, WEEK};
 
 /// Index of a zone in [`Model::zones`].
 pub type ZoneId = usize;

@@ -14,16 +14,15 @@ pub type SimRng = Pcg64Mcg;
 pub enum Stream {
     /// Incident arrival times, zones, call types, channels and positions.
     Arrivals = 1,
-    /// Per-incident substreams (travel noise, scene times, outcomes).
+    /// Per-incident substreams: travel noise, scene times, outcomes, the hotline
+    /// caller's patience and handle time, consult lengths.
     Incidents = 2,
-    /// Background (non-crisis) work, one substream per responder kind.
-    Background = 3,
-    /// Shift staffing draws (absences).
+    /// Gaps between background (non-crisis) jobs, one substream per responder kind.
+    BackgroundArrivals = 3,
+    /// Shift staffing draws (absences), one substream per responder kind.
     Staffing = 4,
-    /// 988 hotline handle times and caller patience.
-    Hotline = 5,
-    /// Psychiatry consult durations.
-    Consults = 6,
+    /// Service times of background jobs, drawn as each arrives, one substream per kind.
+    BackgroundService = 5,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -1,16 +1,21 @@
 //! Experiments: many independent replications of a model, in parallel, with results
 //! that do not depend on the thread count (each replication owns its seed and the
-//! results are collected in replication order).
+//! results are collected in replication order). Each replication is summarised as
+//! soon as it finishes, so memory grows with threads, not with replications × horizon.
 
+pub mod compare;
+
+use std::path::Path;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
-use crate::model::Model;
+use crate::model::{self, Model};
 use crate::rng::replication_seed;
-use crate::sim::{self, Record};
-use crate::stats::{self, Metrics};
+use crate::scenario::{self, Loaded};
+use crate::sim;
+use crate::stats::{Provenance, ReplicationSummary, RunSummary, replication};
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -21,42 +26,21 @@ pub struct RunOptions {
     pub progress: bool,
 }
 
-/// One finished replication.
-#[derive(Clone, Debug)]
-pub struct Replication {
-    /// 0-based index.
-    pub index: u32,
-    /// Its seed, derived from the run seed and the index.
-    pub seed: u64,
-    /// Its metrics.
-    pub metrics: Metrics,
-    /// Its metrics per call type.
-    pub by_call_type: Vec<(String, Metrics)>,
-    /// Its metrics per zone.
-    pub by_zone: Vec<(String, Metrics)>,
-    /// What it recorded.
-    pub record: Record,
-}
-
-/// All replications of one model.
+/// All replications of one model, summarised.
 #[derive(Clone, Debug)]
 pub struct RunResult {
     /// In index order.
-    pub replications: Vec<Replication>,
+    pub replications: Vec<ReplicationSummary>,
     /// Wall-clock seconds for the whole run.
     pub wall_s: f64,
-}
-
-impl RunResult {
-    /// Kernel events over all replications.
-    pub fn events(&self) -> u64 {
-        self.replications.iter().map(|r| r.record.events).sum()
-    }
 }
 
 /// Why an experiment could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ExperimentError {
+    /// A scenario is wrong (exit code 2): the message names file, line and key.
+    #[error("{0}")]
+    Input(String),
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {source}")]
     Threads {
@@ -67,18 +51,28 @@ pub enum ExperimentError {
     },
 }
 
-/// Runs one replication.
-pub fn replication(model: &Model, index: u32) -> Replication {
+/// Loads and validates a scenario with `--set` overrides.
+pub fn load(path: &Path, sets: &[String]) -> Result<(Loaded, Model), ExperimentError> {
+    let loaded = scenario::load(path, sets).map_err(|e| ExperimentError::Input(e.to_string()))?;
+    let model = model::build(&loaded).map_err(|e| ExperimentError::Input(e.to_string()))?;
+    Ok((loaded, model))
+}
+
+/// How a loaded scenario was made, for its summary.
+pub fn provenance(file: &Path, loaded: &Loaded, overrides: &[String]) -> Provenance {
+    Provenance {
+        file: file.display().to_string(),
+        text: loaded.text.clone(),
+        bases: loaded.bases.clone(),
+        overrides: overrides.to_vec(),
+    }
+}
+
+/// Runs and summarises replication `index`.
+pub fn replication(model: &Model, index: u32) -> ReplicationSummary {
     let seed = replication_seed(model.seed, u64::from(index));
     let record = sim::run(model, seed);
-    Replication {
-        index,
-        seed,
-        metrics: stats::replication_metrics(model, &record),
-        by_call_type: stats::by_call_type(model, &record),
-        by_zone: stats::by_zone(model, &record),
-        record,
-    }
+    replication::summarize(model, &record, index, seed)
 }
 
 /// Runs `model.replications` replications in parallel.
@@ -105,6 +99,21 @@ pub fn replicate(model: &Model, options: &RunOptions) -> Result<RunResult, Exper
         replications,
         wall_s: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Runs a model and summarises the run.
+pub fn run(
+    model: &Model,
+    provenance: Provenance,
+    options: &RunOptions,
+) -> Result<RunSummary, ExperimentError> {
+    let result = replicate(model, options)?;
+    Ok(RunSummary::new(
+        model,
+        provenance,
+        result.replications,
+        result.wall_s,
+    ))
 }
 
 fn progress_bar(len: u64, show: bool) -> ProgressBar {

@@ -1,51 +1,19 @@
 //! Outputs of `compare`: `comparison.json`, `comparison.csv`, comparison charts,
-//! `report.html`, and each scenario's own run files in a subfolder.
+//! `report.html`, and each scenario's own run files in a subfolder, all made from the
+//! comparison's run summaries.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use super::html::{self, Compared, Provenance};
-use super::{Summary, figures, summarize, write_atomic, write_charts, write_run};
-use crate::experiment::RunResult;
-use crate::stats::{self, Difference, Estimate};
-
-/// One scenario of a comparison with its results.
-pub struct Entry<'a> {
-    /// How it was made.
-    pub provenance: Provenance<'a>,
-    /// Its replications.
-    pub run: &'a RunResult,
-}
-
-/// Paired differences of every metric the scenario shares with the baseline.
-pub fn differences(baseline: &RunResult, other: &RunResult) -> Vec<(String, Difference)> {
-    let Some(first) = other.replications.first() else {
-        return Vec::new();
-    };
-    first
-        .metrics
-        .iter()
-        .filter_map(|(name, _)| {
-            let column = |run: &RunResult| -> Option<Vec<f64>> {
-                run.replications
-                    .iter()
-                    .map(|r| r.metrics.iter().find(|(n, _)| n == name).map(|(_, v)| *v))
-                    .collect()
-            };
-            Some((
-                name.clone(),
-                stats::paired_difference(&column(baseline)?, &column(other)?),
-            ))
-        })
-        .collect()
-}
+use super::{figures, html, read_summary, write_atomic, write_charts, write_run};
+use crate::stats::{Comparison, RunSummary, metrics};
 
 /// Folder names for the scenarios: file stems, made unique.
-fn subfolders(entries: &[Entry<'_>]) -> Vec<String> {
+pub fn subfolders(c: &Comparison) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
-    for e in entries {
-        let stem = Path::new(&e.provenance.file)
+    for s in &c.summaries {
+        let stem = Path::new(&s.provenance.file)
             .file_stem()
             .map_or("scenario".into(), |s| s.to_string_lossy().to_string());
         let mut name = stem.clone();
@@ -59,44 +27,69 @@ fn subfolders(entries: &[Entry<'_>]) -> Vec<String> {
     names
 }
 
-fn comparison_json(
-    entries: &[Entry<'_>],
-    estimates: &[&[(String, Estimate)]],
-    diffs: &[Vec<(String, Difference)>],
-) -> Value {
-    let base = entries[0].provenance.model;
-    let scenarios: Vec<Value> = entries
+fn comparison_json(c: &Comparison, folders: &[String]) -> Value {
+    let Some(base) = c.summaries.first() else {
+        return json!({});
+    };
+    let scenarios: Vec<Value> = c
+        .summaries
         .iter()
-        .zip(estimates)
-        .map(|(e, est)| {
-            let metrics: serde_json::Map<String, Value> = est.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-            json!({ "name": e.provenance.model.name, "file": e.provenance.file, "metrics": metrics })
+        .zip(folders)
+        .map(|(s, folder)| {
+            json!({ "name": s.scenario, "file": s.provenance.file, "folder": folder, "metrics": s.metrics })
         })
         .collect();
-    let differences: Vec<Value> = entries
+    let differences: Vec<Value> = c
+        .summaries
         .iter()
-        .zip(diffs)
+        .zip(&c.differences)
         .skip(1)
-        .map(|(e, d)| {
-            let metrics: serde_json::Map<String, Value> = d.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-            json!({ "scenario": e.provenance.model.name, "baseline": base.name, "metrics": metrics })
+        .map(|(s, d)| {
+            let metrics: serde_json::Map<String, Value> =
+                d.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
+            json!({ "scenario": s.scenario, "baseline": base.scenario, "metrics": metrics })
         })
         .collect();
     json!({
-        "baseline": base.name,
+        "baseline": base.scenario,
         "seed": base.seed,
         "replications": base.replications,
-        "crate_version": env!("CARGO_PKG_VERSION"),
+        "crate_version": base.crate_version,
         "scenarios": scenarios,
         "differences": differences,
     })
 }
 
-fn comparison_csv(
-    entries: &[Entry<'_>],
-    estimates: &[&[(String, Estimate)]],
-    diffs: &[Vec<(String, Difference)>],
-) -> Result<Vec<u8>, csv::Error> {
+/// The comparison saved in `dir` by `compare`, read back from its scenarios' summaries.
+pub fn read_comparison(dir: &Path) -> Result<Comparison, String> {
+    let path = dir.join("comparison.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let json: Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: not a crisis-sim comparison: {e}", path.display()))?;
+    let folders = json["scenarios"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s["folder"].as_str())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    if folders.len() < 2 {
+        return Err(format!(
+            "{}: lists no scenario folders to rebuild from",
+            path.display()
+        ));
+    }
+    let summaries = folders
+        .iter()
+        .map(|f| read_summary(&dir.join(f)))
+        .collect::<Result<Vec<RunSummary>, String>>()?;
+    Ok(Comparison::new(summaries))
+}
+
+/// `comparison.csv`: one row per scenario and metric, with its difference from the baseline.
+pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record([
         "scenario",
@@ -115,11 +108,11 @@ fn comparison_csv(
         x.filter(|v| v.is_finite())
             .map_or(String::new(), |v| v.to_string())
     };
-    for ((e, est), diff) in entries.iter().zip(estimates).zip(diffs) {
-        for (name, v) in est.iter() {
+    for (s, diff) in c.summaries.iter().zip(&c.differences) {
+        for (name, v) in &s.metrics {
             let d = diff.iter().find(|(n, _)| n == name).map(|(_, d)| d);
             w.write_record([
-                e.provenance.model.name.clone(),
+                s.scenario.clone(),
                 name.clone(),
                 num(Some(v.mean)),
                 num(v.ci95.map(|c| c[0])),
@@ -136,79 +129,20 @@ fn comparison_csv(
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// The figures of a comparison, computed once for every output.
-pub struct Comparison {
-    /// Each scenario's summary and estimates, in entry order.
-    pub summaries: Vec<(Summary, Vec<(String, Estimate)>)>,
-    /// Each scenario's differences from the first (empty for the first).
-    pub differences: Vec<Vec<(String, Difference)>>,
-}
-
-/// Summarizes every scenario and pairs each later one with the first.
-pub fn compare(entries: &[Entry<'_>]) -> Comparison {
-    let summaries = entries
-        .iter()
-        .map(|e| summarize(e.provenance.model, e.run))
-        .collect();
-    let differences = entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| {
-            if i == 0 {
-                Vec::new()
-            } else {
-                differences(entries[0].run, e.run)
-            }
-        })
-        .collect();
-    Comparison {
-        summaries,
-        differences,
-    }
-}
-
-/// Writes a comparison into `dir`; the first entry is the baseline.
-pub fn write_compare(
-    dir: &Path,
-    entries: &[Entry<'_>],
-    comparison: &Comparison,
-) -> std::io::Result<Vec<PathBuf>> {
-    if entries.is_empty() {
+/// Writes a comparison into `dir`; the first scenario is the baseline.
+pub fn write_compare(dir: &Path, c: &Comparison) -> std::io::Result<Vec<PathBuf>> {
+    if c.summaries.is_empty() {
         return Ok(Vec::new());
     }
-    let estimates: Vec<&[(String, Estimate)]> = comparison
-        .summaries
-        .iter()
-        .map(|(_, e)| e.as_slice())
-        .collect();
-    let diffs = &comparison.differences;
-    let results: Vec<figures::Results<'_>> = entries
-        .iter()
-        .zip(&estimates)
-        .map(|(e, &est)| figures::Results {
-            label: e.provenance.model.name.clone(),
-            model: e.provenance.model,
-            run: e.run,
-            estimates: est,
-        })
-        .collect();
+    let folders = subfolders(c);
+    let runs: Vec<&RunSummary> = c.summaries.iter().collect();
     let charts =
-        figures::render_all(&figures::compare_figures(&results)).map_err(std::io::Error::other)?;
-    let compared: Vec<Compared<'_>> = entries
-        .iter()
-        .zip(&estimates)
-        .zip(diffs)
-        .map(|((e, &est), d)| Compared {
-            provenance: e.provenance.clone(),
-            estimates: est,
-            differences: d,
-        })
-        .collect();
-    let page = html::compare_report(&compared, &charts);
-    let mut json = serde_json::to_vec_pretty(&comparison_json(entries, &estimates, diffs))
-        .map_err(std::io::Error::other)?;
+        figures::render_all(&figures::compare_figures(&runs)).map_err(std::io::Error::other)?;
+    let page = html::compare_report(c, &charts);
+    let mut json =
+        serde_json::to_vec_pretty(&comparison_json(c, &folders)).map_err(std::io::Error::other)?;
     json.push(b'\n');
-    let csv = comparison_csv(entries, &estimates, diffs).map_err(std::io::Error::other)?;
+    let csv = comparison_csv(c).map_err(std::io::Error::other)?;
     std::fs::create_dir_all(dir)?;
     let mut written = vec![
         write_atomic(dir, "comparison.json", &json)?,
@@ -216,36 +150,18 @@ pub fn write_compare(
     ];
     written.extend(write_charts(dir, &charts)?);
     written.push(write_atomic(dir, "report.html", page.as_bytes())?);
-    for ((e, sub), summarized) in entries
-        .iter()
-        .zip(subfolders(entries))
-        .zip(&comparison.summaries)
-    {
-        written.extend(write_run(&dir.join(sub), &e.provenance, e.run, summarized)?);
+    for (s, folder) in c.summaries.iter().zip(&folders) {
+        written.extend(write_run(&dir.join(folder), s)?);
     }
     Ok(written)
 }
 
-/// Metrics shown on the console for a comparison.
-const CONSOLE_METRICS: [&str; 11] = [
-    "incidents",
-    "repeat_crises",
-    "response_time_mean_min",
-    "response_time_p90_min",
-    "unserved",
-    "police_involved_share",
-    "emergency_department",
-    "hospitalizations",
-    "arrests",
-    "use_of_force",
-    "cost_total",
-];
-
-/// The console summary of a comparison: key metrics, differences and both intervals.
-pub fn console(entries: &[Entry<'_>], comparison: &Comparison) -> String {
+/// The console summary of a comparison: the metrics the registry marks for it, with
+/// differences and both intervals.
+pub fn console(c: &Comparison) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let Some(base) = entries.first() else {
+    let Some(base) = c.summaries.first() else {
         return out;
     };
     let ci = |c: Option<[f64; 2]>| {
@@ -253,19 +169,14 @@ pub fn console(entries: &[Entry<'_>], comparison: &Comparison) -> String {
             format!("[{}, {}]", super::human(lo), super::human(hi))
         })
     };
-    let base_est = &comparison.summaries[0].1;
-    for ((other, (_, other_est)), diffs) in entries
-        .iter()
-        .zip(&comparison.summaries)
-        .zip(&comparison.differences)
-        .skip(1)
-    {
+    let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.compare);
+    for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = writeln!(
             out,
             "{} − {} ({} paired replications)\n{:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} significant",
-            other.provenance.model.name,
-            base.provenance.model.name,
-            base.provenance.model.replications,
+            other.scenario,
+            base.scenario,
+            base.replications,
             "metric",
             "baseline",
             "scenario",
@@ -273,20 +184,12 @@ pub fn console(entries: &[Entry<'_>], comparison: &Comparison) -> String {
             "paired 95% CI",
             "unpaired 95% CI",
         );
-        for (name, d) in diffs {
-            if !CONSOLE_METRICS.contains(&name.as_str()) {
-                continue;
-            }
-            let mean = |est: &[(String, Estimate)]| {
-                est.iter()
-                    .find(|(n, _)| *n == *name)
-                    .map_or(f64::NAN, |(_, e)| e.mean)
-            };
+        for (name, d) in diffs.iter().filter(|(n, _)| shown(n)) {
             let _ = writeln!(
                 out,
                 "{name:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} {}",
-                super::human(mean(base_est)),
-                super::human(mean(other_est)),
+                super::human(base.mean(name)),
+                super::human(other.mean(name)),
                 super::human(d.mean),
                 ci(d.ci95),
                 ci(d.unpaired_ci95),

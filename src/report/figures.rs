@@ -1,10 +1,8 @@
-//! Which charts a run or a comparison gets, and the numbers behind each.
+//! Which charts a run or a comparison gets, and the numbers behind each, all read
+//! from run summaries.
 
 use super::charts::{self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, StackedShares};
-use crate::dist::{DAY, HOUR};
-use crate::experiment::RunResult;
-use crate::model::{Disposition, Model};
-use crate::stats::{self, Estimate, quantile};
+use crate::stats::{self, RunSummary, quantile};
 
 /// Any of the chart kinds.
 #[derive(Clone, Debug)]
@@ -44,60 +42,60 @@ pub struct Named {
     pub figure: Figure,
 }
 
-/// One scenario's results, as the figures need them.
-pub struct Results<'a> {
-    /// Label in legends.
-    pub label: String,
-    /// The model.
-    pub model: &'a Model,
-    /// Its replications.
-    pub run: &'a RunResult,
-    /// Its metric estimates.
-    pub estimates: &'a [(String, Estimate)],
-}
-
-fn bar(estimates: &[(String, Estimate)], metric: &str) -> Bar {
-    estimates.iter().find(|(n, _)| n == metric).map_or(
+fn bar(s: &RunSummary, metric: &str) -> Bar {
+    s.estimate(metric).map_or(
         Bar {
             mean: f64::NAN,
             ci: None,
         },
-        |(_, e)| Bar {
+        |e| Bar {
             mean: e.mean,
             ci: e.ci95,
         },
     )
 }
 
-/// The figures of a single run.
-pub fn run_figures(r: &Results<'_>) -> Vec<Named> {
-    let kinds: Vec<String> = r.model.kinds.iter().map(|k| k.name.clone()).collect();
-    let utilization = GroupedBars {
+fn utilization(runs: &[&RunSummary]) -> GroupedBars {
+    let mut kinds: Vec<String> = Vec::new();
+    for r in runs {
+        for k in &r.model.kinds {
+            if !kinds.contains(&k.name) {
+                kinds.push(k.name.clone());
+            }
+        }
+    }
+    GroupedBars {
         title: "Utilization by responder kind".into(),
         y_label: "busy share of on-duty time".into(),
-        categories: kinds.clone(),
-        series: vec![(
-            r.label.clone(),
-            kinds
-                .iter()
-                .map(|k| bar(r.estimates, &format!("utilization_{k}")))
-                .collect(),
-        )],
+        series: runs
+            .iter()
+            .map(|r| {
+                let bars = kinds
+                    .iter()
+                    .map(|k| bar(r, &format!("utilization_{k}")))
+                    .collect();
+                (r.scenario.clone(), bars)
+            })
+            .collect(),
+        categories: kinds,
         upper: Some(1.0),
-    };
-    let zones = zone_p90(r);
+    }
+}
+
+/// The figures of a single run.
+pub fn run_figures(r: &RunSummary) -> Vec<Named> {
     vec![
         Named {
             name: "response_time".into(),
             caption: "Share of incidents reached within a given time (all replications pooled); \
                       the band spans the middle 95 % of replications; dashed lines mark the pooled median and 90th percentile."
                 .into(),
-            figure: Figure::Lines(response_cdf(std::slice::from_ref(r), true)),
+            figure: Figure::Lines(response_cdf(&[r], true)),
         },
         Named {
             name: "demand_by_hour".into(),
             caption: "Crises arriving per hour of day (bars, mean over the measured days) against units staffed \
-                      (lines, as simulated: shifts less absences)."
+                      (lines, as simulated: shifts less absences, mean over the measured days and replications)."
                 .into(),
             figure: Figure::Hourly(hourly_load(r)),
         },
@@ -105,97 +103,141 @@ pub fn run_figures(r: &Results<'_>) -> Vec<Named> {
             name: "utilization".into(),
             caption: "Busy share of on-duty unit time by responder kind, background work and travel included; whiskers are 95 % intervals."
                 .into(),
-            figure: Figure::Bars(utilization),
+            figure: Figure::Bars(utilization(&[r])),
         },
         Named {
             name: "dispositions".into(),
             caption: "How incidents ended, as shares of incidents that reached a disposition.".into(),
-            figure: Figure::Stacked(disposition_mix(std::slice::from_ref(r))),
+            figure: Figure::Stacked(disposition_mix(&[r])),
         },
         Named {
             name: "response_p90_by_zone".into(),
             caption: "90th-percentile response time by zone (equity across the city); whiskers are 95 % intervals."
                 .into(),
-            figure: Figure::Bars(zones),
+            figure: Figure::Bars(zone_p90(r)),
         },
-        monthly_figure(std::slice::from_ref(r)),
+        monthly_figure(&[r]),
     ]
 }
 
-fn zone_p90(r: &Results<'_>) -> GroupedBars {
-    let names: Vec<String> = r.model.zones.iter().map(|z| z.name.clone()).collect();
-    let bars = (0..names.len())
-        .map(|z| {
-            let values: Vec<f64> = r
-                .run
-                .replications
-                .iter()
-                .map(|rep| metric_of(&rep.by_zone[z].1, "response_time_p90_min"))
-                .collect();
-            let e = stats::estimate(&values);
-            Bar {
-                mean: e.mean,
-                ci: e.ci95,
-            }
+fn zone_p90(r: &RunSummary) -> GroupedBars {
+    let bars = r
+        .by_zone
+        .values()
+        .map(|m| {
+            m.get("response_time_p90_min").map_or(
+                Bar {
+                    mean: f64::NAN,
+                    ci: None,
+                },
+                |e| Bar {
+                    mean: e.mean,
+                    ci: e.ci95,
+                },
+            )
         })
         .collect();
     GroupedBars {
         title: "90th-percentile response time by zone".into(),
         y_label: "minutes".into(),
-        categories: names,
-        series: vec![(r.label.clone(), bars)],
+        categories: r.by_zone.keys().cloned().collect(),
+        series: vec![(r.scenario.clone(), bars)],
         upper: None,
     }
 }
 
-fn metric_of(metrics: &[(String, f64)], name: &str) -> f64 {
-    metrics
-        .iter()
-        .find(|(n, _)| n == name)
-        .map_or(f64::NAN, |(_, v)| *v)
+/// The distribution function of one replication at `x`, from its quantile grid.
+fn cdf_from_quantiles(grid: &[f64], x: f64) -> f64 {
+    let Some(last) = grid.len().checked_sub(1) else {
+        return f64::NAN;
+    };
+    let j = grid.partition_point(|q| *q <= x);
+    if j == 0 {
+        return 0.0;
+    }
+    if j > last {
+        return 1.0;
+    }
+    let (lo, hi) = (grid[j - 1], grid[j]);
+    let within = if hi > lo { (x - lo) / (hi - lo) } else { 0.0 };
+    ((j - 1) as f64 + within) / last as f64
 }
 
-/// Response-time CDFs, one series per result; markers for the first when asked.
-fn response_cdf(results: &[Results<'_>], markers: bool) -> Lines {
-    let pooled: Vec<Vec<f64>> = results
+/// The pooled distribution function of a run at `x`: replications weighted by the
+/// incidents they reached.
+fn pooled_cdf(r: &RunSummary, x: f64) -> f64 {
+    let (mut sum, mut n) = (0.0, 0.0);
+    for rep in &r.per_replication {
+        let s = &rep.series;
+        if s.responses > 0 {
+            sum += s.responses as f64 * cdf_from_quantiles(&s.response_quantiles, x);
+            n += s.responses as f64;
+        }
+    }
+    if n > 0.0 { sum / n } else { f64::NAN }
+}
+
+/// The pooled quantile `q` of a run's response times, by bisection on the pooled CDF.
+fn pooled_quantile(r: &RunSummary, q: f64) -> f64 {
+    let top = r
+        .per_replication
         .iter()
-        .map(|r| sorted_responses(r.run, None))
-        .collect();
-    let right = pooled
+        .filter_map(|rep| rep.series.response_quantiles.last().copied())
+        .fold(f64::NAN, f64::max);
+    if !top.is_finite() {
+        return f64::NAN;
+    }
+    let (mut lo, mut hi) = (0.0, top);
+    for _ in 0..60 {
+        let mid = (lo + hi) / 2.0;
+        if pooled_cdf(r, mid) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    hi
+}
+
+/// Response-time CDFs, one series per run; markers for the first when asked.
+fn response_cdf(runs: &[&RunSummary], markers: bool) -> Lines {
+    let right = runs
         .iter()
-        .map(|p| quantile(p, 0.99))
+        .map(|r| pooled_quantile(r, 0.99))
         .filter(|x| x.is_finite())
         .fold(1.0, f64::max);
     let grid: Vec<f64> = (0..=200).map(|i| right * f64::from(i) / 200.0).collect();
-    let series = results
+    let series = runs
         .iter()
-        .zip(&pooled)
-        .map(|(r, all)| {
-            let per_rep: Vec<Vec<f64>> = (0..r.run.replications.len())
-                .map(|i| sorted_responses(r.run, Some(i)))
-                .collect();
+        .map(|r| {
             let points = grid
                 .iter()
                 .map(|&x| {
-                    let mut f: Vec<f64> = per_rep
+                    let mut f: Vec<f64> = r
+                        .per_replication
                         .iter()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| ecdf(s, x))
+                        .filter(|rep| rep.series.responses > 0)
+                        .map(|rep| cdf_from_quantiles(&rep.series.response_quantiles, x))
                         .collect();
                     f.sort_by(f64::total_cmp);
-                    (x, ecdf(all, x), quantile(&f, 0.025), quantile(&f, 0.975))
+                    (
+                        x,
+                        pooled_cdf(r, x),
+                        quantile(&f, 0.025),
+                        quantile(&f, 0.975),
+                    )
                 })
                 .collect();
             LineSeries {
-                name: r.label.clone(),
+                name: r.scenario.clone(),
                 points,
             }
         })
         .collect();
-    let marks = match (markers, pooled.first()) {
-        (true, Some(p)) if !p.is_empty() => vec![
-            ("p50".into(), quantile(p, 0.5)),
-            ("p90".into(), quantile(p, 0.9)),
+    let marks = match (markers, runs.first()) {
+        (true, Some(r)) if pooled_quantile(r, 0.5).is_finite() => vec![
+            ("p50".into(), pooled_quantile(r, 0.5)),
+            ("p90".into(), pooled_quantile(r, 0.9)),
         ],
         _ => Vec::new(),
     };
@@ -209,58 +251,35 @@ fn response_cdf(results: &[Results<'_>], markers: bool) -> Lines {
     }
 }
 
-fn sorted_responses(run: &RunResult, replication: Option<usize>) -> Vec<f64> {
-    let mut v: Vec<f64> = run
-        .replications
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| replication.is_none_or(|r| r == *i))
-        .flat_map(|(_, rep)| rep.record.responses.iter().map(|s| f64::from(s.minutes)))
-        .collect();
-    v.sort_by(f64::total_cmp);
-    v
-}
-
-fn ecdf(sorted: &[f64], x: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted.partition_point(|v| *v <= x) as f64 / sorted.len() as f64
-}
-
-fn hourly_load(r: &Results<'_>) -> HourlyLoad {
-    let days = r.model.days;
-    let reps = r.run.replications.len().max(1) as f64;
+fn hourly_load(r: &RunSummary) -> HourlyLoad {
+    let reps = r.per_replication.len().max(1) as f64;
     let demand = (0..24)
         .map(|h| {
             let total: u64 = r
-                .run
-                .replications
+                .per_replication
                 .iter()
-                .map(|rep| rep.record.incidents_by_hour[h])
+                .map(|rep| rep.series.incidents_by_hour[h])
                 .sum();
-            total as f64 / reps / days
+            total as f64 / reps / r.days
         })
         .collect();
     let units = r
         .model
         .kinds
         .iter()
-        .map(|k| {
+        .enumerate()
+        .map(|(k, kind)| {
             let by_hour = (0..24)
                 .map(|h| {
-                    let minutes = (0..7).flat_map(|d| (0..60).map(move |m| (d, m)));
-                    let sum: f64 = minutes
-                        .map(|(d, m)| {
-                            f64::from(k.schedule.units_at(
-                                f64::from(d) * DAY + f64::from(h) * HOUR + f64::from(m) + 0.5,
-                            ))
-                        })
+                    let sum: f64 = r
+                        .per_replication
+                        .iter()
+                        .filter_map(|rep| rep.series.on_duty_by_hour.get(k).map(|b| b[h]))
                         .sum();
-                    sum / (7.0 * 60.0)
+                    sum / reps
                 })
                 .collect();
-            (k.name.clone(), by_hour)
+            (kind.name.clone(), by_hour)
         })
         .collect();
     HourlyLoad {
@@ -270,65 +289,68 @@ fn hourly_load(r: &Results<'_>) -> HourlyLoad {
     }
 }
 
-fn disposition_mix(results: &[Results<'_>]) -> StackedShares {
-    let bars = results
+const DISPOSITIONS: [&str; 5] = [
+    "resolved on scene",
+    "referred",
+    "crisis center",
+    "emergency department",
+    "arrest",
+];
+
+fn disposition_mix(runs: &[&RunSummary]) -> StackedShares {
+    let bars = runs
         .iter()
         .map(|r| {
-            let shares = (0..Disposition::ALL.len())
+            let shares = (0..DISPOSITIONS.len())
                 .map(|d| {
-                    let counts: Vec<f64> = r
-                        .run
-                        .replications
+                    let total: u64 = r
+                        .per_replication
                         .iter()
-                        .map(|rep| rep.record.dispositions[d] as f64)
-                        .collect();
-                    counts.iter().sum::<f64>() / counts.len().max(1) as f64
+                        .map(|rep| rep.series.dispositions[d])
+                        .sum();
+                    total as f64 / r.per_replication.len().max(1) as f64
                 })
                 .collect();
-            (r.label.clone(), shares)
+            (r.scenario.clone(), shares)
         })
         .collect();
     StackedShares {
         title: "Disposition mix".into(),
-        parts: Disposition::ALL
-            .iter()
-            .map(|d| d.name().replace('_', " "))
-            .collect(),
+        parts: DISPOSITIONS.iter().map(|d| d.to_string()).collect(),
         bars,
     }
 }
 
-/// Incidents per 30-day month over the measured period, per result, with a band
+/// Incidents per 30-day month over the measured period, per run, with a band
 /// spanning the middle 95 % of replications.
-fn monthly(results: &[Results<'_>]) -> Lines {
-    let series = results
+fn monthly(runs: &[&RunSummary]) -> Lines {
+    let series = runs
         .iter()
         .map(|r| {
             let months = r
-                .run
-                .replications
+                .per_replication
                 .first()
-                .map_or(0, |rep| rep.record.incidents_by_month.len());
+                .map_or(0, |rep| rep.series.incidents_by_month.len());
             let points = (0..months)
                 .map(|m| {
                     let mut v: Vec<f64> = r
-                        .run
-                        .replications
+                        .per_replication
                         .iter()
-                        .map(|rep| rep.record.incidents_by_month[m] as f64)
+                        .filter_map(|rep| rep.series.incidents_by_month.get(m))
+                        .map(|c| *c as f64)
                         .collect();
                     v.sort_by(f64::total_cmp);
-                    let mean = v.iter().sum::<f64>() / v.len().max(1) as f64;
+                    let e = stats::estimate(&v);
                     (
                         m as f64 + 1.0,
-                        mean,
+                        e.mean,
                         quantile(&v, 0.025),
                         quantile(&v, 0.975),
                     )
                 })
                 .collect();
             LineSeries {
-                name: r.label.clone(),
+                name: r.scenario.clone(),
                 points,
             }
         })
@@ -343,13 +365,13 @@ fn monthly(results: &[Results<'_>]) -> Lines {
     }
 }
 
-fn monthly_figure(results: &[Results<'_>]) -> Named {
+fn monthly_figure(runs: &[&RunSummary]) -> Named {
     Named {
         name: "incidents_by_month".into(),
         caption: "Crises per 30-day month, first and repeat together; \
                   the band spans the middle 95 % of replications. Prevention effects build up here over a multi-year horizon."
             .into(),
-        figure: Figure::Lines(monthly(results)),
+        figure: Figure::Lines(monthly(runs)),
     }
 }
 
@@ -390,7 +412,7 @@ const COMPARED: [(&str, &str, &str, &[&str]); 3] = [
 ];
 
 /// The figures of a comparison: grouped bars per metric group, utilization, mix, CDFs.
-pub fn compare_figures(results: &[Results<'_>]) -> Vec<Named> {
+pub fn compare_figures(runs: &[&RunSummary]) -> Vec<Named> {
     let mut out: Vec<Named> = COMPARED
         .iter()
         .map(|(name, title, y, metrics)| Named {
@@ -402,61 +424,34 @@ pub fn compare_figures(results: &[Results<'_>]) -> Vec<Named> {
                 title: (*title).into(),
                 y_label: (*y).into(),
                 categories: metrics.iter().map(|m| short(m)).collect(),
-                series: results
+                series: runs
                     .iter()
                     .map(|r| {
-                        (
-                            r.label.clone(),
-                            metrics.iter().map(|m| bar(r.estimates, m)).collect(),
-                        )
+                        let bars = metrics.iter().map(|m| bar(r, m)).collect();
+                        (r.scenario.clone(), bars)
                     })
                     .collect(),
                 upper: (*name == "compare_shares").then_some(1.0),
             }),
         })
         .collect();
-    let mut kinds: Vec<String> = Vec::new();
-    for r in results {
-        for k in &r.model.kinds {
-            if !kinds.contains(&k.name) {
-                kinds.push(k.name.clone());
-            }
-        }
-    }
     out.push(Named {
         name: "compare_utilization".into(),
         caption: "Utilization by responder kind and scenario; whiskers are 95 % intervals.".into(),
-        figure: Figure::Bars(GroupedBars {
-            title: "Utilization by responder kind".into(),
-            y_label: "busy share of on-duty time".into(),
-            categories: kinds.clone(),
-            series: results
-                .iter()
-                .map(|r| {
-                    (
-                        r.label.clone(),
-                        kinds
-                            .iter()
-                            .map(|k| bar(r.estimates, &format!("utilization_{k}")))
-                            .collect(),
-                    )
-                })
-                .collect(),
-            upper: Some(1.0),
-        }),
+        figure: Figure::Bars(utilization(runs)),
     });
     out.push(Named {
         name: "compare_dispositions".into(),
         caption: "How incidents ended in each scenario.".into(),
-        figure: Figure::Stacked(disposition_mix(results)),
+        figure: Figure::Stacked(disposition_mix(runs)),
     });
     out.push(Named {
         name: "compare_response_time".into(),
         caption: "Share of incidents reached within a given time, by scenario; bands span the middle 95 % of replications."
             .into(),
-        figure: Figure::Lines(response_cdf(results, false)),
+        figure: Figure::Lines(response_cdf(runs, false)),
     });
-    out.push(monthly_figure(results));
+    out.push(monthly_figure(runs));
     out
 }
 
@@ -481,4 +476,28 @@ pub fn render_all(figures: &[Named]) -> Result<Vec<(String, String, charts::Rend
             ))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantile_grids_give_back_their_distribution() {
+        let grid: Vec<f64> = (0..=200).map(|i| f64::from(i) * 0.5).collect();
+        assert_eq!(cdf_from_quantiles(&grid, -1.0), 0.0);
+        assert_eq!(cdf_from_quantiles(&grid, 50.0), 0.5);
+        assert_eq!(cdf_from_quantiles(&grid, 25.25), 0.2525);
+        assert_eq!(cdf_from_quantiles(&grid, 1000.0), 1.0);
+        assert!(cdf_from_quantiles(&[], 1.0).is_nan());
+    }
+
+    #[test]
+    fn every_compared_metric_is_in_the_registry() {
+        for (_, _, _, metrics) in COMPARED {
+            for m in metrics {
+                assert!(stats::metrics::lookup(m).is_some(), "{m}");
+            }
+        }
+    }
 }

@@ -5,27 +5,8 @@ use std::fmt::Write;
 
 use super::charts::Rendered;
 use super::human;
-use crate::model::{Model, Role};
-use crate::stats::{self, Difference, Estimate};
-
-/// How a run was made, for the reader who wants to judge or repeat it.
-#[derive(Clone)]
-pub struct Provenance<'a> {
-    /// The scenario file as given on the command line.
-    pub file: String,
-    /// Its text.
-    pub text: &'a str,
-    /// `(path, text)` of the files it extends, nearest base first.
-    pub bases: &'a [(String, String)],
-    /// `--set` overrides and shorthand flags in effect.
-    pub overrides: &'a [String],
-    /// The validated model.
-    pub model: &'a Model,
-    /// Wall-clock seconds.
-    pub wall_s: f64,
-    /// Kernel events over all replications.
-    pub events: u64,
-}
+use crate::stats::summary::{Estimates, Provenance};
+use crate::stats::{Comparison, Difference, RunSummary, metrics};
 
 /// Escapes text for HTML.
 pub fn escape(text: &str) -> String {
@@ -95,7 +76,7 @@ fn responsive_svg(svg: &str) -> String {
     }
 }
 
-fn metrics_table(estimates: &[(String, Estimate)]) -> String {
+fn metrics_table(estimates: &Estimates) -> String {
     let mut rows = String::new();
     for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
         let _ = writeln!(
@@ -105,7 +86,7 @@ fn metrics_table(estimates: &[(String, Estimate)]) -> String {
             human(e.mean),
             super::interval(e),
             e.n,
-            escape(stats::describe(name))
+            escape(metrics::describe(name).unwrap_or_default())
         );
     }
     format!(
@@ -114,7 +95,7 @@ fn metrics_table(estimates: &[(String, Estimate)]) -> String {
 }
 
 /// A table of grouped estimates (by call type or zone): rows are groups.
-fn group_table(label: &str, groups: &serde_json::Map<String, serde_json::Value>) -> String {
+fn group_table(label: &str, groups: &indexmap::IndexMap<String, Estimates>) -> String {
     let columns = [
         ("incidents", "incidents"),
         ("response_time_mean_min", "mean response (min)"),
@@ -130,10 +111,9 @@ fn group_table(label: &str, groups: &serde_json::Map<String, serde_json::Value>)
     for (group, metrics) in groups {
         let _ = write!(out, "<tr><td>{}</td>", escape(group));
         for (key, _) in columns {
-            let e = &metrics[key];
-            let mean = e["mean"].as_f64().unwrap_or(f64::NAN);
-            let ci = match (e["ci95"][0].as_f64(), e["ci95"][1].as_f64()) {
-                (Some(lo), Some(hi)) => format!(
+            let mean = metrics.get(key).map_or(f64::NAN, |e| e.mean);
+            let ci = match metrics.get(key).and_then(|e| e.ci95) {
+                Some([lo, hi]) => format!(
                     " <span class=\"muted\">[{}, {}]</span>",
                     human(lo),
                     human(hi)
@@ -148,14 +128,14 @@ fn group_table(label: &str, groups: &serde_json::Map<String, serde_json::Value>)
     out
 }
 
-fn provenance_table(p: &Provenance<'_>) -> String {
-    let m = p.model;
+fn provenance_table(s: &RunSummary) -> String {
+    let p = &s.provenance;
     let overrides = if p.overrides.is_empty() {
         "none".to_string()
     } else {
         p.overrides
             .iter()
-            .map(|s| format!("<code>--set {}</code>", escape(s)))
+            .map(|o| format!("<code>--set {}</code>", escape(o)))
             .collect::<Vec<_>>()
             .join(" ")
     };
@@ -165,24 +145,28 @@ fn provenance_table(p: &Provenance<'_>) -> String {
             format!("<code>{}</code> (embedded below)", escape(&p.file)),
         ),
         ("overrides", overrides),
-        ("seed", m.seed.to_string()),
-        ("replications", m.replications.to_string()),
+        ("seed", s.seed.to_string()),
+        ("replications", s.replications.to_string()),
         (
             "warm-up",
-            format!("{} days, simulated and discarded", m.warmup_days),
+            format!("{} days, simulated and discarded", s.warmup_days),
         ),
         (
             "measured horizon",
-            format!("{} days (day 0 is a Monday)", m.days),
+            format!("{} days (day 0 is a Monday)", s.days),
         ),
-        ("crisis-sim version", env!("CARGO_PKG_VERSION").to_string()),
+        ("crisis-sim version", escape(&s.crate_version)),
         (
             "wall time",
-            format!("{:.2} s for {} events", p.wall_s, human(p.events as f64)),
+            format!(
+                "{:.2} s for {} events",
+                s.perf.wall_s,
+                human(s.perf.events as f64)
+            ),
         ),
         (
             "repeat with",
-            format!("<code>{}</code>", escape(&repeat_command(p))),
+            format!("<code>{}</code>", escape(&repeat_command(s))),
         ),
     ];
     let mut out = String::from("<table>\n");
@@ -193,20 +177,20 @@ fn provenance_table(p: &Provenance<'_>) -> String {
     out
 }
 
-fn repeat_command(p: &Provenance<'_>) -> String {
+fn repeat_command(s: &RunSummary) -> String {
     let mut cmd = format!(
         "crisis-sim run {} --seed {} --replications {}",
-        p.file, p.model.seed, p.model.replications
+        s.provenance.file, s.seed, s.replications
     );
-    for s in p.overrides {
-        let _ = write!(cmd, " --set '{s}'");
+    for o in &s.provenance.overrides {
+        let _ = write!(cmd, " --set '{o}'");
     }
     cmd
 }
 
 /// The scenario file and the files it extends: `(path, text)`, the given file first.
-fn scenario_texts<'a>(p: &'a Provenance<'_>) -> impl Iterator<Item = (&'a str, &'a str)> {
-    std::iter::once((p.file.as_str(), p.text)).chain(
+fn scenario_texts(p: &Provenance) -> impl Iterator<Item = (&str, &str)> {
+    std::iter::once((p.file.as_str(), p.text.as_str())).chain(
         p.bases
             .iter()
             .map(|(path, text)| (path.as_str(), text.as_str())),
@@ -214,7 +198,7 @@ fn scenario_texts<'a>(p: &'a Provenance<'_>) -> impl Iterator<Item = (&'a str, &
 }
 
 /// Every scenario file the run read, embedded as written.
-fn scenario_files(p: &Provenance<'_>) -> String {
+fn scenario_files(p: &Provenance) -> String {
     let mut out = String::new();
     for (i, (path, text)) in scenario_texts(p).enumerate() {
         let label = if i == 0 { "" } else { "extends " };
@@ -229,23 +213,16 @@ fn scenario_files(p: &Provenance<'_>) -> String {
 }
 
 /// The STRESS-DES items (Monks et al. 2019) that crisis-sim can fill in itself.
-fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
-    let m = p.model;
+fn stress_des(s: &RunSummary) -> String {
+    let m = &s.model;
+    let outputs: Vec<&str> = s.metrics.keys().map(String::as_str).collect();
     let kinds: Vec<String> = m
         .kinds
         .iter()
         .map(|k| {
-            let role = match k.role {
-                Role::Police => "police",
-                Role::Clinical => "clinical",
-                Role::Civilian => "civilian",
-                Role::Medical => "medical",
-            };
             format!(
-                "{} ({role}; {:.1} units on duty on average, at most {})",
-                k.name,
-                k.schedule.mean_units(),
-                k.schedule.max_units()
+                "{} ({}; {:.1} units on duty on average, at most {})",
+                k.name, k.role, k.mean_units, k.max_units
             )
         })
         .collect();
@@ -253,20 +230,15 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
         .call_types
         .iter()
         .map(|c| {
-            let prefs: Vec<&str> = c
-                .responders
-                .iter()
-                .map(|k| m.kinds[*k].name.as_str())
-                .collect();
             format!(
                 "{} (priority {}, served by {})",
                 c.name,
                 c.priority,
-                prefs.join(" → ")
+                c.responders.join(" → ")
             )
         })
         .collect();
-    let assumptions = scenario_texts(p)
+    let assumptions = scenario_texts(&s.provenance)
         .flat_map(|(_, text)| text.lines())
         .filter(|l| l.to_ascii_lowercase().contains("assumption"))
         .count();
@@ -293,15 +265,15 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
             "{assumptions} line(s) of the scenario file are marked as assumptions; see the embedded file.")),
         ("4.1 Initialisation", format!(
             "The model starts empty and idle on a Monday at 00:00; a warm-up of {} days is simulated and discarded.",
-            m.warmup_days)),
-        ("4.2 Run length", format!("{} measured days per replication.", m.days)),
+            s.warmup_days)),
+        ("4.2 Run length", format!("{} measured days per replication.", s.days)),
         ("4.3 Estimation approach", format!(
-            "{} independent replications; 95 % confidence intervals by Student t across replications.", m.replications)),
-        ("5.1 Software", format!("crisis-sim {} (Rust).", env!("CARGO_PKG_VERSION"))),
+            "{} independent replications; 95 % confidence intervals by Student t across replications.", s.replications)),
+        ("5.1 Software", format!("crisis-sim {} (Rust).", s.crate_version)),
         ("5.2 Random sampling", format!(
             "Master seed {}; one seed per replication derived with SplitMix64; PCG-64 (MCG) streams per random \
-             process (arrivals, background work) and per incident, so scenarios share their arrivals \
-             (common random numbers).", m.seed)),
+             process (arrivals, background arrivals and service times, staffing) and per incident, so scenarios share \
+             their arrivals (common random numbers); see docs/mechanisms.md.", s.seed)),
         ("5.3 Model execution", "Event scheduling with a single event queue; events at equal times run in the order \
              they were scheduled, so runs are deterministic for any number of threads.".into()),
         ("5.4 System specification", format!(
@@ -309,7 +281,7 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
             std::env::consts::OS,
             std::env::consts::ARCH,
             std::thread::available_parallelism().map_or(1, |n| n.get()),
-            p.wall_s)),
+            s.perf.wall_s)),
         ("6.1 Computer model sharing", "The scenario file is embedded below; the command above repeats the run with \
              the same crisis-sim version.".into()),
     ];
@@ -323,64 +295,45 @@ fn stress_des(p: &Provenance<'_>, outputs: &[String]) -> String {
 }
 
 /// The report of one run.
-pub fn run_report(
-    p: &Provenance<'_>,
-    estimates: &[(String, Estimate)],
-    summary: &super::Summary,
-    charts: &[(String, String, Rendered)],
-) -> String {
-    let m = p.model;
-    let outputs: Vec<String> = estimates.iter().map(|(n, _)| n.clone()).collect();
+pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> String {
     let mut body = format!(
         "<h1>{}</h1>\n<p class=\"lede\">{} replications × {} days after a {}-day warm-up, seed {}. \
          Means with 95 % confidence intervals across replications.</p>\n",
-        escape(&m.name),
-        m.replications,
-        m.days,
-        m.warmup_days,
-        m.seed
+        escape(&s.scenario),
+        s.replications,
+        s.days,
+        s.warmup_days,
+        s.seed
     );
     body.push_str("<h2>Results</h2>\n");
-    body.push_str(&metrics_table(estimates));
+    body.push_str(&metrics_table(&s.metrics));
     body.push_str("<h2>Charts</h2>\n");
     body.push_str(&figures(charts));
     body.push_str("<h2>By call type</h2>\n");
-    body.push_str(&group_table("call type", &summary.by_call_type));
+    body.push_str(&group_table("call type", &s.by_call_type));
     body.push_str("<h2>By zone</h2>\n");
-    body.push_str(&group_table("zone", &summary.by_zone));
+    body.push_str(&group_table("zone", &s.by_zone));
     body.push_str("<h2>How this run was made</h2>\n");
-    body.push_str(&provenance_table(p));
+    body.push_str(&provenance_table(s));
     body.push_str("<h2>STRESS-DES reporting checklist</h2>\n");
-    body.push_str(&stress_des(p, &outputs));
+    body.push_str(&stress_des(s));
     body.push_str("<h2>Scenario file</h2>\n");
-    body.push_str(&scenario_files(p));
-    page(&m.name, &body)
+    body.push_str(&scenario_files(&s.provenance));
+    page(&s.scenario, &body)
 }
 
-/// One scenario in a comparison.
-pub struct Compared<'a> {
-    /// How the scenario was made.
-    pub provenance: Provenance<'a>,
-    /// Its estimates.
-    pub estimates: &'a [(String, Estimate)],
-    /// Differences from the baseline (empty for the baseline).
-    pub differences: &'a [(String, Difference)],
-}
-
-fn difference_table(baseline: &Compared<'_>, other: &Compared<'_>) -> String {
+fn difference_table(
+    baseline: &RunSummary,
+    other: &RunSummary,
+    diffs: &[(String, Difference)],
+) -> String {
     let mut out = format!(
         "<table>\n<tr><th>metric</th><th>{}</th><th>{}</th><th>difference</th><th>paired 95 % CI</th>\
          <th>unpaired 95 % CI</th><th>significant</th></tr>\n",
-        escape(&baseline.provenance.model.name),
-        escape(&other.provenance.model.name)
+        escape(&baseline.scenario),
+        escape(&other.scenario)
     );
-    for (name, d) in other.differences {
-        let value = |c: &Compared<'_>| {
-            c.estimates
-                .iter()
-                .find(|(n, _)| n == name)
-                .map_or(f64::NAN, |(_, e)| e.mean)
-        };
+    for (name, d) in diffs {
         let ci = |c: Option<[f64; 2]>| {
             c.map_or(String::new(), |[lo, hi]| {
                 format!("[{}, {}]", human(lo), human(hi))
@@ -391,8 +344,8 @@ fn difference_table(baseline: &Compared<'_>, other: &Compared<'_>) -> String {
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(name),
-            human(value(baseline)),
-            human(value(other)),
+            human(baseline.mean(name)),
+            human(other.mean(name)),
             if d.significant { " sig" } else { "" },
             human(d.mean),
             ci(d.ci95),
@@ -405,48 +358,42 @@ fn difference_table(baseline: &Compared<'_>, other: &Compared<'_>) -> String {
 }
 
 /// The report of a comparison; the first scenario is the baseline.
-pub fn compare_report(scenarios: &[Compared<'_>], charts: &[(String, String, Rendered)]) -> String {
-    let Some(baseline) = scenarios.first() else {
+pub fn compare_report(c: &Comparison, charts: &[(String, String, Rendered)]) -> String {
+    let Some(baseline) = c.summaries.first() else {
         return page("Comparison", "<p>No scenarios.</p>");
     };
-    let names: Vec<String> = scenarios
-        .iter()
-        .map(|s| escape(&s.provenance.model.name))
-        .collect();
-    let m = baseline.provenance.model;
+    let names: Vec<String> = c.summaries.iter().map(|s| escape(&s.scenario)).collect();
     let mut body = format!(
         "<h1>Comparison: {}</h1>\n<p class=\"lede\">{} replications × {} days each, seed {}, with common random \
          numbers: every scenario sees the same crises, so differences come from the response. Differences are \
          paired by replication; the unpaired interval shows what the same comparison would give without pairing.</p>\n",
         names.join(" vs "),
-        m.replications,
-        m.days,
-        m.seed
+        baseline.replications,
+        baseline.days,
+        baseline.seed
     );
-    for other in &scenarios[1..] {
+    for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = write!(
             body,
             "<h2>{} against {}</h2>\n{}",
-            escape(&other.provenance.model.name),
-            escape(&m.name),
-            difference_table(baseline, other)
+            escape(&other.scenario),
+            escape(&baseline.scenario),
+            difference_table(baseline, other, diffs)
         );
     }
     body.push_str("<h2>Charts</h2>\n");
     body.push_str(&figures(charts));
-    for s in scenarios {
-        let p = &s.provenance;
+    for s in &c.summaries {
         let _ = write!(
             body,
             "<h2>How “{}” was made</h2>\n{}<details><summary>Scenario file <code>{}</code></summary>\n{}</details>\n",
-            escape(&p.model.name),
-            provenance_table(p),
-            escape(&p.file),
-            scenario_files(p)
+            escape(&s.scenario),
+            provenance_table(s),
+            escape(&s.provenance.file),
+            scenario_files(&s.provenance)
         );
     }
-    let outputs: Vec<String> = baseline.estimates.iter().map(|(n, _)| n.clone()).collect();
     body.push_str("<h2>STRESS-DES reporting checklist (baseline)</h2>\n");
-    body.push_str(&stress_des(&baseline.provenance, &outputs));
+    body.push_str(&stress_des(baseline));
     page("Comparison", &body)
 }

@@ -1,6 +1,7 @@
 //! Reports: `summary.json`, `summary.csv`, `replications.csv`, charts, `report.html`
-//! and the console table. Every file is written to a temporary name and renamed, so a
-//! killed run never leaves a half-written file behind.
+//! and the console table, all made from run summaries (statistics types) alone, so a
+//! saved `summary.json` is enough to make them again. Every file is written to a
+//! temporary name and renamed, so a killed run never leaves a half-written file behind.
 
 pub mod charts;
 pub mod compare;
@@ -10,100 +11,22 @@ pub mod html;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
-use serde_json::{Map, Value, json};
+use crate::stats::summary::Estimates;
+use crate::stats::{Estimate, RunSummary, metrics};
 
-use crate::experiment::RunResult;
-use crate::model::Model;
-use crate::stats::{self, Estimate, Metrics};
-
-/// The aggregated results of one run, as written to `summary.json`.
-#[derive(Clone, Debug, Serialize)]
-pub struct Summary {
-    /// Scenario name.
-    pub scenario: String,
-    /// Master seed.
-    pub seed: u64,
-    /// Replications.
-    pub replications: u32,
-    /// Measured days.
-    pub days: f64,
-    /// Warm-up days.
-    pub warmup_days: f64,
-    /// Version of crisis-sim that made it.
-    pub crate_version: String,
-    /// Metric → estimate.
-    pub metrics: Map<String, Value>,
-    /// Call type → metric → estimate.
-    pub by_call_type: Map<String, Value>,
-    /// Zone → metric → estimate.
-    pub by_zone: Map<String, Value>,
-    /// Cost component → estimate; `total` is their sum.
-    pub costs: Map<String, Value>,
-    /// Events and wall time.
-    pub perf: Value,
-}
-
-fn estimates_object(estimates: &[(String, Estimate)]) -> Map<String, Value> {
-    estimates
-        .iter()
-        .map(|(name, e)| (name.clone(), json!(e)))
-        .collect()
-}
-
-/// Summaries of grouped metrics (per call type or zone) across replications.
-fn groups_object(groups: Vec<Vec<(String, Metrics)>>) -> Map<String, Value> {
-    let Some(first) = groups.first() else {
-        return Map::new();
-    };
-    (0..first.len())
-        .map(|g| {
-            let per_rep: Vec<Metrics> = groups.iter().map(|r| r[g].1.clone()).collect();
-            let name = first[g].0.clone();
-            (
-                name,
-                Value::Object(estimates_object(&stats::summarize(&per_rep))),
-            )
-        })
-        .collect()
-}
-
-/// The cost components and total, keyed without the `cost_` prefix.
-fn cost_breakdown(estimates: &[(String, Estimate)]) -> Map<String, Value> {
-    let wanted = stats::COST_PARTS
-        .iter()
-        .chain(std::iter::once(&"cost_total"));
-    wanted
-        .filter_map(|name| {
-            let (_, e) = estimates.iter().find(|(n, _)| n == name)?;
-            Some((name.trim_start_matches("cost_").to_string(), json!(e)))
-        })
-        .collect()
-}
-
-/// Aggregates a run.
-pub fn summarize(model: &Model, run: &RunResult) -> (Summary, Vec<(String, Estimate)>) {
-    let per_rep: Vec<Metrics> = run.replications.iter().map(|r| r.metrics.clone()).collect();
-    let estimates = stats::summarize(&per_rep);
-    let summary = Summary {
-        scenario: model.name.clone(),
-        seed: model.seed,
-        replications: model.replications,
-        days: model.days,
-        warmup_days: model.warmup_days,
-        crate_version: env!("CARGO_PKG_VERSION").to_string(),
-        metrics: estimates_object(&estimates),
-        by_call_type: groups_object(
-            run.replications
-                .iter()
-                .map(|r| r.by_call_type.clone())
-                .collect(),
-        ),
-        by_zone: groups_object(run.replications.iter().map(|r| r.by_zone.clone()).collect()),
-        costs: cost_breakdown(&estimates),
-        perf: json!({ "events": run.events(), "wall_s": run.wall_s }),
-    };
-    (summary, estimates)
+/// The summary of the run in `dir`, as `run` wrote it to `summary.json`.
+pub fn read_summary(dir: &Path) -> Result<RunSummary, String> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{}:{}:{}: not a crisis-sim summary: {e}",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })
 }
 
 /// Writes `bytes` to `dir/name` through a temporary file and a rename.
@@ -131,7 +54,7 @@ fn csv_number(x: f64) -> String {
 }
 
 /// `summary.csv`: one row per metric.
-pub fn summary_csv(estimates: &[(String, Estimate)]) -> Result<Vec<u8>, csv::Error> {
+pub fn summary_csv(estimates: &Estimates) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"])?;
     for (name, e) in estimates {
@@ -149,47 +72,32 @@ pub fn summary_csv(estimates: &[(String, Estimate)]) -> Result<Vec<u8>, csv::Err
 }
 
 /// `replications.csv`: one row per replication, one column per metric.
-pub fn replications_csv(run: &RunResult) -> Result<Vec<u8>, csv::Error> {
+pub fn replications_csv(s: &RunSummary) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let Some(first) = run.replications.first() else {
-        return Ok(Vec::new());
-    };
     let header = ["replication", "seed"]
         .into_iter()
         .map(String::from)
-        .chain(first.metrics.iter().map(|(n, _)| n.clone()));
+        .chain(s.metrics.keys().cloned());
     w.write_record(header)?;
-    for r in &run.replications {
+    for r in &s.per_replication {
         let row = [r.index.to_string(), r.seed.to_string()]
             .into_iter()
-            .chain(r.metrics.iter().map(|(_, v)| csv_number(*v)));
+            .chain(r.values.iter().map(|v| csv_number(*v)));
         w.write_record(row)?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes the run's files into `dir` (created if needed), from the run and its
-/// [`summarize`]d figures; returns the paths written.
-pub fn write_run(
-    dir: &Path,
-    provenance: &html::Provenance<'_>,
-    run: &RunResult,
-    (summary, estimates): &(Summary, Vec<(String, Estimate)>),
-) -> std::io::Result<Vec<PathBuf>> {
-    let model = provenance.model;
+/// Writes the run's files into `dir` (created if needed) from its summary; returns
+/// the paths written.
+pub fn write_run(dir: &Path, summary: &RunSummary) -> std::io::Result<Vec<PathBuf>> {
     let mut json = serde_json::to_vec_pretty(summary).map_err(std::io::Error::other)?;
     json.push(b'\n');
-    let summary_csv = summary_csv(estimates).map_err(std::io::Error::other)?;
-    let reps_csv = replications_csv(run).map_err(std::io::Error::other)?;
-    let results = figures::Results {
-        label: model.name.clone(),
-        model,
-        run,
-        estimates,
-    };
+    let summary_csv = summary_csv(&summary.metrics).map_err(std::io::Error::other)?;
+    let reps_csv = replications_csv(summary).map_err(std::io::Error::other)?;
     let charts =
-        figures::render_all(&figures::run_figures(&results)).map_err(std::io::Error::other)?;
-    let page = html::run_report(provenance, estimates, summary, &charts);
+        figures::render_all(&figures::run_figures(summary)).map_err(std::io::Error::other)?;
+    let page = html::run_report(summary, &charts);
     std::fs::create_dir_all(dir)?;
     let mut written = vec![
         write_atomic(dir, "summary.json", &json)?,
@@ -270,12 +178,13 @@ pub fn interval(e: &Estimate) -> String {
     })
 }
 
-/// The console table of the main metrics.
-pub fn table(estimates: &[(String, Estimate)]) -> String {
+/// The console table of the metrics the registry shows on the console.
+pub fn table(estimates: &Estimates) -> String {
     let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
+    let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.console);
     // Metrics with no value in any replication (no hotline, say) are left out here;
     // the files keep them.
-    for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
+    for (name, e) in estimates.iter().filter(|(n, e)| e.n > 0 && shown(n)) {
         let ci = interval(e);
         out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
     }

@@ -4,8 +4,8 @@
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1};
 
-use crate::dist::{HOUR, Minutes};
 use crate::model::{Model, Point};
+use crate::time::{HOUR, Minutes};
 
 /// The next arrival after `t`, or infinity if the rate is zero everywhere.
 pub fn next_arrival<R: Rng + ?Sized>(rate_by_hour: &[f64], t: Minutes, rng: &mut R) -> Minutes {

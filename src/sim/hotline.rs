@@ -1,33 +1,36 @@
 //! The 988 hotline: counselors on a schedule answer callers in order of arrival;
 //! callers hang up when their patience runs out. An answered call is resolved by
 //! phone, sent a mobile team, or passed to 911; some callers who hung up call 911.
+//!
+//! A caller's patience and handle time are drawn from the incident's own stream when
+//! the call arrives, whether or not they are needed, so staffing never shifts them.
 
 use rand::RngExt;
-use slab::Slab;
 
+use super::record::{Arrival, Source};
 use super::servers::Servers;
+use super::slots::Slots;
 use super::{Event, Sim};
-use crate::dist::Minutes;
-use crate::rng::{Stream, stream};
+use crate::time::Minutes;
 
 /// Counselors, and the callers waiting for one.
 pub(super) struct Lines {
     counselors: Servers,
-    callers: Slab<Caller>,
+    callers: Slots<Caller>,
 }
 
 struct Caller {
     incident: u32,
     since: Minutes,
-    gives_up: Minutes,
-    seq: u32,
+    handle: Minutes,
+    seq: u64,
 }
 
 impl Lines {
-    pub(super) fn new(seed: u64) -> Self {
+    pub(super) fn new() -> Self {
         Lines {
-            counselors: Servers::new(stream(seed, Stream::Hotline, 0)),
-            callers: Slab::new(),
+            counselors: Servers::new(),
+            callers: Slots::new(),
         }
     }
 }
@@ -55,40 +58,45 @@ impl Sim<'_> {
         let now = self.now();
         let incident = &mut self.incidents[i];
         incident.open += 1;
+        let handle = hotline.handle_time.sample(&mut incident.rng);
+        let patience = hotline
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(&mut incident.rng));
         if incident.measured {
             self.rec.hotline_calls += 1;
         }
-        let lines = &mut self.hotline;
-        if lines.counselors.has_free() {
-            self.answer(i, 0.0);
+        self.log(Arrival {
+            at: now,
+            source: Source::Hotline { patience, handle },
+        });
+        if self.hotline.counselors.has_free() {
+            self.answer(i, 0.0, handle);
             return;
         }
-        let gives_up = hotline
-            .patience
-            .as_ref()
-            .map_or(f64::INFINITY, |p| now + p.sample(&mut lines.counselors.rng));
-        let slot = lines.callers.vacant_key();
-        let seq = lines.counselors.enqueue(slot as u32);
-        lines.callers.insert(Caller {
+        let lines = &mut self.hotline;
+        let slot = lines.callers.insert(Caller {
             incident: i as u32,
             since: now,
-            gives_up,
-            seq,
+            handle,
+            seq: 0,
         });
-        if gives_up.is_finite() {
-            self.sched.schedule(gives_up, Event::Abandon(slot as u32));
+        let seq = lines.counselors.enqueue(slot as u32);
+        if let Some(c) = lines.callers.get_mut(slot) {
+            c.seq = seq;
+        }
+        if patience.is_finite() {
+            lines.callers.arm(slot);
+            self.sched
+                .schedule(now + patience, Event::Abandon(slot as u32));
         }
     }
 
-    fn answer(&mut self, i: usize, waited: Minutes) {
-        let Some(hotline) = &self.model.hotline else {
-            return;
-        };
+    fn answer(&mut self, i: usize, waited: Minutes, handle: Minutes) {
         self.hotline.counselors.start();
         if self.incidents[i].measured {
-            self.rec.hotline_waits.push(waited as f32);
+            self.rec.hotline_answer.record(waited);
         }
-        let handle = hotline.handle_time.sample(&mut self.hotline.counselors.rng);
         self.sched.schedule_in(handle, Event::HotlineDone(i as u32));
     }
 
@@ -101,9 +109,8 @@ impl Sim<'_> {
                 .callers
                 .get(slot as usize)
                 .is_some_and(|c| c.seq == seq);
-            if live {
-                let caller = self.hotline.callers.remove(slot as usize);
-                self.answer(caller.incident as usize, now - caller.since);
+            if live && let Some(caller) = self.hotline.callers.take(slot as usize) {
+                self.answer(caller.incident as usize, now - caller.since, caller.handle);
             }
         }
     }
@@ -130,17 +137,16 @@ impl Sim<'_> {
         self.close_incident_part(i);
     }
 
+    /// The patience of the caller in `slot` ran out.
     pub(super) fn abandon(&mut self, slot: usize) {
-        let now = self.now();
-        let due = self
-            .hotline
-            .callers
-            .get(slot)
-            .is_some_and(|c| c.gives_up == now);
-        if !due {
-            return;
+        if !self.hotline.callers.fire(slot) {
+            return; // answered in time
         }
-        let i = self.hotline.callers.remove(slot).incident as usize;
+        let Some(caller) = self.hotline.callers.take(slot) else {
+            return;
+        };
+        let now = self.now();
+        let i = caller.incident as usize;
         let redial = self.model.hotline.as_ref().map_or(0.0, |h| h.redial_911);
         let incident = &mut self.incidents[i];
         let calls_911 = incident.rng.random_bool(redial);

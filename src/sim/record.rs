@@ -1,18 +1,9 @@
-//! What one replication observed during its measured period. Counters only: the
-//! statistics layer turns them into metrics.
+//! What one replication observed during its measured period: counters, time
+//! integrals and histograms, all of fixed size whatever the horizon. The statistics
+//! layer turns them into metrics.
 
-/// One response time, with what it belongs to (for breakdowns).
-#[derive(Clone, Copy, Debug)]
-pub struct Response {
-    /// Incident received → first unit on scene, minutes.
-    pub minutes: f32,
-    /// Dispatch wait (received → first unit assigned), minutes.
-    pub wait: f32,
-    /// Call type index.
-    pub call_type: u16,
-    /// Zone index.
-    pub zone: u16,
-}
+use crate::histogram::Histogram;
+use crate::time::Minutes;
 
 /// Counts for a group of incidents (a call type or a zone).
 #[derive(Clone, Debug, Default)]
@@ -23,6 +14,8 @@ pub struct GroupCounts {
     pub police_involved: u64,
     /// Incidents never dispatched by the horizon.
     pub unserved: u64,
+    /// Response times (received → first unit on scene), minutes.
+    pub response: Histogram,
 }
 
 /// Time integrals and job counts of one responder kind.
@@ -74,23 +67,24 @@ pub struct Record {
     /// Hotline calls resolved by phone.
     pub hotline_resolved: u64,
     /// Minutes each answered hotline caller waited.
-    pub hotline_waits: Vec<f32>,
-    /// Psychiatry consults asked for.
-    pub consult_requests: u64,
+    pub hotline_answer: Histogram,
+    /// Waits for a consult line that ended (a consult began or the team gave up);
+    /// a wait still open at the horizon is not counted, so the mean is not cut short.
+    pub consult_waits: u64,
     /// Psychiatry consults given.
     pub consults: u64,
-    /// Minutes teams waited for a consult line (until the consult or giving up).
+    /// Minutes teams waited for a consult line, over the waits that ended.
     pub consult_wait: f64,
     /// ED visits that led to an inpatient stay.
     pub hospitalizations: u64,
     /// Inpatient days of those stays.
     pub inpatient_days: f64,
-    /// First-response samples.
-    pub responses: Vec<Response>,
-    /// Incidents with a police-role unit on scene.
+    /// Response times (received → first unit on scene), minutes.
+    pub response: Histogram,
+    /// Dispatch waits (received → first unit assigned) of the incidents reached, minutes.
+    pub dispatch_wait: Histogram,
+    /// Incidents with a police-role unit on scene at any time.
     pub police_involved: u64,
-    /// Incidents closed (disposition reached) with no police-role unit on scene.
-    pub closed_without_police: u64,
     /// Backup requests made.
     pub backup_requests: u64,
     /// Dispositions, in `Disposition::ALL` order.
@@ -107,4 +101,42 @@ pub struct Record {
     pub by_zone: Vec<GroupCounts>,
     /// By responder kind.
     pub kinds: Vec<KindRecord>,
+}
+
+/// Where an arrival came from, with the draws made for it when it arrived.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Source {
+    /// A first crisis (not a repeat), prevented or not.
+    Crisis {
+        /// Call type index.
+        call_type: u16,
+        /// Zone index.
+        zone: u16,
+        /// It was prevented by community programs.
+        prevented: bool,
+    },
+    /// A crisis reached the hotline first: the caller's patience (infinite when
+    /// callers wait as long as it takes) and the counselor's handle time.
+    Hotline {
+        /// Minutes the caller waits at most.
+        patience: Minutes,
+        /// Minutes the call takes once answered.
+        handle: Minutes,
+    },
+    /// A background (non-crisis) job of a responder kind and its service time.
+    Background {
+        /// Kind index.
+        kind: u16,
+        /// Minutes of work.
+        service: Minutes,
+    },
+}
+
+/// One arrival of any source, for checking common random numbers and for traces.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Arrival {
+    /// When it arrived.
+    pub at: Minutes,
+    /// What arrived.
+    pub source: Source,
 }

@@ -5,8 +5,8 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::dist::Minutes;
 use crate::model::Point;
+use crate::time::Minutes;
 
 /// A person's next crisis, waiting for its time.
 #[derive(Clone, Copy, Debug)]

@@ -3,28 +3,24 @@
 
 use std::collections::VecDeque;
 
-use crate::dist::Minutes;
 use crate::model::Schedule;
-use crate::rng::SimRng;
+use crate::time::Minutes;
 
-/// Servers on duty, those busy, and who waits (by id and queue number).
+/// Servers on duty, those busy, and who waits (by slot and queue number).
 pub(super) struct Servers {
     on_duty: u32,
     busy: u32,
-    queue: VecDeque<(u32, u32)>,
-    seq: u32,
-    /// The stream service times are drawn from.
-    pub rng: SimRng,
+    queue: VecDeque<(u32, u64)>,
+    seq: u64,
 }
 
 impl Servers {
-    pub(super) fn new(rng: SimRng) -> Self {
+    pub(super) fn new() -> Self {
         Servers {
             on_duty: 0,
             busy: 0,
             queue: VecDeque::new(),
             seq: 0,
-            rng,
         }
     }
 
@@ -50,16 +46,16 @@ impl Servers {
         self.busy -= 1;
     }
 
-    /// Puts `id` at the back of the queue; returns its queue number, which tells a
-    /// live entry from a stale one when it comes to the front.
-    pub(super) fn enqueue(&mut self, id: u32) -> u32 {
-        self.seq = self.seq.wrapping_add(1);
-        self.queue.push_back((id, self.seq));
+    /// Puts `slot` at the back of the queue; returns its queue number, which tells a
+    /// live entry from one that left the queue when it comes to the front.
+    pub(super) fn enqueue(&mut self, slot: u32) -> u64 {
+        self.seq += 1;
+        self.queue.push_back((slot, self.seq));
         self.seq
     }
 
     /// The entry at the front, if a server is free to take it.
-    pub(super) fn next_waiting(&mut self) -> Option<(u32, u32)> {
+    pub(super) fn next_waiting(&mut self) -> Option<(u32, u64)> {
         if self.has_free() {
             self.queue.pop_front()
         } else {

@@ -1,9 +1,7 @@
 //! Every shipped scenario runs and its figures stay within the ranges documented in
 //! scenarios/README.md. A new scenario without ranges here fails the test.
 
-mod common;
-
-use crisis_sim::report;
+use super::common;
 
 type Range = (&'static str, f64, f64);
 
@@ -71,9 +69,8 @@ fn shipped_scenarios_stay_in_their_documented_ranges() {
             documented_ranges(&file).unwrap_or_else(|| panic!("{file} has no documented ranges"));
         let model = common::load(path.to_str().unwrap(), &["scenario.replications=6"]);
         let run = common::run(&model, 2);
-        let (_, estimates) = report::summarize(&model, &run);
         for (name, lo, hi) in ranges {
-            let e = &estimates.iter().find(|(n, _)| n == name).unwrap().1;
+            let e = run.estimate(name).unwrap();
             assert!(
                 lo <= e.mean && e.mean <= hi,
                 "{file}: {name} = {} outside [{lo}, {hi}]",

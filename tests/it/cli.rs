@@ -1,7 +1,7 @@
 //! The command line end to end: the shipped scenarios, the output contract,
 //! byte-for-byte determinism across thread counts, `extends` and `--set`.
 
-mod common;
+use super::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

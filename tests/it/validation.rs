@@ -3,11 +3,11 @@
 //! in the simulated 95 % interval and that the interval is narrow (so they cannot
 //! pass vacuously).
 
-mod common;
+use super::common;
 
-use crisis_sim::dist::DAY;
 use crisis_sim::report;
-use crisis_sim::stats::{self, estimate};
+use crisis_sim::stats::estimate;
+use crisis_sim::time::DAY;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 /// Erlang C: P(wait > 0) for an M/M/c queue with offered load `a` = λ/μ.
@@ -42,32 +42,12 @@ fn check_erlang_c(sets: &[&str]) {
     let t = 30.0;
     let tail = pw * (-(f64::from(c) * mu - lambda) * t).exp();
 
-    let run = common::run(&model, 2);
-    let waits: Vec<f64> = run
-        .replications
+    let records = common::records(&model);
+    let waits: Vec<f64> = records.iter().map(|r| r.dispatch_wait.mean()).collect();
+    // 30 minutes is a bin edge of the histogram, so the tail share is exact.
+    let tails: Vec<f64> = records
         .iter()
-        .map(|r| {
-            let w: Vec<f64> = r
-                .record
-                .responses
-                .iter()
-                .map(|x| f64::from(x.wait))
-                .collect();
-            w.iter().sum::<f64>() / w.len() as f64
-        })
-        .collect();
-    let tails: Vec<f64> = run
-        .replications
-        .iter()
-        .map(|r| {
-            let n = r.record.responses.len() as f64;
-            r.record
-                .responses
-                .iter()
-                .filter(|x| f64::from(x.wait) > t)
-                .count() as f64
-                / n
-        })
+        .map(|r| r.dispatch_wait.share_at_least(t))
         .collect();
     for (name, values, exact) in [
         ("mean wait", waits, mean_wait),
@@ -109,8 +89,8 @@ fn mmc_8_at_rho_080_matches_erlang_c() {
 #[test]
 fn littles_law_holds_for_every_responder_pool() {
     let model = common::load("scenarios/mid-size-city.toml", &["scenario.replications=2"]);
-    for r in common::run(&model, 2).replications {
-        for (kind, k) in model.kinds.iter().zip(&r.record.kinds) {
+    for r in common::records(&model) {
+        for (kind, k) in model.kinds.iter().zip(&r.kinds) {
             // L = λW: time-average busy units × T equals the summed busy time of the jobs.
             // Only jobs cut by the horizon differ: well under 0.1 % of a year.
             let busy_area = k.busy_on_duty + k.overtime;
@@ -144,8 +124,7 @@ fn incidents_are_conserved_even_when_overloaded() {
         ),
     ] {
         let model = common::load(path, &sets);
-        for r in common::run(&model, 2).replications {
-            let rec = &r.record;
+        for rec in &common::records(&model) {
             assert_eq!(rec.incidents, rec.dispatched + rec.unserved, "{path}");
             let by_type: u64 = rec.by_call_type.iter().map(|g| g.incidents).sum();
             let by_zone: u64 = rec.by_zone.iter().map(|g| g.incidents).sum();
@@ -155,7 +134,7 @@ fn incidents_are_conserved_even_when_overloaded() {
                 (rec.incidents, rec.incidents, rec.incidents)
             );
             let closed: u64 = rec.dispositions.iter().sum();
-            assert!(closed <= rec.dispatched && rec.responses.len() as u64 <= rec.dispatched);
+            assert!(closed <= rec.dispatched && rec.response.count() <= rec.dispatched);
             if sets.len() > 1 {
                 assert!(rec.unserved > 1000, "overload must leave calls unserved");
             }
@@ -166,7 +145,7 @@ fn incidents_are_conserved_even_when_overloaded() {
 #[test]
 fn incidents_per_hour_follow_the_hourly_profile() {
     let model = common::load("scenarios/mid-size-city.toml", &["scenario.replications=1"]);
-    let rec = &common::run(&model, 1).replications[0].record;
+    let rec = &common::records(&model)[0];
     let n = rec.incidents as f64;
     let weights: Vec<f64> = (0..24).map(|h| model.demand.rate_by_hour[h]).collect();
     let total: f64 = weights.iter().sum();
@@ -198,42 +177,51 @@ fn results_do_not_depend_on_the_thread_count() {
         &["scenario.replications=4", "scenario.days=60"],
     );
     let json = |threads| {
-        let run = common::run(&model, threads);
-        let (mut summary, _) = report::summarize(&model, &run);
-        summary.perf["wall_s"] = serde_json::json!(0.0);
+        let mut summary = common::run(&model, threads);
+        summary.perf.wall_s = 0.0;
         (
             serde_json::to_string_pretty(&summary).unwrap(),
-            report::replications_csv(&run).unwrap(),
+            report::replications_csv(&summary).unwrap(),
         )
     };
     assert_eq!(json(1), json(2));
 }
 
+/// Common random numbers: a staffing change (units, absence, hotline counselors) must
+/// leave every arrival of every source, and every draw made for it, exactly as it was.
 #[test]
-fn staffing_changes_never_change_the_arrivals() {
-    let base = common::load(
-        "scenarios/validation/mmc.toml",
-        &["scenario.replications=3"],
+fn staffing_changes_never_change_any_arrival() {
+    use crisis_sim::sim::{Source, run_logged};
+    let a = common::load("tests/data/crn.toml", &[]);
+    let b = common::load(
+        "tests/data/crn.toml",
+        &[
+            "responders.police.absence=0.2",
+            "responders.mobile_crisis.absence=0.4",
+            "hotline.counselors=1",
+        ],
     );
-    let more = common::load(
-        "scenarios/validation/mmc.toml",
-        &["scenario.replications=3", "responders.team.units=7"],
-    );
-    let (a, b) = (common::run(&base, 2), common::run(&more, 2));
-    for (x, y) in a.replications.iter().zip(&b.replications) {
-        assert_eq!(x.record.incidents_by_hour, y.record.incidents_by_hour);
-        let zones =
-            |r: &crisis_sim::sim::Record| r.by_zone.iter().map(|g| g.incidents).collect::<Vec<_>>();
-        assert_eq!(zones(&x.record), zones(&y.record));
-        let mean = |r: &crisis_sim::sim::Record| {
-            r.responses
-                .iter()
-                .map(|s| f64::from(s.minutes))
-                .sum::<f64>()
-        };
+    for seed in [1, 2] {
+        let (ra, la) = run_logged(&a, seed);
+        let (rb, lb) = run_logged(&b, seed);
+        let count = |f: fn(&Source) -> bool| la.iter().filter(|x| f(&x.source)).count();
+        assert!(count(|s| matches!(s, Source::Background { .. })) > 10_000);
+        assert!(count(|s| matches!(s, Source::Hotline { .. })) > 100);
+        assert!(count(|s| matches!(s, Source::Crisis { .. })) > 1000);
+        assert_eq!(la.len(), lb.len(), "seed {seed}: as many arrivals");
+        if let Some(i) = (0..la.len()).find(|&i| la[i] != lb[i]) {
+            panic!(
+                "seed {seed}: arrival {i} differs: {:?} vs {:?}",
+                la[i], lb[i]
+            );
+        }
         assert!(
-            mean(&y.record) < 0.5 * mean(&x.record),
-            "more units must shorten waits"
+            rb.hotline_abandoned > 2 * ra.hotline_abandoned,
+            "one counselor must lose more callers, or the change did nothing"
+        );
+        assert!(
+            rb.response.mean() > ra.response.mean(),
+            "fewer vans respond later"
         );
     }
 }
@@ -241,47 +229,35 @@ fn staffing_changes_never_change_the_arrivals() {
 #[test]
 fn fallback_waits_exactly_fallback_after_when_no_preferred_unit_exists() {
     let model = common::load("tests/data/fallback.toml", &[]);
-    for r in common::run(&model, 2).replications {
-        let waits: Vec<f64> = r
-            .record
-            .responses
-            .iter()
-            .map(|x| f64::from(x.wait))
-            .collect();
-        assert!(!waits.is_empty());
+    for r in common::records(&model) {
+        let waits = &r.dispatch_wait;
+        assert!(waits.count() > 0);
         // 40 police units for 10 calls a day: one is always free after the 20 minutes.
-        assert!(waits.iter().all(|w| (w - 20.0).abs() < 1e-3), "{waits:?}");
-        assert_eq!(
-            r.record.police_involved,
-            r.record.incidents - r.record.unserved
-        );
-        assert_eq!(
-            r.record.backup_requests, 0,
-            "police never ask for backup here"
-        );
+        assert_eq!(waits.mean(), 20.0);
+        assert_eq!(waits.share_at_least(20.0), 1.0);
+        assert_eq!(r.police_involved, r.incidents - r.unserved);
+        assert_eq!(r.backup_requests, 0, "police never ask for backup here");
     }
 }
 
 #[test]
 fn civilian_teams_go_first_and_backup_brings_police() {
     let model = common::load("tests/data/fallback.toml", &["responders.team.units=10"]);
-    for r in common::run(&model, 2).replications {
-        let rec = &r.record;
-        let no_wait = rec.responses.iter().filter(|x| x.wait == 0.0).count();
+    for rec in common::records(&model) {
         assert_eq!(
-            no_wait,
-            rec.responses.len(),
+            rec.dispatch_wait.share_at_least(1.0 / 16.0),
+            0.0,
             "a free preferred unit goes at once"
         );
         // backup = 1.0 for the team: every team arrival asks police to come.
-        assert_eq!(rec.backup_requests, rec.responses.len() as u64);
+        assert_eq!(rec.backup_requests, rec.response.count());
         assert_eq!(rec.kinds[1].crisis_dispatches, rec.backup_requests);
-        let metrics = stats::replication_metrics(&model, rec);
-        let police_share = metrics
-            .iter()
-            .find(|(n, _)| n == "police_involved_share")
-            .unwrap()
-            .1;
-        assert!(police_share > 0.99, "{police_share}");
+    }
+    let run = common::run(&model, 2);
+    let police = common::column(&run, "police_involved_share");
+    let none = common::column(&run, "no_police_share");
+    assert!(police.iter().all(|p| *p > 0.99), "{police:?}");
+    for (p, n) in police.iter().zip(&none) {
+        assert!((p + n - 1.0).abs() < 1e-12, "complements: {p} + {n}");
     }
 }

@@ -2,7 +2,7 @@
 //! PNG of sensible size, the page holds every chart and table and needs no network,
 //! and `compare` pairs replications (common random numbers).
 
-mod common;
+use super::common;
 
 use std::path::Path;
 

@@ -1,11 +1,14 @@
 //! Helpers shared by the integration tests (each test file uses some of them).
-#![allow(dead_code)]
 
 use std::path::Path;
 
-use crisis_sim::experiment::{self, RunOptions, RunResult};
+use crisis_sim::experiment::{self, RunOptions};
 use crisis_sim::model::{self, Model};
+use crisis_sim::rng::replication_seed;
 use crisis_sim::scenario;
+use crisis_sim::sim::{self, Record};
+use crisis_sim::stats::{Provenance, RunSummary};
+use rayon::prelude::*;
 
 /// Loads and validates a scenario shipped with the crate, with `--set` overrides.
 pub fn load(path: &str, sets: &[&str]) -> Model {
@@ -15,13 +18,27 @@ pub fn load(path: &str, sets: &[&str]) -> Model {
     model::build(&loaded).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// Runs all replications of a model on `threads` threads.
-pub fn run(model: &Model, threads: usize) -> RunResult {
+/// Runs and summarises all replications of a model on `threads` threads.
+pub fn run(model: &Model, threads: usize) -> RunSummary {
     let options = RunOptions {
         threads: Some(threads),
         progress: false,
     };
-    experiment::replicate(model, &options).unwrap()
+    experiment::run(model, Provenance::default(), &options).unwrap()
+}
+
+/// The raw record of every replication of a model, in replication order.
+pub fn records(model: &Model) -> Vec<Record> {
+    (0..model.replications)
+        .into_par_iter()
+        .map(|i| sim::run(model, replication_seed(model.seed, u64::from(i))))
+        .collect()
+}
+
+/// A metric's value in every replication of a run.
+pub fn column(run: &RunSummary, metric: &str) -> Vec<f64> {
+    run.column(metric)
+        .unwrap_or_else(|| panic!("no metric {metric}"))
 }
 
 /// Every scenario file shipped under `scenarios/`, sorted.

@@ -3,7 +3,7 @@
 //! installing Debian's `chromium`). With the variable set and no browser found, the
 //! test fails instead of passing silently.
 
-mod common;
+use super::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -3,17 +3,13 @@
 //! that the exact value lies in the simulated 95 % interval and that the interval is
 //! narrow, so they can neither flake nor pass vacuously.
 
-mod common;
+use super::common;
 
-use crisis_sim::dist::DAY;
-use crisis_sim::experiment::RunResult;
-use crisis_sim::stats::{COST_PARTS, estimate};
+use crisis_sim::stats::{RunSummary, estimate, metrics};
+use crisis_sim::time::DAY;
 
-fn metric(run: &RunResult, name: &str) -> Vec<f64> {
-    run.replications
-        .iter()
-        .map(|r| r.metrics.iter().find(|(n, _)| n == name).unwrap().1)
-        .collect()
+fn metric(run: &RunSummary, name: &str) -> Vec<f64> {
+    common::column(run, name)
 }
 
 fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
@@ -82,7 +78,10 @@ fn hotline_without_abandonment_matches_erlang_c() {
 fn hotline_abandonment_matches_erlang_a() {
     let model = common::load(
         "tests/data/hotline.toml",
-        &["hotline.patience=\"exp(20min)\""],
+        &[
+            "hotline.patience=\"exp(20min)\"",
+            "scenario.replications=300",
+        ],
     );
     let run = common::run(&model, 2);
     let (c, lambda, mu, theta) = (5usize, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
@@ -169,10 +168,9 @@ fn absences_leave_their_share_of_shifts_unstaffed() {
     );
     // Staffed unit-hours fall by the same share: 20 % of 59 scheduled units on average.
     let scheduled = model.kinds[0].schedule.mean_units();
-    let staffed: Vec<f64> = run
-        .replications
+    let staffed: Vec<f64> = common::records(&model)
         .iter()
-        .map(|r| r.record.kinds[0].on_duty / r.record.measured_minutes / scheduled)
+        .map(|r| r.kinds[0].on_duty / r.measured_minutes / scheduled)
         .collect();
     assert_covers("staffed share of scheduled unit-time", &staffed, 0.8, 0.005);
 }
@@ -226,13 +224,13 @@ fn cost_total_is_exactly_the_sum_of_its_parts() {
         &["scenario.replications=3", "scenario.days=200"],
     );
     let run = common::run(&model, 2);
-    for r in &run.replications {
-        let get = |name: &str| r.metrics.iter().find(|(n, _)| n == name).unwrap().1;
-        let sum: f64 = COST_PARTS.iter().map(|p| get(p)).sum();
+    for i in 0..run.per_replication.len() {
+        let get = |name: &str| metric(&run, name)[i];
+        let sum: f64 = metrics::cost_parts().map(get).sum();
         assert_eq!(get("cost_total"), sum);
         assert_eq!(get("cost_per_incident"), sum / get("incidents"));
         assert!(
-            COST_PARTS.iter().all(|p| get(p) > 0.0),
+            metrics::cost_parts().all(|p| get(p) > 0.0),
             "every component is exercised"
         );
         let program = model.prevention.program_cost_per_year * 200.0 / 365.0;
@@ -250,8 +248,7 @@ fn every_incident_is_accounted_for_with_the_hotline() {
             "hotline.counselors=1",
         ],
     );
-    for r in common::run(&model, 2).replications {
-        let rec = &r.record;
+    for rec in &common::records(&model) {
         assert_eq!(
             rec.incidents,
             rec.dispatched + rec.unserved + rec.hotline_resolved + rec.hotline_lost

@@ -1,0 +1,256 @@
+//! Dispatch: requests for a unit, the nearest free acceptable unit, the per-kind
+//! queues of requests that found none, and fallback to the next kind in a call
+//! type's preference list.
+//!
+//! A waiting request sits in the queue of every kind it accepts; the first of those
+//! kinds to free a unit takes it, and the other queues drop their copy lazily (its
+//! sequence number no longer matches a live request). Its pending fallback event
+//! keeps its slot as a tombstone once it is served (see `slots`).
+
+use std::cmp::Reverse;
+
+use rand_distr::Distribution;
+
+use super::record::{Arrival, Source};
+use super::units::Phase;
+use super::{Event, KindBits, NO_INCIDENT, Sim};
+use crate::model::KindId;
+use crate::model::Point;
+use crate::time::Minutes;
+
+/// A call for a unit: an incident's (first or backup) or a background job.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Request {
+    pub incident: u32,
+    /// Kinds accepted now, as bits.
+    pub kinds: u64,
+    pub priority: u32,
+    /// Order of arrival among all requests of the replication.
+    pub seq: u64,
+    /// How far down the preference list it has fallen back.
+    pub level: u8,
+    pub backup: bool,
+    /// Sent by the hotline: falls back through the call type's non-police kinds only.
+    pub mobile: bool,
+    /// Busy time of a background job, drawn when it arrived.
+    pub service: Minutes,
+}
+
+impl Request {
+    fn crisis(incident: usize, kind: KindId, priority: u32, seq: u64) -> Self {
+        Request {
+            incident: incident as u32,
+            kinds: 1 << kind,
+            priority,
+            seq,
+            level: 0,
+            backup: false,
+            mobile: false,
+            service: 0.0,
+        }
+    }
+}
+
+impl<'m> Sim<'m> {
+    fn next_seq(&mut self) -> u64 {
+        self.next_seq += 1;
+        self.next_seq
+    }
+
+    /// Sends an incident to dispatch: the call type's kinds, or (from the hotline)
+    /// its non-police kinds only.
+    pub(super) fn dispatch_911(&mut self, incident: usize, mobile: bool) {
+        let ct = &self.model.call_types[usize::from(self.incidents[incident].call_type)];
+        let list = if mobile { &ct.mobile } else { &ct.responders };
+        let seq = self.next_seq();
+        let request = Request {
+            mobile,
+            ..Request::crisis(incident, list[0], ct.priority, seq)
+        };
+        self.request(request);
+    }
+
+    /// Asks the first police kind for backup at an incident, at priority 1.
+    pub(super) fn request_backup(&mut self, incident: usize, police: KindId) {
+        let seq = self.next_seq();
+        let request = Request {
+            backup: true,
+            ..Request::crisis(incident, police, 1, seq)
+        };
+        self.request(request);
+    }
+
+    pub(super) fn background_arrival(&mut self, k: usize) {
+        let Some(source) = &mut self.kinds[k].background else {
+            return;
+        };
+        let at = self.sched.now() + source.gap.sample(&mut source.arrivals);
+        let service = match &self.model.kinds[k].background {
+            Some(b) => b.service.sample(&mut source.service),
+            None => 0.0,
+        };
+        self.sched
+            .set_timer(super::background_timer(k), at, Event::Background(k as u16));
+        self.log(Arrival {
+            at: self.now(),
+            source: Source::Background {
+                kind: k as u16,
+                service,
+            },
+        });
+        let priority = self.model.kinds[k]
+            .background
+            .as_ref()
+            .map_or(u32::MAX, |b| b.priority);
+        let request = Request {
+            incident: NO_INCIDENT,
+            service,
+            ..Request::crisis(0, k, priority, self.next_seq())
+        };
+        match self.kinds[k].idle.pop() {
+            Some(u) => self.assign(u as usize, request),
+            None => {
+                self.enqueue(request);
+            }
+        }
+    }
+
+    /// Sends the nearest free acceptable unit, or queues the request.
+    fn request(&mut self, request: Request) {
+        self.incidents[request.incident as usize].open += 1;
+        let pos = self.incidents[request.incident as usize].pos;
+        match self.nearest_idle(request.kinds, pos) {
+            Some(u) => self.assign(u, request),
+            None => {
+                let slot = self.enqueue(request);
+                self.schedule_fallback(slot);
+            }
+        }
+    }
+
+    fn enqueue(&mut self, request: Request) -> usize {
+        let slot = self.requests.insert(request);
+        let key = Reverse((request.priority, request.seq, slot as u32));
+        for k in KindBits(request.kinds) {
+            self.kinds[k].waiting.push(key);
+        }
+        slot
+    }
+
+    /// The kinds a request falls back through, in order.
+    fn preference(&self, r: &Request) -> &'m [KindId] {
+        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
+        if r.mobile { &ct.mobile } else { &ct.responders }
+    }
+
+    fn schedule_fallback(&mut self, slot: usize) {
+        let Some(&r) = self.requests.get(slot) else {
+            return;
+        };
+        if r.backup || usize::from(r.level) + 1 >= self.preference(&r).len() {
+            return;
+        }
+        let ct = &self.model.call_types[usize::from(self.incidents[r.incident as usize].call_type)];
+        self.requests.arm(slot);
+        self.sched
+            .schedule(self.now() + ct.fallback_after, Event::Fallback(slot as u32));
+    }
+
+    /// The request in `slot` has waited `fallback_after` at its level: it now also
+    /// accepts the next kind in its list.
+    pub(super) fn fallback(&mut self, slot: usize) {
+        if !self.requests.fire(slot) {
+            return; // served before its fallback came due
+        }
+        let Some(r) = self.requests.get_mut(slot) else {
+            return;
+        };
+        r.level += 1;
+        let r = *r;
+        let kind = self.preference(&r)[usize::from(r.level)];
+        if let Some(live) = self.requests.get_mut(slot) {
+            live.kinds |= 1 << kind;
+        }
+        let pos = self.incidents[r.incident as usize].pos;
+        match self.nearest_idle(1 << kind, pos) {
+            Some(u) => {
+                if let Some(request) = self.requests.take(slot) {
+                    self.assign(u, request);
+                }
+            }
+            None => {
+                self.kinds[kind]
+                    .waiting
+                    .push(Reverse((r.priority, r.seq, slot as u32)));
+                self.schedule_fallback(slot);
+            }
+        }
+    }
+
+    /// Takes the idle unit nearest to `pos` among `kinds` off its free list.
+    fn nearest_idle(&mut self, kinds: u64, pos: Point) -> Option<usize> {
+        let mut best: Option<(f64, usize, usize)> = None;
+        for k in KindBits(kinds) {
+            for (at, &u) in self.kinds[k].idle.iter().enumerate() {
+                let d = self.units[u as usize].home.distance_squared(pos);
+                if best.is_none_or(|(bd, _, _)| d < bd) {
+                    best = Some((d, k, at));
+                }
+            }
+        }
+        best.map(|(_, k, at)| self.kinds[k].idle.swap_remove(at) as usize)
+    }
+
+    /// Starts a free unit (already off its free list) on the request.
+    fn assign(&mut self, u: usize, request: Request) {
+        let now = self.now();
+        let k = usize::from(self.units[u].kind);
+        let kind = &mut self.kinds[k];
+        kind.advance(now);
+        kind.busy_on_duty += 1;
+        self.units[u].busy_since = now;
+        if request.incident == NO_INCIDENT {
+            self.units[u].phase = Phase::Background;
+            self.schedule_unit(u, request.service);
+            return;
+        }
+        if self.incidents[request.incident as usize].measured {
+            kind.rec.crisis_dispatches += 1;
+        }
+        let unit = &mut self.units[u];
+        unit.phase = Phase::ToScene;
+        unit.incident = request.incident;
+        unit.primary = !request.backup;
+        unit.consulted = false;
+        let incident = &mut self.incidents[request.incident as usize];
+        if !request.backup && !incident.dispatched {
+            incident.dispatched = true;
+            incident.dispatched_at = now;
+            if incident.measured {
+                self.rec.dispatched += 1;
+            }
+        }
+        let travel = &self.model.travel;
+        let km = unit.home.distance(incident.pos);
+        let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
+        let minutes = travel.turnout + km * travel.minutes_per_km * noise;
+        self.schedule_unit(u, minutes);
+    }
+
+    /// A unit became free (on duty and idle): serve the best waiting request, or wait.
+    pub(super) fn take_work(&mut self, u: usize) {
+        let k = usize::from(self.units[u].kind);
+        while let Some(Reverse((_, seq, slot))) = self.kinds[k].waiting.pop() {
+            let live = self
+                .requests
+                .get(slot as usize)
+                .is_some_and(|r| r.seq == seq);
+            if live && let Some(request) = self.requests.take(slot as usize) {
+                self.assign(u, request);
+                return;
+            }
+        }
+        self.units[u].phase = Phase::Idle;
+        self.kinds[k].idle.push(u as u32);
+    }
+}

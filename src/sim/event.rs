@@ -1,0 +1,108 @@
+//! The domain's kernel events, packed into 32 bits: a 4-bit tag and a 28-bit payload
+//! (a unit, request slot, caller slot, incident or kind index).
+
+use crate::kernel;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Event {
+    Arrival,
+    Background(u16),
+    Shift(u16),
+    /// The fallback step of the request in this slot is due.
+    Fallback(u32),
+    /// The unit's next step is due (a unit has one pending step at a time).
+    Unit(u32),
+    WarmupEnd,
+    /// The earliest pending repeat crisis is due.
+    Repeat,
+    HotlineShift,
+    /// A counselor finished the call of an incident.
+    HotlineDone(u32),
+    /// The patience of the caller in this slot ran out.
+    Abandon(u32),
+    PsychiatryShift,
+    /// A consult line became free.
+    ConsultEnd,
+    /// The team waiting in this slot for a consult line stops waiting.
+    ConsultTimeout(u32),
+}
+
+/// Bits of an encoded event's payload; the four bits above hold its variant.
+const PAYLOAD_BITS: u32 = 28;
+/// The largest payload an event can carry.
+pub(super) const PAYLOAD: u32 = (1 << PAYLOAD_BITS) - 1;
+
+impl kernel::Event for Event {
+    fn encode(self) -> u32 {
+        let (tag, payload) = match self {
+            Event::Arrival => (0, 0),
+            Event::Background(k) => (1, u32::from(k)),
+            Event::Shift(k) => (2, u32::from(k)),
+            Event::Fallback(r) => (3, r),
+            Event::Unit(u) => (4, u),
+            Event::WarmupEnd => (5, 0),
+            Event::Repeat => (6, 0),
+            Event::HotlineShift => (7, 0),
+            Event::HotlineDone(i) => (8, i),
+            Event::Abandon(c) => (9, c),
+            Event::PsychiatryShift => (10, 0),
+            Event::ConsultEnd => (11, 0),
+            Event::ConsultTimeout(w) => (12, w),
+        };
+        assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
+        (tag << PAYLOAD_BITS) | payload
+    }
+
+    fn decode(code: u32) -> Self {
+        let payload = code & PAYLOAD;
+        match code >> PAYLOAD_BITS {
+            0 => Event::Arrival,
+            1 => Event::Background(payload as u16),
+            2 => Event::Shift(payload as u16),
+            3 => Event::Fallback(payload),
+            4 => Event::Unit(payload),
+            5 => Event::WarmupEnd,
+            6 => Event::Repeat,
+            7 => Event::HotlineShift,
+            8 => Event::HotlineDone(payload),
+            9 => Event::Abandon(payload),
+            10 => Event::PsychiatryShift,
+            11 => Event::ConsultEnd,
+            12 => Event::ConsultTimeout(payload),
+            tag => unreachable!("event tag {tag} was never encoded"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::Event as _;
+
+    #[test]
+    fn events_survive_encoding() {
+        for e in [
+            Event::Arrival,
+            Event::Background(63),
+            Event::Shift(7),
+            Event::Fallback(PAYLOAD),
+            Event::Unit(123_456),
+            Event::WarmupEnd,
+            Event::Repeat,
+            Event::HotlineShift,
+            Event::HotlineDone(9),
+            Event::Abandon(11),
+            Event::PsychiatryShift,
+            Event::ConsultEnd,
+            Event::ConsultTimeout(5),
+        ] {
+            assert_eq!(Event::decode(e.encode()), e);
+        }
+    }
+
+    #[test]
+    #[should_panic(expected = "never encoded")]
+    fn an_unknown_tag_is_unreachable() {
+        Event::decode(15 << PAYLOAD_BITS);
+    }
+}

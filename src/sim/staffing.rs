@@ -1,0 +1,184 @@
+//! Who is on duty: each responder kind's units against its schedule, absences drawn
+//! per unit-shift, overtime for units busy at a shift's end, and the time integrals
+//! behind utilization and staffing by hour.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use rand::RngExt;
+use rand_distr::Exp;
+
+use super::units::Phase;
+use super::{Event, Sim, record};
+use crate::rng::SimRng;
+use crate::time::{HOUR, Minutes};
+
+/// Unit-shifts of an around-the-clock schedule, for drawing absences: 8 hours.
+const ROUND_THE_CLOCK_SHIFT: Minutes = 8.0 * HOUR;
+
+/// Waiting requests of one kind, `(priority, sequence, slot)`: lowest first.
+pub(super) type Waiting = BinaryHeap<Reverse<(u32, u64, u32)>>;
+
+/// A kind's background work: gaps between jobs and their service times, each from a
+/// stream of its own so that neither shifts the other.
+pub(super) struct BackgroundSource {
+    pub gap: Exp<f64>,
+    pub arrivals: SimRng,
+    pub service: SimRng,
+}
+
+/// The live state of one responder kind.
+pub(super) struct KindState {
+    pub units: std::ops::Range<usize>,
+    pub idle: Vec<u32>,
+    pub waiting: Waiting,
+    pub busy_on_duty: u32,
+    pub on_duty: u32,
+    pub overtime: u32,
+    since: Minutes,
+    /// When `on_duty` last changed (it changes only at shift events).
+    duty_since: Minutes,
+    pub background: Option<BackgroundSource>,
+    staffing: SimRng,
+    pub rec: record::KindRecord,
+}
+
+impl KindState {
+    pub(super) fn new(
+        units: std::ops::Range<usize>,
+        background: Option<BackgroundSource>,
+        staffing: SimRng,
+    ) -> Self {
+        KindState {
+            idle: Vec::with_capacity(units.len()),
+            units,
+            waiting: BinaryHeap::new(),
+            busy_on_duty: 0,
+            on_duty: 0,
+            overtime: 0,
+            since: 0.0,
+            duty_since: 0.0,
+            background,
+            staffing,
+            rec: record::KindRecord::default(),
+        }
+    }
+
+    /// Adds the time since the last change to the integrals.
+    #[inline]
+    pub(super) fn advance(&mut self, now: Minutes) {
+        let dt = now - self.since;
+        self.rec.busy_on_duty += f64::from(self.busy_on_duty) * dt;
+        self.rec.on_duty += f64::from(self.on_duty) * dt;
+        self.rec.overtime += f64::from(self.overtime) * dt;
+        self.since = now;
+    }
+
+    /// Adds the staffed time since the last staffing change to the hour-of-day bins;
+    /// called before `on_duty` changes, kept out of `advance` because that runs on
+    /// every job.
+    pub(super) fn advance_duty(&mut self, now: Minutes) {
+        spread_by_hour(
+            &mut self.rec.on_duty_by_hour,
+            self.duty_since,
+            now,
+            self.on_duty,
+        );
+        self.duty_since = now;
+    }
+}
+
+/// Adds `units × minutes` of the interval `[from, to)` to the hour-of-day bins it covers.
+fn spread_by_hour(bins: &mut [f64; 24], from: Minutes, to: Minutes, units: u32) {
+    if units == 0 || to <= from {
+        return;
+    }
+    let mut t = from;
+    while t < to {
+        let hour = (t / HOUR).floor();
+        let end = ((hour + 1.0) * HOUR).min(to);
+        bins[(hour as u64 % 24) as usize] += f64::from(units) * (end - t);
+        t = end;
+    }
+}
+
+impl Sim<'_> {
+    /// Brings units on or off duty to match the schedule, drawing absences for the
+    /// unit-shifts that start; busy units finish their job first (overtime).
+    pub(super) fn shift_change(&mut self, k: usize) {
+        let now = self.now();
+        let kind = &self.model.kinds[k];
+        let schedule = &kind.schedule;
+        let target = schedule.units_at(now) as usize;
+        let next = if schedule.steps.len() > 1 {
+            Some(schedule.next_change(now))
+        } else if kind.absence > 0.0 {
+            Some(((now / ROUND_THE_CLOCK_SHIFT).floor() + 1.0) * ROUND_THE_CLOCK_SHIFT)
+        } else {
+            None
+        };
+        if let Some(at) = next {
+            self.sched.schedule(at, Event::Shift(k as u16));
+        }
+        self.kinds[k].advance(now);
+        self.kinds[k].advance_duty(now);
+        let measured = self.measuring();
+        let mut on_duty = 0;
+        for (index, u) in self.kinds[k].units.clone().enumerate() {
+            let state = &mut self.kinds[k];
+            let scheduled = index < target;
+            let staffed =
+                !scheduled || kind.absence == 0.0 || state.staffing.random::<f64>() >= kind.absence;
+            if scheduled && measured {
+                state.rec.scheduled_shifts += 1;
+                state.rec.unstaffed_shifts += u64::from(!staffed);
+            }
+            let wanted = scheduled && staffed;
+            on_duty += u32::from(wanted);
+            self.set_on_duty(k, u, wanted);
+        }
+        self.kinds[k].on_duty = on_duty;
+    }
+
+    fn set_on_duty(&mut self, k: usize, u: usize, wanted: bool) {
+        let unit = &mut self.units[u];
+        if wanted == unit.on_duty {
+            return;
+        }
+        unit.on_duty = wanted;
+        let kind = &mut self.kinds[k];
+        let busy = !matches!(unit.phase, Phase::Idle | Phase::OffDuty);
+        match (wanted, busy) {
+            (true, true) => {
+                kind.overtime -= 1;
+                kind.busy_on_duty += 1;
+            }
+            (true, false) => self.take_work(u),
+            (false, true) => {
+                kind.overtime += 1;
+                kind.busy_on_duty -= 1;
+            }
+            (false, false) => {
+                unit.phase = Phase::OffDuty;
+                if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
+                    kind.idle.swap_remove(at);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::DAY;
+
+    #[test]
+    fn time_is_spread_over_hours_of_day() {
+        let mut bins = [0.0; 24];
+        spread_by_hour(&mut bins, 30.0, 150.0, 2);
+        assert_eq!(&bins[..3], &[60.0, 120.0, 60.0]);
+        spread_by_hour(&mut bins, DAY - 30.0, DAY + 30.0, 1);
+        assert_eq!((bins[23], bins[0]), (30.0, 90.0));
+    }
+}

@@ -1,0 +1,316 @@
+//! The one registry of metrics: each metric's name, unit, meaning in plain words and
+//! where it is shown. Every other place (the per-replication values, the console,
+//! the comparison, the report, the README's table) reads names and meanings from here.
+
+/// What a metric counts or measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit {
+    /// A number of events over the measured period.
+    Count,
+    /// A share in [0, 1].
+    Share,
+    /// Minutes.
+    Minutes,
+    /// Hours.
+    Hours,
+    /// Dollars over the measured period (or per incident).
+    Dollars,
+}
+
+impl Unit {
+    /// The unit as a word for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Share => "share",
+            Unit::Minutes => "minutes",
+            Unit::Hours => "hours",
+            Unit::Dollars => "dollars",
+        }
+    }
+}
+
+/// One metric.
+#[derive(Clone, Copy, Debug)]
+pub struct Metric {
+    /// The stable name; per-kind metrics are this prefix followed by the kind's name.
+    pub name: &'static str,
+    /// One of each per responder kind (`utilization_police`, …).
+    pub per_kind: bool,
+    /// Its unit.
+    pub unit: Unit,
+    /// What it means, in plain words.
+    pub meaning: &'static str,
+    /// Shown in the console table of `run`.
+    pub console: bool,
+    /// Shown in the console table of `compare`.
+    pub compare: bool,
+    /// A cost component: `cost_total` is the sum of these.
+    pub cost_part: bool,
+}
+
+const fn metric(name: &'static str, unit: Unit, meaning: &'static str) -> Metric {
+    Metric {
+        name,
+        per_kind: false,
+        unit,
+        meaning,
+        console: true,
+        compare: false,
+        cost_part: false,
+    }
+}
+
+const fn compared(m: Metric) -> Metric {
+    Metric { compare: true, ..m }
+}
+
+const fn per_kind(m: Metric) -> Metric {
+    Metric {
+        per_kind: true,
+        ..m
+    }
+}
+
+const fn cost_part(m: Metric) -> Metric {
+    Metric {
+        cost_part: true,
+        console: false,
+        ..m
+    }
+}
+
+/// Every metric, in the order of outputs. Per-kind metrics expand in the order of the
+/// scenario's responder kinds.
+pub const METRICS: &[Metric] = &[
+    compared(metric(
+        "incidents",
+        Unit::Count,
+        "crises arriving in the measured period, first and repeat, by any channel",
+    )),
+    compared(metric(
+        "response_time_mean_min",
+        Unit::Minutes,
+        "mean minutes from call received to first unit on scene",
+    )),
+    metric(
+        "response_time_p50_min",
+        Unit::Minutes,
+        "median minutes from call received to first unit on scene",
+    ),
+    compared(metric(
+        "response_time_p90_min",
+        Unit::Minutes,
+        "90th-percentile minutes from call received to first unit on scene",
+    )),
+    metric(
+        "dispatch_wait_mean_min",
+        Unit::Minutes,
+        "mean minutes from call received to first unit assigned, over incidents reached",
+    ),
+    compared(metric(
+        "unserved",
+        Unit::Count,
+        "incidents neither dispatched nor closed by the hotline by the end of the horizon",
+    )),
+    compared(metric(
+        "police_involved_share",
+        Unit::Share,
+        "share of incidents where a police unit arrived on scene at any time",
+    )),
+    metric(
+        "no_police_share",
+        Unit::Share,
+        "share of incidents where no police unit arrived on scene (1 − police_involved_share)",
+    ),
+    metric("backup_requests", Unit::Count, "requests for police backup"),
+    metric(
+        "resolved_on_scene_share",
+        Unit::Share,
+        "share of incidents resolved on scene",
+    ),
+    metric(
+        "referred_share",
+        Unit::Share,
+        "share of incidents referred to follow-up care",
+    ),
+    metric(
+        "crisis_center",
+        Unit::Count,
+        "incidents ending at a crisis center",
+    ),
+    compared(metric(
+        "emergency_department",
+        Unit::Count,
+        "incidents ending at an emergency department",
+    )),
+    compared(metric(
+        "hospitalizations",
+        Unit::Count,
+        "ED visits that led to an inpatient stay",
+    )),
+    compared(metric("arrests", Unit::Count, "incidents ending in arrest")),
+    compared(metric("use_of_force", Unit::Count, "use-of-force events")),
+    metric("injuries", Unit::Count, "injury events"),
+    compared(metric(
+        "repeat_crises",
+        Unit::Count,
+        "crises of people who had one before (included in incidents)",
+    )),
+    metric(
+        "hotline_calls",
+        Unit::Count,
+        "crises that reached the 988 hotline first",
+    ),
+    metric(
+        "hotline_abandoned_share",
+        Unit::Share,
+        "share of hotline calls that hung up before an answer",
+    ),
+    metric(
+        "hotline_resolved_share",
+        Unit::Share,
+        "share of hotline calls resolved by phone",
+    ),
+    per_kind(metric(
+        "utilization_",
+        Unit::Share,
+        "busy share of on-duty unit time of this kind (background work and travel included)",
+    )),
+    per_kind(metric(
+        "overtime_hours_",
+        Unit::Hours,
+        "unit-hours worked past the end of a shift by this kind",
+    )),
+    per_kind(metric(
+        "unstaffed_shift_share_",
+        Unit::Share,
+        "share of this kind's scheduled unit-shifts left unstaffed (absence)",
+    )),
+    metric(
+        "hotline_answer_mean_min",
+        Unit::Minutes,
+        "mean minutes a hotline caller waited for an answer",
+    ),
+    metric(
+        "hotline_answer_p90_min",
+        Unit::Minutes,
+        "90th-percentile minutes a hotline caller waited for an answer",
+    ),
+    metric(
+        "psychiatry_consults",
+        Unit::Count,
+        "psychiatry consults given to teams on scene",
+    ),
+    metric(
+        "consult_wait_mean_min",
+        Unit::Minutes,
+        "mean minutes a team waited for a consult line (or until it gave up)",
+    ),
+    compared(metric(
+        "cost_total",
+        Unit::Dollars,
+        "all costs below, summed",
+    )),
+    metric(
+        "cost_per_incident",
+        Unit::Dollars,
+        "cost_total divided by incidents",
+    ),
+    cost_part(metric(
+        "cost_responders",
+        Unit::Dollars,
+        "on-duty unit-hours × hourly cost, overtime at 1.5 ×",
+    )),
+    cost_part(metric(
+        "cost_ed_visits",
+        Unit::Dollars,
+        "ED visits × cost per visit",
+    )),
+    cost_part(metric(
+        "cost_inpatient",
+        Unit::Dollars,
+        "inpatient days after ED visits × cost per day",
+    )),
+    cost_part(metric(
+        "cost_crisis_center",
+        Unit::Dollars,
+        "crisis-center stays × cost per stay",
+    )),
+    cost_part(metric(
+        "cost_jail",
+        Unit::Dollars,
+        "jail bookings × cost per booking",
+    )),
+    cost_part(metric(
+        "cost_programs",
+        Unit::Dollars,
+        "community prevention programs, per year × years measured",
+    )),
+];
+
+/// Metrics of a group of incidents (a call type or a zone), in output order.
+pub const GROUP_METRICS: [&str; 6] = [
+    "incidents",
+    "response_time_mean_min",
+    "response_time_p50_min",
+    "response_time_p90_min",
+    "unserved",
+    "police_involved_share",
+];
+
+/// The registry entry of a metric name (a per-kind name finds its prefix's entry).
+pub fn lookup(name: &str) -> Option<&'static Metric> {
+    METRICS.iter().find(|m| {
+        if m.per_kind {
+            name.strip_prefix(m.name).is_some_and(|k| !k.is_empty())
+        } else {
+            m.name == name
+        }
+    })
+}
+
+/// The metric names of a scenario with these responder kinds, in output order.
+pub fn names(kinds: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in METRICS {
+        if m.per_kind {
+            out.extend(kinds.iter().map(|k| format!("{}{k}", m.name)));
+        } else {
+            out.push(m.name.to_string());
+        }
+    }
+    out
+}
+
+/// The cost components, in output order; `cost_total` is their sum.
+pub fn cost_parts() -> impl Iterator<Item = &'static str> {
+    METRICS.iter().filter(|m| m.cost_part).map(|m| m.name)
+}
+
+/// What a metric means (the registry's words), or `None` for a name it does not know.
+pub fn describe(name: &str) -> Option<&'static str> {
+    lookup(name).map(|m| m.meaning)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_name_is_known_and_unique() {
+        let kinds = vec!["police".to_string(), "mobile_crisis".to_string()];
+        let names = names(&kinds);
+        for n in &names {
+            assert!(describe(n).is_some_and(|d| !d.is_empty()), "{n}");
+            assert_eq!(names.iter().filter(|m| *m == n).count(), 1, "{n}");
+        }
+        assert!(names.contains(&"utilization_mobile_crisis".to_string()));
+        for g in GROUP_METRICS {
+            assert!(lookup(g).is_some(), "{g}");
+        }
+        assert_eq!(describe("no_such_metric"), None);
+        assert_eq!(describe("utilization_"), None);
+        assert_eq!(cost_parts().count(), 6);
+    }
+}

@@ -1,0 +1,209 @@
+//! One replication's figures, made from its record as soon as it finishes, so the
+//! record (and its histograms) can be dropped: what a run keeps grows with the number
+//! of replications by a few kilobytes each, not with the horizon.
+
+use serde::{Deserialize, Serialize};
+
+use super::metrics;
+use super::nullable;
+use crate::model::{Disposition, Model};
+use crate::sim::Record;
+use crate::sim::record::GroupCounts;
+use crate::time::YEAR;
+
+/// Points of the response-time quantile grid: q = 0, 0.005, …, 1.
+pub const QUANTILE_POINTS: usize = 201;
+
+/// What the charts need of one replication besides its metrics.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    /// Incidents reached (the number behind the quantile grid).
+    pub responses: u64,
+    /// Response-time quantiles at q = i / 200 (empty when no incident was reached).
+    pub response_quantiles: Vec<f64>,
+    /// Incidents by hour of day of arrival.
+    pub incidents_by_hour: [u64; 24],
+    /// Per responder kind: mean units staffed at each hour of day, as simulated
+    /// (shifts less absences).
+    pub on_duty_by_hour: Vec<[f64; 24]>,
+    /// Incidents by whole 30-day month of the measured period.
+    pub incidents_by_month: Vec<u64>,
+    /// Dispositions in [`Disposition::ALL`] order.
+    pub dispositions: [u64; 5],
+}
+
+/// One replication, summarised.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplicationSummary {
+    /// 0-based index.
+    pub index: u32,
+    /// Its seed, derived from the run seed and the index.
+    pub seed: u64,
+    /// Metric values in the order of [`metrics::names`] (NaN, written `null`, where
+    /// there was nothing to measure).
+    #[serde(with = "nullable")]
+    pub values: Vec<f64>,
+    /// Per call type: values of [`metrics::GROUP_METRICS`].
+    #[serde(with = "nullable::nested")]
+    pub by_call_type: Vec<Vec<f64>>,
+    /// Per zone: values of [`metrics::GROUP_METRICS`].
+    #[serde(with = "nullable::nested")]
+    pub by_zone: Vec<Vec<f64>>,
+    /// Kernel events handled (warm-up included).
+    pub events: u64,
+    /// Series for charts.
+    pub series: Series,
+}
+
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        f64::NAN
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+fn group_values(g: &GroupCounts) -> Vec<f64> {
+    vec![
+        g.incidents as f64,
+        g.response.mean(),
+        g.response.quantile(0.5),
+        g.response.quantile(0.9),
+        g.unserved as f64,
+        share(g.police_involved, g.incidents),
+    ]
+}
+
+/// Summarises replication `index` (seed `seed`) of `model` from its record.
+pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> ReplicationSummary {
+    let grid = if rec.response.count() == 0 {
+        Vec::new()
+    } else {
+        (0..QUANTILE_POINTS)
+            .map(|i| {
+                rec.response
+                    .quantile(i as f64 / (QUANTILE_POINTS - 1) as f64)
+            })
+            .collect()
+    };
+    let days = rec.measured_minutes / crate::time::DAY;
+    let on_duty_by_hour = rec
+        .kinds
+        .iter()
+        .map(|k| k.on_duty_by_hour.map(|minutes| minutes / 60.0 / days))
+        .collect();
+    ReplicationSummary {
+        index,
+        seed,
+        values: values(model, rec),
+        by_call_type: rec.by_call_type.iter().map(group_values).collect(),
+        by_zone: rec.by_zone.iter().map(group_values).collect(),
+        events: rec.events,
+        series: Series {
+            responses: rec.response.count(),
+            response_quantiles: grid,
+            incidents_by_hour: rec.incidents_by_hour,
+            on_duty_by_hour,
+            incidents_by_month: rec.incidents_by_month.clone(),
+            dispositions: rec.dispositions,
+        },
+    }
+}
+
+/// The value of every metric, in registry order.
+fn values(model: &Model, rec: &Record) -> Vec<f64> {
+    let kinds: Vec<String> = model.kinds.iter().map(|k| k.name.clone()).collect();
+    metrics::names(&kinds)
+        .iter()
+        .map(|name| value(model, rec, name))
+        .collect()
+}
+
+fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64> {
+    let kind = name.strip_prefix(prefix)?;
+    let k = model.kinds.iter().position(|x| x.name == kind)?;
+    let (spec, r) = (&model.kinds[k], &rec.kinds[k]);
+    Some(match prefix {
+        "utilization_" => r.busy_on_duty / r.on_duty,
+        "overtime_hours_" => r.overtime / 60.0,
+        _ if spec.absence == 0.0 => 0.0,
+        _ => share(r.unstaffed_shifts, r.scheduled_shifts),
+    })
+}
+
+fn value(model: &Model, rec: &Record, name: &str) -> f64 {
+    let d = |x: Disposition| rec.dispositions[x as usize];
+    let n = rec.incidents;
+    let total_cost = || costs(model, rec).iter().sum::<f64>();
+    for prefix in ["utilization_", "overtime_hours_", "unstaffed_shift_share_"] {
+        if let Some(v) = per_kind(model, rec, prefix, name) {
+            return v;
+        }
+    }
+    if let Some(i) = metrics::cost_parts().position(|p| p == name) {
+        return costs(model, rec)[i];
+    }
+    match name {
+        "incidents" => n as f64,
+        "response_time_mean_min" => rec.response.mean(),
+        "response_time_p50_min" => rec.response.quantile(0.5),
+        "response_time_p90_min" => rec.response.quantile(0.9),
+        "dispatch_wait_mean_min" => rec.dispatch_wait.mean(),
+        "unserved" => rec.unserved as f64,
+        "police_involved_share" => share(rec.police_involved, n),
+        "no_police_share" => share(n - rec.police_involved, n),
+        "backup_requests" => rec.backup_requests as f64,
+        "resolved_on_scene_share" => share(d(Disposition::ResolvedOnScene), n),
+        "referred_share" => share(d(Disposition::Referred), n),
+        "crisis_center" => d(Disposition::CrisisCenter) as f64,
+        "emergency_department" => d(Disposition::EmergencyDepartment) as f64,
+        "hospitalizations" => rec.hospitalizations as f64,
+        "arrests" => d(Disposition::Arrest) as f64,
+        "use_of_force" => rec.use_of_force as f64,
+        "injuries" => rec.injuries as f64,
+        "repeat_crises" => rec.repeat_crises as f64,
+        "hotline_calls" => rec.hotline_calls as f64,
+        "hotline_abandoned_share" => share(rec.hotline_abandoned, rec.hotline_calls),
+        "hotline_resolved_share" => share(rec.hotline_resolved, rec.hotline_calls),
+        "hotline_answer_mean_min" => rec.hotline_answer.mean(),
+        "hotline_answer_p90_min" => rec.hotline_answer.quantile(0.9),
+        "psychiatry_consults" => rec.consults as f64,
+        "consult_wait_mean_min" => {
+            if rec.consult_waits == 0 {
+                f64::NAN
+            } else {
+                rec.consult_wait / rec.consult_waits as f64
+            }
+        }
+        "cost_total" => total_cost(),
+        "cost_per_incident" => {
+            if n == 0 {
+                f64::NAN
+            } else {
+                total_cost() / n as f64
+            }
+        }
+        _ => unreachable!("metric {name} is in the registry but has no value"),
+    }
+}
+
+/// The cost components of one replication, in [`metrics::cost_parts`] order.
+fn costs(model: &Model, rec: &Record) -> [f64; 6] {
+    let c = &model.costs;
+    // On-duty hours at the hourly rate; overtime at time and a half.
+    let responders: f64 = model
+        .kinds
+        .iter()
+        .zip(&rec.kinds)
+        .map(|(kind, k)| kind.cost_per_hour * (k.on_duty + 1.5 * k.overtime) / 60.0)
+        .sum();
+    let d = |x: Disposition| rec.dispositions[x as usize] as f64;
+    [
+        responders,
+        d(Disposition::EmergencyDepartment) * c.ed_visit,
+        rec.inpatient_days * c.inpatient_day,
+        d(Disposition::CrisisCenter) * c.crisis_center_stay,
+        d(Disposition::Arrest) * c.jail_booking,
+        model.prevention.program_cost_per_year * rec.measured_minutes / YEAR,
+    ]
+}

@@ -1,0 +1,230 @@
+//! The typed summary of a run: everything `summary.json` holds, and everything the
+//! charts and the report need, so that they can be rebuilt from the file alone.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use super::replication::ReplicationSummary;
+use super::{Estimate, estimate, metrics};
+use crate::model::{Model, Role};
+
+/// Estimates by metric name, in output order.
+pub type Estimates = IndexMap<String, Estimate>;
+
+/// How a run was made, for the reader who wants to judge or repeat it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Provenance {
+    /// The scenario file as given on the command line.
+    pub file: String,
+    /// Its text.
+    pub text: String,
+    /// `[path, text]` of the files it extends, nearest base first.
+    pub bases: Vec<(String, String)>,
+    /// `--set` overrides and shorthand flags in effect.
+    pub overrides: Vec<String>,
+}
+
+/// A responder kind as the report describes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KindFacts {
+    /// Name.
+    pub name: String,
+    /// `police`, `clinical`, `civilian` or `medical`.
+    pub role: String,
+    /// Mean units scheduled over a week.
+    pub mean_units: f64,
+    /// Most units scheduled at once.
+    pub max_units: u32,
+}
+
+/// A call type as the report describes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CallTypeFacts {
+    /// Name.
+    pub name: String,
+    /// Queue priority, 1 first.
+    pub priority: u32,
+    /// Responder kinds in order of preference.
+    pub responders: Vec<String>,
+}
+
+/// What the report says about the model, taken from it when the run was made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelFacts {
+    /// Responder kinds.
+    pub kinds: Vec<KindFacts>,
+    /// Call types.
+    pub call_types: Vec<CallTypeFacts>,
+    /// Zone names.
+    pub zones: Vec<String>,
+}
+
+impl ModelFacts {
+    fn of(model: &Model) -> Self {
+        let role = |r: Role| match r {
+            Role::Police => "police",
+            Role::Clinical => "clinical",
+            Role::Civilian => "civilian",
+            Role::Medical => "medical",
+        };
+        ModelFacts {
+            kinds: model
+                .kinds
+                .iter()
+                .map(|k| KindFacts {
+                    name: k.name.clone(),
+                    role: role(k.role).into(),
+                    mean_units: k.schedule.mean_units(),
+                    max_units: k.schedule.max_units(),
+                })
+                .collect(),
+            call_types: model
+                .call_types
+                .iter()
+                .map(|c| CallTypeFacts {
+                    name: c.name.clone(),
+                    priority: c.priority,
+                    responders: c
+                        .responders
+                        .iter()
+                        .map(|k| model.kinds[*k].name.clone())
+                        .collect(),
+                })
+                .collect(),
+            zones: model.zones.iter().map(|z| z.name.clone()).collect(),
+        }
+    }
+}
+
+/// Kernel events and wall time of a run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Perf {
+    /// Kernel events over all replications.
+    pub events: u64,
+    /// Wall-clock seconds.
+    pub wall_s: f64,
+}
+
+/// A run, summarised: `summary.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunSummary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Master seed.
+    pub seed: u64,
+    /// Replications.
+    pub replications: u32,
+    /// Measured days.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+    /// Version of crisis-sim that made it.
+    pub crate_version: String,
+    /// Metric → estimate across replications.
+    pub metrics: Estimates,
+    /// Call type → metric → estimate.
+    pub by_call_type: IndexMap<String, Estimates>,
+    /// Zone → metric → estimate.
+    pub by_zone: IndexMap<String, Estimates>,
+    /// Cost component → estimate (without the `cost_` prefix); `total` is their sum.
+    pub costs: Estimates,
+    /// Events and wall time.
+    pub perf: Perf,
+    /// What the report says about the model.
+    pub model: ModelFacts,
+    /// How the run was made.
+    pub provenance: Provenance,
+    /// Every replication's values (in the order of `metrics`) and chart series.
+    pub per_replication: Vec<ReplicationSummary>,
+}
+
+fn estimates(names: &[&str], column: impl Fn(usize) -> Vec<f64>) -> Estimates {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.to_string(), estimate(&column(i))))
+        .collect()
+}
+
+fn groups(
+    names: &[String],
+    reps: &[ReplicationSummary],
+    pick: impl Fn(&ReplicationSummary) -> &Vec<Vec<f64>>,
+) -> IndexMap<String, Estimates> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(g, name)| {
+            let column = |i: usize| reps.iter().map(|r| pick(r)[g][i]).collect();
+            (name.clone(), estimates(&metrics::GROUP_METRICS, column))
+        })
+        .collect()
+}
+
+impl RunSummary {
+    /// Aggregates the replications of `model`.
+    pub fn new(
+        model: &Model,
+        provenance: Provenance,
+        per_replication: Vec<ReplicationSummary>,
+        wall_s: f64,
+    ) -> Self {
+        let facts = ModelFacts::of(model);
+        let kinds: Vec<String> = facts.kinds.iter().map(|k| k.name.clone()).collect();
+        let names = metrics::names(&kinds);
+        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let reps = &per_replication;
+        let metric_estimates =
+            estimates(&name_refs, |i| reps.iter().map(|r| r.values[i]).collect());
+        let costs = metrics::cost_parts()
+            .chain(["cost_total"])
+            .filter_map(|n| {
+                let e = metric_estimates.get(n)?.clone();
+                Some((n.trim_start_matches("cost_").to_string(), e))
+            })
+            .collect();
+        RunSummary {
+            scenario: model.name.clone(),
+            seed: model.seed,
+            replications: model.replications,
+            days: model.days,
+            warmup_days: model.warmup_days,
+            crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            by_call_type: groups(
+                &facts
+                    .call_types
+                    .iter()
+                    .map(|c| c.name.clone())
+                    .collect::<Vec<_>>(),
+                reps,
+                |r| &r.by_call_type,
+            ),
+            by_zone: groups(&facts.zones, reps, |r| &r.by_zone),
+            metrics: metric_estimates,
+            costs,
+            perf: Perf {
+                events: reps.iter().map(|r| r.events).sum(),
+                wall_s,
+            },
+            model: facts,
+            provenance,
+            per_replication,
+        }
+    }
+
+    /// The per-replication values of a metric, in replication order.
+    pub fn column(&self, metric: &str) -> Option<Vec<f64>> {
+        let i = self.metrics.get_index_of(metric)?;
+        Some(self.per_replication.iter().map(|r| r.values[i]).collect())
+    }
+
+    /// The estimate of a metric.
+    pub fn estimate(&self, metric: &str) -> Option<&Estimate> {
+        self.metrics.get(metric)
+    }
+
+    /// The mean of a metric (NaN when unknown or unmeasured).
+    pub fn mean(&self, metric: &str) -> f64 {
+        self.estimate(metric).map_or(f64::NAN, |e| e.mean)
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests, in one binary (one link, one run): each module tests one
+//! concern; `common` holds the helpers they share.
+
+mod bad_input;
+mod browser;
+mod cli;
+mod common;
+mod grid;
+mod prevention;
+mod report;
+mod scenarios;
+mod validation;
