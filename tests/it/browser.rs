@@ -1,7 +1,7 @@
 //! Opens `report.html` in a real headless Chromium and checks that every chart is
-//! laid out and visible. Opt-in: set CRISIS_SIM_BROWSER_TEST=1 (`.ci/run` does, after
-//! installing Debian's `chromium`). With the variable set and no browser found, the
-//! test fails instead of passing silently.
+//! laid out and visible. Ignored unless asked for (`cargo test -- --include-ignored`,
+//! which `.ci/run` runs after installing Debian's `chromium`), so a machine without a
+//! browser reports it as ignored, never as passed; asked for with no browser, it fails.
 
 use super::common;
 
@@ -92,14 +92,10 @@ fn check_in_browser(browser: &Path, page: &Path, charts: usize, temp: &Path) {
 }
 
 #[test]
+#[ignore = "opens Chromium: run with `cargo test -- --include-ignored` (.ci/run does)"]
 fn reports_render_in_a_real_browser() {
-    if std::env::var_os("CRISIS_SIM_BROWSER_TEST").is_none() {
-        eprintln!("skipped: set CRISIS_SIM_BROWSER_TEST=1 to run the browser test");
-        return;
-    }
-    let browser = browser().expect(
-        "CRISIS_SIM_BROWSER_TEST is set but no Chromium was found (install Debian's `chromium`)",
-    );
+    let browser =
+        browser().expect("no Chromium found (install Debian's `chromium`, as .ci/run does)");
     let temp = tempfile::tempdir().unwrap();
     let run = temp.path().join("run");
     let cmp = temp.path().join("cmp");

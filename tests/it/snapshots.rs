@@ -1,0 +1,45 @@
+//! Snapshots (insta) of text users read: every bad-input message of the corpus in
+//! tests/data/bad/, and a comparison's CSV. A change to either shows as a diff of the
+//! file under tests/it/snapshots/; accept it with `INSTA_UPDATE=always cargo test`.
+
+use std::path::{Path, PathBuf};
+
+use crisis_sim::experiment::{self, RunOptions};
+use crisis_sim::report;
+
+#[test]
+fn bad_input_messages() {
+    let mut files: Vec<PathBuf> = std::fs::read_dir("tests/data/bad")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut text = String::new();
+    for path in files {
+        let message = match experiment::load(&path, &[]) {
+            Ok(_) => "accepted".to_string(),
+            Err(e) => e.to_string(),
+        };
+        text.push_str(&format!("{message}\n\n"));
+    }
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn comparison_csv() {
+    let files = [
+        Path::new("tests/data/fallback.toml").to_path_buf(),
+        Path::new("tests/data/fallback.toml").to_path_buf(),
+    ];
+    let sets = vec!["scenario.days=20".to_string()];
+    let mut prepared = experiment::compare::prepare(&files, &sets).unwrap();
+    prepared.scenarios[1].2.kinds[0].schedule.steps = vec![(0.0, 2)];
+    let options = RunOptions {
+        threads: Some(2),
+        progress: false,
+    };
+    let comparison = experiment::compare::compare(&prepared, &options).unwrap();
+    let csv = report::compare::comparison_csv(&comparison).unwrap();
+    insta::assert_snapshot!(String::from_utf8(csv).unwrap());
+}
