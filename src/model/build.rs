@@ -1,0 +1,448 @@
+//! Validation of the scenario's sections other than call types and schedules:
+//! run settings, zones, travel, demand, facilities, responder kinds, the hotline,
+//! psychiatry, prevention and costs.
+
+use super::check::{Checker, key_path};
+use super::schedule::build_schedule;
+use super::*;
+use crate::scenario::schema;
+use crate::scenario::tree::Seg;
+use crate::time::HOUR;
+
+pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline {
+    let at = |key: &str| key_path!["hotline", key];
+    let resolved = c.probability(h.resolved_by_phone, at("resolved_by_phone"));
+    let mobile = c.probability(h.dispatch_mobile, at("dispatch_mobile"));
+    c.check(
+        resolved + mobile <= 1.0 + 1e-9,
+        at("dispatch_mobile"),
+        format!(
+            "resolved_by_phone + dispatch_mobile = {}; at most 1 (the rest is passed to 911)",
+            resolved + mobile
+        ),
+    );
+    Hotline {
+        schedule: build_schedule(
+            c,
+            h.counselors,
+            h.shifts.as_deref(),
+            &[Seg::from("hotline")],
+            "counselors",
+        ),
+        handle_time: c.dist(&h.handle_time, at("handle_time")),
+        patience: h.patience.as_ref().map(|p| c.dist(p, at("patience"))),
+        resolved_by_phone: resolved,
+        dispatch_mobile: mobile,
+        redial_911: c.probability(h.redial_911, at("redial_911")),
+    }
+}
+
+pub(super) fn build_psychiatry(c: &mut Checker<'_>, p: &schema::Psychiatry) -> Psychiatry {
+    Psychiatry {
+        schedule: build_schedule(
+            c,
+            p.on_call,
+            p.shifts.as_deref(),
+            &[Seg::from("psychiatry")],
+            "on_call",
+        ),
+        consult_time: c.dist(&p.consult_time, key_path!["psychiatry", "consult_time"]),
+        max_wait: c.duration(&p.max_wait, key_path!["psychiatry", "max_wait"]),
+    }
+}
+
+pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Prevention>) -> Prevention {
+    let Some(p) = p else {
+        return Prevention {
+            repeat: [0.0; 5],
+            repeat_delay: Dist::Fixed(0.0),
+            incidence_reduction: 0.0,
+            ramp: 0.0,
+            program_cost_per_year: 0.0,
+        };
+    };
+    let names: Vec<&str> = Disposition::ALL.iter().map(|d| d.name()).collect();
+    let mut repeat = [0.0; 5];
+    for (name, prob) in &p.repeat {
+        let key = key_path!["prevention", "repeat", name];
+        let prob = c.probability(*prob, key.clone());
+        if let Some(d) = c.resolve(name, &names, "disposition", key) {
+            repeat[d] = prob;
+        }
+    }
+    let repeat_delay = match &p.repeat_delay {
+        Some(text) => c.dist(text, key_path!["prevention", "repeat_delay"]),
+        None => {
+            c.check(
+                repeat.iter().all(|r| *r == 0.0),
+                key_path!["prevention", "repeat"],
+                "gives repeat chances; say when repeats come with `repeat_delay`, e.g. \"exp(60d)\"",
+            );
+            Dist::Fixed(0.0)
+        }
+    };
+    let reduction = c.probability(
+        p.incidence_reduction,
+        key_path!["prevention", "incidence_reduction"],
+    );
+    c.non_negative(
+        p.program_cost_per_year,
+        key_path!["prevention", "program_cost_per_year"],
+    );
+    Prevention {
+        repeat,
+        repeat_delay,
+        incidence_reduction: reduction,
+        ramp: p
+            .ramp
+            .as_ref()
+            .map_or(0.0, |r| c.duration(r, key_path!["prevention", "ramp"])),
+        program_cost_per_year: p.program_cost_per_year,
+    }
+}
+
+pub(super) fn build_costs(c: &mut Checker<'_>, costs: Option<&schema::Costs>) -> Costs {
+    let Some(k) = costs else {
+        return Costs {
+            ed_visit: 0.0,
+            hospitalization_probability: 0.0,
+            inpatient_day: 0.0,
+            length_of_stay: Dist::Fixed(0.0),
+            crisis_center_stay: 0.0,
+            jail_booking: 0.0,
+        };
+    };
+    for (key, value) in [
+        ("ed_visit", k.ed_visit),
+        ("inpatient_day", k.inpatient_day),
+        ("crisis_center_stay", k.crisis_center_stay),
+        ("jail_booking", k.jail_booking),
+    ] {
+        c.non_negative(value, key_path!["costs", key]);
+    }
+    let p = c.probability(
+        k.hospitalization_probability,
+        key_path!["costs", "hospitalization_probability"],
+    );
+    let length_of_stay = match &k.length_of_stay {
+        Some(text) => c.dist(text, key_path!["costs", "length_of_stay"]),
+        None => {
+            c.check(
+                p == 0.0,
+                key_path!["costs", "hospitalization_probability"],
+                "needs `length_of_stay`, e.g. \"gamma(7d, 4d)\"",
+            );
+            Dist::Fixed(0.0)
+        }
+    };
+    Costs {
+        ed_visit: k.ed_visit,
+        hospitalization_probability: p,
+        inpatient_day: k.inpatient_day,
+        length_of_stay,
+        crisis_center_stay: k.crisis_center_stay,
+        jail_booking: k.jail_booking,
+    }
+}
+
+pub(super) fn check_meta(c: &mut Checker<'_>, m: &schema::Meta) {
+    c.check(
+        m.days > 0.0 && m.days.is_finite(),
+        key_path!["scenario", "days"],
+        format!("is {}; the horizon must be more than 0 days", m.days),
+    );
+    c.non_negative(m.warmup_days, key_path!["scenario", "warmup_days"]);
+    c.check(
+        m.replications >= 1,
+        key_path!["scenario", "replications"],
+        "must be at least 1",
+    );
+}
+
+pub(super) fn build_zones(c: &mut Checker<'_>, zones: &[schema::Zone]) -> Vec<Zone> {
+    c.check(
+        !zones.is_empty(),
+        key_path!["zones"],
+        "at least one [[zones]] is needed",
+    );
+    let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
+    c.unique_names(&names, "zones");
+    for (i, z) in zones.iter().enumerate() {
+        c.non_negative(z.population, key_path!["zones", i, "population"]);
+        c.non_negative(z.radius_km, key_path!["zones", i, "radius_km"]);
+        c.check(
+            z.x_km.is_finite() && z.y_km.is_finite(),
+            key_path!["zones", i, "x_km"],
+            "coordinates must be finite",
+        );
+    }
+    let total: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
+    c.check(
+        zones.is_empty() || total > 0.0,
+        key_path!["zones"],
+        "the zones' total population is 0; no crisis can arrive",
+    );
+    zones
+        .iter()
+        .map(|z| Zone {
+            name: z.name.clone(),
+            population: z.population,
+            centre: Point {
+                x: z.x_km,
+                y: z.y_km,
+            },
+            radius_km: z.radius_km,
+        })
+        .collect()
+}
+
+pub(super) fn build_travel(c: &mut Checker<'_>, t: &schema::Travel) -> Travel {
+    c.check(
+        t.speed_kmh > 0.0 && t.speed_kmh.is_finite(),
+        key_path!["travel", "speed_kmh"],
+        format!("is {}; the speed must be more than 0", t.speed_kmh),
+    );
+    c.check(
+        t.circuity >= 1.0,
+        key_path!["travel", "circuity"],
+        format!(
+            "is {}; road km per straight-line km is at least 1",
+            t.circuity
+        ),
+    );
+    c.non_negative(t.noise_cv, key_path!["travel", "noise_cv"]);
+    let turnout = c.duration(&t.turnout, key_path!["travel", "turnout"]);
+    let noise = (t.noise_cv > 0.0).then(|| {
+        let sigma2 = (1.0 + t.noise_cv * t.noise_cv).ln();
+        LogNormal::new(-sigma2 / 2.0, sigma2.sqrt()).ok()
+    });
+    Travel {
+        minutes_per_km: t.circuity / t.speed_kmh.max(f64::MIN_POSITIVE) * HOUR,
+        turnout,
+        noise: noise.flatten(),
+    }
+}
+
+pub(super) fn build_demand(c: &mut Checker<'_>, s: &schema::Scenario, zones: &[Zone]) -> Demand {
+    let d = &s.demand;
+    c.non_negative(
+        d.crises_per_100k_per_day,
+        key_path!["demand", "crises_per_100k_per_day"],
+    );
+    c.probability(d.hotline_share, key_path!["demand", "hotline_share"]);
+    let hourly = profile(c, d.hourly.as_deref(), 24, "hourly");
+    let weekly = profile(c, d.weekly.as_deref(), 7, "weekly");
+    let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
+    let per_minute = d.crises_per_100k_per_day.max(0.0) * population / 100_000.0 / DAY;
+    let rate_by_hour = (0..168)
+        .map(|h| per_minute * hourly[h % 24] * weekly[h / 24])
+        .collect();
+    let zone_cdf = cumulative(zones.iter().map(|z| z.population.max(0.0)));
+    let total_share: f64 = s.call_types.iter().map(|t| t.share).sum();
+    if !s.call_types.is_empty() {
+        c.shares_sum_to_one(
+            total_share,
+            key_path!["call_types", 0, "share"],
+            "call-type shares",
+        );
+    }
+    let call_type_cdf = cumulative(s.call_types.iter().map(|t| t.share.max(0.0)));
+    Demand {
+        rate_by_hour,
+        zone_cdf,
+        call_type_cdf,
+    }
+}
+
+/// Relative weights normalised to mean 1; flat when absent.
+pub(super) fn profile(
+    c: &mut Checker<'_>,
+    weights: Option<&[f64]>,
+    len: usize,
+    key: &str,
+) -> Vec<f64> {
+    let Some(w) = weights else {
+        return vec![1.0; len];
+    };
+    let path = key_path!["demand", key];
+    if w.len() != len {
+        c.fail(
+            path,
+            format!("has {} weights; it needs exactly {len}", w.len()),
+        );
+        return vec![1.0; len];
+    }
+    if w.iter().any(|x| !x.is_finite() || *x < 0.0) || w.iter().sum::<f64>() <= 0.0 {
+        c.fail(path, "weights must be >= 0 and not all 0");
+        return vec![1.0; len];
+    }
+    let mean = w.iter().sum::<f64>() / len as f64;
+    w.iter().map(|x| x / mean).collect()
+}
+
+/// Cumulative shares normalised to end at 1.
+pub(super) fn cumulative(weights: impl Iterator<Item = f64>) -> Vec<f64> {
+    let mut acc = 0.0;
+    let mut out: Vec<f64> = weights
+        .map(|w| {
+            acc += w;
+            acc
+        })
+        .collect();
+    if acc > 0.0 {
+        out.iter_mut().for_each(|x| *x /= acc);
+    }
+    out
+}
+
+pub(super) fn build_facilities(
+    c: &mut Checker<'_>,
+    facilities: &[schema::Facility],
+    zones: &[Zone],
+    zone_names: &[&str],
+) -> Vec<Facility> {
+    let names: Vec<&str> = facilities.iter().map(|f| f.name.as_str()).collect();
+    c.unique_names(&names, "facilities");
+    let kinds: Vec<&str> = FacilityKind::NAMES.iter().map(|(n, _)| *n).collect();
+    facilities
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let kind = c.resolve(
+                &f.kind,
+                &kinds,
+                "facility kind",
+                key_path!["facilities", i, "kind"],
+            );
+            let zone = c.resolve(
+                &f.zone,
+                zone_names,
+                "zone",
+                key_path!["facilities", i, "zone"],
+            );
+            Facility {
+                name: f.name.clone(),
+                kind: FacilityKind::NAMES[kind.unwrap_or(0)].1,
+                at: zone
+                    .and_then(|z| zones.get(z))
+                    .map_or(Point { x: 0.0, y: 0.0 }, |z| z.centre),
+                handoff: c.dist(&f.handoff, key_path!["facilities", i, "handoff"]),
+            }
+        })
+        .collect()
+}
+
+pub(super) fn build_kinds(
+    c: &mut Checker<'_>,
+    responders: &[schema::Responder],
+    zone_names: &[&str],
+) -> Vec<Kind> {
+    c.check(
+        !responders.is_empty(),
+        key_path!["responders"],
+        "at least one [[responders]] is needed",
+    );
+    c.check(
+        responders.len() <= 64,
+        key_path!["responders"],
+        "at most 64 responder kinds are supported",
+    );
+    let names: Vec<&str> = responders.iter().map(|r| r.name.as_str()).collect();
+    c.unique_names(&names, "responders");
+    const ROLES: [(&str, Role); 4] = [
+        ("police", Role::Police),
+        ("clinical", Role::Clinical),
+        ("civilian", Role::Civilian),
+        ("medical", Role::Medical),
+    ];
+    let role_names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
+    let kinds: Vec<Kind> = responders
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let role = c.resolve(
+                &r.role,
+                &role_names,
+                "role",
+                key_path!["responders", i, "role"],
+            );
+            let names = r.home.names();
+            c.check(
+                !names.is_empty(),
+                key_path!["responders", i, "home"],
+                "name at least one zone",
+            );
+            let mut homes: Vec<ZoneId> = names
+                .iter()
+                .filter_map(|h| {
+                    c.resolve(h, zone_names, "zone", key_path!["responders", i, "home"])
+                })
+                .collect();
+            if homes.is_empty() {
+                homes.push(0);
+            }
+            c.non_negative(r.cost_per_hour, key_path!["responders", i, "cost_per_hour"]);
+            Kind {
+                name: r.name.clone(),
+                role: ROLES[role.unwrap_or(0)].1,
+                homes,
+                cost_per_hour: r.cost_per_hour,
+                schedule: build_schedule(
+                    c,
+                    r.units,
+                    r.shifts.as_deref(),
+                    &[Seg::from("responders"), Seg::from(i)],
+                    "units",
+                ),
+                absence: r.absence.map_or(0.0, |a| {
+                    c.check(
+                        (0.0..1.0).contains(&a),
+                        key_path!["responders", i, "absence"],
+                        format!("is {a}; a share of unstaffed shifts must be in [0, 1)"),
+                    );
+                    a.clamp(0.0, 0.99)
+                }),
+                background: r.background.as_ref().map(|b| build_background(c, b, i)),
+            }
+        })
+        .collect();
+    let units: u64 = kinds
+        .iter()
+        .map(|k| u64::from(k.schedule.max_units()))
+        .sum();
+    c.check(
+        units <= MAX_UNITS,
+        key_path!["responders"],
+        format!("{units} units in all; at most {MAX_UNITS} are supported"),
+    );
+    kinds
+}
+
+/// The most units a scenario may have (far beyond any city; keeps memory bounded).
+pub const MAX_UNITS: u64 = 1_000_000;
+
+pub(super) fn build_background(
+    c: &mut Checker<'_>,
+    b: &schema::Background,
+    i: usize,
+) -> BackgroundWork {
+    c.non_negative(
+        b.per_hour,
+        key_path!["responders", i, "background", "per_hour"],
+    );
+    if let Some(p) = b.priority {
+        c.check(
+            p >= 1,
+            key_path!["responders", i, "background", "priority"],
+            "priority starts at 1",
+        );
+    }
+    BackgroundWork {
+        rate: b.per_hour.max(0.0) / HOUR,
+        service: c.dist(
+            &b.service,
+            key_path!["responders", i, "background", "service"],
+        ),
+        priority: b.priority.unwrap_or(u32::MAX),
+    }
+}

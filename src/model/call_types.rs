@@ -1,0 +1,224 @@
+//! Call types: shares, priorities, preference lists, and each kind's response
+//! (scene time, backup, force, consults, outcome mixes).
+
+use super::check::{Checker, key_path};
+use super::*;
+use crate::scenario::schema;
+use crate::scenario::tree::Seg;
+
+pub(super) fn build_call_types(
+    c: &mut Checker<'_>,
+    s: &schema::Scenario,
+    roles: &[Role],
+    facilities: &[Facility],
+    backup_kind: Option<KindId>,
+) -> Vec<CallType> {
+    c.check(
+        !s.call_types.is_empty(),
+        key_path!["call_types"],
+        "at least one [[call_types]] is needed",
+    );
+    let names: Vec<&str> = s.call_types.iter().map(|t| t.name.as_str()).collect();
+    c.unique_names(&names, "call_types");
+    let kind_names: Vec<&str> = s.responders.iter().map(|r| r.name.as_str()).collect();
+    s.call_types
+        .iter()
+        .enumerate()
+        .map(|(i, t)| build_call_type(c, t, i, roles, &kind_names, facilities, backup_kind))
+        .collect()
+}
+
+pub(super) fn build_call_type(
+    c: &mut Checker<'_>,
+    t: &schema::CallType,
+    i: usize,
+    roles: &[Role],
+    kind_names: &[&str],
+    facilities: &[Facility],
+    backup_kind: Option<KindId>,
+) -> CallType {
+    let at = |key: &str| key_path!["call_types", i, key];
+    c.probability(t.share, at("share"));
+    c.check(
+        t.priority >= 1,
+        at("priority"),
+        "priority starts at 1 (most urgent)",
+    );
+    c.check(
+        !t.responders.is_empty(),
+        at("responders"),
+        "list at least one responder kind",
+    );
+    let responders: Vec<KindId> = t
+        .responders
+        .iter()
+        .enumerate()
+        .filter_map(|(j, name)| {
+            c.resolve(
+                name,
+                kind_names,
+                "responder kind",
+                key_path!["call_types", i, "responders", j],
+            )
+        })
+        .collect();
+    for (j, k) in responders.iter().enumerate() {
+        if responders[..j].contains(k) {
+            c.fail(
+                key_path!["call_types", i, "responders", j],
+                "is listed twice",
+            );
+        }
+    }
+    let fallback_after = match &t.fallback_after {
+        Some(text) => c.duration(text, at("fallback_after")),
+        None => {
+            c.check(
+                responders.len() <= 1,
+                at("responders"),
+                "lists more than one kind; say how long to wait before falling back with `fallback_after`",
+            );
+            0.0
+        }
+    };
+    for (key, map_keys) in [
+        ("on_scene", t.on_scene.keys().collect::<Vec<_>>()),
+        ("backup", t.backup.keys().collect()),
+        ("use_of_force", t.use_of_force.keys().collect()),
+        ("injury", t.injury.keys().collect()),
+        ("outcomes", t.outcomes.keys().collect()),
+        ("consult", t.consult.keys().collect()),
+        (
+            "outcomes_with_consult",
+            t.outcomes_with_consult.keys().collect(),
+        ),
+    ] {
+        for name in map_keys {
+            c.resolve(
+                name,
+                kind_names,
+                "responder kind",
+                key_path!["call_types", i, key, name],
+            );
+        }
+    }
+    for k in &responders {
+        let name = kind_names[*k];
+        c.check(
+            t.on_scene.contains_key(name),
+            at("on_scene"),
+            format!("has no scene time for `{name}`, which this call type dispatches"),
+        );
+        c.check(
+            t.outcomes.contains_key(name),
+            at("outcomes"),
+            format!("has no outcome mix for `{name}`, which this call type dispatches"),
+        );
+    }
+    let asks_backup = t.backup.values().any(|p| *p > 0.0);
+    match backup_kind {
+        None if asks_backup => c.fail(
+            at("backup"),
+            "asks for police backup, but no responder kind has role = \"police\"",
+        ),
+        Some(b) if asks_backup && !t.on_scene.contains_key(kind_names[b]) => c.fail(
+            at("on_scene"),
+            format!(
+                "needs a scene time for `{}`, which answers backup requests",
+                kind_names[b]
+            ),
+        ),
+        _ => {}
+    }
+    let by_kind = kind_names
+        .iter()
+        .map(|name| build_response(c, t, i, name, facilities))
+        .collect();
+    CallType {
+        name: t.name.clone(),
+        priority: t.priority,
+        mobile: responders
+            .iter()
+            .copied()
+            .filter(|k| roles.get(*k) != Some(&Role::Police))
+            .collect(),
+        responders,
+        fallback_after,
+        by_kind,
+    }
+}
+
+pub(super) fn build_response(
+    c: &mut Checker<'_>,
+    t: &schema::CallType,
+    i: usize,
+    kind: &str,
+    facilities: &[Facility],
+) -> Option<Response> {
+    let on_scene = t.on_scene.get(kind)?;
+    let mut prob = |key: &str, map: &std::collections::BTreeMap<String, f64>| {
+        map.get(kind).map_or(0.0, |p| {
+            c.probability(*p, key_path!["call_types", i, key, kind])
+        })
+    };
+    let backup = prob("backup", &t.backup);
+    let use_of_force = prob("use_of_force", &t.use_of_force);
+    let injury = prob("injury", &t.injury);
+    let consult = prob("consult", &t.consult);
+    let outcomes = t.outcomes.get(kind).map_or([0.0; 5], |mix| {
+        outcome_mix(
+            c,
+            mix,
+            key_path!["call_types", i, "outcomes", kind],
+            facilities,
+        )
+    });
+    let outcomes_with_consult = t.outcomes_with_consult.get(kind).map_or(outcomes, |mix| {
+        let path = key_path!["call_types", i, "outcomes_with_consult", kind];
+        outcome_mix(c, mix, path, facilities)
+    });
+    Some(Response {
+        on_scene: c.dist(on_scene, key_path!["call_types", i, "on_scene", kind]),
+        backup,
+        use_of_force,
+        injury,
+        outcomes,
+        consult,
+        outcomes_with_consult,
+    })
+}
+
+pub(super) fn outcome_mix(
+    c: &mut Checker<'_>,
+    mix: &std::collections::BTreeMap<String, f64>,
+    path: Vec<Seg>,
+    facilities: &[Facility],
+) -> [f64; 5] {
+    let names: Vec<&str> = Disposition::ALL.iter().map(|d| d.name()).collect();
+    let mut out = [0.0; 5];
+    for (name, p) in mix {
+        let mut key = path.clone();
+        key.push(Seg::from(name));
+        let p = c.probability(*p, key.clone());
+        let Some(d) = c.resolve(name, &names, "disposition", key.clone()) else {
+            continue;
+        };
+        out[d] = p;
+        let needs = Disposition::ALL[d].facility();
+        if let Some(kind) = needs.filter(|_| p > 0.0) {
+            c.check(
+                facilities.iter().any(|f| f.kind == kind),
+                key,
+                format!(
+                    "needs a facility of kind `{}`, but the scenario has no such [[facilities]]",
+                    FacilityKind::NAMES
+                        .iter()
+                        .find(|(_, k)| *k == kind)
+                        .map_or("", |(n, _)| *n)
+                ),
+            );
+        }
+    }
+    c.shares_sum_to_one(out.iter().sum(), path, "outcome probabilities");
+    out
+}

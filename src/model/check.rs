@@ -1,0 +1,140 @@
+//! Collecting validation problems, each located in the scenario file, and the checks
+//! every section shares (probabilities, durations, distributions, names, shares).
+
+use std::fmt;
+
+use crate::dist::{Dist, parse_duration};
+use crate::scenario::tree::Seg;
+use crate::scenario::{Loaded, Located};
+use crate::time::Minutes;
+
+/// Everything wrong with a scenario.
+#[derive(Debug, Clone)]
+pub struct ModelError {
+    /// One entry per problem, in file order of discovery.
+    pub problems: Vec<Located>,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, p) in self.problems.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Builds a path into the scenario: `key_path!["call_types", 2, "share"]`.
+macro_rules! key_path {
+    ($($seg:expr),* $(,)?) => { vec![$(crate::scenario::tree::Seg::from($seg)),*] };
+}
+pub(super) use key_path;
+
+impl From<&str> for Seg {
+    fn from(k: &str) -> Self {
+        Seg::Key(k.to_string())
+    }
+}
+
+impl From<&String> for Seg {
+    fn from(k: &String) -> Self {
+        Seg::Key(k.clone())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Self {
+        Seg::Index(i)
+    }
+}
+
+/// Collects problems while validating.
+pub(super) struct Checker<'a> {
+    pub loaded: &'a Loaded,
+    pub problems: Vec<Located>,
+}
+
+impl Checker<'_> {
+    pub(super) fn fail(&mut self, path: Vec<Seg>, message: impl Into<String>) {
+        let located = self.loaded.error_at(&path, message);
+        self.problems.push(located);
+    }
+
+    pub(super) fn check(&mut self, ok: bool, path: Vec<Seg>, message: impl Into<String>) {
+        if !ok {
+            self.fail(path, message);
+        }
+    }
+
+    pub(super) fn non_negative(&mut self, value: f64, path: Vec<Seg>) {
+        self.check(
+            value.is_finite() && value >= 0.0,
+            path,
+            format!("is {value}; it must be a number >= 0"),
+        );
+    }
+
+    pub(super) fn probability(&mut self, value: f64, path: Vec<Seg>) -> f64 {
+        let ok = (0.0..=1.0).contains(&value);
+        self.check(
+            ok,
+            path,
+            format!("is {value}; a probability must be in [0, 1]"),
+        );
+        if ok { value } else { 0.0 }
+    }
+
+    pub(super) fn duration(&mut self, text: &str, path: Vec<Seg>) -> Minutes {
+        parse_duration(text).unwrap_or_else(|e| {
+            self.fail(path, e);
+            0.0
+        })
+    }
+
+    pub(super) fn dist(&mut self, text: &str, path: Vec<Seg>) -> Dist {
+        Dist::parse(text).unwrap_or_else(|e| {
+            self.fail(path, e);
+            Dist::Fixed(0.0)
+        })
+    }
+
+    /// Resolves a name to an index, or records a problem naming what is known.
+    pub(super) fn resolve(
+        &mut self,
+        name: &str,
+        known: &[&str],
+        what: &str,
+        path: Vec<Seg>,
+    ) -> Option<usize> {
+        let found = known.iter().position(|k| *k == name);
+        if found.is_none() {
+            let message = format!("unknown {what} `{name}`; known: {}", known.join(", "));
+            self.fail(path, message);
+        }
+        found
+    }
+
+    pub(super) fn unique_names(&mut self, names: &[&str], table: &str) {
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) {
+                self.fail(
+                    key_path![table, i, "name"],
+                    format!("`{name}` is used twice"),
+                );
+            }
+        }
+    }
+
+    pub(super) fn shares_sum_to_one(&mut self, total: f64, path: Vec<Seg>, what: &str) {
+        self.check(
+            (total - 1.0).abs() < 1e-6,
+            path,
+            format!("{what} sum to {total}; they must sum to 1"),
+        );
+    }
+}

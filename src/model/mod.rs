@@ -1,0 +1,441 @@
+//! The validated model: every name resolved to an index, every string parsed, every
+//! probability checked. The simulation reads only this. Validation reports all problems
+//! it finds at once, each located in the scenario file.
+
+mod build;
+mod call_types;
+mod check;
+mod schedule;
+
+use rand_distr::LogNormal;
+
+use crate::dist::Dist;
+use crate::scenario::Loaded;
+use crate::time::{DAY, Minutes};
+use build::*;
+use call_types::build_call_types;
+pub use check::ModelError;
+use check::{Checker, key_path};
+pub use schedule::Schedule;
+
+/// Index of a zone in [`Model::zones`].
+pub type ZoneId = usize;
+/// Index of a responder kind in [`Model::kinds`].
+pub type KindId = usize;
+/// Index of a call type in [`Model::call_types`].
+pub type CallTypeId = usize;
+
+/// What a responder kind is, for metrics such as police involvement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Sworn officers.
+    Police,
+    /// Clinicians (e.g. co-responder teams).
+    Clinical,
+    /// Civilian crisis workers.
+    Civilian,
+    /// Medics.
+    Medical,
+}
+
+/// How an incident ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Disposition {
+    /// Resolved where it happened.
+    ResolvedOnScene,
+    /// Linked to follow-up care.
+    Referred,
+    /// Taken to a crisis center.
+    CrisisCenter,
+    /// Taken to an emergency department.
+    EmergencyDepartment,
+    /// Arrested and taken to jail.
+    Arrest,
+}
+
+impl Disposition {
+    /// All dispositions, in the order of outcome tables.
+    pub const ALL: [Disposition; 5] = [
+        Disposition::ResolvedOnScene,
+        Disposition::Referred,
+        Disposition::CrisisCenter,
+        Disposition::EmergencyDepartment,
+        Disposition::Arrest,
+    ];
+
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Disposition::ResolvedOnScene => "resolved_on_scene",
+            Disposition::Referred => "referred",
+            Disposition::CrisisCenter => "crisis_center",
+            Disposition::EmergencyDepartment => "emergency_department",
+            Disposition::Arrest => "arrest",
+        }
+    }
+
+    /// The facility the unit must drive to, if any.
+    pub fn facility(self) -> Option<FacilityKind> {
+        match self {
+            Disposition::CrisisCenter => Some(FacilityKind::CrisisCenter),
+            Disposition::EmergencyDepartment => Some(FacilityKind::EmergencyDepartment),
+            Disposition::Arrest => Some(FacilityKind::Jail),
+            _ => None,
+        }
+    }
+}
+
+/// Kinds of transport destination.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FacilityKind {
+    /// Hospital emergency department.
+    EmergencyDepartment,
+    /// Crisis receiving / stabilization center.
+    CrisisCenter,
+    /// Jail (booking).
+    Jail,
+}
+
+impl FacilityKind {
+    const NAMES: [(&'static str, FacilityKind); 3] = [
+        ("emergency_department", FacilityKind::EmergencyDepartment),
+        ("crisis_center", FacilityKind::CrisisCenter),
+        ("jail", FacilityKind::Jail),
+    ];
+}
+
+/// A point in km.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// East–west, km.
+    pub x: f64,
+    /// North–south, km.
+    pub y: f64,
+}
+
+impl Point {
+    /// Squared straight-line distance, km² (orders like the distance, without a root).
+    #[inline]
+    pub fn distance_squared(self, other: Point) -> f64 {
+        let (dx, dy) = (self.x - other.x, self.y - other.y);
+        dx * dx + dy * dy
+    }
+
+    /// Straight-line distance in km.
+    #[inline]
+    pub fn distance(self, other: Point) -> f64 {
+        let (dx, dy) = (self.x - other.x, self.y - other.y);
+        (dx * dx + dy * dy).sqrt()
+    }
+}
+
+/// A zone.
+#[derive(Clone, Debug)]
+pub struct Zone {
+    /// Name.
+    pub name: String,
+    /// Residents.
+    pub population: f64,
+    /// Centre.
+    pub centre: Point,
+    /// Radius of the disc incidents are spread over, km.
+    pub radius_km: f64,
+}
+
+/// Travel: turnout plus road distance over speed, times noise.
+#[derive(Clone, Debug)]
+pub struct Travel {
+    /// Minutes of driving per straight-line km (circuity / speed).
+    pub minutes_per_km: f64,
+    /// Dispatch-to-rolling time.
+    pub turnout: Minutes,
+    /// Multiplicative noise on the driving part, mean 1; `None` when deterministic.
+    pub noise: Option<LogNormal<f64>>,
+}
+
+/// Crisis demand.
+#[derive(Clone, Debug)]
+pub struct Demand {
+    /// Arrival rate per minute for each hour of the week (Monday 00:00 first), whole city.
+    pub rate_by_hour: Vec<f64>,
+    /// Cumulative population shares, for drawing the zone of an incident.
+    pub zone_cdf: Vec<f64>,
+    /// Cumulative call-type shares.
+    pub call_type_cdf: Vec<f64>,
+}
+
+/// How a responder kind handles one call type.
+#[derive(Clone, Debug)]
+pub struct Response {
+    /// Time on scene.
+    pub on_scene: Dist,
+    /// Chance of asking for police backup on arrival.
+    pub backup: f64,
+    /// Chance of use of force.
+    pub use_of_force: f64,
+    /// Chance of injury.
+    pub injury: f64,
+    /// Disposition probabilities in [`Disposition::ALL`] order (all zero if the kind
+    /// only ever comes as backup).
+    pub outcomes: [f64; 5],
+    /// Chance of asking for a psychiatry consult on arrival.
+    pub consult: f64,
+    /// Disposition probabilities after a consult (the plain mix if none is given).
+    pub outcomes_with_consult: [f64; 5],
+}
+
+/// A call type.
+#[derive(Clone, Debug)]
+pub struct CallType {
+    /// Name.
+    pub name: String,
+    /// Queue priority, 1 first.
+    pub priority: u32,
+    /// Acceptable kinds in order of preference.
+    pub responders: Vec<KindId>,
+    /// Wait before each fallback step.
+    pub fallback_after: Minutes,
+    /// The non-police kinds of `responders`, in order: where the hotline sends teams.
+    pub mobile: Vec<KindId>,
+    /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.
+    pub by_kind: Vec<Option<Response>>,
+}
+
+/// A transport destination.
+#[derive(Clone, Debug)]
+pub struct Facility {
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: FacilityKind,
+    /// Location (its zone's centre).
+    pub at: Point,
+    /// Hand-off time.
+    pub handoff: Dist,
+}
+
+/// Background work of a whole kind.
+#[derive(Clone, Debug)]
+pub struct BackgroundWork {
+    /// Jobs per minute.
+    pub rate: f64,
+    /// Busy time per job.
+    pub service: Dist,
+    /// Queue priority (`u32::MAX` = behind every crisis call).
+    pub priority: u32,
+}
+
+/// A responder kind.
+#[derive(Clone, Debug)]
+pub struct Kind {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Home zones; unit `i` lives in `homes[i % homes.len()]`.
+    pub homes: Vec<ZoneId>,
+    /// Cost per on-duty unit-hour.
+    pub cost_per_hour: f64,
+    /// Units on duty over the week.
+    pub schedule: Schedule,
+    /// Non-crisis work.
+    pub background: Option<BackgroundWork>,
+    /// Share of scheduled unit-shifts left unstaffed.
+    pub absence: f64,
+}
+
+/// The 988 hotline.
+#[derive(Clone, Debug)]
+pub struct Hotline {
+    /// Counselors on duty over the week.
+    pub schedule: Schedule,
+    /// Time on one call.
+    pub handle_time: Dist,
+    /// Caller patience; `None`: callers wait as long as it takes.
+    pub patience: Option<Dist>,
+    /// Share of answered calls resolved by phone.
+    pub resolved_by_phone: f64,
+    /// Share of answered calls sent a mobile team.
+    pub dispatch_mobile: f64,
+    /// Share of abandoned callers who call 911.
+    pub redial_911: f64,
+}
+
+/// On-call psychiatry consult lines.
+#[derive(Clone, Debug)]
+pub struct Psychiatry {
+    /// Lines staffed over the week.
+    pub schedule: Schedule,
+    /// Length of one consult.
+    pub consult_time: Dist,
+    /// Longest a team waits for a line.
+    pub max_wait: Minutes,
+}
+
+/// Repeat crises and community programs.
+#[derive(Clone, Debug)]
+pub struct Prevention {
+    /// Chance of another crisis by the disposition of the last, in [`Disposition::ALL`]
+    /// order; a crisis resolved by phone counts as resolved on scene.
+    pub repeat: [f64; 5],
+    /// Delay to the next crisis.
+    pub repeat_delay: Dist,
+    /// Fraction by which first crises fall once programs have ramped up.
+    pub incidence_reduction: f64,
+    /// Time to full effect (linear), from the start of the simulation.
+    pub ramp: Minutes,
+    /// Yearly cost of the programs.
+    pub program_cost_per_year: f64,
+}
+
+impl Prevention {
+    /// The share of first crises that still happen at time `t`.
+    pub fn incidence_factor(&self, t: Minutes) -> f64 {
+        let progress = if self.ramp > 0.0 {
+            (t / self.ramp).min(1.0)
+        } else {
+            1.0
+        };
+        1.0 - self.incidence_reduction * progress
+    }
+}
+
+/// Downstream unit costs.
+#[derive(Clone, Debug)]
+pub struct Costs {
+    /// Per ED visit.
+    pub ed_visit: f64,
+    /// Chance an ED visit leads to an inpatient stay.
+    pub hospitalization_probability: f64,
+    /// Per inpatient day.
+    pub inpatient_day: f64,
+    /// Length of an inpatient stay.
+    pub length_of_stay: Dist,
+    /// Per crisis-center stay.
+    pub crisis_center_stay: f64,
+    /// Per jail booking.
+    pub jail_booking: f64,
+}
+
+/// The validated scenario.
+#[derive(Clone, Debug)]
+pub struct Model {
+    /// Scenario name.
+    pub name: String,
+    /// Measured days.
+    pub days: f64,
+    /// Warm-up days.
+    pub warmup_days: f64,
+    /// Replications.
+    pub replications: u32,
+    /// Master seed.
+    pub seed: u64,
+    /// Zones.
+    pub zones: Vec<Zone>,
+    /// Travel.
+    pub travel: Travel,
+    /// Demand.
+    pub demand: Demand,
+    /// Call types.
+    pub call_types: Vec<CallType>,
+    /// Facilities.
+    pub facilities: Vec<Facility>,
+    /// Responder kinds.
+    pub kinds: Vec<Kind>,
+    /// The kind that answers backup requests (the first with role police).
+    pub backup_kind: Option<KindId>,
+    /// Share of crises that reach the hotline first.
+    pub hotline_share: f64,
+    /// The 988 hotline, if the scenario has one.
+    pub hotline: Option<Hotline>,
+    /// Psychiatry consult lines, if any.
+    pub psychiatry: Option<Psychiatry>,
+    /// Repeat crises and community programs (neutral when absent).
+    pub prevention: Prevention,
+    /// Unit costs (zero when absent).
+    pub costs: Costs,
+}
+
+impl Model {
+    /// Time the measured period starts.
+    pub fn warmup_end(&self) -> Minutes {
+        self.warmup_days * DAY
+    }
+
+    /// Time the measured period ends.
+    pub fn horizon(&self) -> Minutes {
+        (self.warmup_days + self.days) * DAY
+    }
+
+    /// Expected crises per day, averaged over the week.
+    pub fn mean_crises_per_day(&self) -> f64 {
+        self.demand.rate_by_hour.iter().sum::<f64>() / 168.0 * DAY
+    }
+}
+/// Validates a loaded scenario into a [`Model`].
+pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
+    let mut c = Checker {
+        loaded,
+        problems: Vec::new(),
+    };
+    let s = &loaded.scenario;
+    check_meta(&mut c, &s.scenario);
+    let zones = build_zones(&mut c, &s.zones);
+    let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
+    let travel = build_travel(&mut c, &s.travel);
+    let kinds = build_kinds(&mut c, &s.responders, &zone_names);
+    let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
+    let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
+    let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
+    let call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
+    let demand = build_demand(&mut c, s, &zones);
+    let hotline = s.hotline.as_ref().map(|h| build_hotline(&mut c, h));
+    if s.demand.hotline_share > 0.0 && hotline.is_none() {
+        c.fail(
+            key_path!["demand", "hotline_share"],
+            "sends crises to the hotline, but the scenario has no [hotline] table",
+        );
+    }
+    let psychiatry = s.psychiatry.as_ref().map(|p| build_psychiatry(&mut c, p));
+    let asks_consult = s
+        .call_types
+        .iter()
+        .any(|t| t.consult.values().any(|p| *p > 0.0));
+    if asks_consult && psychiatry.is_none() {
+        let at = s
+            .call_types
+            .iter()
+            .position(|t| !t.consult.is_empty())
+            .unwrap_or(0);
+        c.fail(
+            key_path!["call_types", at, "consult"],
+            "asks for psychiatry consults, but the scenario has no [psychiatry] table",
+        );
+    }
+    let prevention = build_prevention(&mut c, s.prevention.as_ref());
+    let costs = build_costs(&mut c, s.costs.as_ref());
+    if !c.problems.is_empty() {
+        return Err(ModelError {
+            problems: c.problems,
+        });
+    }
+    Ok(Model {
+        name: s.scenario.name.clone(),
+        days: s.scenario.days,
+        warmup_days: s.scenario.warmup_days,
+        replications: s.scenario.replications,
+        seed: s.scenario.seed,
+        zones,
+        travel,
+        demand,
+        call_types,
+        facilities,
+        kinds,
+        backup_kind,
+        hotline_share: s.demand.hotline_share,
+        hotline,
+        psychiatry,
+        prevention,
+        costs,
+    })
+}
