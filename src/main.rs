@@ -15,6 +15,10 @@ fn report_panics() {
 
 fn main() {
     report_panics();
+    // Lets the tests check the panic hook; no input can reach a panic on purpose.
+    if std::env::var_os("CRISIS_SIM_TEST_PANIC").is_some() {
+        panic!("CRISIS_SIM_TEST_PANIC is set");
+    }
     let cli = crisis_sim::cli::Cli::parse();
     if let Err(e) = crisis_sim::cli::execute(cli) {
         eprintln!("error: {e}");

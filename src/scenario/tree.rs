@@ -463,4 +463,88 @@ mod tests {
         assert!(apply_set(&mut base, "s.x.deeper=1").is_err());
         assert!(apply_set(&mut base, "novalue").is_err());
     }
+
+    /// A document `[s]` of integer keys and `[[r]]` of named tables with `units`.
+    type Doc = (Vec<(String, i64)>, Vec<(String, i64)>);
+
+    fn render((s, r): &Doc) -> String {
+        let mut text = String::from("[s]\n");
+        for (k, v) in s {
+            text.push_str(&format!("{k} = {v}\n"));
+        }
+        for (name, units) in r {
+            text.push_str(&format!("[[r]]\nname = \"{name}\"\nunits = {units}\n"));
+        }
+        text
+    }
+
+    fn unique(entries: Vec<(String, i64)>) -> Vec<(String, i64)> {
+        let mut out: Vec<(String, i64)> = Vec::new();
+        for (k, v) in entries {
+            if !out.iter().any(|(o, _)| *o == k) {
+                out.push((k, v));
+            }
+        }
+        out
+    }
+
+    fn document() -> impl proptest::strategy::Strategy<Value = Doc> {
+        use proptest::prelude::*;
+        let entry = |keys: &'static [&'static str]| {
+            (proptest::sample::select(keys), -50..50i64).prop_map(|(k, v)| (k.to_string(), v))
+        };
+        (
+            proptest::collection::vec(entry(&["a", "b", "c", "d"]), 0..5).prop_map(unique),
+            proptest::collection::vec(entry(&["p", "q", "m"]), 0..4).prop_map(unique),
+        )
+    }
+
+    /// Base entries updated in place by the override's, the override's new ones appended.
+    fn merged(base: &[(String, i64)], over: &[(String, i64)]) -> Vec<(String, i64)> {
+        let mut out = base.to_vec();
+        for (k, v) in over {
+            match out.iter_mut().find(|(o, _)| o == k) {
+                Some(e) => e.1 = *v,
+                None => out.push((k.clone(), *v)),
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// `extends` merges tables key by key and arrays of tables by name, in the
+        /// order a reader expects; `--set` then changes exactly the key it names.
+        #[test]
+        fn merging_and_setting_match_a_reference(
+            base in document(),
+            over in document(),
+            key in proptest::sample::select(vec!["s.a", "s.d", "r.p.units", "r.q.units"]),
+            value in -9..9i64,
+        ) {
+            let mut tree = doc(&render(&base));
+            tree.merge(doc(&render(&over)));
+            let mut want = (merged(&base.0, &over.0), merged(&base.1, &over.1));
+            proptest::prop_assert_eq!(tree.to_toml(), doc(&render(&want)).to_toml());
+            if key.starts_with("r.") && want.1.is_empty() {
+                // No `[[r]]` anywhere: `--set` would create a plain table, as documented.
+                return Ok(());
+            }
+            let applied = apply_set(&mut tree, &format!("{key}={value}"));
+            match key.split('.').collect::<Vec<_>>()[..] {
+                ["s", k] => {
+                    proptest::prop_assert!(applied.is_ok());
+                    want.0 = merged(&want.0, &[(k.to_string(), value)]);
+                }
+                ["r", name, _] if want.1.iter().any(|(n, _)| n == name) => {
+                    proptest::prop_assert!(applied.is_ok());
+                    want.1 = merged(&want.1, &[(name.to_string(), value)]);
+                }
+                _ => {
+                    proptest::prop_assert!(applied.is_err(), "no table named so");
+                    return Ok(());
+                }
+            }
+            proptest::prop_assert_eq!(tree.to_toml(), doc(&render(&want)).to_toml());
+        }
+    }
 }

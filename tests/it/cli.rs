@@ -262,3 +262,105 @@ fn help_shows_an_example() {
         "{text}"
     );
 }
+
+/// `report DIR` makes the charts and the page again from the saved summaries alone,
+/// byte for byte, for a run and for a comparison.
+#[test]
+fn report_rebuilds_a_run_and_a_comparison_from_their_summaries() {
+    let temp = tempfile::tempdir().unwrap();
+    let run = temp.path().join("run");
+    let cmp = temp.path().join("cmp");
+    let quick = ["--replications", "3", "--days", "20", "--quiet"];
+    let mut args = vec![
+        "run",
+        "tests/data/golden.toml",
+        "--out",
+        run.to_str().unwrap(),
+    ];
+    args.extend(quick);
+    assert!(crisis_sim(&args, root()).status.success());
+    let mut args = vec![
+        "compare",
+        "tests/data/golden.toml",
+        "tests/data/fallback.toml",
+        "--out",
+        cmp.to_str().unwrap(),
+    ];
+    args.extend(quick);
+    assert!(crisis_sim(&args, root()).status.success());
+    for (dir, files) in [
+        (
+            &run,
+            vec![
+                "report.html",
+                "summary.csv",
+                "replications.csv",
+                "charts/response_time.svg",
+                "charts/demand_by_hour.png",
+            ],
+        ),
+        (
+            &cmp,
+            vec![
+                "report.html",
+                "comparison.csv",
+                "charts/compare_shares.svg",
+                "golden/summary.csv",
+                "golden/report.html",
+            ],
+        ),
+    ] {
+        let before: Vec<Vec<u8>> = files
+            .iter()
+            .map(|f| std::fs::read(dir.join(f)).unwrap())
+            .collect();
+        for f in &files {
+            std::fs::remove_file(dir.join(f)).unwrap();
+        }
+        let out = crisis_sim(&["report", dir.to_str().unwrap()], root());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for (f, old) in files.iter().zip(&before) {
+            assert!(
+                std::fs::read(dir.join(f)).unwrap() == *old,
+                "{f} differs when rebuilt"
+            );
+        }
+    }
+    let empty = crisis_sim(&["report", temp.path().to_str().unwrap()], root());
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("neither summary.json"));
+    std::fs::write(run.join("summary.json"), "{\"scenario\": 1}").unwrap();
+    let broken = crisis_sim(&["report", run.to_str().unwrap()], root());
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("summary.json:1:"));
+}
+
+/// A panic is a bug: the binary says so, asks for a report and exits 1, never with
+/// Rust's 101. `CRISIS_SIM_TEST_PANIC` makes the binary panic on purpose (no input
+/// should be able to).
+#[test]
+fn a_panic_exits_1_with_a_request_to_report_it() {
+    let out = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(["check", "tests/data/tiny.toml"])
+        .env("CRISIS_SIM_TEST_PANIC", "1")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("which is a bug") && stderr.contains("Please report it"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn help_lists_the_report_command() {
+    let out = crisis_sim(&["--help"], root());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("report") && text.contains("Rebuild the charts"));
+}

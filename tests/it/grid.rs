@@ -32,7 +32,12 @@ struct Grid {
     consult_time: u32,
     max_wait: u32,
     repeat: f64,
+    /// The call type's preference list: indices into [team, clinic, police].
+    order: Vec<usize>,
+    clinic_units: u32,
 }
+
+const KINDS: [&str; 3] = ["team", "clinic", "police"];
 
 fn tens(max: u32) -> impl Strategy<Value = u32> {
     (1..=max).prop_map(|k| k * 10)
@@ -70,7 +75,14 @@ fn grid() -> impl Strategy<Value = Grid> {
             share(),
             share(),
         ),
-        (tens(2), tens(3), share()),
+        (
+            tens(2),
+            tens(3),
+            share(),
+            Just(vec![0usize, 1, 2]).prop_shuffle(),
+            1..=3usize,
+            0..3u32,
+        ),
     )
         .prop_map(|(a, b, c, d)| Grid {
             depot_km: a.0 * 10,
@@ -96,6 +108,8 @@ fn grid() -> impl Strategy<Value = Grid> {
             consult_time: d.0,
             max_wait: d.1,
             repeat: d.2 / 2.0,
+            order: d.3[..d.4].to_vec(),
+            clinic_units: d.5,
         })
 }
 
@@ -120,6 +134,11 @@ impl Grid {
         } else {
             "{ resolved_on_scene = 1.0 }"
         };
+        let responders: Vec<String> = g
+            .order
+            .iter()
+            .map(|k| format!("\"{}\"", KINDS[*k]))
+            .collect();
         let patience = if g.patience > 0 {
             format!("patience = \"fixed({}min)\"\nredial_911 = 0.5", g.patience)
         } else {
@@ -160,12 +179,13 @@ hotline_share = {hotline_share}
 [[call_types]]
 name = "crisis"
 share = 1.0
-responders = ["team", "police"]
+responders = [{responders}]
 fallback_after = "{fallback}min"
-on_scene = {{ team = "fixed({team_scene}min)", police = "fixed({police_scene}min)" }}
+on_scene = {{ team = "fixed({team_scene}min)", clinic = "fixed({team_scene}min)", police = "fixed({police_scene}min)" }}
 backup = {{ team = {backup} }}
 consult = {{ team = {consult} }}
 outcomes.team = {outcomes}
+outcomes.clinic = {outcomes}
 outcomes.police = {police_outcomes}
 
 [[facilities]]
@@ -191,6 +211,12 @@ name = "team"
 role = "civilian"
 home = "Depot"
 {team_staff}
+
+[[responders]]
+name = "clinic"
+role = "clinical"
+home = "City"
+units = {clinic_units}
 
 [[responders]]
 name = "police"
@@ -234,6 +260,8 @@ repeat_delay = "fixed(1d)"
             consult_time = g.consult_time,
             max_wait = g.max_wait,
             repeat = g.repeat,
+            responders = responders.join(", "),
+            clinic_units = g.clinic_units,
         )
     }
 }
@@ -255,5 +283,11 @@ proptest! {
             r.dispatched + r.unserved + r.hotline_resolved + r.hotline_lost
         );
         prop_assert!(r.response.count() <= r.dispatched);
+        // The fallback state machine only ever reaches kinds in the preference list
+        // (police also come as backup).
+        for (k, kind) in r.kinds.iter().enumerate() {
+            let listed = g.order.contains(&k) || (k == 2 && g.backup > 0.0);
+            prop_assert!(listed || kind.crisis_dispatches == 0, "{} was dispatched", KINDS[k]);
+        }
     }
 }
