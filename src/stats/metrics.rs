@@ -91,27 +91,27 @@ pub const METRICS: &[Metric] = &[
     compared(metric(
         "response_time_mean_min",
         Unit::Minutes,
-        "mean minutes from call received to first unit on scene",
+        "mean minutes from the call received (by 911, or passed on by the hotline) to the first unit on scene",
     )),
     metric(
         "response_time_p50_min",
         Unit::Minutes,
-        "median minutes from call received to first unit on scene",
+        "median of those minutes in each replication (from 1/16-minute histogram bins), averaged over replications",
     ),
     compared(metric(
         "response_time_p90_min",
         Unit::Minutes,
-        "90th-percentile minutes from call received to first unit on scene",
+        "90th percentile of those minutes in each replication, averaged over replications",
     )),
     metric(
         "dispatch_wait_mean_min",
         Unit::Minutes,
-        "mean minutes from call received to first unit assigned, over incidents reached",
+        "mean minutes from the call received to the first unit assigned, over incidents reached",
     ),
     compared(metric(
         "unserved",
         Unit::Count,
-        "incidents neither dispatched nor closed by the hotline by the end of the horizon",
+        "incidents neither dispatched nor closed by the hotline by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911)",
     )),
     compared(metric(
         "police_involved_share",
@@ -150,8 +150,16 @@ pub const METRICS: &[Metric] = &[
         "ED visits that led to an inpatient stay",
     )),
     compared(metric("arrests", Unit::Count, "incidents ending in arrest")),
-    compared(metric("use_of_force", Unit::Count, "use-of-force events")),
-    metric("injuries", Unit::Count, "injury events"),
+    compared(metric(
+        "use_of_force",
+        Unit::Count,
+        "use-of-force events (drawn per unit on scene)",
+    )),
+    metric(
+        "injuries",
+        Unit::Count,
+        "injury events (drawn per unit on scene)",
+    ),
     compared(metric(
         "repeat_crises",
         Unit::Count,
@@ -190,12 +198,12 @@ pub const METRICS: &[Metric] = &[
     metric(
         "hotline_answer_mean_min",
         Unit::Minutes,
-        "mean minutes a hotline caller waited for an answer",
+        "mean minutes an answered hotline caller waited for a counselor",
     ),
     metric(
         "hotline_answer_p90_min",
         Unit::Minutes,
-        "90th-percentile minutes a hotline caller waited for an answer",
+        "90th percentile of the minutes answered hotline callers waited",
     ),
     metric(
         "psychiatry_consults",
@@ -205,7 +213,7 @@ pub const METRICS: &[Metric] = &[
     metric(
         "consult_wait_mean_min",
         Unit::Minutes,
-        "mean minutes a team waited for a consult line (or until it gave up)",
+        "mean minutes a team waited for a consult line, until a consult began or it gave up at max_wait (waits still open at the horizon are left out)",
     ),
     compared(metric(
         "cost_total",
@@ -291,6 +299,24 @@ pub fn cost_parts() -> impl Iterator<Item = &'static str> {
 /// What a metric means (the registry's words), or `None` for a name it does not know.
 pub fn describe(name: &str) -> Option<&'static str> {
     lookup(name).map(|m| m.meaning)
+}
+
+/// The registry as a Markdown table (name, unit, meaning), as the README shows it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| metric | unit | meaning |\n|---|---|---|\n");
+    for m in METRICS {
+        let name = if m.per_kind {
+            format!("{}<kind>", m.name)
+        } else {
+            m.name.to_string()
+        };
+        out.push_str(&format!(
+            "| `{name}` | {} | {} |\n",
+            m.unit.label(),
+            m.meaning
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
