@@ -2,7 +2,7 @@
 //! from run summaries.
 
 use super::charts::{self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, StackedShares};
-use crate::stats::{self, RunSummary, quantile};
+use crate::stats::{self, Estimate, RunSummary, quantile};
 
 /// Any of the chart kinds.
 #[derive(Clone, Debug)]
@@ -42,8 +42,9 @@ pub struct Named {
     pub figure: Figure,
 }
 
-fn bar(s: &RunSummary, metric: &str) -> Bar {
-    s.estimate(metric).map_or(
+/// A bar for an estimate (an empty one where there is none).
+fn to_bar(e: Option<&Estimate>) -> Bar {
+    e.map_or(
         Bar {
             mean: f64::NAN,
             ci: None,
@@ -53,6 +54,10 @@ fn bar(s: &RunSummary, metric: &str) -> Bar {
             ci: e.ci95,
         },
     )
+}
+
+fn bar(s: &RunSummary, metric: &str) -> Bar {
+    to_bar(s.estimate(metric))
 }
 
 fn utilization(runs: &[&RunSummary]) -> GroupedBars {
@@ -124,18 +129,7 @@ fn zone_p90(r: &RunSummary) -> GroupedBars {
     let bars = r
         .by_zone
         .values()
-        .map(|m| {
-            m.get("response_time_p90_min").map_or(
-                Bar {
-                    mean: f64::NAN,
-                    ci: None,
-                },
-                |e| Bar {
-                    mean: e.mean,
-                    ci: e.ci95,
-                },
-            )
-        })
+        .map(|m| to_bar(m.get("response_time_p90_min")))
         .collect();
     GroupedBars {
         title: "90th-percentile response time by zone".into(),

@@ -37,9 +37,10 @@ pub(super) struct Request {
 }
 
 impl Request {
-    fn crisis(incident: usize, kind: KindId, priority: u32, seq: u64) -> Self {
+    /// A first request: it accepts only `kind`, at `priority`.
+    fn new(incident: u32, kind: KindId, priority: u32, seq: u64) -> Self {
         Request {
-            incident: incident as u32,
+            incident,
             kinds: 1 << kind,
             priority,
             seq,
@@ -65,7 +66,7 @@ impl<'m> Sim<'m> {
         let seq = self.next_seq();
         let request = Request {
             mobile,
-            ..Request::crisis(incident, list[0], ct.priority, seq)
+            ..Request::new(incident as u32, list[0], ct.priority, seq)
         };
         self.request(request);
     }
@@ -75,7 +76,7 @@ impl<'m> Sim<'m> {
         let seq = self.next_seq();
         let request = Request {
             backup: true,
-            ..Request::crisis(incident, police, 1, seq)
+            ..Request::new(incident as u32, police, 1, seq)
         };
         self.request(request);
     }
@@ -103,9 +104,8 @@ impl<'m> Sim<'m> {
             .as_ref()
             .map_or(u32::MAX, |b| b.priority);
         let request = Request {
-            incident: NO_INCIDENT,
             service,
-            ..Request::crisis(0, k, priority, self.next_seq())
+            ..Request::new(NO_INCIDENT, k, priority, self.next_seq())
         };
         match self.kinds[k].idle.pop() {
             Some(u) => self.assign(u as usize, request),
@@ -162,13 +162,13 @@ impl<'m> Sim<'m> {
         if !self.requests.fire(slot) {
             return; // served before its fallback came due
         }
-        let Some(r) = self.requests.get_mut(slot) else {
+        let Some(&r) = self.requests.get(slot) else {
             return;
         };
-        r.level += 1;
-        let r = *r;
-        let kind = self.preference(&r)[usize::from(r.level)];
+        let level = r.level + 1;
+        let kind = self.preference(&r)[usize::from(level)];
         if let Some(live) = self.requests.get_mut(slot) {
+            live.level = level;
             live.kinds |= 1 << kind;
         }
         let pos = self.incidents[r.incident as usize].pos;

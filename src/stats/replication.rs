@@ -113,9 +113,10 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
 /// The value of every metric, in registry order.
 fn values(model: &Model, rec: &Record) -> Vec<f64> {
     let kinds: Vec<String> = model.kinds.iter().map(|k| k.name.clone()).collect();
+    let costs = costs(model, rec);
     metrics::names(&kinds)
         .iter()
-        .map(|name| value(model, rec, name))
+        .map(|name| value(model, rec, &costs, name))
         .collect()
 }
 
@@ -131,17 +132,17 @@ fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64
     })
 }
 
-fn value(model: &Model, rec: &Record, name: &str) -> f64 {
+fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
     let d = |x: Disposition| rec.dispositions[x as usize];
     let n = rec.incidents;
-    let total_cost = || costs(model, rec).iter().sum::<f64>();
+    let total_cost: f64 = costs.iter().sum();
     for prefix in ["utilization_", "overtime_hours_", "unstaffed_shift_share_"] {
         if let Some(v) = per_kind(model, rec, prefix, name) {
             return v;
         }
     }
     if let Some(i) = metrics::cost_parts().position(|p| p == name) {
-        return costs(model, rec)[i];
+        return costs[i];
     }
     match name {
         "incidents" => n as f64,
@@ -175,12 +176,12 @@ fn value(model: &Model, rec: &Record, name: &str) -> f64 {
                 rec.consult_wait / rec.consult_waits as f64
             }
         }
-        "cost_total" => total_cost(),
+        "cost_total" => total_cost,
         "cost_per_incident" => {
             if n == 0 {
                 f64::NAN
             } else {
-                total_cost() / n as f64
+                total_cost / n as f64
             }
         }
         _ => unreachable!("metric {name} is in the registry but has no value"),
