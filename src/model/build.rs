@@ -403,6 +403,22 @@ pub(super) fn build_kinds(
                     a.clamp(0.0, 0.99)
                 }),
                 background: r.background.as_ref().map(|b| build_background(c, b, i)),
+                serves: r.serves.as_ref().map(|zones| {
+                    let mut served = vec![false; zone_names.len()];
+                    for (j, z) in zones.iter().enumerate() {
+                        let at = key_path!["responders", i, "serves", j];
+                        if let Some(z) = c.resolve(z, zone_names, "zone", at) {
+                            served[z] = true;
+                        }
+                    }
+                    served
+                }),
+                max_travel: r.max_travel.as_ref().map(|t| {
+                    let at = key_path!["responders", i, "max_travel"];
+                    let minutes = c.duration(t, at.clone());
+                    c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
+                    minutes
+                }),
             }
         })
         .collect();

@@ -81,6 +81,15 @@ pub(super) fn build_call_type(
             0.0
         }
     };
+    let routed_share = t.routed_share.map_or(1.0, |share| {
+        let share = c.probability(share, at("routed_share"));
+        c.check(
+            share == 1.0 || responders.len() > 1,
+            at("routed_share"),
+            "sends some calls past the first kind, so `responders` needs a second kind",
+        );
+        share
+    });
     for (key, map_keys) in [
         ("on_scene", t.on_scene.keys().collect::<Vec<_>>()),
         ("backup", t.backup.keys().collect()),
@@ -144,6 +153,7 @@ pub(super) fn build_call_type(
             .collect(),
         responders,
         fallback_after,
+        routed_share,
         by_kind,
     }
 }

@@ -195,6 +195,9 @@ pub struct CallType {
     pub responders: Vec<KindId>,
     /// Wait before each fallback step.
     pub fallback_after: Minutes,
+    /// Share of calls the call-taker offers to the first kind; the rest start at the
+    /// second.
+    pub routed_share: f64,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.
@@ -242,6 +245,17 @@ pub struct Kind {
     pub background: Option<BackgroundWork>,
     /// Share of scheduled unit-shifts left unstaffed.
     pub absence: f64,
+    /// Whether the kind serves each zone (by [`ZoneId`]); `None`: every zone.
+    pub serves: Option<Vec<bool>>,
+    /// Longest acceptable driving time to a call (turnout included, noise left out).
+    pub max_travel: Option<Minutes>,
+}
+
+impl Kind {
+    /// The kind goes to calls in zone `z`.
+    pub fn serves_zone(&self, z: ZoneId) -> bool {
+        self.serves.as_ref().is_none_or(|s| s[z])
+    }
 }
 
 /// The 988 hotline.

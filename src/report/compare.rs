@@ -102,7 +102,7 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
         "diff_ci95_hi",
         "unpaired_ci95_lo",
         "unpaired_ci95_hi",
-        "significant",
+        "resolved",
     ])?;
     let num = |x: Option<f64>| {
         x.filter(|v| v.is_finite())
@@ -122,7 +122,7 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
                 num(d.and_then(|d| d.ci95).map(|c| c[1])),
                 num(d.and_then(|d| d.unpaired_ci95).map(|c| c[0])),
                 num(d.and_then(|d| d.unpaired_ci95).map(|c| c[1])),
-                d.map_or(String::new(), |d| d.significant.to_string()),
+                d.map_or(String::new(), |d| d.resolved.to_string()),
             ])?;
         }
     }
@@ -173,7 +173,7 @@ pub fn console(c: &Comparison) -> String {
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = writeln!(
             out,
-            "{} − {} ({} paired replications)\n{:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} significant",
+            "{} − {} ({} paired replications)\n{:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} resolved",
             other.scenario,
             base.scenario,
             base.replications,
@@ -193,10 +193,17 @@ pub fn console(c: &Comparison) -> String {
                 super::human(d.mean),
                 ci(d.ci95),
                 ci(d.unpaired_ci95),
-                if d.significant { "yes" } else { "no" }
+                if d.resolved { "yes" } else { "no" }
             );
         }
         out.push('\n');
     }
+    out.push_str(RESOLVED);
+    out.push('\n');
     out
 }
+
+/// What "resolved" means, in the words the console and the report use.
+pub const RESOLVED: &str = "resolved: the paired 95% interval excludes 0, so the simulation's \
+     own noise does not explain the difference. The intervals cover the simulation's \
+     uncertainty only, not uncertainty in the scenario's inputs.";

@@ -81,16 +81,18 @@ fn metrics_table(estimates: &Estimates) -> String {
     for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
         let _ = writeln!(
             rows,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(name),
             human(e.mean),
             super::interval(e),
+            super::bounds(e.mean, e.pi95),
             e.n,
             escape(metrics::describe(name).unwrap_or_default())
         );
     }
     format!(
-        "<table>\n<tr><th>metric</th><th>mean</th><th>95 % CI</th><th>n</th><th>meaning</th></tr>\n{rows}</table>\n"
+        "<p class=\"muted\">{}</p>\n<table>\n<tr><th>metric</th><th>mean</th><th>95 % CI</th><th>95 % PI</th><th>n</th><th>meaning</th></tr>\n{rows}</table>\n",
+        escape(super::INTERVALS)
     )
 }
 
@@ -329,7 +331,7 @@ fn difference_table(
 ) -> String {
     let mut out = format!(
         "<table>\n<tr><th>metric</th><th>{}</th><th>{}</th><th>difference</th><th>paired 95 % CI</th>\
-         <th>unpaired 95 % CI</th><th>significant</th></tr>\n",
+         <th>unpaired 95 % CI</th><th>resolved by the simulation</th></tr>\n",
         escape(&baseline.scenario),
         escape(&other.scenario)
     );
@@ -346,11 +348,11 @@ fn difference_table(
             escape(name),
             human(baseline.mean(name)),
             human(other.mean(name)),
-            if d.significant { " sig" } else { "" },
+            if d.resolved { " sig" } else { "" },
             human(d.mean),
             ci(d.ci95),
             ci(d.unpaired_ci95),
-            if d.significant { "yes" } else { "no" }
+            if d.resolved { "yes" } else { "no" }
         );
     }
     out.push_str("</table>\n");
@@ -371,6 +373,11 @@ pub fn compare_report(c: &Comparison, charts: &[(String, String, Rendered)]) -> 
         baseline.replications,
         baseline.days,
         baseline.seed
+    );
+    let _ = writeln!(
+        body,
+        "<p class=\"muted\">{}</p>",
+        escape(super::compare::RESOLVED)
     );
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = write!(

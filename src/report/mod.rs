@@ -56,9 +56,12 @@ fn csv_number(x: f64) -> String {
 /// `summary.csv`: one row per metric.
 pub fn summary_csv(estimates: &Estimates) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["metric", "mean", "sd", "ci95_lo", "ci95_hi", "n"])?;
+    w.write_record([
+        "metric", "mean", "sd", "ci95_lo", "ci95_hi", "n", "pi95_lo", "pi95_hi",
+    ])?;
     for (name, e) in estimates {
         let [lo, hi] = e.ci95.unwrap_or([f64::NAN; 2]);
+        let [plo, phi] = e.pi95.unwrap_or([f64::NAN; 2]);
         w.write_record([
             name.clone(),
             csv_number(e.mean),
@@ -66,6 +69,8 @@ pub fn summary_csv(estimates: &Estimates) -> Result<Vec<u8>, csv::Error> {
             csv_number(lo),
             csv_number(hi),
             e.n.to_string(),
+            csv_number(plo),
+            csv_number(phi),
         ])?;
     }
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
@@ -172,22 +177,39 @@ pub fn human_with(x: f64, decimals: usize) -> String {
 /// A 95 % interval as `[lo, hi]` with the mean's precision (empty when there is none),
 /// so that [0.999, 1.000] does not read [0.999, 1.00].
 pub fn interval(e: &Estimate) -> String {
-    let d = decimals_for(e.mean);
-    e.ci95.map_or(String::new(), |[lo, hi]| {
+    bounds(e.mean, e.ci95)
+}
+
+/// An interval as `[lo, hi]` with the precision of `mean` (empty when there is none).
+pub fn bounds(mean: f64, interval: Option<[f64; 2]>) -> String {
+    let d = decimals_for(mean);
+    interval.map_or(String::new(), |[lo, hi]| {
         format!("[{}, {}]", human_with(lo, d), human_with(hi, d))
     })
 }
 
+/// What the two intervals mean, in the words the console and the report use.
+pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
+     over the measured period. 95% PI: the range one such period falls in (year-to-year \
+     spread). Neither includes uncertainty in the scenario's inputs.";
+
 /// The console table of the metrics the registry shows on the console.
 pub fn table(estimates: &Estimates) -> String {
-    let mut out = format!("{:<34} {:>12}   {}\n", "metric", "mean", "95% CI");
+    let mut out = format!(
+        "{:<34} {:>12}   {:<28} {}\n",
+        "metric", "mean", "95% CI", "95% PI"
+    );
     let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.console);
     // Metrics with no value in any replication (no hotline, say) are left out here;
     // the files keep them.
     for (name, e) in estimates.iter().filter(|(n, e)| e.n > 0 && shown(n)) {
-        let ci = interval(e);
-        out.push_str(&format!("{name:<34} {:>12}   {ci}\n", human(e.mean)));
+        let (ci, pi) = (interval(e), bounds(e.mean, e.pi95));
+        out.push_str(&format!(
+            "{name:<34} {:>12}   {ci:<28} {pi}\n",
+            human(e.mean)
+        ));
     }
+    out.push_str(&format!("\n{INTERVALS}\n"));
     out
 }
 

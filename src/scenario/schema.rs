@@ -211,6 +211,8 @@ pub struct CallType {
     pub responders: Vec<String>,
     /// How long to wait for a preferred kind before accepting the next.
     pub fallback_after: Option<String>,
+    /// Share of calls the call-taker offers to the first kind (1 when absent).
+    pub routed_share: Option<f64>,
     /// Scene time distribution per responder kind.
     pub on_scene: BTreeMap<String, String>,
     /// Chance that a unit of a kind asks for police backup.
@@ -272,6 +274,10 @@ pub struct Responder {
     pub background: Option<Background>,
     /// Share of scheduled unit-shifts left unstaffed.
     pub absence: Option<f64>,
+    /// The zones this kind serves (all when absent).
+    pub serves: Option<Vec<String>>,
+    /// Longest acceptable driving time to a call (no limit when absent).
+    pub max_travel: Option<String>,
 }
 
 /// One zone or several.

@@ -2,6 +2,12 @@
 //! queues of requests that found none, and fallback to the next kind in a call
 //! type's preference list.
 //!
+//! A request passes at once over kinds that cannot take it: a kind with no unit on
+//! duty, or one that does not serve the incident's zone. A call the call-taker does
+//! not recognise (`routed_share`) is never offered to the first kind. A unit is
+//! acceptable for a call only if its kind serves the zone and it is within the kind's
+//! `max_travel` from where it is now.
+//!
 //! A waiting request sits in the queue of every kind it accepts; the first of those
 //! kinds to free a unit takes it, and the other queues drop their copy lazily (its
 //! sequence number no longer matches a live request). Its pending fallback event
@@ -9,6 +15,7 @@
 
 use std::cmp::Reverse;
 
+use rand::RngExt;
 use rand_distr::Distribution;
 
 use super::record::{Arrival, Source};
@@ -63,12 +70,43 @@ impl<'m> Sim<'m> {
     pub(super) fn dispatch_911(&mut self, incident: usize, mobile: bool) {
         let ct = &self.model.call_types[usize::from(self.incidents[incident].call_type)];
         let list = if mobile { &ct.mobile } else { &ct.responders };
+        // Drawn for every 911 dispatch, so the incident's later draws stay aligned.
+        let routed = mobile || self.incidents[incident].rng.random::<f64>() < ct.routed_share;
         let seq = self.next_seq();
-        let request = Request {
+        let mut request = Request {
             mobile,
             ..Request::new(incident as u32, list[0], ct.priority, seq)
         };
+        if !routed {
+            request.level = 1;
+            request.kinds = 1 << list[1];
+        }
+        self.skip_unavailable(&mut request);
         self.request(request);
+    }
+
+    /// The kind can take a call in `zone` now: it serves the zone and has a unit on duty.
+    fn available(&self, k: KindId, zone: usize) -> bool {
+        self.kinds[k].on_duty > 0 && self.model.kinds[k].serves_zone(zone)
+    }
+
+    /// Moves a request past the kinds that cannot take it, accepting each next kind at
+    /// once, down to the last kind of its list. A kind that does not serve the zone is
+    /// not accepted at all.
+    fn skip_unavailable(&self, r: &mut Request) {
+        let list = self.preference(r);
+        let zone = usize::from(self.incidents[r.incident as usize].zone);
+        while usize::from(r.level) + 1 < list.len() {
+            let k = list[usize::from(r.level)];
+            if self.available(k, zone) {
+                break;
+            }
+            if !self.model.kinds[k].serves_zone(zone) {
+                r.kinds &= !(1 << k);
+            }
+            r.level += 1;
+            r.kinds |= 1 << list[usize::from(r.level)];
+        }
     }
 
     /// Asks the first police kind for backup at an incident, at priority 1.
@@ -118,8 +156,7 @@ impl<'m> Sim<'m> {
     /// Sends the nearest free acceptable unit, or queues the request.
     fn request(&mut self, request: Request) {
         self.incidents[request.incident as usize].open += 1;
-        let pos = self.incidents[request.incident as usize].pos;
-        match self.nearest_idle(request.kinds, pos) {
+        match self.nearest_idle(request.kinds, request.incident as usize) {
             Some(u) => self.assign(u, request),
             None => {
                 let slot = self.enqueue(request);
@@ -162,37 +199,50 @@ impl<'m> Sim<'m> {
         if !self.requests.fire(slot) {
             return; // served before its fallback came due
         }
-        let Some(&r) = self.requests.get(slot) else {
+        let Some(&old) = self.requests.get(slot) else {
             return;
         };
-        let level = r.level + 1;
-        let kind = self.preference(&r)[usize::from(level)];
+        let mut r = old;
+        r.level += 1;
+        r.kinds |= 1 << self.preference(&r)[usize::from(r.level)];
+        self.skip_unavailable(&mut r);
         if let Some(live) = self.requests.get_mut(slot) {
-            live.level = level;
-            live.kinds |= 1 << kind;
+            *live = r;
         }
-        let pos = self.incidents[r.incident as usize].pos;
-        match self.nearest_idle(1 << kind, pos) {
+        let added = r.kinds & !old.kinds;
+        match self.nearest_idle(added, r.incident as usize) {
             Some(u) => {
                 if let Some(request) = self.requests.take(slot) {
                     self.assign(u, request);
                 }
             }
             None => {
-                self.kinds[kind]
-                    .waiting
-                    .push(Reverse((r.priority, r.seq, slot as u32)));
+                for k in KindBits(added) {
+                    self.kinds[k]
+                        .waiting
+                        .push(Reverse((r.priority, r.seq, slot as u32)));
+                }
                 self.schedule_fallback(slot);
             }
         }
     }
 
-    /// Takes the idle unit nearest to `pos` among `kinds` off its free list.
-    fn nearest_idle(&mut self, kinds: u64, pos: Point) -> Option<usize> {
+    /// Takes the acceptable idle unit nearest to the incident among `kinds` off its
+    /// free list.
+    fn nearest_idle(&mut self, kinds: u64, incident: usize) -> Option<usize> {
+        let now = self.now();
+        let (pos, zone) = (self.incidents[incident].pos, self.incidents[incident].zone);
         let mut best: Option<(f64, usize, usize)> = None;
         for k in KindBits(kinds) {
+            if !self.model.kinds[k].serves_zone(usize::from(zone)) {
+                continue;
+            }
             for (at, &u) in self.kinds[k].idle.iter().enumerate() {
-                let d = self.units[u as usize].home.distance_squared(pos);
+                let from = self.units[u as usize].position(now);
+                if !self.within_reach(k, from, pos) {
+                    continue;
+                }
+                let d = from.distance_squared(pos);
                 if best.is_none_or(|(bd, _, _)| d < bd) {
                     best = Some((d, k, at));
                 }
@@ -201,9 +251,31 @@ impl<'m> Sim<'m> {
         best.map(|(_, k, at)| self.kinds[k].idle.swap_remove(at) as usize)
     }
 
+    /// A unit of kind `k` at `from` is within the kind's `max_travel` of `to`
+    /// (turnout and driving time without noise).
+    fn within_reach(&self, k: KindId, from: Point, to: Point) -> bool {
+        self.model.kinds[k].max_travel.is_none_or(|max| {
+            let travel = &self.model.travel;
+            travel.turnout + from.distance(to) * travel.minutes_per_km <= max
+        })
+    }
+
+    /// Unit `u` may take the request: a background job, or a call in a zone its kind
+    /// serves and within its reach.
+    fn acceptable(&self, u: usize, r: &Request) -> bool {
+        if r.incident == NO_INCIDENT {
+            return true;
+        }
+        let k = usize::from(self.units[u].kind);
+        let incident = &self.incidents[r.incident as usize];
+        self.model.kinds[k].serves_zone(usize::from(incident.zone))
+            && self.within_reach(k, self.units[u].position(self.now()), incident.pos)
+    }
+
     /// Starts a free unit (already off its free list) on the request.
     fn assign(&mut self, u: usize, request: Request) {
         let now = self.now();
+        self.units[u].stop(now);
         let k = usize::from(self.units[u].kind);
         let kind = &mut self.kinds[k];
         kind.advance(now);
@@ -231,26 +303,36 @@ impl<'m> Sim<'m> {
             }
         }
         let travel = &self.model.travel;
-        let km = unit.home.distance(incident.pos);
+        let km = unit.pos.distance(incident.pos);
         let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
         let minutes = travel.turnout + km * travel.minutes_per_km * noise;
         self.schedule_unit(u, minutes);
     }
 
-    /// A unit became free (on duty and idle): serve the best waiting request, or wait.
+    /// A unit became free (on duty and idle): serve the best waiting request it may
+    /// take, or wait. Requests out of its reach stay queued for other units.
     pub(super) fn take_work(&mut self, u: usize) {
         let k = usize::from(self.units[u].kind);
-        while let Some(Reverse((_, seq, slot))) = self.kinds[k].waiting.pop() {
-            let live = self
-                .requests
-                .get(slot as usize)
-                .is_some_and(|r| r.seq == seq);
-            if live && let Some(request) = self.requests.take(slot as usize) {
-                self.assign(u, request);
-                return;
+        let mut passed = Vec::new();
+        let mut found = None;
+        while let Some(Reverse(key)) = self.kinds[k].waiting.pop() {
+            let (_, seq, slot) = key;
+            let Some(r) = self.requests.get(slot as usize).filter(|r| r.seq == seq) else {
+                continue; // served, or fallen back and queued again
+            };
+            if self.acceptable(u, r) {
+                found = self.requests.take(slot as usize);
+                break;
+            }
+            passed.push(Reverse(key));
+        }
+        self.kinds[k].waiting.extend(passed);
+        match found {
+            Some(request) => self.assign(u, request),
+            None => {
+                self.units[u].phase = Phase::Idle;
+                self.kinds[k].idle.push(u as u32);
             }
         }
-        self.units[u].phase = Phase::Idle;
-        self.kinds[k].idle.push(u as u32);
     }
 }

@@ -58,6 +58,8 @@ struct Incident {
     dispatched_at: Minutes,
     arrived: bool,
     police: bool,
+    /// Kinds that have had a unit on scene, as bits.
+    reached: u64,
     closed: bool,
     /// Holders of the incident: waiting requests, units on it, the hotline.
     open: u16,
@@ -300,6 +302,7 @@ impl<'m> Sim<'m> {
             dispatched_at: 0.0,
             arrived: false,
             police: false,
+            reached: 0,
             closed: false,
             open: 0,
             rng,

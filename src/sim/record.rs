@@ -33,6 +33,10 @@ pub struct KindRecord {
     pub job_minutes: f64,
     /// Crisis dispatches (primary and backup) assigned to this kind.
     pub crisis_dispatches: u64,
+    /// Incidents a unit of this kind reached (arrived on scene), each counted once.
+    pub calls: u64,
+    /// Busy minutes on crisis calls, from assignment to clearing.
+    pub crisis_minutes: f64,
     /// Staffed (on-duty) unit-minutes by hour of day.
     pub on_duty_by_hour: [f64; 24],
     /// Unit-shifts scheduled (counted at each shift start).

@@ -1,6 +1,10 @@
 //! Units and their steps: `ToScene → OnScene [→ ConsultWait] → [ToFacility →
-//! Handoff] → Returning`, or `Background`. A unit has exactly one pending step event
-//! while it is busy and none while idle or off duty, so every `Unit` event is live.
+//! Handoff]`, or `Background`. A unit has exactly one pending step event while it is
+//! busy and none while idle or off duty, so every `Unit` event is live.
+//!
+//! A unit that clears is free at once, where it is; while idle it drives home, and
+//! if dispatched on the way it leaves from its point on the straight line home at
+//! that moment. The drive home is a straight-line trip, not an event.
 
 use rand::RngExt;
 use rand_distr::Distribution;
@@ -19,15 +23,25 @@ pub(super) enum Phase {
     ConsultWait,
     ToFacility,
     Handoff,
-    Returning,
     Background,
+}
+
+/// An idle unit's drive home: from `from`, leaving at `depart`, home at `arrive`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Trip {
+    from: Point,
+    depart: Minutes,
+    arrive: Minutes,
 }
 
 #[derive(Clone, Debug)]
 pub(super) struct Unit {
     pub kind: u16,
     pub home: Point,
+    /// Where the unit is, or where its drive home started.
     pub pos: Point,
+    /// The drive home under way, if any.
+    trip: Option<Trip>,
     pub phase: Phase,
     pub on_duty: bool,
     pub primary: bool,
@@ -50,6 +64,7 @@ impl Unit {
             kind,
             home,
             pos: home,
+            trip: None,
             phase: Phase::OffDuty,
             on_duty: false,
             primary: false,
@@ -61,6 +76,39 @@ impl Unit {
             scene_left: 0.0,
             consult_length: 0.0,
             consult_asked: 0.0,
+        }
+    }
+
+    /// Where the unit is at `now`: on its straight line home while driving there.
+    pub(super) fn position(&self, now: Minutes) -> Point {
+        match self.trip {
+            Some(t) if now < t.arrive => {
+                let f = (now - t.depart) / (t.arrive - t.depart);
+                Point {
+                    x: t.from.x + f * (self.home.x - t.from.x),
+                    y: t.from.y + f * (self.home.y - t.from.y),
+                }
+            }
+            Some(_) => self.home,
+            None => self.pos,
+        }
+    }
+
+    /// Ends the drive home where the unit is at `now`.
+    pub(super) fn stop(&mut self, now: Minutes) {
+        self.pos = self.position(now);
+        self.trip = None;
+    }
+
+    /// Starts the drive home, taking `minutes`.
+    fn head_home(&mut self, now: Minutes, minutes: Minutes) {
+        self.trip = (minutes > 0.0).then_some(Trip {
+            from: self.pos,
+            depart: now,
+            arrive: now + minutes,
+        });
+        if self.trip.is_none() {
+            self.pos = self.home;
         }
     }
 }
@@ -86,7 +134,7 @@ impl Sim<'_> {
             Phase::OnScene => self.scene_done(u),
             Phase::ToFacility => self.at_facility(u),
             Phase::Handoff => self.leave_incident(u),
-            Phase::Returning | Phase::Background => self.release(u),
+            Phase::Background => self.release(u),
             Phase::OffDuty | Phase::Idle | Phase::ConsultWait => {
                 unreachable!("unit {u} has no step while {:?}", self.units[u].phase)
             }
@@ -121,6 +169,12 @@ impl Sim<'_> {
                 self.rec.by_zone[usize::from(incident.zone)]
                     .response
                     .record(minutes);
+            }
+        }
+        if incident.reached & (1 << k) == 0 {
+            incident.reached |= 1 << k;
+            if measured {
+                self.kinds[k].rec.calls += 1;
             }
         }
         if model.kinds[k].role == Role::Police && !incident.police {
@@ -219,29 +273,39 @@ impl Sim<'_> {
         from.distance(to) * travel.minutes_per_km * noise
     }
 
-    /// The unit is done with its incident and drives home.
+    /// The unit is done with its incident: it is free at once and drives home.
     pub(super) fn leave_incident(&mut self, u: usize) {
+        let now = self.now();
         let i = self.units[u].incident as usize;
         let (from, home) = (self.units[u].pos, self.units[u].home);
         let minutes = self.drive(from, home, i);
         self.close_incident_part(i);
         let unit = &mut self.units[u];
         unit.incident = NO_INCIDENT;
-        unit.phase = Phase::Returning;
-        self.schedule_unit(u, minutes);
+        unit.head_home(now, minutes);
+        self.release(u);
     }
 
     /// The unit finished a job: count it, then it is free (or goes off duty).
     fn release(&mut self, u: usize) {
         let now = self.now();
+        let minutes_per_km = self.model.travel.minutes_per_km;
         let unit = &mut self.units[u];
-        unit.pos = unit.home;
+        if unit.phase == Phase::Background {
+            // A background job does not move the unit; it heads home from where it was.
+            let minutes = unit.pos.distance(unit.home) * minutes_per_km;
+            unit.head_home(now, minutes);
+        }
         let k = usize::from(unit.kind);
         let kind = &mut self.kinds[k];
         kind.advance(now);
         if now >= self.warmup_end {
+            let minutes = now - unit.busy_since.max(self.warmup_end);
             kind.rec.jobs += 1;
-            kind.rec.job_minutes += now - unit.busy_since.max(self.warmup_end);
+            kind.rec.job_minutes += minutes;
+            if unit.phase != Phase::Background {
+                kind.rec.crisis_minutes += minutes;
+            }
         }
         if unit.on_duty {
             kind.busy_on_duty -= 1;
@@ -250,5 +314,27 @@ impl Sim<'_> {
             kind.overtime -= 1;
             unit.phase = Phase::OffDuty;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_unit_on_its_way_home_is_on_the_straight_line() {
+        let home = Point { x: 0.0, y: 0.0 };
+        let mut unit = Unit::new(0, home);
+        unit.pos = Point { x: 12.0, y: -9.0 }; // 15 km from home
+        unit.head_home(100.0, 30.0); // home at minute 130
+        assert_eq!(unit.position(100.0), Point { x: 12.0, y: -9.0 });
+        assert_eq!(unit.position(110.0), Point { x: 8.0, y: -6.0 }); // a third of the way
+        assert_eq!(unit.position(130.0), home);
+        assert_eq!(unit.position(500.0), home);
+        unit.stop(120.0); // dispatched two thirds of the way home
+        assert_eq!(unit.pos, Point { x: 4.0, y: -3.0 });
+        assert_eq!(unit.position(200.0), Point { x: 4.0, y: -3.0 });
+        unit.head_home(200.0, 0.0);
+        assert_eq!(unit.position(200.0), home);
     }
 }

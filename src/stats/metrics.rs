@@ -195,6 +195,26 @@ pub const METRICS: &[Metric] = &[
         Unit::Share,
         "share of this kind's scheduled unit-shifts left unstaffed (absence)",
     )),
+    per_kind(metric(
+        "calls_",
+        Unit::Count,
+        "incidents a unit of this kind reached (arrived on scene), each counted once",
+    )),
+    per_kind(metric(
+        "busy_hours_crisis_",
+        Unit::Hours,
+        "unit-hours this kind spent on crisis calls, from dispatch to clearing (background work left out)",
+    )),
+    per_kind(metric(
+        "cost_responders_",
+        Unit::Dollars,
+        "this kind's on-duty unit-hours × hourly cost, overtime at 1.5 × (the whole kind, crisis work or not)",
+    )),
+    per_kind(metric(
+        "cost_per_call_",
+        Unit::Dollars,
+        "cost_responders of this kind divided by its calls",
+    )),
     metric(
         "hotline_answer_mean_min",
         Unit::Minutes,

@@ -23,8 +23,12 @@ pub struct Estimate {
     pub mean: f64,
     /// Sample standard deviation (absent with fewer than 2 values).
     pub sd: Option<f64>,
-    /// 95 % confidence interval for the mean, Student t (absent with fewer than 2 values).
+    /// 95 % confidence interval for the mean, Student t (absent with fewer than 2
+    /// values): the simulation's uncertainty about the expected value.
     pub ci95: Option<[f64; 2]>,
+    /// 95 % prediction interval for one more replication, Student t: the spread of a
+    /// single measured period (absent with fewer than 2 values).
+    pub pi95: Option<[f64; 2]>,
     /// Replications with a finite value.
     pub n: usize,
 }
@@ -40,30 +44,31 @@ impl Estimate {
 pub fn estimate(values: &[f64]) -> Estimate {
     let v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
     let n = v.len();
-    if n == 0 {
-        return Estimate {
-            mean: f64::NAN,
-            sd: None,
-            ci95: None,
-            n,
-        };
-    }
-    let mean = v.iter().sum::<f64>() / n as f64;
+    let mean = if n == 0 {
+        f64::NAN
+    } else {
+        v.iter().sum::<f64>() / n as f64
+    };
     if n < 2 {
         return Estimate {
             mean,
             sd: None,
             ci95: None,
+            pi95: None,
             n,
         };
     }
     let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
     let sd = var.sqrt();
-    let half = t_quantile_975(n - 1) * sd / (n as f64).sqrt();
+    let t = t_quantile_975(n - 1);
+    let half = t * sd / (n as f64).sqrt();
+    // One more replication differs from the mean of n by sd · √(1 + 1/n).
+    let spread = t * sd * (1.0 + 1.0 / n as f64).sqrt();
     Estimate {
         mean,
         sd: Some(sd),
         ci95: Some([mean - half, mean + half]),
+        pi95: Some([mean - spread, mean + spread]),
         n,
     }
 }
@@ -98,8 +103,9 @@ pub struct Difference {
     pub ci95: Option<[f64; 2]>,
     /// 95 % interval had the runs not been paired (Welch), for comparison.
     pub unpaired_ci95: Option<[f64; 2]>,
-    /// The paired interval excludes zero.
-    pub significant: bool,
+    /// The paired interval excludes zero: the simulation's own noise does not
+    /// explain the difference (uncertainty in the inputs is not included).
+    pub resolved: bool,
     /// Replications where both values exist.
     pub n: usize,
 }
@@ -117,12 +123,12 @@ pub fn paired_difference(base: &[f64], other: &[f64]) -> Difference {
     let paired = estimate(&diffs);
     let a = estimate(&pairs.iter().map(|p| p.0).collect::<Vec<_>>());
     let b = estimate(&pairs.iter().map(|p| p.1).collect::<Vec<_>>());
-    let significant = paired.ci95.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
+    let resolved = paired.ci95.is_some_and(|[lo, hi]| lo > 0.0 || hi < 0.0);
     Difference {
         mean: paired.mean,
         ci95: paired.ci95,
         unpaired_ci95: welch(&a, &b),
-        significant,
+        resolved,
         n: paired.n,
     }
 }
@@ -157,6 +163,9 @@ mod tests {
         let half = 3.182_446 * sd / 2.0;
         assert!((e.half_width() - half).abs() < 1e-5);
         assert_eq!(estimate(&[7.0]).ci95, None);
+        // The prediction interval is √(n + 1) times as wide as the confidence interval.
+        let [lo, hi] = e.pi95.unwrap();
+        assert!(((hi - lo) / 2.0 - half * 5f64.sqrt()).abs() < 1e-4);
         assert!(estimate(&[]).mean.is_nan());
     }
 
@@ -169,12 +178,12 @@ mod tests {
         let d = paired_difference(&base, &other);
         assert_eq!(d.mean, 1.0);
         assert_eq!(d.ci95, Some([1.0, 1.0]));
-        assert!(d.significant);
+        assert!(d.resolved);
         let [lo, hi] = d.unpaired_ci95.unwrap();
         assert!(lo < 0.0 && hi > 2.0);
         let same = paired_difference(&base, &base);
         assert_eq!(
-            (same.mean, same.ci95, same.significant),
+            (same.mean, same.ci95, same.resolved),
             (0.0, Some([0.0, 0.0]), false)
         );
     }

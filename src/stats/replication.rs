@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::metrics;
 use super::nullable;
-use crate::model::{Disposition, Model};
+use crate::model::{Disposition, Kind, Model};
 use crate::sim::Record;
-use crate::sim::record::GroupCounts;
+use crate::sim::record::{GroupCounts, KindRecord};
 use crate::time::YEAR;
 
 /// Points of the response-time quantile grid: q = 0, 0.005, …, 1.
@@ -120,13 +120,24 @@ fn values(model: &Model, rec: &Record) -> Vec<f64> {
         .collect()
 }
 
+/// On-duty hours of a kind at its hourly rate; overtime at time and a half.
+fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
+    spec.cost_per_hour * (r.on_duty + 1.5 * r.overtime) / 60.0
+}
+
 fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64> {
     let kind = name.strip_prefix(prefix)?;
     let k = model.kinds.iter().position(|x| x.name == kind)?;
     let (spec, r) = (&model.kinds[k], &rec.kinds[k]);
+    let cost = responder_cost(spec, r);
     Some(match prefix {
         "utilization_" => r.busy_on_duty / r.on_duty,
         "overtime_hours_" => r.overtime / 60.0,
+        "calls_" => r.calls as f64,
+        "busy_hours_crisis_" => r.crisis_minutes / 60.0,
+        "cost_responders_" => cost,
+        "cost_per_call_" if r.calls == 0 => f64::NAN,
+        "cost_per_call_" => cost / r.calls as f64,
         _ if spec.absence == 0.0 => 0.0,
         _ => share(r.unstaffed_shifts, r.scheduled_shifts),
     })
@@ -136,7 +147,11 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
     let d = |x: Disposition| rec.dispositions[x as usize];
     let n = rec.incidents;
     let total_cost: f64 = costs.iter().sum();
-    for prefix in ["utilization_", "overtime_hours_", "unstaffed_shift_share_"] {
+    for prefix in metrics::METRICS
+        .iter()
+        .filter(|m| m.per_kind)
+        .map(|m| m.name)
+    {
         if let Some(v) = per_kind(model, rec, prefix, name) {
             return v;
         }
@@ -191,12 +206,11 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
 /// The cost components of one replication, in [`metrics::cost_parts`] order.
 fn costs(model: &Model, rec: &Record) -> [f64; 6] {
     let c = &model.costs;
-    // On-duty hours at the hourly rate; overtime at time and a half.
     let responders: f64 = model
         .kinds
         .iter()
         .zip(&rec.kinds)
-        .map(|(kind, k)| kind.cost_per_hour * (k.on_duty + 1.5 * k.overtime) / 60.0)
+        .map(|(spec, r)| responder_cost(spec, r))
         .sum();
     let d = |x: Disposition| rec.dispositions[x as usize] as f64;
     [

@@ -113,7 +113,7 @@ fn run_writes_the_output_contract_for_every_shipped_scenario() {
         assert!(summary["perf"]["events"].as_u64().unwrap() > 0);
 
         let csv = std::fs::read_to_string(out_dir.join("summary.csv")).unwrap();
-        assert!(csv.starts_with("metric,mean,sd,ci95_lo,ci95_hi,n\n"));
+        assert!(csv.starts_with("metric,mean,sd,ci95_lo,ci95_hi,n,pi95_lo,pi95_hi\n"));
         assert_eq!(csv.lines().count(), metrics.len() + 1);
         let reps = std::fs::read_to_string(out_dir.join("replications.csv")).unwrap();
         assert_eq!(reps.lines().count(), 4);

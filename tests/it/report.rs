@@ -161,7 +161,7 @@ fn compare_of_identical_scenarios_gives_zero_differences() {
             continue; // a metric that does not apply (no hotline here)
         }
         assert_eq!(d["mean"], 0.0, "{name}");
-        assert_eq!(d["significant"], false, "{name}");
+        assert_eq!(d["resolved"], false, "{name}");
         if let Some(ci) = d["ci95"].as_array() {
             assert_eq!(
                 (ci[0].as_f64(), ci[1].as_f64()),
@@ -222,7 +222,7 @@ fn compare_pairs_replications_and_narrows_intervals() {
         );
     }
     let csv = std::fs::read_to_string(out.join("comparison.csv")).unwrap();
-    assert!(csv.starts_with("scenario,metric,mean,ci95_lo,ci95_hi,diff_mean,diff_ci95_lo,diff_ci95_hi,unpaired_ci95_lo,unpaired_ci95_hi,significant\n"));
+    assert!(csv.starts_with("scenario,metric,mean,ci95_lo,ci95_hi,diff_mean,diff_ci95_lo,diff_ci95_hi,unpaired_ci95_lo,unpaired_ci95_hi,resolved\n"));
     for name in COMPARE_CHARTS {
         check_svg(&out.join(format!("charts/{name}.svg")));
         check_png(&out.join(format!("charts/{name}.png")));

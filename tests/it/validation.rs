@@ -227,12 +227,20 @@ fn staffing_changes_never_change_any_arrival() {
 }
 
 #[test]
-fn fallback_waits_exactly_fallback_after_when_no_preferred_unit_exists() {
-    let model = common::load("tests/data/fallback.toml", &[]);
+fn fallback_waits_exactly_fallback_after_when_every_preferred_unit_is_busy() {
+    // One team, kept busy for good by the first call (during the warm-up).
+    let model = common::load(
+        "tests/data/fallback.toml",
+        &[
+            "responders.team.units=1",
+            "call_types.crisis.on_scene.team=\"fixed(1000d)\"",
+        ],
+    );
     for r in common::records(&model) {
         let waits = &r.dispatch_wait;
         assert!(waits.count() > 0);
         // 40 police units for 10 calls a day: one is always free after the 20 minutes.
+        assert_eq!(r.kinds[0].calls, 0);
         assert_eq!(waits.mean(), 20.0);
         assert_eq!(waits.share_at_least(20.0), 1.0);
         assert_eq!(r.police_involved, r.incidents - r.unserved);
