@@ -9,6 +9,14 @@ use crate::scenario::schema;
 use crate::scenario::tree::Seg;
 use crate::time::HOUR;
 
+/// A `from_day` in minutes (0 when absent).
+fn start(c: &mut Checker<'_>, day: Option<f64>, path: Vec<Seg>) -> Minutes {
+    day.map_or(0.0, |d| {
+        c.non_negative(d, path);
+        d.max(0.0) * DAY
+    })
+}
+
 pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline {
     let at = |key: &str| key_path!["hotline", key];
     let resolved = c.probability(h.resolved_by_phone, at("resolved_by_phone"));
@@ -34,6 +42,7 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline
         resolved_by_phone: resolved,
         dispatch_mobile: mobile,
         redial_911: c.probability(h.redial_911, at("redial_911")),
+        from: start(c, h.from_day, at("from_day")),
     }
 }
 
@@ -48,6 +57,7 @@ pub(super) fn build_psychiatry(c: &mut Checker<'_>, p: &schema::Psychiatry) -> P
         ),
         consult_time: c.dist(&p.consult_time, key_path!["psychiatry", "consult_time"]),
         max_wait: c.duration(&p.max_wait, key_path!["psychiatry", "max_wait"]),
+        from: start(c, p.from_day, key_path!["psychiatry", "from_day"]),
     }
 }
 
@@ -58,6 +68,7 @@ pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Preventio
             repeat_delay: Dist::Fixed(0.0),
             incidence_reduction: 0.0,
             ramp: 0.0,
+            from: 0.0,
             program_cost_per_year: 0.0,
         };
     };
@@ -97,6 +108,7 @@ pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Preventio
             .ramp
             .as_ref()
             .map_or(0.0, |r| c.duration(r, key_path!["prevention", "ramp"])),
+        from: start(c, p.from_day, key_path!["prevention", "from_day"]),
         program_cost_per_year: p.program_cost_per_year,
     }
 }
@@ -419,6 +431,7 @@ pub(super) fn build_kinds(
                     c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
                     minutes
                 }),
+                from: start(c, r.from_day, key_path!["responders", i, "from_day"]),
             }
         })
         .collect();

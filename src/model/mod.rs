@@ -249,6 +249,8 @@ pub struct Kind {
     pub serves: Option<Vec<bool>>,
     /// Longest acceptable driving time to a call (turnout included, noise left out).
     pub max_travel: Option<Minutes>,
+    /// When it starts to exist (minutes since the start, warm-up included).
+    pub from: Minutes,
 }
 
 impl Kind {
@@ -273,6 +275,8 @@ pub struct Hotline {
     pub dispatch_mobile: f64,
     /// Share of abandoned callers who call 911.
     pub redial_911: f64,
+    /// When the line opens (minutes since the start); before it, crises call 911.
+    pub from: Minutes,
 }
 
 /// On-call psychiatry consult lines.
@@ -284,6 +288,8 @@ pub struct Psychiatry {
     pub consult_time: Dist,
     /// Longest a team waits for a line.
     pub max_wait: Minutes,
+    /// When the lines open (minutes since the start); before it, no team asks.
+    pub from: Minutes,
 }
 
 /// Repeat crises and community programs.
@@ -296,8 +302,10 @@ pub struct Prevention {
     pub repeat_delay: Dist,
     /// Fraction by which first crises fall once programs have ramped up.
     pub incidence_reduction: f64,
-    /// Time to full effect (linear), from the start of the simulation.
+    /// Time to full effect (linear), from `from`.
     pub ramp: Minutes,
+    /// When the programs begin (minutes since the start).
+    pub from: Minutes,
     /// Yearly cost of the programs.
     pub program_cost_per_year: f64,
 }
@@ -305,12 +313,19 @@ pub struct Prevention {
 impl Prevention {
     /// The share of first crises that still happen at time `t`.
     pub fn incidence_factor(&self, t: Minutes) -> f64 {
-        let progress = if self.ramp > 0.0 {
-            (t / self.ramp).min(1.0)
+        let progress = if t < self.from {
+            0.0
+        } else if self.ramp > 0.0 {
+            ((t - self.from) / self.ramp).min(1.0)
         } else {
             1.0
         };
         1.0 - self.incidence_reduction * progress
+    }
+
+    /// Minutes of `[start, end)` during which the programs run (and cost).
+    pub fn running(&self, start: Minutes, end: Minutes) -> Minutes {
+        (end - start.max(self.from)).max(0.0)
     }
 }
 
@@ -452,4 +467,27 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         prevention,
         costs,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_ramp_up_from_their_start() {
+        let p = Prevention {
+            repeat: [0.0; 5],
+            repeat_delay: Dist::Fixed(0.0),
+            incidence_reduction: 0.2,
+            ramp: 100.0,
+            from: 50.0,
+            program_cost_per_year: 0.0,
+        };
+        assert_eq!(p.incidence_factor(0.0), 1.0);
+        assert_eq!(p.incidence_factor(50.0), 1.0);
+        assert!((p.incidence_factor(100.0) - 0.9).abs() < 1e-12);
+        assert!((p.incidence_factor(500.0) - 0.8).abs() < 1e-12);
+        assert_eq!(p.running(0.0, 40.0), 0.0);
+        assert_eq!(p.running(20.0, 150.0), 100.0);
+    }
 }

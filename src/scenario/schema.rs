@@ -54,6 +54,8 @@ pub struct Hotline {
     /// Share of abandoned callers who call 911.
     #[serde(default)]
     pub redial_911: f64,
+    /// Day (since the start, warm-up included) before which it does not exist.
+    pub from_day: Option<f64>,
 }
 
 /// `[psychiatry]`: consult lines that teams on scene may call.
@@ -68,6 +70,8 @@ pub struct Psychiatry {
     pub consult_time: String,
     /// How long a team waits for a line before going on without.
     pub max_wait: String,
+    /// Day (since the start, warm-up included) before which it does not exist.
+    pub from_day: Option<f64>,
 }
 
 /// `[prevention]`: repeat crises and community programs.
@@ -87,6 +91,8 @@ pub struct Prevention {
     /// Yearly cost of the programs.
     #[serde(default)]
     pub program_cost_per_year: f64,
+    /// Day (since the start, warm-up included) the community programs begin.
+    pub from_day: Option<f64>,
 }
 
 /// `[costs]`: downstream unit costs.
@@ -278,6 +284,8 @@ pub struct Responder {
     pub serves: Option<Vec<String>>,
     /// Longest acceptable driving time to a call (no limit when absent).
     pub max_travel: Option<String>,
+    /// Day (since the start, warm-up included) before which it does not exist.
+    pub from_day: Option<f64>,
 }
 
 /// One zone or several.

@@ -40,10 +40,10 @@ impl Sim<'_> {
         let Some(hotline) = &self.model.hotline else {
             return;
         };
-        if let Some(at) = self
-            .hotline
-            .counselors
-            .restaff(&hotline.schedule, self.now())
+        if let Some(at) =
+            self.hotline
+                .counselors
+                .restaff(&hotline.schedule, hotline.from, self.now())
         {
             self.sched.schedule(at, Event::HotlineShift);
         }

@@ -307,7 +307,8 @@ impl<'m> Sim<'m> {
             open: 0,
             rng,
         });
-        if channel < self.model.hotline_share {
+        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
+        if channel < self.model.hotline_share && hotline_open {
             self.hotline_call(incident);
         } else {
             self.dispatch_911(incident, false);

@@ -24,7 +24,10 @@ impl Sim<'_> {
             return;
         };
         let now = self.now();
-        if let Some(at) = self.psychiatry.restaff(&psychiatry.schedule, now) {
+        if let Some(at) = self
+            .psychiatry
+            .restaff(&psychiatry.schedule, psychiatry.from, now)
+        {
             self.sched.schedule(at, Event::PsychiatryShift);
         }
         self.start_waiting_consults();

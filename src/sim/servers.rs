@@ -24,9 +24,18 @@ impl Servers {
         }
     }
 
-    /// Sets the number on duty for time `now`; returns when it next changes, if ever.
-    /// Busy servers beyond the new number finish their job first.
-    pub(super) fn restaff(&mut self, schedule: &Schedule, now: Minutes) -> Option<Minutes> {
+    /// Sets the number on duty for time `now` (none before `from`); returns when it
+    /// next changes, if ever. Busy servers beyond the new number finish their job first.
+    pub(super) fn restaff(
+        &mut self,
+        schedule: &Schedule,
+        from: Minutes,
+        now: Minutes,
+    ) -> Option<Minutes> {
+        if now < from {
+            self.on_duty = 0;
+            return Some(from);
+        }
         self.on_duty = schedule.units_at(now);
         (schedule.steps.len() > 1).then(|| schedule.next_change(now))
     }

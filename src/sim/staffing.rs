@@ -109,8 +109,15 @@ impl Sim<'_> {
         let now = self.now();
         let kind = &self.model.kinds[k];
         let schedule = &kind.schedule;
-        let target = schedule.units_at(now) as usize;
-        let next = if schedule.steps.len() > 1 {
+        let started = now >= kind.from;
+        let target = if started {
+            schedule.units_at(now) as usize
+        } else {
+            0
+        };
+        let next = if !started {
+            Some(kind.from)
+        } else if schedule.steps.len() > 1 {
             Some(schedule.next_change(now))
         } else if kind.absence > 0.0 {
             Some(((now / ROUND_THE_CLOCK_SHIFT).floor() + 1.0) * ROUND_THE_CLOCK_SHIFT)

@@ -197,7 +197,7 @@ impl Sim<'_> {
             self.rec.backup_requests += u64::from(backup);
         }
         match (consult, &model.psychiatry) {
-            (true, Some(p)) => {
+            (true, Some(p)) if now >= p.from => {
                 unit.consult_length = p.consult_time.sample(rng);
                 self.ask_consult(u, scene);
             }

@@ -219,6 +219,10 @@ fn costs(model: &Model, rec: &Record) -> [f64; 6] {
         rec.inpatient_days * c.inpatient_day,
         d(Disposition::CrisisCenter) * c.crisis_center_stay,
         d(Disposition::Arrest) * c.jail_booking,
-        model.prevention.program_cost_per_year * rec.measured_minutes / YEAR,
+        model.prevention.program_cost_per_year
+            * model
+                .prevention
+                .running(model.warmup_end(), model.horizon())
+            / YEAR,
     ]
 }

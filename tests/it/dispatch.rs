@@ -97,3 +97,61 @@ fn units_take_calls_from_the_field() {
         assert!(early > 0.05, "{early} of calls reached in under 20 minutes");
     }
 }
+
+/// A kind, the hotline or the programs with a `from_day` do not exist before it: after
+/// the horizon it is as if they were absent; halfway through the measured period the
+/// kind reaches half the calls.
+#[test]
+fn start_dates_keep_services_out_until_they_open() {
+    let never = common::load(
+        "tests/data/fallback.toml",
+        &["responders.team.units=40", "responders.team.from_day=100"],
+    );
+    let without = common::load(
+        "tests/data/fallback.toml",
+        &["call_types.crisis.responders=[\"police\"]"],
+    );
+    for (x, y) in common::records(&never)
+        .iter()
+        .zip(&common::records(&without))
+    {
+        assert_eq!(x.response, y.response);
+        assert_eq!(x.kinds[0].calls, 0);
+    }
+    let half = common::load(
+        "tests/data/fallback.toml",
+        &[
+            "responders.team.units=40",
+            "responders.team.from_day=32", // warm-up 2 days + 30 of the 60 measured
+            "scenario.replications=20",
+        ],
+    );
+    let run = common::run(&half, 2);
+    let calls = common::column(&run, "calls_team");
+    let incidents = common::column(&run, "incidents");
+    let shares: Vec<f64> = calls.iter().zip(&incidents).map(|(c, n)| c / n).collect();
+    let e = estimate(&shares);
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "team from day 32 of 62: share {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(lo <= 0.5 && 0.5 <= hi && e.half_width() < 0.02);
+
+    let closed = common::load(
+        "tests/data/hotline.toml",
+        &[
+            "hotline.from_day=1000",
+            "scenario.replications=2",
+            "scenario.days=30",
+        ],
+    );
+    for r in common::records(&closed) {
+        assert_eq!(r.hotline_calls, 0);
+        assert_eq!(
+            r.dispatched + r.unserved,
+            r.incidents,
+            "every crisis calls 911"
+        );
+    }
+}
