@@ -212,6 +212,9 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
             summary.perf.wall_s
         );
         print!("{}", report::table(&summary.metrics));
+        if let Some(w) = report::warmup_warning(&summary) {
+            eprintln!("\nwarning: {w}");
+        }
         println!();
         println!(
             "wrote {} files to {} (open report.html)",
@@ -243,6 +246,13 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let written = report::compare::write_compare(&out, &comparison).map_err(write_error(&out))?;
     if !o.quiet {
         print!("{}", report::compare::console(&comparison));
+        for w in comparison
+            .summaries
+            .iter()
+            .filter_map(report::warmup_warning)
+        {
+            eprintln!("warning: {w}");
+        }
         println!(
             "\nwrote {} files to {} (open report.html)",
             written.len(),

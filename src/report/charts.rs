@@ -93,6 +93,8 @@ pub struct Lines {
     pub series: Vec<LineSeries>,
     /// `(label, x)` drawn as dashed vertical lines in the first series' colour.
     pub markers: Vec<(String, f64)>,
+    /// `(label, from x, to x)`: a stretch of the x axis shaded grey, e.g. a warm-up.
+    pub shaded: Option<(String, f64, f64)>,
 }
 
 /// One line: points `(x, y, band low, band high)`.
@@ -404,6 +406,17 @@ impl Chart for Lines {
             .axis_desc_style((FONT, 17))
             .draw()
             .map_err(err)?;
+        if let Some((label, from, to)) = &self.shaded {
+            let grey = RGBColor(120, 120, 120);
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(*from, 0.0), (*to, top)],
+                    grey.mix(0.18).filled(),
+                )))
+                .map_err(err)?;
+            let text = Text::new(format!(" {label}"), (*from, top * 0.97), (FONT, 15));
+            chart.draw_series(std::iter::once(text)).map_err(err)?;
+        }
         for (i, s) in self.series.iter().enumerate() {
             let c = colour(i);
             let mut band: Vec<(f64, f64)> = s.points.iter().map(|p| (p.0, p.3)).collect();

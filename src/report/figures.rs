@@ -122,7 +122,69 @@ pub fn run_figures(r: &RunSummary) -> Vec<Named> {
             figure: Figure::Bars(zone_p90(r)),
         },
         monthly_figure(&[r]),
+        warmup_figure(r),
     ]
+}
+
+/// Weekly incidents and repeat crises over the whole run, warm-up shaded, with a band
+/// spanning the middle 95 % of replications: where the start-up from an empty city
+/// ends, and whether the warm-up covers it.
+fn warmup_figure(r: &RunSummary) -> Named {
+    let weekly = |name: &str, pick: fn(&stats::ReplicationSummary) -> &Vec<u64>| {
+        let weeks = r
+            .per_replication
+            .first()
+            .map_or(0, |rep| pick(rep).len().saturating_sub(1));
+        let points = (0..weeks)
+            .map(|w| {
+                let mut v: Vec<f64> = r
+                    .per_replication
+                    .iter()
+                    .filter_map(|rep| pick(rep).get(w))
+                    .map(|c| *c as f64)
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                let mean = stats::estimate(&v).mean;
+                (
+                    w as f64 + 1.0,
+                    mean,
+                    quantile(&v, 0.025),
+                    quantile(&v, 0.975),
+                )
+            })
+            .collect();
+        LineSeries {
+            name: name.into(),
+            points,
+        }
+    };
+    let check = &r.warmup_check;
+    Named {
+        name: "warmup".into(),
+        caption: format!(
+            "Crises and repeat crises per week over the whole run, the warm-up ({} days) shaded;              the band spans the middle 95 % of replications. {} suggests discarding the first {} days{}.",
+            check.chosen_days,
+            check.method,
+            check.suggested_days,
+            if check.drifting {
+                " at least (the series still drift late in the run)"
+            } else {
+                ""
+            }
+        ),
+        figure: Figure::Lines(Lines {
+            title: "Start-up: crises per week from an empty city".into(),
+            x_label: "week since the start (warm-up included)".into(),
+            y_label: "crises per week".into(),
+            percent: false,
+            series: vec![
+                weekly("all crises", |rep| &rep.series.incidents_by_week),
+                weekly("repeat crises", |rep| &rep.series.repeats_by_week),
+            ],
+            markers: Vec::new(),
+            shaded: Some(("warm-up".into(), 0.0, check.chosen_days / 7.0)),
+        }),
+    }
 }
 
 fn zone_p90(r: &RunSummary) -> GroupedBars {
@@ -242,6 +304,7 @@ fn response_cdf(runs: &[&RunSummary], markers: bool) -> Lines {
         percent: true,
         series,
         markers: marks,
+        shaded: None,
     }
 }
 
@@ -356,6 +419,7 @@ fn monthly(runs: &[&RunSummary]) -> Lines {
         percent: false,
         series,
         markers: Vec::new(),
+        shaded: None,
     }
 }
 

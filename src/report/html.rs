@@ -76,22 +76,34 @@ fn responsive_svg(svg: &str) -> String {
     }
 }
 
-fn metrics_table(estimates: &Estimates) -> String {
+/// The metrics measured in at least one replication. The key table holds the console's
+/// metrics on one line each, their meaning in a tooltip; the full one holds every
+/// metric with its meaning and the number of replications.
+fn metrics_table(estimates: &Estimates, key_only: bool) -> String {
+    let shown = |name: &str| !key_only || metrics::lookup(name).is_some_and(|m| m.console);
     let mut rows = String::new();
-    for (name, e) in estimates.iter().filter(|(_, e)| e.n > 0) {
-        let _ = writeln!(
+    for (name, e) in estimates.iter().filter(|(n, e)| e.n > 0 && shown(n)) {
+        let meaning = escape(metrics::describe(name).unwrap_or_default());
+        let _ = write!(
             rows,
-            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            "<tr><td><code title=\"{meaning}\">{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>",
             escape(name),
             human(e.mean),
             super::interval(e),
             super::bounds(e.mean, e.pi95),
-            e.n,
-            escape(metrics::describe(name).unwrap_or_default())
         );
+        if !key_only {
+            let _ = write!(rows, "<td class=\"n\">{}</td><td>{meaning}</td>", e.n);
+        }
+        rows.push_str("</tr>\n");
     }
+    let extra = if key_only {
+        ""
+    } else {
+        "<th>n</th><th>meaning</th>"
+    };
     format!(
-        "<p class=\"muted\">{}</p>\n<table>\n<tr><th>metric</th><th>mean</th><th>95 % CI</th><th>95 % PI</th><th>n</th><th>meaning</th></tr>\n{rows}</table>\n",
+        "<p class=\"muted\">{}</p>\n<table>\n<tr><th>metric</th><th>mean</th><th>95 % CI</th><th>95 % PI</th>{extra}</tr>\n{rows}</table>\n",
         escape(super::INTERVALS)
     )
 }
@@ -307,10 +319,15 @@ pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> Stri
         s.warmup_days,
         s.seed
     );
+    if let Some(w) = super::warmup_warning(s) {
+        let _ = writeln!(body, "<p class=\"sig\">Warning: {}</p>", escape(&w));
+    }
     body.push_str("<h2>Results</h2>\n");
-    body.push_str(&metrics_table(&s.metrics));
+    body.push_str(&metrics_table(&s.metrics, true));
     body.push_str("<h2>Charts</h2>\n");
     body.push_str(&figures(charts));
+    body.push_str("<h2>All metrics</h2>\n");
+    body.push_str(&metrics_table(&s.metrics, false));
     body.push_str("<h2>By call type</h2>\n");
     body.push_str(&group_table("call type", &s.by_call_type));
     body.push_str("<h2>By zone</h2>\n");

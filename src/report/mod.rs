@@ -188,6 +188,25 @@ pub fn bounds(mean: f64, interval: Option<[f64; 2]>) -> String {
     })
 }
 
+/// A warning when a run's warm-up looks too short (`None` when it looks long enough).
+pub fn warmup_warning(s: &RunSummary) -> Option<String> {
+    let w = &s.warmup_check;
+    if w.enough {
+        return None;
+    }
+    let limit = if w.drifting {
+        " at least; the series still drift late in the run, so run longer to find it"
+    } else {
+        ""
+    };
+    Some(format!(
+        "the warm-up of {} days of \"{}\" looks too short: {} suggests {} days{limit}. \
+         Until then the results carry the start-up from an empty city (repeat crises \
+         build up over months); set scenario.warmup_days to at least that.",
+        w.chosen_days, s.scenario, w.method, w.suggested_days
+    ))
+}
+
 /// What the two intervals mean, in the words the console and the report use.
 pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
      over the measured period. 95% PI: the range one such period falls in (year-to-year \

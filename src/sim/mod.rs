@@ -26,7 +26,7 @@ use slab::Slab;
 use crate::kernel::Scheduler;
 use crate::model::{Disposition, KindId, Model, Point};
 use crate::rng::{SimRng, Stream, stream};
-use crate::time::{DAY, Minutes, hour_of_day};
+use crate::time::{DAY, Minutes, WEEK, hour_of_day};
 use event::Event;
 pub use record::{Arrival, Record, Source};
 use staffing::{BackgroundSource, KindState};
@@ -125,6 +125,8 @@ impl<'m> Sim<'m> {
             by_call_type: vec![Default::default(); model.call_types.len()],
             by_zone: vec![Default::default(); model.zones.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
+            incidents_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
+            repeats_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
             ..Record::default()
         };
         Sim {
@@ -280,6 +282,13 @@ impl<'m> Sim<'m> {
     ) {
         let now = self.now();
         let measured = self.measuring();
+        let week = (now / WEEK) as usize;
+        if let Some(w) = self.rec.incidents_by_week.get_mut(week) {
+            *w += 1;
+        }
+        if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), crisis > 0) {
+            *w += 1;
+        }
         if measured {
             self.rec.incidents += 1;
             self.rec.incidents_by_hour[hour_of_day(now)] += 1;

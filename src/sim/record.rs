@@ -62,6 +62,10 @@ pub struct Record {
     pub repeat_crises: u64,
     /// Incidents by whole 30-day month of the measured period (a partial last month is left out).
     pub incidents_by_month: Vec<u64>,
+    /// Incidents by week of the whole run, warm-up included (a partial last week too).
+    pub incidents_by_week: Vec<u64>,
+    /// Repeat crises by week of the whole run, warm-up included.
+    pub repeats_by_week: Vec<u64>,
     /// Crises that reached the hotline first.
     pub hotline_calls: u64,
     /// Hotline callers who hung up before an answer.

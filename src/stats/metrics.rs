@@ -65,6 +65,13 @@ const fn compared(m: Metric) -> Metric {
     Metric { compare: true, ..m }
 }
 
+const fn files_only(m: Metric) -> Metric {
+    Metric {
+        console: false,
+        ..m
+    }
+}
+
 const fn per_kind(m: Metric) -> Metric {
     Metric {
         per_kind: true,
@@ -200,16 +207,16 @@ pub const METRICS: &[Metric] = &[
         Unit::Count,
         "incidents a unit of this kind reached (arrived on scene), each counted once",
     )),
-    per_kind(metric(
+    files_only(per_kind(metric(
         "busy_hours_crisis_",
         Unit::Hours,
         "unit-hours this kind spent on crisis calls, from dispatch to clearing (background work left out)",
-    )),
-    per_kind(metric(
+    ))),
+    files_only(per_kind(metric(
         "cost_responders_",
         Unit::Dollars,
         "this kind's on-duty unit-hours × hourly cost, overtime at 1.5 × (the whole kind, crisis work or not)",
-    )),
+    ))),
     per_kind(metric(
         "cost_per_call_",
         Unit::Dollars,

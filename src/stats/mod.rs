@@ -7,6 +7,7 @@ pub mod metrics;
 pub mod nullable;
 pub mod replication;
 pub mod summary;
+pub mod warmup;
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};

@@ -28,6 +28,10 @@ pub struct Series {
     pub on_duty_by_hour: Vec<[f64; 24]>,
     /// Incidents by whole 30-day month of the measured period.
     pub incidents_by_month: Vec<u64>,
+    /// Incidents by week of the whole run, warm-up included.
+    pub incidents_by_week: Vec<u64>,
+    /// Repeat crises by week of the whole run, warm-up included.
+    pub repeats_by_week: Vec<u64>,
     /// Dispositions in [`Disposition::ALL`] order.
     pub dispositions: [u64; 5],
 }
@@ -105,6 +109,8 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             incidents_by_hour: rec.incidents_by_hour,
             on_duty_by_hour,
             incidents_by_month: rec.incidents_by_month.clone(),
+            incidents_by_week: rec.incidents_by_week.clone(),
+            repeats_by_week: rec.repeats_by_week.clone(),
             dispositions: rec.dispositions,
         },
     }

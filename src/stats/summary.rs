@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
 use super::replication::ReplicationSummary;
+use super::warmup::{self, WarmupCheck};
 use super::{Estimate, estimate, metrics};
 use crate::model::{Model, Role};
 
@@ -130,6 +131,8 @@ pub struct RunSummary {
     pub costs: Estimates,
     /// Events and wall time.
     pub perf: Perf,
+    /// Whether the warm-up looks long enough.
+    pub warmup_check: WarmupCheck,
     /// What the report says about the model.
     pub model: ModelFacts,
     /// How the run was made.
@@ -206,6 +209,7 @@ impl RunSummary {
                 events: reps.iter().map(|r| r.events).sum(),
                 wall_s,
             },
+            warmup_check: warmup::check(reps, model.warmup_days),
             model: facts,
             provenance,
             per_replication,

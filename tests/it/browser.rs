@@ -120,6 +120,6 @@ fn reports_render_in_a_real_browser() {
             .collect();
         common::run_cli(&all);
     }
-    check_in_browser(&browser, &run.join("report.html"), 6, temp.path());
+    check_in_browser(&browser, &run.join("report.html"), 7, temp.path());
     check_in_browser(&browser, &cmp.join("report.html"), 7, temp.path());
 }

@@ -269,3 +269,24 @@ fn civilian_teams_go_first_and_backup_brings_police() {
         assert!((p + n - 1.0).abs() < 1e-12, "complements: {p} + {n}");
     }
 }
+
+/// The warm-up check (MSER-5 on weekly crises and repeats) flags a 14-day warm-up of
+/// the mid-size city, whose repeat crises build up for months, and accepts two years.
+#[test]
+fn the_warm_up_check_flags_a_short_warm_up_and_accepts_a_long_one() {
+    let check = |warmup: &str| {
+        let sets = ["scenario.replications=6", warmup];
+        common::run(&common::load("scenarios/mid-size-city.toml", &sets), 2).warmup_check
+    };
+    let short = check("scenario.warmup_days=14");
+    println!("14 days: {short:?}");
+    assert!(!short.enough && short.suggested_days > 14.0);
+    let long = check("scenario.warmup_days=730");
+    println!("730 days: {long:?}");
+    assert!(long.enough && !long.drifting);
+    assert!(
+        (150.0..=330.0).contains(&long.suggested_days),
+        "repeats settle after 5 to 11 months, not {} days",
+        long.suggested_days
+    );
+}
