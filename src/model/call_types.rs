@@ -154,6 +154,13 @@ pub(super) fn build_call_type(
         responders,
         fallback_after,
         routed_share,
+        cancelled: t.cancelled.as_ref().map(|x| {
+            let share = c.probability(x.share, key_path!["call_types", i, "cancelled", "share"]);
+            (
+                share,
+                c.dist(&x.after, key_path!["call_types", i, "cancelled", "after"]),
+            )
+        }),
         by_kind,
     }
 }

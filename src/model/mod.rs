@@ -198,6 +198,9 @@ pub struct CallType {
     /// Share of calls the call-taker offers to the first kind; the rest start at the
     /// second.
     pub routed_share: f64,
+    /// Share of calls cancelled (by the caller, or the person is gone) and the time
+    /// from the call to the cancellation; it takes effect if no unit is on scene by then.
+    pub cancelled: Option<(f64, Dist)>,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.

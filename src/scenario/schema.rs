@@ -219,6 +219,8 @@ pub struct CallType {
     pub fallback_after: Option<String>,
     /// Share of calls the call-taker offers to the first kind (1 when absent).
     pub routed_share: Option<f64>,
+    /// Calls cancelled while waiting or driving: `{ share, after }`.
+    pub cancelled: Option<Cancelled>,
     /// Scene time distribution per responder kind.
     pub on_scene: BTreeMap<String, String>,
     /// Chance that a unit of a kind asks for police backup.
@@ -320,6 +322,16 @@ pub struct Shift {
     pub units: u32,
     /// Days the window starts on (`"mon"` … `"sun"`); every day if absent.
     pub days: Option<Vec<String>>,
+}
+
+/// Cancellations of a call type.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cancelled {
+    /// Share of calls cancelled if no unit has arrived by then.
+    pub share: f64,
+    /// Time from the call to the cancellation (a distribution).
+    pub after: String,
 }
 
 /// Background (non-crisis) work.

@@ -19,7 +19,7 @@ use rand::RngExt;
 use rand_distr::Distribution;
 
 use super::record::{Arrival, Source};
-use super::units::Phase;
+use super::units::{EnRoute, Phase};
 use super::{Event, KindBits, NO_INCIDENT, Sim};
 use crate::model::KindId;
 use crate::model::Point;
@@ -160,6 +160,9 @@ impl<'m> Sim<'m> {
             Some(u) => self.assign(u, request),
             None => {
                 let slot = self.enqueue(request);
+                if !request.backup {
+                    self.incidents[request.incident as usize].request = Some(slot as u32);
+                }
                 self.schedule_fallback(slot);
             }
         }
@@ -295,18 +298,28 @@ impl<'m> Sim<'m> {
         unit.primary = !request.backup;
         unit.consulted = false;
         let incident = &mut self.incidents[request.incident as usize];
-        if !request.backup && !incident.dispatched {
-            incident.dispatched = true;
-            incident.dispatched_at = now;
-            if incident.measured {
-                self.rec.dispatched += 1;
+        if !request.backup {
+            incident.request = None;
+            if !incident.dispatched {
+                incident.dispatched = true;
+                incident.dispatched_at = now;
+                if incident.measured {
+                    self.rec.dispatched += 1;
+                }
             }
         }
         let travel = &self.model.travel;
         let km = unit.pos.distance(incident.pos);
         let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
         let minutes = travel.turnout + km * travel.minutes_per_km * noise;
-        self.schedule_unit(u, minutes);
+        let trip = EnRoute::new(u, unit.pos, now, now + minutes);
+        let slot = self.trips.insert(trip);
+        if !request.backup {
+            incident.trip = Some(slot as u32);
+        }
+        self.trips.arm(slot);
+        self.sched
+            .schedule(now + minutes, Event::Arrive(slot as u32));
     }
 
     /// A unit became free (on duty and idle): serve the best waiting request it may

@@ -25,6 +25,10 @@ pub(super) enum Event {
     ConsultEnd,
     /// The team waiting in this slot for a consult line stops waiting.
     ConsultTimeout(u32),
+    /// The unit on the trip in this slot reaches the scene.
+    Arrive(u32),
+    /// The caller of this incident cancels, if no unit is on scene yet.
+    Cancel(u32),
 }
 
 /// Bits of an encoded event's payload; the four bits above hold its variant.
@@ -48,6 +52,8 @@ impl kernel::Event for Event {
             Event::PsychiatryShift => (10, 0),
             Event::ConsultEnd => (11, 0),
             Event::ConsultTimeout(w) => (12, w),
+            Event::Arrive(t) => (13, t),
+            Event::Cancel(i) => (14, i),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -69,6 +75,8 @@ impl kernel::Event for Event {
             10 => Event::PsychiatryShift,
             11 => Event::ConsultEnd,
             12 => Event::ConsultTimeout(payload),
+            13 => Event::Arrive(payload),
+            14 => Event::Cancel(payload),
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -95,6 +103,8 @@ mod tests {
             Event::PsychiatryShift,
             Event::ConsultEnd,
             Event::ConsultTimeout(5),
+            Event::Arrive(8),
+            Event::Cancel(3),
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

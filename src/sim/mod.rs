@@ -60,6 +60,10 @@ struct Incident {
     police: bool,
     /// Kinds that have had a unit on scene, as bits.
     reached: u64,
+    /// The slot of its first request while that waits for a unit.
+    request: Option<u32>,
+    /// The slot of its first unit's trip while that unit drives to the scene.
+    trip: Option<u32>,
     closed: bool,
     /// Holders of the incident: waiting requests, units on it, the hotline.
     open: u16,
@@ -75,6 +79,9 @@ pub struct Sim<'m> {
     units: Vec<Unit>,
     kinds: Vec<KindState>,
     requests: slots::Slots<dispatch::Request>,
+    /// Units driving to a scene, by slot; a cancelled trip stays as a tombstone until
+    /// its arrival event fires.
+    trips: slots::Slots<units::EnRoute>,
     incidents: Slab<Incident>,
     repeats: repeats::Calendar,
     hotline: hotline::Lines,
@@ -137,6 +144,7 @@ impl<'m> Sim<'m> {
             units,
             kinds,
             requests: slots::Slots::new(),
+            trips: slots::Slots::new(),
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
             hotline: hotline::Lines::new(),
@@ -193,6 +201,8 @@ impl<'m> Sim<'m> {
             Event::PsychiatryShift => self.psychiatry_shift(),
             Event::ConsultEnd => self.consult_end(),
             Event::ConsultTimeout(slot) => self.consult_timeout(slot as usize),
+            Event::Arrive(slot) => self.arrive(slot as usize),
+            Event::Cancel(i) => self.cancel(i as usize),
         }
     }
 
@@ -312,10 +322,13 @@ impl<'m> Sim<'m> {
             arrived: false,
             police: false,
             reached: 0,
+            request: None,
+            trip: None,
             closed: false,
             open: 0,
             rng,
         });
+        self.draw_cancellation(incident, call_type);
         let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
         if channel < self.model.hotline_share && hotline_open {
             self.hotline_call(incident);
@@ -325,6 +338,47 @@ impl<'m> Sim<'m> {
     }
 
     // ---- how incidents end -------------------------------------------------
+
+    /// Draws whether and when the caller cancels (both draws made whenever the call
+    /// type has cancellations, so later draws stay aligned), and arms the cancellation.
+    fn draw_cancellation(&mut self, i: usize, call_type: usize) {
+        let Some((share, after)) = &self.model.call_types[call_type].cancelled else {
+            return;
+        };
+        let incident = &mut self.incidents[i];
+        let cancels = incident.rng.random::<f64>() < *share;
+        let delay = after.sample(&mut incident.rng);
+        if cancels {
+            // The pending cancellation holds the incident, so its slot is not reused.
+            incident.open += 1;
+            let at = self.sched.now() + delay;
+            self.sched.schedule(at, Event::Cancel(i as u32));
+        }
+    }
+
+    /// The caller cancels: if the call still waits for a unit, or its unit still
+    /// drives there, the call is withdrawn, the unit turns back, and the incident ends
+    /// without a disposition. Otherwise (a unit on scene, the hotline on the line, or
+    /// the incident over) nothing changes.
+    fn cancel(&mut self, i: usize) {
+        let incident = &mut self.incidents[i];
+        let (request, trip) = (incident.request.take(), incident.trip.take());
+        if request.is_some() || trip.is_some() {
+            incident.closed = true;
+            if incident.measured {
+                self.rec.cancelled += 1;
+                self.rec.cancelled_waiting += u64::from(!incident.dispatched);
+            }
+        }
+        if let Some(slot) = request {
+            self.requests.take(slot as usize);
+            self.close_incident_part(i);
+        }
+        if let Some(trip) = trip.and_then(|slot| self.trips.take(slot as usize)) {
+            self.turn_back(trip, i);
+        }
+        self.close_incident_part(i);
+    }
 
     /// Records how an incident ended (`None`: resolved by phone) and draws whether
     /// the person has another crisis.

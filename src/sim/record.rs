@@ -60,6 +60,10 @@ pub struct Record {
     pub unserved: u64,
     /// Of those, repeat crises of a person who had one before.
     pub repeat_crises: u64,
+    /// Of those, cancelled before a unit was on scene.
+    pub cancelled: u64,
+    /// Of those cancelled, the ones no unit had been dispatched to.
+    pub cancelled_waiting: u64,
     /// Incidents by whole 30-day month of the measured period (a partial last month is left out).
     pub incidents_by_month: Vec<u64>,
     /// Incidents by week of the whole run, warm-up included (a partial last week too).

@@ -26,6 +26,38 @@ pub(super) enum Phase {
     Background,
 }
 
+/// A unit driving to a scene: from `from`, leaving at `depart`, there at `arrive`.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct EnRoute {
+    unit: u32,
+    from: Point,
+    depart: Minutes,
+    arrive: Minutes,
+}
+
+impl EnRoute {
+    pub(super) fn new(unit: usize, from: Point, depart: Minutes, arrive: Minutes) -> Self {
+        EnRoute {
+            unit: unit as u32,
+            from,
+            depart,
+            arrive,
+        }
+    }
+}
+
+/// Where a straight drive from `from` to `to`, `depart` to `arrive`, is at `now`.
+fn along(from: Point, to: Point, depart: Minutes, arrive: Minutes, now: Minutes) -> Point {
+    if now >= arrive {
+        return to;
+    }
+    let f = ((now - depart) / (arrive - depart)).clamp(0.0, 1.0);
+    Point {
+        x: from.x + f * (to.x - from.x),
+        y: from.y + f * (to.y - from.y),
+    }
+}
+
 /// An idle unit's drive home: from `from`, leaving at `depart`, home at `arrive`.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Trip {
@@ -82,14 +114,7 @@ impl Unit {
     /// Where the unit is at `now`: on its straight line home while driving there.
     pub(super) fn position(&self, now: Minutes) -> Point {
         match self.trip {
-            Some(t) if now < t.arrive => {
-                let f = (now - t.depart) / (t.arrive - t.depart);
-                Point {
-                    x: t.from.x + f * (self.home.x - t.from.x),
-                    y: t.from.y + f * (self.home.y - t.from.y),
-                }
-            }
-            Some(_) => self.home,
+            Some(t) => along(t.from, self.home, t.depart, t.arrive, now),
             None => self.pos,
         }
     }
@@ -130,15 +155,51 @@ impl Sim<'_> {
         );
         self.units[u].stepping = false;
         match self.units[u].phase {
-            Phase::ToScene => self.on_scene(u),
             Phase::OnScene => self.scene_done(u),
             Phase::ToFacility => self.at_facility(u),
             Phase::Handoff => self.leave_incident(u),
             Phase::Background => self.release(u),
-            Phase::OffDuty | Phase::Idle | Phase::ConsultWait => {
+            Phase::OffDuty | Phase::Idle | Phase::ConsultWait | Phase::ToScene => {
                 unreachable!("unit {u} has no step while {:?}", self.units[u].phase)
             }
         }
+    }
+
+    /// The trip in `slot` ends at the scene, unless the call was cancelled on the way.
+    pub(super) fn arrive(&mut self, slot: usize) {
+        if !self.trips.fire(slot) {
+            return; // cancelled: the unit turned back
+        }
+        let Some(trip) = self.trips.take(slot) else {
+            return;
+        };
+        let u = trip.unit as usize;
+        let incident = &mut self.incidents[self.units[u].incident as usize];
+        if incident.trip == Some(slot as u32) {
+            incident.trip = None;
+        }
+        self.on_scene(u);
+    }
+
+    /// The call of incident `i` was cancelled while this trip was on its way: the
+    /// unit stops where it is, is free at once and drives home.
+    pub(super) fn turn_back(&mut self, trip: EnRoute, i: usize) {
+        let now = self.now();
+        let u = trip.unit as usize;
+        let at = along(
+            trip.from,
+            self.incidents[i].pos,
+            trip.depart,
+            trip.arrive,
+            now,
+        );
+        let minutes = self.drive(at, self.units[u].home, i);
+        self.close_incident_part(i);
+        let unit = &mut self.units[u];
+        unit.pos = at;
+        unit.incident = NO_INCIDENT;
+        unit.head_home(now, minutes);
+        self.release(u);
     }
 
     fn on_scene(&mut self, u: usize) {

@@ -118,7 +118,7 @@ pub const METRICS: &[Metric] = &[
     compared(metric(
         "unserved",
         Unit::Count,
-        "incidents neither dispatched nor closed by the hotline by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911)",
+        "incidents neither dispatched, closed by the hotline nor cancelled by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911 + cancelled before dispatch)",
     )),
     compared(metric(
         "police_involved_share",
@@ -131,6 +131,11 @@ pub const METRICS: &[Metric] = &[
         "share of incidents where no police unit arrived on scene (1 − police_involved_share)",
     ),
     metric("backup_requests", Unit::Count, "requests for police backup"),
+    metric(
+        "cancelled_share",
+        Unit::Share,
+        "share of incidents cancelled (by the caller, or the person gone) before a unit was on scene",
+    ),
     metric(
         "resolved_on_scene_share",
         Unit::Share,

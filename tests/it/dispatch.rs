@@ -155,3 +155,50 @@ fn start_dates_keep_services_out_until_they_open() {
         );
     }
 }
+
+/// Cancellations end their share of calls while the unit drives there (the unit turns
+/// back and the incident ends without a disposition), and none once a unit is on scene.
+#[test]
+fn cancelled_calls_end_their_share_and_units_turn_back() {
+    let sets = |after: &'static str| {
+        vec![
+            "travel.turnout=\"5min\"",
+            "scenario.replications=20",
+            "scenario.days=365",
+            after,
+        ]
+    };
+    let early = common::load(
+        "tests/data/fallback.toml",
+        &sets("call_types.crisis.cancelled={share=0.3, after=\"fixed(2min)\"}"),
+    );
+    let run = common::run(&early, 2);
+    let e = estimate(&common::column(&run, "cancelled_share"));
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "cancelled 0.3 while driving: simulated {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(lo <= 0.3 && 0.3 <= hi && e.half_width() < 0.01);
+    let late = common::load(
+        "tests/data/fallback.toml",
+        &sets("call_types.crisis.cancelled={share=0.3, after=\"fixed(10min)\"}"),
+    );
+    assert!(
+        common::column(&common::run(&late, 2), "cancelled_share")
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    for (rec, full) in common::records(&early).iter().zip(&common::records(&late)) {
+        let ended: u64 = rec.dispositions.iter().sum();
+        // A call still on its way or on scene at the horizon has ended in neither way.
+        let open = rec.incidents - rec.unserved - ended - rec.cancelled;
+        assert!(open < 5, "{open} calls neither ended nor cancelled");
+        assert_eq!(
+            rec.cancelled_waiting, 0,
+            "police are free: every call was dispatched"
+        );
+        // Turned back after 2 of 5 minutes and never on scene: police work much less.
+        assert!(rec.kinds[1].crisis_minutes < 0.8 * full.kinds[1].crisis_minutes);
+    }
+}

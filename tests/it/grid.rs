@@ -35,6 +35,8 @@ struct Grid {
     /// The call type's preference list: indices into [team, clinic, police].
     order: Vec<usize>,
     clinic_units: u32,
+    cancel: f64,
+    cancel_after: u32,
 }
 
 const KINDS: [&str; 3] = ["team", "clinic", "police"];
@@ -82,6 +84,8 @@ fn grid() -> impl Strategy<Value = Grid> {
             Just(vec![0usize, 1, 2]).prop_shuffle(),
             1..=3usize,
             0..3u32,
+            share(),
+            tens(3),
         ),
     )
         .prop_map(|(a, b, c, d)| Grid {
@@ -110,6 +114,8 @@ fn grid() -> impl Strategy<Value = Grid> {
             repeat: d.2 / 2.0,
             order: d.3[..d.4].to_vec(),
             clinic_units: d.5,
+            cancel: d.6 / 2.0,
+            cancel_after: d.7,
         })
 }
 
@@ -181,6 +187,7 @@ name = "crisis"
 share = 1.0
 responders = [{responders}]
 fallback_after = "{fallback}min"
+cancelled = {{ share = {cancel}, after = "fixed({cancel_after}min)" }}
 on_scene = {{ team = "fixed({team_scene}min)", clinic = "fixed({team_scene}min)", police = "fixed({police_scene}min)" }}
 backup = {{ team = {backup} }}
 consult = {{ team = {consult} }}
@@ -262,6 +269,8 @@ repeat_delay = "fixed(1d)"
             repeat = g.repeat,
             responders = responders.join(", "),
             clinic_units = g.clinic_units,
+            cancel = g.cancel,
+            cancel_after = g.cancel_after,
         )
     }
 }
@@ -280,7 +289,7 @@ proptest! {
         prop_assert!(r.incidents > 0);
         prop_assert_eq!(
             r.incidents,
-            r.dispatched + r.unserved + r.hotline_resolved + r.hotline_lost
+            r.dispatched + r.unserved + r.hotline_resolved + r.hotline_lost + r.cancelled_waiting
         );
         prop_assert!(r.response.count() <= r.dispatched);
         // The fallback state machine only ever reaches kinds in the preference list

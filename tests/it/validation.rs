@@ -126,6 +126,7 @@ fn incidents_are_conserved_even_when_overloaded() {
         let model = common::load(path, &sets);
         for rec in &common::records(&model) {
             assert_eq!(rec.incidents, rec.dispatched + rec.unserved, "{path}");
+            assert_eq!(rec.cancelled, 0);
             let by_type: u64 = rec.by_call_type.iter().map(|g| g.incidents).sum();
             let by_zone: u64 = rec.by_zone.iter().map(|g| g.incidents).sum();
             let by_hour: u64 = rec.incidents_by_hour.iter().sum();
