@@ -207,10 +207,7 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     ))
 }
 
-/// What the two intervals mean, in the words the console and the report use.
-pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
-     over the measured period. 95% PI: the range one such period falls in (year-to-year \
-     spread). Neither includes uncertainty in the scenario's inputs.";
+pub use crate::stats::summary::INTERVALS;
 
 /// The console table of the metrics the registry shows on the console.
 pub fn table(estimates: &Estimates) -> String {

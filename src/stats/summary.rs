@@ -9,6 +9,11 @@ use super::warmup::{self, WarmupCheck};
 use super::{Estimate, estimate, metrics};
 use crate::model::{Model, Role};
 
+/// What `ci95` and `pi95` mean, in the words the files, the console and the report use.
+pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
+     over the measured period. 95% PI: the range one such period falls in (year-to-year \
+     spread). Neither includes uncertainty in the scenario's inputs.";
+
 /// Estimates by metric name, in output order.
 pub type Estimates = IndexMap<String, Estimate>;
 
@@ -121,6 +126,8 @@ pub struct RunSummary {
     pub warmup_days: f64,
     /// Version of crisis-sim that made it.
     pub crate_version: String,
+    /// What the intervals mean ([`INTERVALS`]).
+    pub intervals: String,
     /// Metric → estimate across replications.
     pub metrics: Estimates,
     /// Call type → metric → estimate.
@@ -193,6 +200,7 @@ impl RunSummary {
             days: model.days,
             warmup_days: model.warmup_days,
             crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            intervals: INTERVALS.to_string(),
             by_call_type: groups(
                 &facts
                     .call_types
