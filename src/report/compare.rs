@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use super::{figures, html, read_summary, write_atomic, write_charts, write_run};
+use crate::stats::compare::RESOLVED;
 use crate::stats::{Comparison, RunSummary, metrics};
 
 /// Folder names for the scenarios: file stems, made unique.
@@ -202,8 +203,3 @@ pub fn console(c: &Comparison) -> String {
     out.push('\n');
     out
 }
-
-/// What "resolved" means, in the words the console and the report use.
-pub const RESOLVED: &str = "resolved: the paired 95% interval excludes 0, so the simulation's \
-     own noise does not explain the difference. The intervals cover the simulation's \
-     uncertainty only, not uncertainty in the scenario's inputs.";

@@ -394,7 +394,7 @@ pub fn compare_report(c: &Comparison, charts: &[(String, String, Rendered)]) -> 
     let _ = writeln!(
         body,
         "<p class=\"muted\">{}</p>",
-        escape(super::compare::RESOLVED)
+        escape(crate::stats::compare::RESOLVED)
     );
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = write!(

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 use super::summary::RunSummary;
 use super::{Difference, paired_difference};
 
+/// What "resolved" means, in the words the console and the report use.
+pub const RESOLVED: &str = "resolved: the paired 95% interval excludes 0, so the simulation's \
+     own noise does not explain the difference. The intervals cover the simulation's \
+     uncertainty only, not uncertainty in the scenario's inputs.";
+
 /// The runs of a comparison and their paired differences from the first.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {

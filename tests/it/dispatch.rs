@@ -3,7 +3,23 @@
 //! they serve and to their reach, and units take calls from the field.
 
 use super::common;
-use crisis_sim::stats::estimate;
+use crisis_sim::stats::{RunSummary, estimate};
+
+/// Checks that `part / whole` across replications covers `exact`, with an interval
+/// narrower than `half` on each side.
+fn share_covers(run: &RunSummary, part: &str, whole: &str, exact: f64, half: f64) {
+    let parts = common::column(run, part);
+    let wholes = common::column(run, whole);
+    let shares: Vec<f64> = parts.iter().zip(&wholes).map(|(p, w)| p / w).collect();
+    let e = estimate(&shares);
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "{part} / {whole}: exact {exact}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(lo <= exact && exact <= hi, "{exact} outside [{lo}, {hi}]");
+    assert!(e.half_width() < half, "interval too wide to mean anything");
+}
 
 /// With the preferred kind never on duty, a call goes straight to the next: every
 /// response is exactly what it is in a scenario without that kind.
@@ -37,17 +53,9 @@ fn the_call_taker_routes_its_share_to_the_first_kind() {
         ],
     );
     let run = common::run(&model, 2);
+    share_covers(&run, "calls_team", "incidents", 0.3, 0.01);
     let calls = common::column(&run, "calls_team");
     let incidents = common::column(&run, "incidents");
-    let shares: Vec<f64> = calls.iter().zip(&incidents).map(|(c, n)| c / n).collect();
-    let e = estimate(&shares);
-    let [lo, hi] = e.ci95.unwrap();
-    println!(
-        "routed share 0.3: simulated {:.4} [{lo:.4}, {hi:.4}]",
-        e.mean
-    );
-    assert!(lo <= 0.3 && 0.3 <= hi, "0.3 outside [{lo}, {hi}]");
-    assert!(e.half_width() < 0.01);
     let police = common::column(&run, "calls_police");
     for ((t, p), n) in calls.iter().zip(&police).zip(&incidents) {
         assert_eq!(t + p, *n, "each call reached by exactly one kind");
@@ -126,17 +134,7 @@ fn start_dates_keep_services_out_until_they_open() {
             "scenario.replications=20",
         ],
     );
-    let run = common::run(&half, 2);
-    let calls = common::column(&run, "calls_team");
-    let incidents = common::column(&run, "incidents");
-    let shares: Vec<f64> = calls.iter().zip(&incidents).map(|(c, n)| c / n).collect();
-    let e = estimate(&shares);
-    let [lo, hi] = e.ci95.unwrap();
-    println!(
-        "team from day 32 of 62: share {:.4} [{lo:.4}, {hi:.4}]",
-        e.mean
-    );
-    assert!(lo <= 0.5 && 0.5 <= hi && e.half_width() < 0.02);
+    share_covers(&common::run(&half, 2), "calls_team", "incidents", 0.5, 0.02);
 
     let closed = common::load(
         "tests/data/hotline.toml",
