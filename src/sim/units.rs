@@ -352,7 +352,7 @@ impl Sim<'_> {
         let now = self.now();
         let minutes_per_km = self.model.travel.minutes_per_km;
         let unit = &mut self.units[u];
-        if unit.phase == Phase::Background {
+        if unit.phase == Phase::Background && unit.pos != unit.home {
             // A background job does not move the unit; it heads home from where it was.
             let minutes = unit.pos.distance(unit.home) * minutes_per_km;
             unit.head_home(now, minutes);
