@@ -36,7 +36,8 @@ pub enum Command {
     /// Run several scenarios with the same seeds and report paired differences
     /// against the first (common random numbers).
     #[command(
-        after_help = "Example:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml --out out/compare"
+        after_help = "Examples:\n  crisis-sim compare scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml --out out/compare\n  \
+                      crisis-sim compare scenarios/mid-size-city-mobile-crisis.toml --variant \"vans x1.5: responders.mobile_crisis.scale=1.5\" --variant \"demand +20 %: demand.scale=1.2\""
     )]
     Compare(CompareArgs),
     /// Rebuild the charts, tables and report of a run or comparison folder from its
@@ -116,8 +117,12 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct CompareArgs {
     /// Scenario files; the first is the baseline.
-    #[arg(required = true, num_args = 2..)]
+    #[arg(required = true, num_args = 1..)]
     pub scenarios: Vec<PathBuf>,
+    /// A named variant of the baseline: "NAME: KEY=VALUE; KEY=VALUE" (repeatable).
+    /// `--set` applies to every scenario and variant, a variant's keys only to it.
+    #[arg(long, value_name = "NAME: K=V; K=V")]
+    pub variant: Vec<String>,
     /// Simulation options, applied to every scenario. Seed and replications default
     /// to the baseline's, so that all scenarios share their random numbers.
     #[command(flatten)]
@@ -196,6 +201,11 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     let o = &args.options;
     let sets = o.assignments();
     let (loaded, model) = experiment::load(&args.scenario, &sets)?;
+    if !o.quiet {
+        for n in &loaded.notes {
+            eprintln!("note: {n}");
+        }
+    }
     let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
     check_out(&out)?;
     let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
@@ -226,20 +236,39 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
 }
 
 fn compare_out(prepared: &Prepared) -> PathBuf {
-    let stems: Vec<String> = prepared
+    let mut stems: Vec<String> = prepared
         .scenarios
         .iter()
-        .map(|(p, _, _)| {
+        .map(|(p, _, _, _)| {
             p.file_stem()
                 .map_or("scenario".into(), |s| s.to_string_lossy().to_string())
         })
         .collect();
+    stems.dedup();
     Path::new("out").join(format!("compare-{}", stems.join("-vs-")))
 }
 
 fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let o = &args.options;
-    let prepared = experiment::compare::prepare(&args.scenarios, &o.assignments())?;
+    let variants = args
+        .variant
+        .iter()
+        .map(|v| experiment::compare::Variant::parse(v))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(CliError::Input)?;
+    if args.scenarios.len() + variants.len() < 2 {
+        return Err(CliError::Input(
+            "compare needs a second scenario file or a --variant of the first".into(),
+        ));
+    }
+    let prepared = experiment::compare::prepare(&args.scenarios, &o.assignments(), &variants)?;
+    if !o.quiet {
+        for (_, loaded, model, _) in &prepared.scenarios {
+            for n in &loaded.notes {
+                eprintln!("note ({}): {n}", model.name);
+            }
+        }
+    }
     let out = o.out.clone().unwrap_or_else(|| compare_out(&prepared));
     check_out(&out)?;
     let comparison = experiment::compare::compare(&prepared, &run_options(o))?;

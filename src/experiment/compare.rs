@@ -1,5 +1,6 @@
-//! `compare`: several scenarios run with the baseline's seed and replications, so that
-//! they share their random numbers, then paired replication by replication.
+//! `compare`: several scenarios, and named variants of the first, run with the
+//! baseline's seed and replications, so that they share their random numbers, then
+//! paired replication by replication.
 
 use std::path::PathBuf;
 
@@ -8,38 +9,135 @@ use crate::model::Model;
 use crate::scenario::Loaded;
 use crate::stats::Comparison;
 
-/// The scenarios of a comparison, loaded and validated, the baseline first.
-pub struct Prepared {
-    /// `(file, loaded, model)` per scenario.
-    pub scenarios: Vec<(PathBuf, Loaded, Model)>,
-    /// The `--set` overrides applied to all.
-    pub overrides: Vec<String>,
+/// A named variant of the baseline: `"vans +2: responders.mobile_crisis.scale=1.3"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Variant {
+    /// Its name in tables and charts.
+    pub name: String,
+    /// Its own `KEY=VALUE` overrides, applied after the common ones.
+    pub sets: Vec<String>,
 }
 
-/// Loads every scenario (all are checked before anything runs) and gives each the
-/// baseline's seed and replications.
-pub fn prepare(files: &[PathBuf], sets: &[String]) -> Result<Prepared, ExperimentError> {
-    let mut scenarios: Vec<(PathBuf, Loaded, Model)> = Vec::new();
-    for file in files {
-        let (loaded, mut model) = load(file, sets)?;
-        if let Some((_, _, first)) = scenarios.first() {
+impl Variant {
+    /// Reads `NAME: KEY=VALUE; KEY=VALUE`.
+    pub fn parse(text: &str) -> Result<Variant, String> {
+        let usage = "write --variant \"NAME: KEY=VALUE; KEY=VALUE\", e.g. \
+                     --variant \"demand +20 %: demand.scale=1.2\"";
+        let (name, sets) = text
+            .split_once(':')
+            .ok_or_else(|| format!("--variant `{text}` has no name; {usage}"))?;
+        let sets: Vec<String> = sets
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        if name.trim().is_empty() || sets.is_empty() || sets.iter().any(|s| !s.contains('=')) {
+            return Err(format!("--variant `{text}`: {usage}"));
+        }
+        Ok(Variant {
+            name: name.trim().to_string(),
+            sets,
+        })
+    }
+}
+
+/// The scenarios of a comparison, loaded and validated, the baseline first.
+pub struct Prepared {
+    /// `(file, loaded, model, overrides)` per scenario.
+    pub scenarios: Vec<(PathBuf, Loaded, Model, Vec<String>)>,
+}
+
+/// Loads every scenario and variant (all are checked before anything runs) and gives
+/// each the baseline's seed and replications. Horizons must match.
+pub fn prepare(
+    files: &[PathBuf],
+    sets: &[String],
+    variants: &[Variant],
+) -> Result<Prepared, ExperimentError> {
+    let mut runs: Vec<(PathBuf, Vec<String>, Option<&str>)> = files
+        .iter()
+        .map(|f| (f.clone(), sets.to_vec(), None))
+        .collect();
+    for v in variants {
+        let base = files.first().cloned().unwrap_or_default();
+        let all: Vec<String> = sets.iter().chain(&v.sets).cloned().collect();
+        runs.push((base, all, Some(v.name.as_str())));
+    }
+    let mut scenarios: Vec<(PathBuf, Loaded, Model, Vec<String>)> = Vec::new();
+    for (file, overrides, name) in runs {
+        let (loaded, mut model) = load(&file, &overrides).map_err(|e| {
+            let message = e.to_string();
+            // A --set or a variant's override names no file: say which scenario it broke.
+            if name.is_some() || message.starts_with("--set") {
+                ExperimentError::Input(format!("{} ({}): {message}", label(name), file.display()))
+            } else {
+                e
+            }
+        })?;
+        if let Some(name) = name {
+            model.name = name.to_string();
+        }
+        if let Some((_, _, first, _)) = scenarios.first() {
+            same_horizon(first, &model, &file)?;
             model.seed = first.seed;
             model.replications = first.replications;
         }
-        scenarios.push((file.clone(), loaded, model));
+        scenarios.push((file, loaded, model, overrides));
     }
-    Ok(Prepared {
-        scenarios,
-        overrides: sets.to_vec(),
-    })
+    Ok(Prepared { scenarios })
+}
+
+fn label(variant: Option<&str>) -> String {
+    variant.map_or("scenario".into(), |v| format!("variant `{v}`"))
+}
+
+/// Paired replications compare like with like: the same measured days after the same
+/// warm-up.
+fn same_horizon(
+    base: &Model,
+    other: &Model,
+    file: &std::path::Path,
+) -> Result<(), ExperimentError> {
+    if base.days == other.days && base.warmup_days == other.warmup_days {
+        return Ok(());
+    }
+    Err(ExperimentError::Input(format!(
+        "{}: `{}` measures {} days after a {}-day warm-up, the baseline `{}` {} days after {}; \
+         paired replications need the same horizon: add e.g. --days {} --set scenario.warmup_days={}",
+        file.display(),
+        other.name,
+        other.days,
+        other.warmup_days,
+        base.name,
+        base.days,
+        base.warmup_days,
+        base.days.max(other.days),
+        base.warmup_days.max(other.warmup_days),
+    )))
 }
 
 /// Runs every prepared scenario and pairs each later one with the first.
 pub fn compare(prepared: &Prepared, options: &RunOptions) -> Result<Comparison, ExperimentError> {
     let mut summaries = Vec::new();
-    for (file, loaded, model) in &prepared.scenarios {
-        let p = provenance(file, loaded, &prepared.overrides);
+    for (file, loaded, model, overrides) in &prepared.scenarios {
+        let p = provenance(file, loaded, overrides);
         summaries.push(run(model, p, options)?);
     }
     Ok(Comparison::new(summaries))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_read_a_name_and_overrides() {
+        let v = Variant::parse("vans +2: responders.v.scale=1.3; demand.scale=1.2").unwrap();
+        assert_eq!(v.name, "vans +2");
+        assert_eq!(v.sets, vec!["responders.v.scale=1.3", "demand.scale=1.2"]);
+        assert!(Variant::parse("no name here").is_err());
+        assert!(Variant::parse("name: ").is_err());
+        assert!(Variant::parse("name: just words").is_err());
+    }
 }

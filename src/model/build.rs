@@ -235,7 +235,20 @@ pub(super) fn build_travel(c: &mut Checker<'_>, t: &schema::Travel) -> Travel {
     }
 }
 
-pub(super) fn build_demand(c: &mut Checker<'_>, s: &schema::Scenario, zones: &[Zone]) -> Demand {
+/// `demand.scale`, checked (1 when absent).
+pub(super) fn demand_scale(c: &mut Checker<'_>, s: &schema::Scenario) -> f64 {
+    s.demand.scale.map_or(1.0, |f| {
+        c.non_negative(f, key_path!["demand", "scale"]);
+        f.max(0.0)
+    })
+}
+
+pub(super) fn build_demand(
+    c: &mut Checker<'_>,
+    s: &schema::Scenario,
+    zones: &[Zone],
+    scale: f64,
+) -> Demand {
     let d = &s.demand;
     c.non_negative(
         d.crises_per_100k_per_day,
@@ -245,7 +258,7 @@ pub(super) fn build_demand(c: &mut Checker<'_>, s: &schema::Scenario, zones: &[Z
     let hourly = profile(c, d.hourly.as_deref(), 24, "hourly");
     let weekly = profile(c, d.weekly.as_deref(), 7, "weekly");
     let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
-    let per_minute = d.crises_per_100k_per_day.max(0.0) * population / 100_000.0 / DAY;
+    let per_minute = d.crises_per_100k_per_day.max(0.0) * scale * population / 100_000.0 / DAY;
     let rate_by_hour = (0..168)
         .map(|h| per_minute * hourly[h % 24] * weekly[h / 24])
         .collect();
@@ -348,6 +361,7 @@ pub(super) fn build_kinds(
     c: &mut Checker<'_>,
     responders: &[schema::Responder],
     zone_names: &[&str],
+    demand_scale: f64,
 ) -> Vec<Kind> {
     c.check(
         !responders.is_empty(),
@@ -405,7 +419,11 @@ pub(super) fn build_kinds(
                     r.shifts.as_deref(),
                     &[Seg::from("responders"), Seg::from(i)],
                     "units",
-                ),
+                )
+                .scaled(r.scale.map_or(1.0, |f| {
+                    c.non_negative(f, key_path!["responders", i, "scale"]);
+                    f.max(0.0)
+                })),
                 absence: r.absence.map_or(0.0, |a| {
                     c.check(
                         (0.0..1.0).contains(&a),
@@ -414,7 +432,10 @@ pub(super) fn build_kinds(
                     );
                     a.clamp(0.0, 0.99)
                 }),
-                background: r.background.as_ref().map(|b| build_background(c, b, i)),
+                background: r
+                    .background
+                    .as_ref()
+                    .map(|b| build_background(c, b, i, demand_scale)),
                 serves: r.serves.as_ref().map(|zones| {
                     let mut served = vec![false; zone_names.len()];
                     for (j, z) in zones.iter().enumerate() {
@@ -454,6 +475,7 @@ pub(super) fn build_background(
     c: &mut Checker<'_>,
     b: &schema::Background,
     i: usize,
+    demand_scale: f64,
 ) -> BackgroundWork {
     c.non_negative(
         b.per_hour,
@@ -467,7 +489,7 @@ pub(super) fn build_background(
         );
     }
     BackgroundWork {
-        rate: b.per_hour.max(0.0) / HOUR,
+        rate: b.per_hour.max(0.0) * demand_scale / HOUR,
         service: c.dist(
             &b.service,
             key_path!["responders", i, "background", "service"],

@@ -415,12 +415,13 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let zones = build_zones(&mut c, &s.zones);
     let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
     let travel = build_travel(&mut c, &s.travel);
-    let kinds = build_kinds(&mut c, &s.responders, &zone_names);
+    let scale = demand_scale(&mut c, s);
+    let kinds = build_kinds(&mut c, &s.responders, &zone_names, scale);
     let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
     let call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
-    let demand = build_demand(&mut c, s, &zones);
+    let demand = build_demand(&mut c, s, &zones, scale);
     let hotline = s.hotline.as_ref().map(|h| build_hotline(&mut c, h));
     if s.demand.hotline_share > 0.0 && hotline.is_none() {
         c.fail(

@@ -32,6 +32,18 @@ impl Schedule {
         }
     }
 
+    /// Every step's units times `factor`, rounded to the nearest whole unit (halves
+    /// up).
+    pub fn scaled(&self, factor: f64) -> Schedule {
+        Schedule {
+            steps: self
+                .steps
+                .iter()
+                .map(|(t, u)| (*t, (f64::from(*u) * factor).round() as u32))
+                .collect(),
+        }
+    }
+
     /// The most units ever on duty at once.
     pub fn max_units(&self) -> u32 {
         self.steps.iter().map(|(_, u)| *u).max().unwrap_or(0)

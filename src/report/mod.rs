@@ -194,6 +194,13 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     if w.enough {
         return None;
     }
+    if w.drifting && w.chosen_days >= w.suggested_days {
+        return Some(format!(
+            "the warm-up of {} days of \"{}\" cannot be confirmed: the weekly series still \
+             drift in the second half of the run ({}); run more days to check it.",
+            w.chosen_days, s.scenario, w.method
+        ));
+    }
     let limit = if w.drifting {
         " at least; the series still drift late in the run, so run longer to find it"
     } else {

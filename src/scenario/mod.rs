@@ -1,6 +1,7 @@
 //! Reading scenario files: TOML with origins, `extends`, `--set`, and the typed
 //! [`Scenario`]. Every error names the file, line, column and key.
 
+mod follow;
 pub mod schema;
 pub mod tree;
 
@@ -61,6 +62,8 @@ pub struct Loaded {
     pub text: String,
     /// `(path, text)` of the files it extends, nearest base first.
     pub bases: Vec<(String, String)>,
+    /// What some `--set` keys changed besides themselves, for the console.
+    pub notes: Vec<String>,
 }
 
 impl Loaded {
@@ -95,6 +98,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
             })
         })?;
     }
+    let notes = follow::apply(&mut tree, sets);
     let scenario = serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
         let path = convert_path(e.path());
         let message = e.into_inner().message().to_string();
@@ -111,6 +115,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         path: path.to_path_buf(),
         text,
         bases,
+        notes,
     })
 }
 

@@ -200,6 +200,8 @@ pub struct Demand {
     /// Share of crises that reach the 988 hotline first.
     #[serde(default)]
     pub hotline_share: f64,
+    /// Multiplies first-crisis demand and every kind's background work (default 1).
+    pub scale: Option<f64>,
 }
 
 /// `[[call_types]]`.
@@ -282,6 +284,8 @@ pub struct Responder {
     pub background: Option<Background>,
     /// Share of scheduled unit-shifts left unstaffed.
     pub absence: Option<f64>,
+    /// Multiplies the units of every shift (rounded to the nearest whole unit).
+    pub scale: Option<f64>,
     /// The zones this kind serves (all when absent).
     pub serves: Option<Vec<String>>,
     /// Longest acceptable driving time to a call (no limit when absent).

@@ -8,6 +8,7 @@ mod common;
 mod dispatch;
 mod golden;
 mod grid;
+mod planner;
 mod prevention;
 mod report;
 mod scenarios;

@@ -1,0 +1,131 @@
+//! What a few `--set` keys change besides themselves, so that a planner's usual
+//! questions are one `--set` on any scenario:
+//!
+//! - `responders.K.units=N` (likewise `hotline.counselors`, `psychiatry.on_call`) on a
+//!   kind staffed by `shifts` replaces the shifts with N around the clock;
+//! - `call_types.T.share=x` scales the other call types' shares so that all still sum
+//!   to 1.
+//!
+//! Each returns a note for the console.
+
+use super::tree::{Node, Value};
+
+/// Applies the follow-ups of `sets` to the merged tree; returns what was done.
+pub fn apply(tree: &mut Node, sets: &[String]) -> Vec<String> {
+    let mut notes = Vec::new();
+    for set in sets {
+        let Some((key, _)) = set.split_once('=') else {
+            continue;
+        };
+        let path: Vec<&str> = key.trim().split('.').collect();
+        let note = match path[..] {
+            ["responders", name, "units"] => named(tree, "responders", name)
+                .and_then(|r| drop_shifts(r, &format!("responders.{name}.units"))),
+            ["hotline", "counselors"] => {
+                table(tree, "hotline").and_then(|h| drop_shifts(h, "hotline.counselors"))
+            }
+            ["psychiatry", "on_call"] => {
+                table(tree, "psychiatry").and_then(|p| drop_shifts(p, "psychiatry.on_call"))
+            }
+            ["call_types", name, "share"] => rescale_shares(tree, name),
+            _ => None,
+        };
+        notes.extend(note);
+    }
+    notes
+}
+
+fn table<'a>(tree: &'a mut Node, key: &str) -> Option<&'a mut Node> {
+    let Value::Table(entries) = &mut tree.value else {
+        return None;
+    };
+    entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+}
+
+/// The table named `name` in the array `key`.
+fn named<'a>(tree: &'a mut Node, key: &str, name: &str) -> Option<&'a mut Node> {
+    let Value::Array(items) = &mut table(tree, key)?.value else {
+        return None;
+    };
+    items.iter_mut().find(|n| n.name() == Some(name))
+}
+
+fn drop_shifts(node: &mut Node, key: &str) -> Option<String> {
+    node.remove("shifts")?;
+    let count = node.get(key.rsplit('.').next()?).map(number)?;
+    Some(format!(
+        "{key}={count} replaces the scheduled shifts with {count} around the clock"
+    ))
+}
+
+fn number(n: &Node) -> f64 {
+    match n.value {
+        Value::Int(i) => i as f64,
+        Value::Float(f) => f,
+        _ => f64::NAN,
+    }
+}
+
+/// Scales every other call type's share so that the shares sum to 1 again.
+fn rescale_shares(tree: &mut Node, name: &str) -> Option<String> {
+    let Value::Array(types) = &mut table(tree, "call_types")?.value else {
+        return None;
+    };
+    let share = |n: &Node| n.get("share").map_or(0.0, number);
+    let set = share(types.iter().find(|t| t.name() == Some(name))?);
+    let others: f64 = types
+        .iter()
+        .filter(|t| t.name() != Some(name))
+        .map(share)
+        .sum();
+    if !(0.0..=1.0).contains(&set) || others <= 0.0 {
+        return None; // validation explains what is wrong
+    }
+    let factor = (1.0 - set) / others;
+    for t in types.iter_mut().filter(|t| t.name() != Some(name)) {
+        let scaled = share(t) * factor;
+        if let Value::Table(entries) = &mut t.value
+            && let Some((_, n)) = entries.iter_mut().find(|(k, _)| k == "share")
+        {
+            n.value = Value::Float(scaled);
+        }
+    }
+    Some(format!(
+        "call_types.{name}.share={set}: the other call types' shares were scaled by {factor:.4} so all still sum to 1"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn doc(text: &str) -> Node {
+        super::super::tree::parse(text, &Arc::from("t.toml")).unwrap()
+    }
+
+    #[test]
+    fn units_replace_shifts_and_shares_stay_whole() {
+        let mut t = doc(
+            "[[responders]]\nname = \"v\"\nunits = 3\nshifts = [{ from = \"07:00\", to = \"19:00\", units = 2 }]\n\
+             [[call_types]]\nname = \"a\"\nshare = 0.5\n[[call_types]]\nname = \"b\"\nshare = 0.3\n\
+             [[call_types]]\nname = \"c\"\nshare = 0.2\n",
+        );
+        let sets = [
+            "responders.v.units=3".to_string(),
+            "call_types.a.share=0.5".to_string(),
+        ];
+        let notes = apply(&mut t, &sets);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        let toml = t.to_toml();
+        assert!(toml["responders"][0].get("shifts").is_none());
+        let shares: Vec<f64> = (0..3)
+            .map(|i| toml["call_types"][i]["share"].as_float().unwrap())
+            .collect();
+        assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(
+            (shares[1] / shares[2] - 1.5).abs() < 1e-12,
+            "proportions kept"
+        );
+    }
+}
