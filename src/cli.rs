@@ -66,13 +66,13 @@ pub struct SimOptions {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Replications (overrides scenario.replications).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub replications: Option<u32>,
     /// Master seed (overrides scenario.seed).
     #[arg(long, value_name = "S")]
     pub seed: Option<u64>,
     /// Measured days (overrides scenario.days).
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", value_parser = positive_days)]
     pub days: Option<f64>,
     /// Override any scenario key; tables in arrays are addressed by name,
     /// e.g. --set responders.police.absence=0.1 --set call_types.psychosis.share=0.2
@@ -84,6 +84,16 @@ pub struct SimOptions {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--days`: a number of days above 0.
+fn positive_days(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(d) if d.is_finite() && d > 0.0 => Ok(d),
+        _ => Err(format!(
+            "`{text}` is not a number of days above 0, e.g. 365"
+        )),
+    }
 }
 
 impl SimOptions {

@@ -13,7 +13,18 @@ fn report_panics() {
     }));
 }
 
+/// Output piped into `head` and closed early ends the program quietly, as other
+/// command-line tools do, instead of failing to print.
+fn quiet_on_broken_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of a signal before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
+    quiet_on_broken_pipe();
     report_panics();
     // Lets the tests check the panic hook; no input can reach a panic on purpose.
     if std::env::var_os("CRISIS_SIM_TEST_PANIC").is_some() {

@@ -75,7 +75,7 @@ impl Checker<'_> {
         self.check(
             value.is_finite() && value >= 0.0,
             path,
-            format!("is {value}; it must be a number >= 0"),
+            format!("is {}; it must be a number >= 0", plain(value)),
         );
     }
 
@@ -84,7 +84,7 @@ impl Checker<'_> {
         self.check(
             ok,
             path,
-            format!("is {value}; a probability must be in [0, 1]"),
+            format!("is {}; a probability must be in [0, 1]", plain(value)),
         );
         if ok { value } else { 0.0 }
     }
@@ -134,7 +134,30 @@ impl Checker<'_> {
         self.check(
             (total - 1.0).abs() < 1e-6,
             path,
-            format!("{what} sum to {total}; they must sum to 1"),
+            format!("{what} sum to {}; they must sum to 1", plain(total)),
         );
+    }
+}
+
+/// A number as people write it: rounded to nine decimals, so that the sum of shares
+/// 0.35 + 0.6 reads 0.95 and not 0.9500000000000001.
+pub(super) fn plain(x: f64) -> String {
+    if x.is_finite() {
+        format!("{}", (x * 1e9).round() / 1e9)
+    } else {
+        format!("{x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain;
+
+    #[test]
+    fn numbers_read_without_float_noise() {
+        assert_eq!(plain(0.35 + 0.6), "0.95");
+        assert_eq!(plain(1.5), "1.5");
+        assert_eq!(plain(-2.0), "-2");
+        assert_eq!(plain(f64::NAN), "NaN");
     }
 }

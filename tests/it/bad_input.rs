@@ -85,7 +85,7 @@ fn every_broken_scenario_is_rejected_with_its_line_and_key() {
 fn bad_set_and_missing_file_are_input_errors() {
     let temp = tempfile::tempdir().unwrap();
     let tiny = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/tiny.toml");
-    let cases: [(&[&str], &str); 4] = [
+    let cases: [(&[&str], &str); 5] = [
         (
             &["--set", "responders.nobody.units=3"],
             "no entry named `nobody`; known: police",
@@ -95,7 +95,11 @@ fn bad_set_and_missing_file_are_input_errors() {
             "negative values are not allowed",
         ),
         (&["--set", "novalue"], "expected KEY=VALUE"),
-        (&["--replications", "0"], "must be at least 1"),
+        (&["--replications", "0"], "for '--replications <N>'"),
+        (
+            &["--days", "0"],
+            "for '--days <D>': `0` is not a number of days above 0",
+        ),
     ];
     for (args, message) in cases {
         let out = temp.path().join("out");

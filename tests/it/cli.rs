@@ -364,3 +364,23 @@ fn help_lists_the_report_command() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("report") && text.contains("Rebuild the charts"));
 }
+
+/// Output piped into a reader that stops early (`| head -1`) ends the program quietly:
+/// no panic message, no error.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .arg("check")
+        .args(common::shipped_scenarios())
+        .current_dir(root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader has gone before the first line
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_ne!(out.status.code(), Some(1));
+}
