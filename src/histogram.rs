@@ -100,6 +100,12 @@ impl Histogram {
         self.max
     }
 
+    /// Share of observations below `x` (NaN when empty), exact where
+    /// [`Histogram::share_at_least`] is.
+    pub fn share_below(&self, x: f64) -> f64 {
+        1.0 - self.share_at_least(x)
+    }
+
     /// Share of observations at or above `x` (NaN when empty); exact when `x` is a bin
     /// edge, as every multiple of 1/16 minute below 64 minutes is.
     pub fn share_at_least(&self, x: f64) -> f64 {

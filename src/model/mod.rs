@@ -358,6 +358,8 @@ pub struct Model {
     pub days: f64,
     /// Warm-up days.
     pub warmup_days: f64,
+    /// A response-time target, if the scenario sets one.
+    pub response_target: Option<Minutes>,
     /// Replications.
     pub replications: u32,
     /// Master seed.
@@ -447,6 +449,12 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     }
     let prevention = build_prevention(&mut c, s.prevention.as_ref());
     let costs = build_costs(&mut c, s.costs.as_ref());
+    let response_target = s.scenario.response_target.as_ref().map(|t| {
+        let at = key_path!["scenario", "response_target"];
+        let minutes = c.duration(t, at.clone());
+        c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
+        minutes
+    });
     if !c.problems.is_empty() {
         return Err(ModelError {
             problems: c.problems,
@@ -456,6 +464,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         name: s.scenario.name.clone(),
         days: s.scenario.days,
         warmup_days: s.scenario.warmup_days,
+        response_target,
         replications: s.scenario.replications,
         seed: s.scenario.seed,
         zones,

@@ -257,9 +257,11 @@ fn pooled_quantile(r: &RunSummary, q: f64) -> f64 {
 
 /// Response-time CDFs, one series per run; markers for the first when asked.
 fn response_cdf(runs: &[&RunSummary], markers: bool) -> Lines {
+    let target = runs.first().and_then(|r| r.response_target_min);
     let right = runs
         .iter()
         .map(|r| pooled_quantile(r, 0.99))
+        .chain(target.map(|t| t * 1.1))
         .filter(|x| x.is_finite())
         .fold(1.0, f64::max);
     let grid: Vec<f64> = (0..=200).map(|i| right * f64::from(i) / 200.0).collect();
@@ -290,13 +292,16 @@ fn response_cdf(runs: &[&RunSummary], markers: bool) -> Lines {
             }
         })
         .collect();
-    let marks = match (markers, runs.first()) {
+    let mut marks = match (markers, runs.first()) {
         (true, Some(r)) if pooled_quantile(r, 0.5).is_finite() => vec![
             ("p50".into(), pooled_quantile(r, 0.5)),
             ("p90".into(), pooled_quantile(r, 0.9)),
         ],
         _ => Vec::new(),
     };
+    if let (true, Some(target)) = (markers, target) {
+        marks.push(("target".into(), target));
+    }
     Lines {
         title: "Response time: incident received to first unit on scene".into(),
         x_label: "minutes".into(),

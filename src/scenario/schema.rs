@@ -135,6 +135,8 @@ pub struct Meta {
     /// Master seed.
     #[serde(default = "default_seed")]
     pub seed: u64,
+    /// A response-time target, e.g. "20min": the share of calls reached within it.
+    pub response_target: Option<String>,
 }
 
 fn default_replications() -> u32 {

@@ -111,6 +111,11 @@ pub const METRICS: &[Metric] = &[
         "90th percentile of those minutes in each replication, averaged over replications",
     )),
     metric(
+        "response_within_target_share",
+        Unit::Share,
+        "of the incidents a unit reached, the share reached in less than `scenario.response_target` (absent without a target)",
+    ),
+    metric(
         "dispatch_wait_mean_min",
         Unit::Minutes,
         "mean minutes from the call received to the first unit assigned, over incidents reached",
@@ -290,11 +295,12 @@ pub const METRICS: &[Metric] = &[
 ];
 
 /// Metrics of a group of incidents (a call type or a zone), in output order.
-pub const GROUP_METRICS: [&str; 6] = [
+pub const GROUP_METRICS: [&str; 7] = [
     "incidents",
     "response_time_mean_min",
     "response_time_p50_min",
     "response_time_p90_min",
+    "response_within_target_share",
     "unserved",
     "police_involved_share",
 ];

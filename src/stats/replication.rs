@@ -67,12 +67,13 @@ fn share(part: u64, whole: u64) -> f64 {
     }
 }
 
-fn group_values(g: &GroupCounts) -> Vec<f64> {
+fn group_values(g: &GroupCounts, target: Option<f64>) -> Vec<f64> {
     vec![
         g.incidents as f64,
         g.response.mean(),
         g.response.quantile(0.5),
         g.response.quantile(0.9),
+        target.map_or(f64::NAN, |t| g.response.share_below(t)),
         g.unserved as f64,
         share(g.police_involved, g.incidents),
     ]
@@ -100,8 +101,16 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
         index,
         seed,
         values: values(model, rec),
-        by_call_type: rec.by_call_type.iter().map(group_values).collect(),
-        by_zone: rec.by_zone.iter().map(group_values).collect(),
+        by_call_type: rec
+            .by_call_type
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
+        by_zone: rec
+            .by_zone
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
         events: rec.events,
         series: Series {
             responses: rec.response.count(),
@@ -170,6 +179,9 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
         "response_time_mean_min" => rec.response.mean(),
         "response_time_p50_min" => rec.response.quantile(0.5),
         "response_time_p90_min" => rec.response.quantile(0.9),
+        "response_within_target_share" => model
+            .response_target
+            .map_or(f64::NAN, |t| rec.response.share_below(t)),
         "dispatch_wait_mean_min" => rec.dispatch_wait.mean(),
         "unserved" => rec.unserved as f64,
         "police_involved_share" => share(rec.police_involved, n),

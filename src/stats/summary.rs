@@ -124,6 +124,8 @@ pub struct RunSummary {
     pub days: f64,
     /// Warm-up days.
     pub warmup_days: f64,
+    /// The response-time target in minutes, if the scenario sets one.
+    pub response_target_min: Option<f64>,
     /// Version of crisis-sim that made it.
     pub crate_version: String,
     /// What the intervals mean ([`INTERVALS`]).
@@ -199,6 +201,7 @@ impl RunSummary {
             replications: model.replications,
             days: model.days,
             warmup_days: model.warmup_days,
+            response_target_min: model.response_target,
             crate_version: env!("CARGO_PKG_VERSION").to_string(),
             intervals: INTERVALS.to_string(),
             by_call_type: groups(

@@ -291,3 +291,34 @@ fn the_warm_up_check_flags_a_short_warm_up_and_accepts_a_long_one() {
         long.suggested_days
     );
 }
+
+/// With a response target, the share reached within it is Erlang C's P(wait < t) in the
+/// M/M/c case (no travel, so response = wait): 1 − 0.4498 for c = 5, ρ = 0.85, t = 30.
+#[test]
+fn response_within_target_matches_erlang_c() {
+    let model = common::load(
+        "scenarios/validation/mmc.toml",
+        &[
+            "scenario.replications=40",
+            "scenario.response_target=\"30min\"",
+        ],
+    );
+    let (c, mu) = (5u32, 1.0 / 60.0);
+    let lambda = model.mean_crises_per_day() / DAY;
+    let a = lambda / mu;
+    let pw = erlang_c(c, a);
+    let within = 1.0 - pw * (-(f64::from(c) * mu - lambda) * 30.0).exp();
+    let run = common::run(&model, 2);
+    let e = estimate(&common::column(&run, "response_within_target_share"));
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "P(response < 30 min): Erlang C {within:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(lo <= within && within <= hi && e.half_width() < 0.01);
+    assert!(
+        run.by_call_type
+            .values()
+            .all(|g| g["response_within_target_share"].n == 40)
+    );
+}
