@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod common;
 mod dispatch;
+mod examples;
 mod golden;
 mod grid;
 mod planner;

@@ -1,0 +1,106 @@
+//! Every command the README and `--help` show runs on the shipped scenarios: each
+//! `crisis-sim …` (or `cargo run --release --locked -- …`) line, with its output
+//! redirected to a temporary folder and a short horizon so that the suite stays quick.
+
+use std::path::Path;
+use std::process::Command;
+
+fn crisis_sim(args: &[String]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+/// Splits a command line on spaces, keeping "quoted words" together and expanding a
+/// `*.toml` pattern as a shell would.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, part) in line.split('"').enumerate() {
+        if i % 2 == 1 {
+            out.push(part.to_string());
+        } else {
+            out.extend(part.split_whitespace().map(String::from));
+        }
+    }
+    out.into_iter().flat_map(expand).collect()
+}
+
+fn expand(word: String) -> Vec<String> {
+    let Some(dir) = word.strip_suffix("/*.toml") else {
+        return vec![word];
+    };
+    let mut files: Vec<String> = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The command's words without its horizon, replications and output folder, with a
+/// short run into `out` instead.
+fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
+    for flag in ["--out", "--days", "--replications"] {
+        while let Some(i) = args.iter().position(|a| a == flag) {
+            args.drain(i..(i + 2).min(args.len()));
+        }
+    }
+    if matches!(args[0].as_str(), "run" | "compare") {
+        let more = ["--replications", "2", "--days", "10", "--quiet", "--out"];
+        args.extend(more.iter().map(|s| s.to_string()));
+        args.push(out.display().to_string());
+        args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
+    }
+    args
+}
+
+fn commands(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            l.strip_prefix("cargo run --release --locked -- ")
+                .or_else(|| l.strip_prefix("crisis-sim "))
+        })
+        .map(|l| l.split(" # ").next().unwrap_or(l).trim().to_string())
+        // Synopsis lines name their arguments in capitals; they are not examples.
+        .filter(|l| !l.contains("SCENARIO") && !l.contains(" DIR"))
+        .filter(|l| !l.is_empty() && !l.starts_with("is "))
+        .collect()
+}
+
+#[test]
+fn every_example_in_the_readme_and_help_runs() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut lines = commands(&readme);
+    for sub in ["", "run", "compare", "check", "report"] {
+        let args: Vec<String> = [sub, "--help"]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.to_string())
+            .collect();
+        let help = String::from_utf8(crisis_sim(&args).stdout).unwrap();
+        lines.extend(commands(&help));
+    }
+    assert!(lines.len() >= 10, "{lines:?}");
+    let temp = tempfile::tempdir().unwrap();
+    let made = temp.path().join("made");
+    for (i, line) in lines.iter().enumerate() {
+        let mut args = quick(words(line), &temp.path().join(i.to_string()));
+        if args[0] == "report" {
+            let made_args = quick(words("run scenarios/mid-size-city.toml"), &made);
+            assert!(crisis_sim(&made_args).status.success());
+            args = vec!["report".into(), made.display().to_string()];
+        }
+        let out = crisis_sim(&args);
+        assert!(
+            out.status.success(),
+            "`{line}` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
