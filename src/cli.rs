@@ -232,7 +232,13 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
             summary.perf.wall_s
         );
         print!("{}", report::table(&summary.metrics));
-        if let Some(w) = report::warmup_warning(&summary) {
+        for w in [
+            report::warmup_warning(&summary),
+            report::overload_warning(&summary),
+        ]
+        .into_iter()
+        .flatten()
+        {
             eprintln!("\nwarning: {w}");
         }
         println!();
@@ -285,12 +291,13 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
     let written = report::compare::write_compare(&out, &comparison).map_err(write_error(&out))?;
     if !o.quiet {
         print!("{}", report::compare::console(&comparison));
-        for w in comparison
-            .summaries
-            .iter()
-            .filter_map(report::warmup_warning)
-        {
-            eprintln!("warning: {w}");
+        for s in &comparison.summaries {
+            for w in [report::warmup_warning(s), report::overload_warning(s)]
+                .into_iter()
+                .flatten()
+            {
+                eprintln!("warning: {w}");
+            }
         }
         println!(
             "\nwrote {} files to {} (open report.html)",
@@ -323,18 +330,42 @@ fn rebuild(dir: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Kinds whose background work alone asks more unit-time than their staffed units give.
+fn background_overload(m: &crate::model::Model) -> Vec<String> {
+    m.kinds
+        .iter()
+        .filter_map(|k| {
+            let b = k.background.as_ref()?;
+            let offered = b.rate * b.service.mean();
+            let capacity = k.schedule.mean_units() * (1.0 - k.absence);
+            (offered >= capacity).then(|| {
+                format!(
+                    "`{}`'s background work alone keeps {offered:.1} units busy on average, \
+                     but only {capacity:.1} are staffed: its queue will grow without bound",
+                    k.name
+                )
+            })
+        })
+        .collect()
+}
+
 fn check(scenarios: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
     let mut failures = Vec::new();
     for path in scenarios {
         match experiment::load(path, sets) {
-            Ok((_, m)) => println!(
-                "ok  {}: {} zones, {} responder kinds, {} call types, {:.1} crises a day",
-                path.display(),
-                m.zones.len(),
-                m.kinds.len(),
-                m.call_types.len(),
-                m.mean_crises_per_day()
-            ),
+            Ok((_, m)) => {
+                println!(
+                    "ok  {}: {} zones, {} responder kinds, {} call types, {:.1} crises a day",
+                    path.display(),
+                    m.zones.len(),
+                    m.kinds.len(),
+                    m.call_types.len(),
+                    m.mean_crises_per_day()
+                );
+                for w in background_overload(&m) {
+                    eprintln!("warning: {}: {w}", path.display());
+                }
+            }
             Err(e) => failures.push(e.to_string()),
         }
     }

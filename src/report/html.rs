@@ -319,7 +319,10 @@ pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> Stri
         s.warmup_days,
         s.seed
     );
-    if let Some(w) = super::warmup_warning(s) {
+    for w in [super::warmup_warning(s), super::overload_warning(s)]
+        .into_iter()
+        .flatten()
+    {
         let _ = writeln!(body, "<p class=\"sig\">Warning: {}</p>", escape(&w));
     }
     body.push_str("<h2>Results</h2>\n");

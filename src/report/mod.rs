@@ -188,6 +188,44 @@ pub fn bounds(mean: f64, interval: Option<[f64; 2]>) -> String {
     })
 }
 
+/// A warning when a run was overloaded: a kind busy 99 % of its on-duty time or more,
+/// or more than 1 % of incidents never dispatched, so queues grew through the run and
+/// the figures depend on the horizon (`None` when neither).
+pub fn overload_warning(s: &RunSummary) -> Option<String> {
+    let saturated: Vec<&str> = s
+        .model
+        .kinds
+        .iter()
+        .filter(|k| s.mean(&format!("utilization_{}", k.name)) >= 0.99)
+        .map(|k| k.name.as_str())
+        .collect();
+    let unserved = s.mean("unserved") / s.mean("incidents");
+    if saturated.is_empty() && !(unserved > 0.01) {
+        return None;
+    }
+    let mut why = Vec::new();
+    if !saturated.is_empty() {
+        why.push(format!(
+            "{} busy 99 % of on-duty time or more",
+            saturated.join(", ")
+        ));
+    }
+    if unserved > 0.01 {
+        why.push(format!(
+            "{:.1} % of incidents never dispatched",
+            100.0 * unserved
+        ));
+    }
+    Some(format!(
+        "\"{}\" is overloaded ({}; {:.0} background jobs still waiting at the end): queues grow \
+         through the run, so waits and unserved counts depend on its length. Add units or \
+         lower the load.",
+        s.scenario,
+        why.join("; "),
+        s.mean("backlog_background")
+    ))
+}
+
 /// A warning when a run's warm-up looks too short (`None` when it looks long enough).
 pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     let w = &s.warmup_check;

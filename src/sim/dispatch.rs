@@ -148,6 +148,7 @@ impl<'m> Sim<'m> {
         match self.kinds[k].idle.pop() {
             Some(u) => self.assign(u as usize, request),
             None => {
+                self.kinds[k].background_waiting += 1;
                 self.enqueue(request);
             }
         }
@@ -334,6 +335,9 @@ impl<'m> Sim<'m> {
                 continue; // served, or fallen back and queued again
             };
             if self.acceptable(u, r) {
+                if r.incident == NO_INCIDENT {
+                    self.kinds[k].background_waiting -= 1;
+                }
                 found = self.requests.take(slot as usize);
                 break;
             }

@@ -456,6 +456,11 @@ impl<'m> Sim<'m> {
                 self.rec.by_zone[usize::from(incident.zone)].unserved += 1;
             }
         }
+        self.rec.backlog_background = self
+            .kinds
+            .iter()
+            .map(|k| u64::from(k.background_waiting))
+            .sum();
         self.rec.events = self.sched.processed();
         self.rec.measured_minutes = horizon - self.warmup_end;
         self.rec.kinds = self.kinds.into_iter().map(|k| k.rec).collect();

@@ -64,6 +64,8 @@ pub struct Record {
     pub cancelled: u64,
     /// Of those cancelled, the ones no unit had been dispatched to.
     pub cancelled_waiting: u64,
+    /// Background jobs still waiting for a unit at the horizon.
+    pub backlog_background: u64,
     /// Incidents by whole 30-day month of the measured period (a partial last month is left out).
     pub incidents_by_month: Vec<u64>,
     /// Incidents by week of the whole run, warm-up included (a partial last week too).

@@ -34,6 +34,8 @@ pub(super) struct KindState {
     pub waiting: Waiting,
     pub busy_on_duty: u32,
     pub on_duty: u32,
+    /// Background jobs waiting for a unit.
+    pub background_waiting: u32,
     pub overtime: u32,
     since: Minutes,
     /// When `on_duty` last changed (it changes only at shift events).
@@ -55,6 +57,7 @@ impl KindState {
             waiting: BinaryHeap::new(),
             busy_on_duty: 0,
             on_duty: 0,
+            background_waiting: 0,
             overtime: 0,
             since: 0.0,
             duty_since: 0.0,

@@ -137,6 +137,11 @@ pub const METRICS: &[Metric] = &[
     ),
     metric("backup_requests", Unit::Count, "requests for police backup"),
     metric(
+        "backlog_background",
+        Unit::Count,
+        "background (non-crisis) jobs still waiting for a unit at the horizon",
+    ),
+    metric(
         "cancelled_share",
         Unit::Share,
         "share of incidents cancelled (by the caller, or the person gone) before a unit was on scene",

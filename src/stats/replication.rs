@@ -187,6 +187,7 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
         "police_involved_share" => share(rec.police_involved, n),
         "no_police_share" => share(n - rec.police_involved, n),
         "backup_requests" => rec.backup_requests as f64,
+        "backlog_background" => rec.backlog_background as f64,
         "cancelled_share" => share(rec.cancelled, n),
         "resolved_on_scene_share" => share(d(Disposition::ResolvedOnScene), n),
         "referred_share" => share(d(Disposition::Referred), n),

@@ -151,3 +151,50 @@ fn compare_takes_named_variants_and_refuses_unlike_horizons() {
     let lone = crisis_sim(&["compare", VANS, "--variant", "no pairs"]);
     assert_eq!(lone.status.code(), Some(2));
 }
+
+/// Overload is never silent: a saturated run warns on the console and in the report,
+/// and `check` warns when background work alone exceeds what is staffed.
+#[test]
+fn overload_warns_on_the_console_in_the_report_and_in_check() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("over");
+    let run = crisis_sim(&[
+        "run",
+        "scenarios/validation/mmc.toml",
+        "--set",
+        "responders.team.units=3",
+        "--replications",
+        "2",
+        "--days",
+        "60",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("is overloaded") && stderr.contains("never dispatched"),
+        "{stderr}"
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("is overloaded"));
+    let calm = crisis_sim(&[
+        "run",
+        "scenarios/validation/mmc.toml",
+        "--replications",
+        "2",
+        "--days",
+        "60",
+        "--out",
+        temp.path().join("calm").to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&calm.stderr).contains("overloaded"));
+    let check = crisis_sim(&[
+        "check",
+        "scenarios/mid-size-city.toml",
+        "--set",
+        "responders.police.background.per_hour=200",
+    ]);
+    assert!(check.status.success());
+    assert!(String::from_utf8_lossy(&check.stderr).contains("will grow without bound"));
+}
