@@ -200,7 +200,8 @@ pub fn overload_warning(s: &RunSummary) -> Option<String> {
         .map(|k| k.name.as_str())
         .collect();
     let unserved = s.mean("unserved") / s.mean("incidents");
-    if saturated.is_empty() && !(unserved > 0.01) {
+    let left_waiting = unserved > 0.01;
+    if saturated.is_empty() && !left_waiting {
         return None;
     }
     let mut why = Vec::new();
@@ -210,7 +211,7 @@ pub fn overload_warning(s: &RunSummary) -> Option<String> {
             saturated.join(", ")
         ));
     }
-    if unserved > 0.01 {
+    if left_waiting {
         why.push(format!(
             "{:.1} % of incidents never dispatched",
             100.0 * unserved
