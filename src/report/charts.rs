@@ -71,6 +71,8 @@ pub struct GroupedBars {
 pub struct StackedShares {
     /// Title.
     pub title: String,
+    /// Y-axis label.
+    pub y_label: String,
     /// Names of the parts, bottom first.
     pub parts: Vec<String>,
     /// `(bar label, share of each part)`.
@@ -332,7 +334,7 @@ impl Chart for StackedShares {
             .y_label_formatter(&|y| format!("{:.0} %", y * 100.0))
             .x_label_style((FONT, 15))
             .y_label_style((FONT, 15))
-            .y_desc("share of incidents with a disposition")
+            .y_desc(self.y_label.as_str())
             .axis_desc_style((FONT, 17))
             .draw()
             .map_err(err)?;

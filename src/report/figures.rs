@@ -124,6 +124,9 @@ pub fn run_figures(r: &RunSummary) -> Vec<Named> {
         monthly_figure(&[r]),
         warmup_figure(r),
     ]
+    .into_iter()
+    .chain(hotline_figure(r))
+    .collect()
 }
 
 /// Weekly incidents and repeat crises over the whole run, warm-up shaded, with a band
@@ -343,6 +346,12 @@ fn hourly_load(r: &RunSummary) -> HourlyLoad {
                 .collect();
             (kind.name.clone(), by_hour)
         })
+        .chain(
+            r.model
+                .counselors_by_hour
+                .clone()
+                .map(|c| ("988 counselors".to_string(), c)),
+        )
         .collect();
     HourlyLoad {
         title: "Crisis demand and staffing by hour of day".into(),
@@ -359,11 +368,28 @@ const DISPOSITIONS: [&str; 5] = [
     "arrest",
 ];
 
+/// Mean calls the hotline resolved by phone per replication.
+fn resolved_by_phone(r: &RunSummary) -> f64 {
+    let (Some(share), Some(calls)) = (
+        r.column("hotline_resolved_share"),
+        r.column("hotline_calls"),
+    ) else {
+        return 0.0;
+    };
+    let counts: Vec<f64> = share
+        .iter()
+        .zip(&calls)
+        .map(|(s, c)| if s.is_finite() { s * c } else { 0.0 })
+        .collect();
+    counts.iter().sum::<f64>() / counts.len().max(1) as f64
+}
+
 fn disposition_mix(runs: &[&RunSummary]) -> StackedShares {
+    let phone = runs.iter().any(|r| r.mean("hotline_calls") > 0.0);
     let bars = runs
         .iter()
         .map(|r| {
-            let shares = (0..DISPOSITIONS.len())
+            let mut shares: Vec<f64> = (0..DISPOSITIONS.len())
                 .map(|d| {
                     let total: u64 = r
                         .per_replication
@@ -373,14 +399,54 @@ fn disposition_mix(runs: &[&RunSummary]) -> StackedShares {
                     total as f64 / r.per_replication.len().max(1) as f64
                 })
                 .collect();
+            if phone {
+                shares.push(resolved_by_phone(r));
+            }
             (r.scenario.clone(), shares)
         })
         .collect();
+    let mut parts: Vec<String> = DISPOSITIONS.iter().map(|d| d.to_string()).collect();
+    if phone {
+        parts.push("resolved by phone (988)".into());
+    }
     StackedShares {
         title: "Disposition mix".into(),
-        parts: DISPOSITIONS.iter().map(|d| d.to_string()).collect(),
+        y_label: "share of incidents that ended".into(),
+        parts,
         bars,
     }
+}
+
+/// How 988 calls ended, with the answer wait in the caption (`None` without a hotline).
+fn hotline_figure(r: &RunSummary) -> Option<Named> {
+    let has_calls = r.mean("hotline_calls") > 0.0;
+    if !has_calls {
+        return None;
+    }
+    let resolved = r.mean("hotline_resolved_share");
+    let abandoned = r.mean("hotline_abandoned_share");
+    Some(Named {
+        name: "hotline".into(),
+        caption: format!(
+            "How calls to the 988 line ended. Answered callers waited {:.1} minutes on average \
+             (90th percentile {:.1}); callers who hung up may have called 911.",
+            r.mean("hotline_answer_mean_min"),
+            r.mean("hotline_answer_p90_min")
+        ),
+        figure: Figure::Stacked(StackedShares {
+            title: "988 hotline: how calls ended".into(),
+            y_label: "share of hotline calls".into(),
+            parts: vec![
+                "resolved by phone".into(),
+                "passed to dispatch".into(),
+                "hung up before an answer".into(),
+            ],
+            bars: vec![(
+                r.scenario.clone(),
+                vec![resolved, (1.0 - resolved - abandoned).max(0.0), abandoned],
+            )],
+        }),
+    })
 }
 
 /// Incidents per 30-day month over the measured period, per run, with a band

@@ -272,7 +272,8 @@ fn stress_des(s: &RunSummary) -> String {
         ("2.5.4 Queues", "One queue of waiting requests per responder kind, served by call-type priority then arrival \
              time; background jobs queue behind crisis calls unless given a priority.".into()),
         ("2.5.5 Entry/exit points", format!(
-            "Incidents enter through 911 in {} zones, in proportion to population; they leave when their \
+            "Incidents arise in {} zones, in proportion to population, and enter through 911 or, for the \
+             hotline share, the 988 line; they leave when they are resolved by phone, cancelled, or their \
              disposition is reached and the last unit clears.", m.zones.len())),
         ("3.3 Input parameters", "Every parameter is in the scenario files embedded at the end of this report.".into()),
         ("3.4 Assumptions", format!(

@@ -63,6 +63,24 @@ pub struct ModelFacts {
     pub call_types: Vec<CallTypeFacts>,
     /// Zone names.
     pub zones: Vec<String>,
+    /// 988 counselors scheduled at each hour of day (mean over the week), if the
+    /// scenario has a hotline.
+    pub counselors_by_hour: Option<Vec<f64>>,
+}
+
+/// Mean units a schedule has on at each hour of day over the week.
+fn by_hour(schedule: &crate::model::Schedule) -> Vec<f64> {
+    use crate::time::{DAY, HOUR};
+    (0..24)
+        .map(|h| {
+            let at = |d: u32, m: u32| f64::from(d) * DAY + f64::from(h) * HOUR + f64::from(m) + 0.5;
+            let sum: u32 = (0..7)
+                .flat_map(|d| (0..60).map(move |m| (d, m)))
+                .map(|(d, m)| schedule.units_at(at(d, m)))
+                .sum();
+            f64::from(sum) / (7.0 * 60.0)
+        })
+        .collect()
 }
 
 impl ModelFacts {
@@ -98,6 +116,7 @@ impl ModelFacts {
                 })
                 .collect(),
             zones: model.zones.iter().map(|z| z.name.clone()).collect(),
+            counselors_by_hour: model.hotline.as_ref().map(|h| by_hour(&h.schedule)),
         }
     }
 }

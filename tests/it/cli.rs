@@ -296,6 +296,7 @@ fn report_rebuilds_a_run_and_a_comparison_from_their_summaries() {
                 "summary.csv",
                 "replications.csv",
                 "charts/response_time.svg",
+                "charts/hotline.svg",
                 "charts/demand_by_hour.png",
             ],
         ),
