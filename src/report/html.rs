@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::charts::Rendered;
-use super::human;
+use super::{human, human_with};
 use crate::stats::summary::{Estimates, Provenance};
 use crate::stats::{Comparison, Difference, RunSummary, metrics};
 
@@ -309,6 +309,49 @@ fn stress_des(s: &RunSummary) -> String {
     out
 }
 
+/// Dollars for people: `$76.7 M`, `$4,480`.
+fn dollars(x: f64) -> String {
+    if x.abs() >= 1e6 {
+        format!("${:.1} M", x / 1e6)
+    } else {
+        format!("${}", human(x.round()))
+    }
+}
+
+/// The headline results in words, as a briefing opens.
+pub fn briefing(s: &RunSummary) -> String {
+    let m = |name: &str| s.mean(name);
+    // Counts and days as whole numbers; a fractional target keeps its decimal.
+    let whole = |x: f64| human_with(x, if x.fract() == 0.0 || x >= 100.0 { 0 } else { 1 });
+    let mut text = format!(
+        "Over {} measured days, about {} crises arose. A unit reached them in {:.1} minutes on \
+         average, and 90 % within {:.1} minutes",
+        whole(s.days),
+        whole(m("incidents").round()),
+        m("response_time_mean_min"),
+        m("response_time_p90_min")
+    );
+    if let Some(target) = s.response_target_min {
+        let _ = write!(
+            text,
+            "; {:.0} % were reached within the {}-minute target",
+            100.0 * m("response_within_target_share"),
+            whole(target)
+        );
+    }
+    let _ = write!(
+        text,
+        ". Police were on scene at {:.0} % of them. They led to {} emergency-department visits \
+         and {} arrests. Everything counted cost {} ({} per crisis).",
+        100.0 * m("police_involved_share"),
+        whole(m("emergency_department").round()),
+        whole(m("arrests").round()),
+        dollars(m("cost_total")),
+        dollars(m("cost_per_incident"))
+    );
+    text
+}
+
 /// The report of one run.
 pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> String {
     let mut body = format!(
@@ -326,6 +369,11 @@ pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> Stri
     {
         let _ = writeln!(body, "<p class=\"sig\">Warning: {}</p>", escape(&w));
     }
+    let _ = writeln!(
+        body,
+        "<p class=\"lede\"><strong>{}</strong></p>",
+        escape(&briefing(s))
+    );
     body.push_str("<h2>Results</h2>\n");
     body.push_str(&metrics_table(&s.metrics, true));
     body.push_str("<h2>Charts</h2>\n");

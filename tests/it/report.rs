@@ -111,7 +111,10 @@ fn run_writes_charts_and_a_self_contained_report() {
         &out.join("report.html"),
         &RUN_CHARTS,
         &[
+            "crises arose. A unit reached them in",
+            "Everything counted cost $",
             "<h2>Results</h2>",
+            "<h2>All metrics</h2>",
             "<h2>By call type</h2>",
             "<h2>By zone</h2>",
             "How this run was made",
