@@ -1,10 +1,12 @@
 //! Units and their steps: `ToScene → OnScene [→ ConsultWait] → [ToFacility →
-//! Handoff]`, or `Background`. A unit has exactly one pending step event while it is
-//! busy and none while idle or off duty, so every `Unit` event is live.
+//! Handoff]`, or `Background`. A unit has exactly one pending step event from its
+//! arrival on scene (or the start of a background job) until it clears, and none
+//! while idle, off duty or driving to a scene (that drive is a trip with its own
+//! `Arrive` event), so every `Unit` event is live.
 //!
 //! A unit that clears is free at once, where it is; while idle it drives home, and
 //! if dispatched on the way it leaves from its point on the straight line home at
-//! that moment. The drive home is a straight-line trip, not an event.
+//! that moment. Both drives are straight-line legs, not events.
 
 use rand::RngExt;
 use rand_distr::Distribution;
@@ -26,44 +28,47 @@ pub(super) enum Phase {
     Background,
 }
 
-/// A unit driving to a scene: from `from`, leaving at `depart`, there at `arrive`.
+/// A straight drive from `from`, leaving at `depart` and there at `arrive`; where it
+/// goes is known to whoever holds it (the unit's home, or the incident).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct EnRoute {
-    unit: u32,
+pub(super) struct Leg {
     from: Point,
     depart: Minutes,
     arrive: Minutes,
+}
+
+impl Leg {
+    /// Where the drive to `to` is at `now`.
+    fn at(&self, to: Point, now: Minutes) -> Point {
+        if now >= self.arrive {
+            return to;
+        }
+        let f = ((now - self.depart) / (self.arrive - self.depart)).clamp(0.0, 1.0);
+        Point {
+            x: self.from.x + f * (to.x - self.from.x),
+            y: self.from.y + f * (to.y - self.from.y),
+        }
+    }
+}
+
+/// A unit driving to a scene.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct EnRoute {
+    unit: u32,
+    leg: Leg,
 }
 
 impl EnRoute {
     pub(super) fn new(unit: usize, from: Point, depart: Minutes, arrive: Minutes) -> Self {
         EnRoute {
             unit: unit as u32,
-            from,
-            depart,
-            arrive,
+            leg: Leg {
+                from,
+                depart,
+                arrive,
+            },
         }
     }
-}
-
-/// Where a straight drive from `from` to `to`, `depart` to `arrive`, is at `now`.
-fn along(from: Point, to: Point, depart: Minutes, arrive: Minutes, now: Minutes) -> Point {
-    if now >= arrive {
-        return to;
-    }
-    let f = ((now - depart) / (arrive - depart)).clamp(0.0, 1.0);
-    Point {
-        x: from.x + f * (to.x - from.x),
-        y: from.y + f * (to.y - from.y),
-    }
-}
-
-/// An idle unit's drive home: from `from`, leaving at `depart`, home at `arrive`.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Trip {
-    from: Point,
-    depart: Minutes,
-    arrive: Minutes,
 }
 
 #[derive(Clone, Debug)]
@@ -73,7 +78,7 @@ pub(super) struct Unit {
     /// Where the unit is, or where its drive home started.
     pub pos: Point,
     /// The drive home under way, if any.
-    trip: Option<Trip>,
+    trip: Option<Leg>,
     pub phase: Phase,
     pub on_duty: bool,
     pub primary: bool,
@@ -114,7 +119,7 @@ impl Unit {
     /// Where the unit is at `now`: on its straight line home while driving there.
     pub(super) fn position(&self, now: Minutes) -> Point {
         match self.trip {
-            Some(t) => along(t.from, self.home, t.depart, t.arrive, now),
+            Some(leg) => leg.at(self.home, now),
             None => self.pos,
         }
     }
@@ -127,7 +132,7 @@ impl Unit {
 
     /// Starts the drive home, taking `minutes`.
     fn head_home(&mut self, now: Minutes, minutes: Minutes) {
-        self.trip = (minutes > 0.0).then_some(Trip {
+        self.trip = (minutes > 0.0).then_some(Leg {
             from: self.pos,
             depart: now,
             arrive: now + minutes,
@@ -186,13 +191,7 @@ impl Sim<'_> {
     pub(super) fn turn_back(&mut self, trip: EnRoute, i: usize) {
         let now = self.now();
         let u = trip.unit as usize;
-        let at = along(
-            trip.from,
-            self.incidents[i].pos,
-            trip.depart,
-            trip.arrive,
-            now,
-        );
+        let at = trip.leg.at(self.incidents[i].pos, now);
         let minutes = self.drive(at, self.units[u].home, i);
         self.close_incident_part(i);
         let unit = &mut self.units[u];
