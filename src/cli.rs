@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::experiment::{self, ExperimentError, RunOptions, compare::Prepared};
 use crate::report;
+use crate::text::plural;
 
 /// Simulate a city's mental-health crisis response.
 #[derive(Debug, Parser)]
@@ -223,11 +224,11 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     let written = report::write_run(&out, &summary).map_err(write_error(&out))?;
     if !o.quiet {
         println!(
-            "{} — {} replications × {} days after {} warm-up days (seed {}), {:.2} s\n",
+            "{} — {} × {} after {} of warm-up (seed {}), {:.2} s\n",
             summary.scenario,
-            summary.replications,
-            summary.days,
-            summary.warmup_days,
+            plural(summary.replications, "replication"),
+            plural(summary.days, "day"),
+            plural(summary.warmup_days, "day"),
             summary.seed,
             summary.perf.wall_s
         );
@@ -243,8 +244,8 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         }
         println!();
         println!(
-            "wrote {} files to {} (open report.html)",
-            written.len(),
+            "wrote {} to {} (open report.html)",
+            plural(written.len() as u32, "file"),
             out.display()
         );
     }
@@ -300,8 +301,8 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
             }
         }
         println!(
-            "\nwrote {} files to {} (open report.html)",
-            written.len(),
+            "\nwrote {} to {} (open report.html)",
+            plural(written.len() as u32, "file"),
             out.display()
         );
     }
@@ -323,8 +324,8 @@ fn rebuild(dir: &Path) -> Result<(), CliError> {
         )));
     };
     println!(
-        "wrote {} files to {} from its saved summaries",
-        written.len(),
+        "wrote {} to {} from its saved summaries",
+        plural(written.len() as u32, "file"),
         dir.display()
     );
     Ok(())

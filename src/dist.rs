@@ -107,7 +107,11 @@ impl Dist {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(format!("{name} takes {n} argument(s), got {}", args.len()))
+                Err(format!(
+                    "{name} takes {}, got {}",
+                    crate::text::plural(n as u32, "argument"),
+                    args.len()
+                ))
             }
         };
         if args.iter().any(|a| !a.is_finite() || *a < 0.0) {

@@ -15,4 +15,5 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod text;
 pub mod time;

@@ -103,14 +103,14 @@ fn same_horizon(
         return Ok(());
     }
     Err(ExperimentError::Input(format!(
-        "{}: `{}` measures {} days after a {}-day warm-up, the baseline `{}` {} days after {}; \
+        "{}: `{}` measures {} after a {}-day warm-up, the baseline `{}` {} after {}; \
          paired replications need the same horizon: add e.g. --days {} --set scenario.warmup_days={}",
         file.display(),
         other.name,
-        other.days,
+        crate::text::plural(other.days, "day"),
         other.warmup_days,
         base.name,
-        base.days,
+        crate::text::plural(base.days, "day"),
         base.warmup_days,
         base.days.max(other.days),
         base.warmup_days.max(other.warmup_days),

@@ -146,6 +146,8 @@ pub(super) fn build_call_type(
     CallType {
         name: t.name.clone(),
         priority: t.priority,
+        // set once every call type is known
+        priority_group: 0,
         mobile: responders
             .iter()
             .copied()

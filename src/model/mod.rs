@@ -191,6 +191,8 @@ pub struct CallType {
     pub name: String,
     /// Queue priority, 1 first.
     pub priority: u32,
+    /// Index of its priority in [`Model::priorities`].
+    pub priority_group: usize,
     /// Acceptable kinds in order of preference.
     pub responders: Vec<KindId>,
     /// Wait before each fallback step.
@@ -372,6 +374,8 @@ pub struct Model {
     pub demand: Demand,
     /// Call types.
     pub call_types: Vec<CallType>,
+    /// The distinct priorities of the call types, most urgent first.
+    pub priorities: Vec<u32>,
     /// Facilities.
     pub facilities: Vec<Facility>,
     /// Responder kinds.
@@ -422,7 +426,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
-    let call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
+    let mut call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
     let demand = build_demand(&mut c, s, &zones, scale);
     let hotline = s.hotline.as_ref().map(|h| build_hotline(&mut c, h));
     if s.demand.hotline_share > 0.0 && hotline.is_none() {
@@ -460,6 +464,12 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
             problems: c.problems,
         });
     }
+    let mut priorities: Vec<u32> = call_types.iter().map(|t| t.priority).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    for t in &mut call_types {
+        t.priority_group = priorities.partition_point(|p| *p < t.priority);
+    }
     Ok(Model {
         name: s.scenario.name.clone(),
         days: s.scenario.days,
@@ -471,6 +481,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         travel,
         demand,
         call_types,
+        priorities,
         facilities,
         kinds,
         backup_kind,

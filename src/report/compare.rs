@@ -174,29 +174,37 @@ pub fn console(c: &Comparison) -> String {
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = writeln!(
             out,
-            "{} − {} ({} paired replications)\n{:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} resolved",
-            other.scenario,
-            base.scenario,
-            base.replications,
-            "metric",
-            "baseline",
-            "scenario",
-            "diff",
-            "paired 95% CI",
-            "unpaired 95% CI",
+            "{} − {} ({} paired replications)",
+            other.scenario, base.scenario, base.replications
         );
+        let mut rows = vec![
+            [
+                "metric",
+                "baseline",
+                "scenario",
+                "diff",
+                "paired 95% CI",
+                "unpaired 95% CI",
+                "resolved",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ];
         for (name, d) in diffs.iter().filter(|(n, _)| shown(n)) {
-            let _ = writeln!(
-                out,
-                "{name:<26} {:>10} {:>10} {:>10}  {:<22} {:<22} {}",
+            rows.push(vec![
+                name.clone(),
                 super::human(base.mean(name)),
                 super::human(other.mean(name)),
                 super::human(d.mean),
                 ci(d.ci95),
                 ci(d.unpaired_ci95),
-                if d.resolved { "yes" } else { "no" }
-            );
+                if d.resolved { "yes" } else { "no" }.into(),
+            ]);
         }
+        out.push_str(&super::align(
+            &rows,
+            &[false, true, true, true, false, false, false],
+        ));
         out.push('\n');
     }
     out.push_str(RESOLVED);

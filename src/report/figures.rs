@@ -1,7 +1,9 @@
 //! Which charts a run or a comparison gets, and the numbers behind each, all read
 //! from run summaries.
 
-use super::charts::{self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, StackedShares};
+use super::charts::{
+    self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, MapZone, StackedShares, ZoneMap,
+};
 use crate::stats::{self, Estimate, RunSummary, quantile};
 
 /// Any of the chart kinds.
@@ -15,6 +17,8 @@ pub enum Figure {
     Lines(Lines),
     /// Demand against staffing by hour.
     Hourly(HourlyLoad),
+    /// Zones on a map.
+    Map(ZoneMap),
 }
 
 impl Chart for Figure {
@@ -27,6 +31,7 @@ impl Chart for Figure {
             Figure::Stacked(c) => c.draw(root),
             Figure::Lines(c) => c.draw(root),
             Figure::Hourly(c) => c.draw(root),
+            Figure::Map(c) => c.draw(root),
         }
     }
 }
@@ -38,8 +43,18 @@ pub struct Named {
     pub name: String,
     /// One sentence saying how to read it.
     pub caption: String,
-    /// The chart.
-    pub figure: Figure,
+    /// The chart, or why there is nothing to draw (the report says so instead).
+    pub figure: Result<Figure, String>,
+}
+
+/// A figure as drawn: its SVG and PNG, or why it was left out.
+pub struct Drawn {
+    /// File stem.
+    pub name: String,
+    /// Caption.
+    pub caption: String,
+    /// The rendered chart, or the reason there is none.
+    pub rendered: Result<charts::Rendered, String>,
 }
 
 /// A bar for an estimate (an empty one where there is none).
@@ -89,44 +104,188 @@ fn utilization(runs: &[&RunSummary]) -> GroupedBars {
 
 /// The figures of a single run.
 pub fn run_figures(r: &RunSummary) -> Vec<Named> {
+    let reached = r.per_replication.iter().any(|rep| rep.series.responses > 0);
+    let ended = r
+        .per_replication
+        .iter()
+        .any(|rep| rep.series.dispositions.iter().any(|d| *d > 0));
     vec![
         Named {
             name: "response_time".into(),
             caption: "Share of incidents reached within a given time (all replications pooled); \
                       the band spans the middle 95 % of replications; dashed lines mark the pooled median and 90th percentile."
                 .into(),
-            figure: Figure::Lines(response_cdf(&[r], true)),
+            figure: drawn_if(reached, NOTHING_REACHED, || {
+                Figure::Lines(response_cdf(&[r], true))
+            }),
         },
         Named {
             name: "demand_by_hour".into(),
             caption: "Crises arriving per hour of day (bars, mean over the measured days) against units staffed \
                       (lines, as simulated: shifts less absences, mean over the measured days and replications)."
                 .into(),
-            figure: Figure::Hourly(hourly_load(r)),
+            figure: Ok(Figure::Hourly(hourly_load(r))),
         },
         Named {
             name: "utilization".into(),
             caption: "Busy share of on-duty unit time by responder kind, background work and travel included; whiskers are 95 % intervals."
                 .into(),
-            figure: Figure::Bars(utilization(&[r])),
+            figure: Ok(Figure::Bars(utilization(&[r]))),
         },
         Named {
             name: "dispositions".into(),
             caption: "How incidents ended, as shares of incidents that reached a disposition.".into(),
-            figure: Figure::Stacked(disposition_mix(&[r])),
+            figure: drawn_if(ended, "No incident reached a disposition in the measured period.", || {
+                Figure::Stacked(disposition_mix(&[r]))
+            }),
         },
         Named {
             name: "response_p90_by_zone".into(),
             caption: "90th-percentile response time by zone (equity across the city); whiskers are 95 % intervals."
                 .into(),
-            figure: Figure::Bars(zone_p90(r)),
+            figure: drawn_if(reached, NOTHING_REACHED, || Figure::Bars(zone_p90(r))),
         },
+        zone_map_figure(r),
+        cost_figure(&[r]),
         monthly_figure(&[r]),
         warmup_figure(r),
     ]
     .into_iter()
     .chain(hotline_figure(r))
     .collect()
+}
+
+const NOTHING_REACHED: &str = "No incident was reached in the measured period.";
+
+/// The figure `draw` makes when `has_data`, else the reason there is none.
+fn drawn_if(
+    has_data: bool,
+    why_not: &str,
+    draw: impl FnOnce() -> Figure,
+) -> Result<Figure, String> {
+    if has_data {
+        Ok(draw())
+    } else {
+        Err(why_not.to_string())
+    }
+}
+
+/// The zones on a map, coloured by their 90th-percentile response time.
+fn zone_map_figure(r: &RunSummary) -> Named {
+    let zones = r
+        .model
+        .zones
+        .iter()
+        .map(|z| MapZone {
+            name: z.name.clone(),
+            x: z.x,
+            y: z.y,
+            population: z.population,
+            value: r
+                .by_zone
+                .get(&z.name)
+                .and_then(|m| m.get("response_time_p90_min"))
+                .map_or(f64::NAN, |e| e.mean),
+        })
+        .collect::<Vec<_>>();
+    let several = zones.len() > 1;
+    Named {
+        name: "zone_map".into(),
+        caption: "Zones at their centres, circle area by population, coloured by the mean \
+                  90th-percentile response time (minutes, in brackets)."
+            .into(),
+        figure: drawn_if(
+            several,
+            "The scenario has a single zone, so there is no map to draw.",
+            || {
+                Figure::Map(ZoneMap {
+                    title: "90th-percentile response time by zone".into(),
+                    value_label: "p90 response (min)".into(),
+                    zones,
+                })
+            },
+        ),
+    }
+}
+
+/// Cost per crisis, one bar per run.
+fn cost_per_incident_figure(runs: &[&RunSummary]) -> Named {
+    let any_cost = runs.iter().any(|r| r.mean("cost_total") > 0.0);
+    Named {
+        name: "compare_cost_per_incident".into(),
+        caption: "Everything counted divided by the crises that arose, by scenario; whiskers are 95 % intervals."
+            .into(),
+        figure: drawn_if(any_cost, "The scenarios set no costs ([costs] table).", || {
+            Figure::Bars(GroupedBars {
+                title: "Cost per crisis".into(),
+                y_label: "dollars per crisis".into(),
+                categories: vec!["cost per crisis".into()],
+                series: runs
+                    .iter()
+                    .map(|r| (r.scenario.clone(), vec![bar(r, "cost_per_incident")]))
+                    .collect(),
+                upper: None,
+            })
+        }),
+    }
+}
+
+/// A bar in millions.
+fn millions(b: Bar) -> Bar {
+    Bar {
+        mean: b.mean / 1e6,
+        ci: b.ci.map(|[lo, hi]| [lo / 1e6, hi / 1e6]),
+    }
+}
+
+/// Cost by part for each run, with the cost per incident in the caption.
+fn cost_figure(runs: &[&RunSummary]) -> Named {
+    let parts: Vec<&str> = stats::metrics::cost_parts().collect();
+    let any_cost = runs.iter().any(|r| r.mean("cost_total") > 0.0);
+    let per_incident: Vec<String> = runs
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: {}",
+                r.scenario,
+                super::dollars(r.mean("cost_per_incident"))
+            )
+        })
+        .collect();
+    Named {
+        name: if runs.len() > 1 {
+            "compare_costs"
+        } else {
+            "costs"
+        }
+        .into(),
+        caption: format!(
+            "Cost over the measured period by part; whiskers are 95 % intervals. Cost per crisis: {}.",
+            per_incident.join("; ")
+        ),
+        figure: drawn_if(
+            any_cost,
+            "The scenario sets no costs ([costs] table).",
+            || {
+                Figure::Bars(GroupedBars {
+                    title: "Cost by part".into(),
+                    y_label: "million dollars over the measured period".into(),
+                    categories: parts
+                        .iter()
+                        .map(|p| short(p.trim_start_matches("cost_")))
+                        .collect(),
+                    series: runs
+                        .iter()
+                        .map(|r| {
+                            let bars = parts.iter().map(|p| millions(bar(r, p))).collect();
+                            (r.scenario.clone(), bars)
+                        })
+                        .collect(),
+                    upper: None,
+                })
+            },
+        ),
+    }
 }
 
 /// Weekly incidents and repeat crises over the whole run, warm-up shaded, with a band
@@ -162,6 +321,9 @@ fn warmup_figure(r: &RunSummary) -> Named {
         }
     };
     let check = &r.warmup_check;
+    let weeks = r.per_replication.first().map_or(0, |rep| {
+        rep.series.incidents_by_week.len().saturating_sub(1)
+    });
     Named {
         name: "warmup".into(),
         caption: format!(
@@ -175,17 +337,19 @@ fn warmup_figure(r: &RunSummary) -> Named {
                 ""
             }
         ),
-        figure: Figure::Lines(Lines {
-            title: "Start-up: crises per week from an empty city".into(),
-            x_label: "week since the start (warm-up included)".into(),
-            y_label: "crises per week".into(),
-            percent: false,
-            series: vec![
-                weekly("all crises", |rep| &rep.series.incidents_by_week),
-                weekly("repeat crises", |rep| &rep.series.repeats_by_week),
-            ],
-            markers: Vec::new(),
-            shaded: Some(("warm-up".into(), 0.0, check.chosen_days / 7.0)),
+        figure: drawn_if(weeks > 0, "The run is shorter than two weeks.", || {
+            Figure::Lines(Lines {
+                title: "Start-up: crises per week from an empty city".into(),
+                x_label: "week since the start (warm-up included)".into(),
+                y_label: "crises per week".into(),
+                percent: false,
+                series: vec![
+                    weekly("all crises", |rep| &rep.series.incidents_by_week),
+                    weekly("repeat crises", |rep| &rep.series.repeats_by_week),
+                ],
+                markers: Vec::new(),
+                shaded: Some(("warm-up".into(), 0.0, check.chosen_days / 7.0)),
+            })
         }),
     }
 }
@@ -433,7 +597,7 @@ fn hotline_figure(r: &RunSummary) -> Option<Named> {
             r.mean("hotline_answer_mean_min"),
             r.mean("hotline_answer_p90_min")
         ),
-        figure: Figure::Stacked(StackedShares {
+        figure: Ok(Figure::Stacked(StackedShares {
             title: "988 hotline: how calls ended".into(),
             y_label: "share of hotline calls".into(),
             parts: vec![
@@ -445,7 +609,7 @@ fn hotline_figure(r: &RunSummary) -> Option<Named> {
                 r.scenario.clone(),
                 vec![resolved, (1.0 - resolved - abandoned).max(0.0), abandoned],
             )],
-        }),
+        })),
     })
 }
 
@@ -494,13 +658,26 @@ fn monthly(runs: &[&RunSummary]) -> Lines {
     }
 }
 
+/// Whole months in the longest measured period among the runs.
+fn monthly_points(runs: &[&RunSummary]) -> usize {
+    runs.iter()
+        .filter_map(|r| r.per_replication.first())
+        .map(|rep| rep.series.incidents_by_month.len())
+        .max()
+        .unwrap_or(0)
+}
+
 fn monthly_figure(runs: &[&RunSummary]) -> Named {
     Named {
         name: "incidents_by_month".into(),
         caption: "Crises per 30-day month, first and repeat together; \
                   the band spans the middle 95 % of replications. Prevention effects build up here over a multi-year horizon."
             .into(),
-        figure: Figure::Lines(monthly(runs)),
+        figure: drawn_if(
+            monthly_points(runs) > 0,
+            "The measured period is shorter than one 30-day month.",
+            || Figure::Lines(monthly(runs)),
+        ),
     }
 }
 
@@ -549,7 +726,7 @@ pub fn compare_figures(runs: &[&RunSummary]) -> Vec<Named> {
             caption: format!(
                 "{title} by scenario; whiskers are 95 % intervals across replications."
             ),
-            figure: Figure::Bars(GroupedBars {
+            figure: Ok(Figure::Bars(GroupedBars {
                 title: (*title).into(),
                 y_label: (*y).into(),
                 categories: metrics.iter().map(|m| short(m)).collect(),
@@ -561,25 +738,31 @@ pub fn compare_figures(runs: &[&RunSummary]) -> Vec<Named> {
                     })
                     .collect(),
                 upper: (*name == "compare_shares").then_some(1.0),
-            }),
+            })),
         })
         .collect();
     out.push(Named {
         name: "compare_utilization".into(),
         caption: "Utilization by responder kind and scenario; whiskers are 95 % intervals.".into(),
-        figure: Figure::Bars(utilization(runs)),
+        figure: Ok(Figure::Bars(utilization(runs))),
     });
     out.push(Named {
         name: "compare_dispositions".into(),
         caption: "How incidents ended in each scenario.".into(),
-        figure: Figure::Stacked(disposition_mix(runs)),
+        figure: Ok(Figure::Stacked(disposition_mix(runs))),
     });
     out.push(Named {
         name: "compare_response_time".into(),
         caption: "Share of incidents reached within a given time, by scenario; bands span the middle 95 % of replications."
             .into(),
-        figure: Figure::Lines(response_cdf(runs, false)),
+        figure: drawn_if(
+            runs.iter().all(|r| r.per_replication.iter().any(|rep| rep.series.responses > 0)),
+            NOTHING_REACHED,
+            || Figure::Lines(response_cdf(runs, false)),
+        ),
     });
+    out.push(cost_figure(runs));
+    out.push(cost_per_incident_figure(runs));
     out.push(monthly_figure(runs));
     out
 }
@@ -593,16 +776,20 @@ fn short(metric: &str) -> String {
         .replace('_', " ")
 }
 
-/// Renders every figure; `(name, caption, rendered)`.
-pub fn render_all(figures: &[Named]) -> Result<Vec<(String, String, charts::Rendered)>, String> {
+/// Renders every figure that has something to draw.
+pub fn render_all(figures: &[Named]) -> Result<Vec<Drawn>, String> {
     figures
         .iter()
         .map(|f| {
-            Ok((
-                f.name.clone(),
-                f.caption.clone(),
-                charts::render(&f.figure)?,
-            ))
+            let rendered = match &f.figure {
+                Ok(figure) => Ok(charts::render(figure)?),
+                Err(why) => Err(why.clone()),
+            };
+            Ok(Drawn {
+                name: f.name.clone(),
+                caption: f.caption.clone(),
+                rendered,
+            })
         })
         .collect()
 }

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
-use super::charts::Rendered;
-use super::{human, human_with};
+use super::figures::Drawn;
+use super::{dollars, human, human_with};
 use crate::stats::summary::{Estimates, Provenance};
 use crate::stats::{Comparison, Difference, RunSummary, metrics};
 
@@ -43,15 +43,27 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-fn figures(charts: &[(String, String, Rendered)]) -> String {
+fn figures(charts: &[Drawn]) -> String {
     let mut out = String::new();
-    for (name, caption, rendered) in charts {
-        let _ = write!(
-            out,
-            "<figure class=\"chart\" id=\"chart-{name}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
-            responsive_svg(&rendered.svg),
-            escape(caption)
-        );
+    for chart in charts {
+        let name = &chart.name;
+        match &chart.rendered {
+            Ok(rendered) => {
+                let _ = write!(
+                    out,
+                    "<figure class=\"chart\" id=\"chart-{name}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+                    responsive_svg(&rendered.svg),
+                    escape(&chart.caption)
+                );
+            }
+            Err(why) => {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"muted\" id=\"chart-{name}\">No chart <code>{name}</code>: {}</p>",
+                    escape(why)
+                );
+            }
+        }
     }
     out
 }
@@ -114,6 +126,7 @@ fn group_table(label: &str, groups: &indexmap::IndexMap<String, Estimates>) -> S
         ("incidents", "incidents"),
         ("response_time_mean_min", "mean response (min)"),
         ("response_time_p90_min", "p90 response (min)"),
+        ("response_within_target_share", "within target"),
         ("police_involved_share", "police on scene"),
         ("unserved", "unserved"),
     ];
@@ -163,11 +176,14 @@ fn provenance_table(s: &RunSummary) -> String {
         ("replications", s.replications.to_string()),
         (
             "warm-up",
-            format!("{} days, simulated and discarded", s.warmup_days),
+            format!(
+                "{}, simulated and discarded",
+                crate::text::plural(s.warmup_days, "day")
+            ),
         ),
         (
             "measured horizon",
-            format!("{} days (day 0 is a Monday)", s.days),
+            format!("{} (day 0 is a Monday)", crate::text::plural(s.days, "day")),
         ),
         ("crisis-sim version", escape(&s.crate_version)),
         (
@@ -277,10 +293,12 @@ fn stress_des(s: &RunSummary) -> String {
              disposition is reached and the last unit clears.", m.zones.len())),
         ("3.3 Input parameters", "Every parameter is in the scenario files embedded at the end of this report.".into()),
         ("3.4 Assumptions", format!(
-            "{assumptions} line(s) of the scenario file are marked as assumptions; see the embedded file.")),
+            "{} of the scenario file {} marked as assumptions; see the embedded file.",
+            crate::text::plural(assumptions as u32, "line"),
+            if assumptions == 1 { "is" } else { "are" })),
         ("4.1 Initialisation", format!(
-            "The model starts empty and idle on a Monday at 00:00; a warm-up of {} days is simulated and discarded.",
-            s.warmup_days)),
+            "The model starts empty and idle on a Monday at 00:00; a warm-up of {} is simulated and discarded.",
+            crate::text::plural(s.warmup_days, "day"))),
         ("4.2 Run length", format!("{} measured days per replication.", s.days)),
         ("4.3 Estimation approach", format!(
             "{} independent replications; 95 % confidence intervals by Student t across replications.", s.replications)),
@@ -307,15 +325,6 @@ fn stress_des(s: &RunSummary) -> String {
     out.push_str("</table>\n<p class=\"muted\">Items 1.1, 1.3, 2.1, 2.3, 2.4, 3.1 and 3.2 (purpose, experimentation \
                   aims, diagrams, scenario logic, algorithms, data sources and pre-processing) are for the modeller to write.</p>\n");
     out
-}
-
-/// Dollars for people: `$76.7 M`, `$4,480`.
-fn dollars(x: f64) -> String {
-    if x.abs() >= 1e6 {
-        format!("${:.1} M", x / 1e6)
-    } else {
-        format!("${}", human(x.round()))
-    }
 }
 
 /// The headline results in words, as a briefing opens.
@@ -353,7 +362,7 @@ pub fn briefing(s: &RunSummary) -> String {
 }
 
 /// The report of one run.
-pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> String {
+pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
     let mut body = format!(
         "<h1>{}</h1>\n<p class=\"lede\">{} replications × {} days after a {}-day warm-up, seed {}. \
          Means with 95 % confidence intervals across replications.</p>\n",
@@ -384,6 +393,13 @@ pub fn run_report(s: &RunSummary, charts: &[(String, String, Rendered)]) -> Stri
     body.push_str(&group_table("call type", &s.by_call_type));
     body.push_str("<h2>By zone</h2>\n");
     body.push_str(&group_table("zone", &s.by_zone));
+    body.push_str("<h2>By priority</h2>\n");
+    body.push_str(&group_table("priority", &s.by_priority));
+    body.push_str(
+        "<h2>By the first responder on scene</h2>\n<p class=\"muted\">Incidents counted \
+         under the kind of the first unit that reached them.</p>\n",
+    );
+    body.push_str(&group_table("first on scene", &s.by_first_responder));
     body.push_str("<h2>How this run was made</h2>\n");
     body.push_str(&provenance_table(s));
     body.push_str("<h2>STRESS-DES reporting checklist</h2>\n");
@@ -429,7 +445,7 @@ fn difference_table(
 }
 
 /// The report of a comparison; the first scenario is the baseline.
-pub fn compare_report(c: &Comparison, charts: &[(String, String, Rendered)]) -> String {
+pub fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
     let Some(baseline) = c.summaries.first() else {
         return page("Comparison", "<p>No scenarios.</p>");
     };

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use crate::stats::summary::Estimates;
 use crate::stats::{Estimate, RunSummary, metrics};
+use crate::text::plural;
 
 /// The summary of the run in `dir`, as `run` wrote it to `summary.json`.
 pub fn read_summary(dir: &Path) -> Result<RunSummary, String> {
@@ -115,14 +116,14 @@ pub fn write_run(dir: &Path, summary: &RunSummary) -> std::io::Result<Vec<PathBu
 }
 
 /// Writes each chart as `charts/NAME.svg` and `charts/NAME.png`.
-pub fn write_charts(
-    dir: &Path,
-    charts: &[(String, String, charts::Rendered)],
-) -> std::io::Result<Vec<PathBuf>> {
+pub fn write_charts(dir: &Path, charts: &[figures::Drawn]) -> std::io::Result<Vec<PathBuf>> {
     let folder = dir.join("charts");
     std::fs::create_dir_all(&folder)?;
     let mut written = Vec::new();
-    for (name, _, rendered) in charts {
+    for chart in charts {
+        let (name, Ok(rendered)) = (&chart.name, &chart.rendered) else {
+            continue;
+        };
         written.push(write_atomic(
             &folder,
             &format!("{name}.svg"),
@@ -140,6 +141,8 @@ pub fn write_charts(
 /// Decimals that suit a number of this size on the console.
 fn decimals_for(x: f64) -> usize {
     match x.abs() {
+        // An exact zero (nothing happened) reads as 0, not 0.000.
+        0.0 => 0,
         a if a >= 1000.0 => 0,
         a if a >= 10.0 => 1,
         a if a >= 1.0 => 2,
@@ -150,6 +153,15 @@ fn decimals_for(x: f64) -> usize {
 /// Formats a number for the console: thousands separators, sensible decimals.
 pub fn human(x: f64) -> String {
     human_with(x, decimals_for(x))
+}
+
+/// Dollars for people: `$76.7 M`, `$4,480`.
+pub fn dollars(x: f64) -> String {
+    if x.abs() >= 1e6 {
+        format!("${:.1} M", x / 1e6)
+    } else {
+        format!("${}", human(x.round()))
+    }
 }
 
 /// Like [`human`] with a fixed number of decimals.
@@ -235,9 +247,11 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     }
     if w.drifting && w.chosen_days >= w.suggested_days {
         return Some(format!(
-            "the warm-up of {} days of \"{}\" cannot be confirmed: the weekly series still \
+            "the warm-up of {} of \"{}\" cannot be confirmed: the weekly series still \
              drift in the second half of the run ({}); run more days to check it.",
-            w.chosen_days, s.scenario, w.method
+            plural(w.chosen_days, "day"),
+            s.scenario,
+            w.method
         ));
     }
     let limit = if w.drifting {
@@ -246,10 +260,13 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
         ""
     };
     Some(format!(
-        "the warm-up of {} days of \"{}\" looks too short: {} suggests {} days{limit}. \
+        "the warm-up of {} of \"{}\" looks too short: {} suggests {}{limit}. \
          Until then the results carry the start-up from an empty city (repeat crises \
          build up over months); set scenario.warmup_days to at least that.",
-        w.chosen_days, s.scenario, w.method, w.suggested_days
+        plural(w.chosen_days, "day"),
+        s.scenario,
+        w.method,
+        plural(w.suggested_days, "day")
     ))
 }
 
@@ -257,21 +274,58 @@ pub use crate::stats::summary::INTERVALS;
 
 /// The console table of the metrics the registry shows on the console.
 pub fn table(estimates: &Estimates) -> String {
-    let mut out = format!(
-        "{:<34} {:>12}   {:<28} {}\n",
-        "metric", "mean", "95% CI", "95% PI"
-    );
+    let mut rows = vec![vec![
+        "metric".to_string(),
+        "mean".into(),
+        "95% CI".into(),
+        "95% PI".into(),
+    ]];
     let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.console);
     // Metrics with no value in any replication (no hotline, say) are left out here;
     // the files keep them.
     for (name, e) in estimates.iter().filter(|(n, e)| e.n > 0 && shown(n)) {
-        let (ci, pi) = (interval(e), bounds(e.mean, e.pi95));
-        out.push_str(&format!(
-            "{name:<34} {:>12}   {ci:<28} {pi}\n",
-            human(e.mean)
-        ));
+        rows.push(vec![
+            name.clone(),
+            human(e.mean),
+            interval(e),
+            bounds(e.mean, e.pi95),
+        ]);
     }
+    let mut out = align(&rows, &[false, true, false, false]);
     out.push_str(&format!("\n{INTERVALS}\n"));
+    out
+}
+
+/// Rows as text columns, each as wide as its widest cell; `right[i]` right-aligns
+/// column `i` (numbers), the rest are left-aligned.
+pub fn align(rows: &[Vec<String>], right: &[bool]) -> String {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| {
+                let w = widths[c];
+                if right.get(c).copied().unwrap_or(false) {
+                    format!("{cell:>w$}")
+                } else {
+                    format!("{cell:<w$}")
+                }
+            })
+            .collect();
+        out.push_str(cells.join("   ").trim_end());
+        out.push('\n');
+    }
     out
 }
 
@@ -286,6 +340,7 @@ mod tests {
         assert_eq!(human(12.345), "12.3");
         assert_eq!(human(0.12345), "0.123");
         assert_eq!(human(f64::NAN), "–");
+        assert_eq!(human(0.0), "0");
     }
 
     #[test]

@@ -44,10 +44,21 @@ pub enum ScenarioError {
         /// The system's reason.
         source: std::io::Error,
     },
-    /// Bad TOML, a bad `extends`, a bad `--set`, or a key of the wrong type.
+    /// Bad TOML, a bad `extends` or a bad `--set`.
     #[error("{0}")]
     Invalid(Located),
+    /// Keys the scenario format does not know or of the wrong type, all of them.
+    #[error("{}", lines(.0))]
+    Schema(Vec<Located>),
 }
+
+fn lines(problems: &[Located]) -> String {
+    let text: Vec<String> = problems.iter().map(Located::to_string).collect();
+    text.join("\n")
+}
+
+/// Schema errors reported at most, so a file of another format does not flood the screen.
+const MAX_SCHEMA_ERRORS: usize = 20;
 
 /// A scenario read from disk, with the tree it came from (for locating later errors).
 #[derive(Debug, Clone)]
@@ -99,16 +110,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         })?;
     }
     let notes = follow::apply(&mut tree, sets);
-    let scenario = serde_path_to_error::deserialize(tree.to_toml()).map_err(|e| {
-        let path = convert_path(e.path());
-        let message = e.into_inner().message().to_string();
-        let key = tree.display_path(&path);
-        ScenarioError::Invalid(Located {
-            origin: tree.deepest(&path).origin.clone(),
-            key,
-            message: explain(&message),
-        })
-    })?;
+    let scenario = typed(&tree).map_err(ScenarioError::Schema)?;
     Ok(Loaded {
         scenario,
         tree,
@@ -165,6 +167,78 @@ fn load_tree(
     chain.pop();
     base.merge(node);
     Ok(base)
+}
+
+/// Types the tree. serde stops at the first problem, so each problem's key is taken
+/// out and the rest typed again, until it types or nothing more can be taken out; a
+/// required key reported missing because its bad value was taken out is not reported
+/// twice.
+fn typed(tree: &Node) -> Result<Scenario, Vec<Located>> {
+    let mut work = tree.clone();
+    let mut problems = Vec::new();
+    let mut removed: Vec<Vec<Seg>> = Vec::new();
+    loop {
+        let e = match serde_path_to_error::deserialize(work.to_toml()) {
+            Ok(scenario) if problems.is_empty() => return Ok(scenario),
+            Ok(_) => return Err(in_file_order(problems)),
+            Err(e) => e,
+        };
+        let path = convert_path(e.path());
+        let message = e.into_inner().message().to_string();
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|m| m.split('`').next())
+            .map(|k| [path.as_slice(), &[Seg::Key(k.to_string())]].concat());
+        if missing.is_some_and(|m| removed.contains(&m)) {
+            return Err(in_file_order(problems));
+        }
+        problems.push(Located {
+            origin: tree.deepest(&path).origin.clone(),
+            key: tree.display_path(&path),
+            message: explain(&message),
+        });
+        if problems.len() >= MAX_SCHEMA_ERRORS || !set_aside(&mut work, &path, &message) {
+            return Err(in_file_order(problems));
+        }
+        removed.push(path);
+    }
+}
+
+fn in_file_order(mut problems: Vec<Located>) -> Vec<Located> {
+    problems.sort_by(|a, b| {
+        let place = |p: &Located| (p.origin.source.clone(), p.origin.line, p.origin.column);
+        place(a).cmp(&place(b))
+    });
+    problems
+}
+
+/// Puts a problem out of serde's way so the rest can be typed: an unknown key is taken
+/// out, a value of the wrong type becomes a stand-in of the right one (the scenario is
+/// refused anyway), anything else is taken out. False when nothing could be done.
+fn set_aside(work: &mut Node, path: &[Seg], message: &str) -> bool {
+    let stand_in = if message.starts_with("unknown field") {
+        None
+    } else if ["f64", "u32", "u64", "i64", "usize"]
+        .iter()
+        .any(|t| message.ends_with(&format!("expected {t}")))
+    {
+        Some(tree::Value::Int(1))
+    } else if message.ends_with("expected a string") {
+        Some(tree::Value::Str(String::new()))
+    } else if message.ends_with("expected a boolean") {
+        Some(tree::Value::Bool(false))
+    } else if message.ends_with("expected a sequence") {
+        Some(tree::Value::Array(Vec::new()))
+    } else {
+        None
+    };
+    match (stand_in, work.at_mut(path)) {
+        (Some(value), Some(node)) => {
+            node.value = value;
+            true
+        }
+        _ => work.remove_at(path),
+    }
 }
 
 fn convert_path(path: &serde_path_to_error::Path) -> Vec<Seg> {

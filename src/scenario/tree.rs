@@ -194,6 +194,30 @@ impl Node {
         Some(t.remove(at).1)
     }
 
+    /// The node at `path`, if there is one.
+    pub fn at_mut(&mut self, path: &[Seg]) -> Option<&mut Node> {
+        let mut node = self;
+        for seg in path {
+            node = match (seg, &mut node.value) {
+                (Seg::Key(k), Value::Table(t)) => {
+                    t.iter_mut().find(|(key, _)| key == k).map(|(_, v)| v)?
+                }
+                (Seg::Index(i), Value::Array(items)) => items.get_mut(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// Removes the table entry at `path`; false if there is none.
+    pub fn remove_at(&mut self, path: &[Seg]) -> bool {
+        let Some((Seg::Key(last), parent)) = path.split_last() else {
+            return false;
+        };
+        self.at_mut(parent)
+            .is_some_and(|table| table.remove(last).is_some())
+    }
+
     /// The `name` of a table, as used to address tables in arrays.
     pub fn name(&self) -> Option<&str> {
         match &self.get("name")?.value {

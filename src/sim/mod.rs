@@ -131,6 +131,8 @@ impl<'m> Sim<'m> {
         let rec = Record {
             by_call_type: vec![Default::default(); model.call_types.len()],
             by_zone: vec![Default::default(); model.zones.len()],
+            by_priority: vec![Default::default(); model.priorities.len()],
+            by_first_responder: vec![Default::default(); model.kinds.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
             incidents_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
             repeats_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
@@ -308,6 +310,7 @@ impl<'m> Sim<'m> {
             }
             self.rec.by_call_type[call_type].incidents += 1;
             self.rec.by_zone[zone].incidents += 1;
+            self.rec.by_priority[self.model.call_types[call_type].priority_group].incidents += 1;
         }
         let incident = self.incidents.insert(Incident {
             call_type: call_type as u16,
@@ -454,6 +457,8 @@ impl<'m> Sim<'m> {
                 self.rec.unserved += 1;
                 self.rec.by_call_type[usize::from(incident.call_type)].unserved += 1;
                 self.rec.by_zone[usize::from(incident.zone)].unserved += 1;
+                let group = self.model.call_types[usize::from(incident.call_type)].priority_group;
+                self.rec.by_priority[group].unserved += 1;
             }
         }
         self.rec.backlog_background = self

@@ -113,6 +113,11 @@ pub struct Record {
     pub by_call_type: Vec<GroupCounts>,
     /// By zone.
     pub by_zone: Vec<GroupCounts>,
+    /// By priority, in the order of `Model::priorities`.
+    pub by_priority: Vec<GroupCounts>,
+    /// By the kind of the first unit on scene: `incidents` counts the incidents it
+    /// reached first, `response` their response times; the other counts stay zero.
+    pub by_first_responder: Vec<GroupCounts>,
     /// By responder kind.
     pub kinds: Vec<KindRecord>,
 }

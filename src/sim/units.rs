@@ -229,6 +229,11 @@ impl Sim<'_> {
                 self.rec.by_zone[usize::from(incident.zone)]
                     .response
                     .record(minutes);
+                let first = &mut self.rec.by_first_responder[k];
+                first.incidents += 1;
+                first.response.record(minutes);
+                let group = model.call_types[ct].priority_group;
+                self.rec.by_priority[group].response.record(minutes);
             }
         }
         if incident.reached & (1 << k) == 0 {
@@ -243,6 +248,7 @@ impl Sim<'_> {
                 self.rec.police_involved += 1;
                 self.rec.by_call_type[ct].police_involved += 1;
                 self.rec.by_zone[usize::from(incident.zone)].police_involved += 1;
+                self.rec.by_priority[model.call_types[ct].priority_group].police_involved += 1;
             }
         }
         let rng = &mut incident.rng;

@@ -53,6 +53,13 @@ pub struct ReplicationSummary {
     /// Per zone: values of [`metrics::GROUP_METRICS`].
     #[serde(with = "nullable::nested")]
     pub by_zone: Vec<Vec<f64>>,
+    /// Per priority, most urgent first: values of [`metrics::GROUP_METRICS`].
+    #[serde(with = "nullable::nested")]
+    pub by_priority: Vec<Vec<f64>>,
+    /// Per kind of the first unit on scene: values of [`metrics::GROUP_METRICS`] over
+    /// the incidents it reached first (`unserved` and the police share are NaN).
+    #[serde(with = "nullable::nested")]
+    pub by_first_responder: Vec<Vec<f64>>,
     /// Kernel events handled (warm-up included).
     pub events: u64,
     /// Series for charts.
@@ -110,6 +117,21 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             .by_zone
             .iter()
             .map(|g| group_values(g, model.response_target))
+            .collect(),
+        by_priority: rec
+            .by_priority
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
+        by_first_responder: rec
+            .by_first_responder
+            .iter()
+            .map(|g| {
+                let mut v = group_values(g, model.response_target);
+                v[5] = f64::NAN;
+                v[6] = f64::NAN;
+                v
+            })
             .collect(),
         events: rec.events,
         series: Series {

@@ -54,6 +54,19 @@ pub struct CallTypeFacts {
     pub responders: Vec<String>,
 }
 
+/// A zone as the report draws it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ZoneFacts {
+    /// Name.
+    pub name: String,
+    /// Residents.
+    pub population: f64,
+    /// Centre, km east.
+    pub x: f64,
+    /// Centre, km north.
+    pub y: f64,
+}
+
 /// What the report says about the model, taken from it when the run was made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelFacts {
@@ -61,8 +74,10 @@ pub struct ModelFacts {
     pub kinds: Vec<KindFacts>,
     /// Call types.
     pub call_types: Vec<CallTypeFacts>,
-    /// Zone names.
-    pub zones: Vec<String>,
+    /// Zones.
+    pub zones: Vec<ZoneFacts>,
+    /// The distinct call-type priorities, most urgent first.
+    pub priorities: Vec<u32>,
     /// 988 counselors scheduled at each hour of day (mean over the week), if the
     /// scenario has a hotline.
     pub counselors_by_hour: Option<Vec<f64>>,
@@ -115,7 +130,17 @@ impl ModelFacts {
                         .collect(),
                 })
                 .collect(),
-            zones: model.zones.iter().map(|z| z.name.clone()).collect(),
+            zones: model
+                .zones
+                .iter()
+                .map(|z| ZoneFacts {
+                    name: z.name.clone(),
+                    population: z.population,
+                    x: z.centre.x,
+                    y: z.centre.y,
+                })
+                .collect(),
+            priorities: model.priorities.clone(),
             counselors_by_hour: model.hotline.as_ref().map(|h| by_hour(&h.schedule)),
         }
     }
@@ -155,6 +180,11 @@ pub struct RunSummary {
     pub by_call_type: IndexMap<String, Estimates>,
     /// Zone → metric → estimate.
     pub by_zone: IndexMap<String, Estimates>,
+    /// Priority (`"1"` most urgent) → metric → estimate.
+    pub by_priority: IndexMap<String, Estimates>,
+    /// Kind of the first unit on scene → metric → estimate over the incidents it
+    /// reached first (`unserved` and `police_involved_share` are null).
+    pub by_first_responder: IndexMap<String, Estimates>,
     /// Cost component → estimate (without the `cost_` prefix); `total` is their sum.
     pub costs: Estimates,
     /// Events and wall time.
@@ -232,7 +262,25 @@ impl RunSummary {
                 reps,
                 |r| &r.by_call_type,
             ),
-            by_zone: groups(&facts.zones, reps, |r| &r.by_zone),
+            by_zone: groups(
+                &facts
+                    .zones
+                    .iter()
+                    .map(|z| z.name.clone())
+                    .collect::<Vec<_>>(),
+                reps,
+                |r| &r.by_zone,
+            ),
+            by_priority: groups(
+                &facts
+                    .priorities
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>(),
+                reps,
+                |r| &r.by_priority,
+            ),
+            by_first_responder: groups(&kinds, reps, |r| &r.by_first_responder),
             metrics: metric_estimates,
             costs,
             perf: Perf {

@@ -125,3 +125,33 @@ fn bad_set_and_missing_file_are_input_errors() {
         String::from_utf8_lossy(&missing.stderr).contains("no/such/scenario.toml: cannot read")
     );
 }
+
+/// serde stops at the first schema problem; the user still sees every one, in file order.
+#[test]
+fn every_schema_problem_is_reported_at_once() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/many_problems.toml");
+    let result = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    let keys: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.split("key `").nth(1)?.split('`').next())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "scenario.days",
+            "zones.A.colour",
+            "travel.sped",
+            "responders.police.units"
+        ],
+        "{stderr}"
+    );
+    assert!(stderr.contains("many_problems.toml:4:1:") && stderr.contains(":33:1:"));
+    // A bad value of a required key is reported once, not again as missing.
+    assert!(!stderr.contains("missing key"), "{stderr}");
+}

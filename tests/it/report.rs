@@ -6,22 +6,26 @@ use super::common;
 
 use std::path::Path;
 
-const RUN_CHARTS: [&str; 7] = [
+const RUN_CHARTS: [&str; 9] = [
     "response_time",
     "demand_by_hour",
     "utilization",
     "dispositions",
     "response_p90_by_zone",
+    "zone_map",
+    "costs",
     "incidents_by_month",
     "warmup",
 ];
-const COMPARE_CHARTS: [&str; 7] = [
+const COMPARE_CHARTS: [&str; 9] = [
     "compare_response_times",
     "compare_shares",
     "compare_outcomes",
     "compare_utilization",
     "compare_dispositions",
     "compare_response_time",
+    "compare_costs",
+    "compare_cost_per_incident",
     "incidents_by_month",
 ];
 
@@ -88,21 +92,24 @@ fn check_page(path: &Path, charts: &[&str], sections: &[&str]) -> String {
     page
 }
 
-#[test]
-fn run_writes_charts_and_a_self_contained_report() {
-    let temp = tempfile::tempdir().unwrap();
-    let out = temp.path().join("run");
-    common::run_cli(&[
+/// `crisis-sim run scenarios/mid-size-city.toml --out OUT --quiet` with `extra` flags.
+fn run_mid_size_city(out: &Path, extra: &[&str]) {
+    let mut args = vec![
         "run",
         "scenarios/mid-size-city.toml",
         "--out",
         out.to_str().unwrap(),
-        "--replications",
-        "4",
-        "--days",
-        "60",
         "--quiet",
-    ]);
+    ];
+    args.extend(extra);
+    common::run_cli(&args);
+}
+
+#[test]
+fn run_writes_charts_and_a_self_contained_report() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("run");
+    run_mid_size_city(&out, &["--replications", "4", "--days", "60"]);
     for name in RUN_CHARTS {
         check_svg(&out.join(format!("charts/{name}.svg")));
         check_png(&out.join(format!("charts/{name}.png")));
@@ -117,6 +124,8 @@ fn run_writes_charts_and_a_self_contained_report() {
             "<h2>All metrics</h2>",
             "<h2>By call type</h2>",
             "<h2>By zone</h2>",
+            "<h2>By priority</h2>",
+            "<h2>By the first responder on scene</h2>",
             "How this run was made",
             "STRESS-DES",
             "4.1 Initialisation",
@@ -127,6 +136,37 @@ fn run_writes_charts_and_a_self_contained_report() {
     assert!(page.contains("crises_per_100k_per_day = 5.4"));
     assert!(page.contains("crisis-sim run scenarios/mid-size-city.toml --seed 1 --replications 4"));
     assert!(page.contains("welfare_check") && page.contains("Downtown"));
+}
+
+/// A run too short for some charts leaves them out and says why, instead of drawing
+/// empty axes.
+#[test]
+fn short_runs_say_why_a_chart_is_missing() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("short");
+    run_mid_size_city(
+        &out,
+        &[
+            "--replications",
+            "2",
+            "--days",
+            "5",
+            "--set",
+            "scenario.warmup_days=0",
+        ],
+    );
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    for (name, why) in [
+        ("incidents_by_month", "shorter than one 30-day month"),
+        ("warmup", "shorter than two weeks"),
+    ] {
+        assert!(!out.join(format!("charts/{name}.svg")).exists(), "{name}");
+        assert!(
+            page.contains(&format!("No chart <code>{name}</code>")) && page.contains(why),
+            "{name}: the page must say why it is missing"
+        );
+    }
+    assert!(out.join("charts/response_time.svg").exists());
 }
 
 fn column(csv: &Path, name: &str) -> Vec<String> {

@@ -130,9 +130,23 @@ fn incidents_are_conserved_even_when_overloaded() {
             let by_type: u64 = rec.by_call_type.iter().map(|g| g.incidents).sum();
             let by_zone: u64 = rec.by_zone.iter().map(|g| g.incidents).sum();
             let by_hour: u64 = rec.incidents_by_hour.iter().sum();
+            let by_priority: u64 = rec.by_priority.iter().map(|g| g.incidents).sum();
             assert_eq!(
-                (by_type, by_zone, by_hour),
-                (rec.incidents, rec.incidents, rec.incidents)
+                (by_type, by_zone, by_hour, by_priority),
+                (rec.incidents, rec.incidents, rec.incidents, rec.incidents)
+            );
+            let unserved: u64 = rec.by_priority.iter().map(|g| g.unserved).sum();
+            assert_eq!(unserved, rec.unserved);
+            // Every incident reached counts once, under the kind that got there first.
+            let first: u64 = rec.by_first_responder.iter().map(|g| g.incidents).sum();
+            let first_times: u64 = rec
+                .by_first_responder
+                .iter()
+                .map(|g| g.response.count())
+                .sum();
+            assert_eq!(
+                (first, first_times),
+                (rec.response.count(), rec.response.count())
             );
             let closed: u64 = rec.dispositions.iter().sum();
             assert!(closed <= rec.dispatched && rec.response.count() <= rec.dispatched);
