@@ -1,4 +1,4 @@
-//! Words for numbers in messages: "1 replication", "2 replications".
+//! Numbers for people: "1 replication", "2 replications", "14,601", "0.123".
 
 /// `n` followed by the word for one or for many, as English counts it.
 pub fn count(n: impl Into<f64>, one: &str, many: &str) -> String {
@@ -9,6 +9,45 @@ pub fn count(n: impl Into<f64>, one: &str, many: &str) -> String {
 /// [`count`] for words made plural with an `s`.
 pub fn plural(n: impl Into<f64>, word: &str) -> String {
     count(n, word, &format!("{word}s"))
+}
+
+/// Decimals that suit a number of this size on the console.
+pub fn decimals_for(x: f64) -> usize {
+    match x.abs() {
+        // An exact zero (nothing happened) reads as 0, not 0.000.
+        0.0 => 0,
+        a if a >= 1000.0 => 0,
+        a if a >= 10.0 => 1,
+        a if a >= 1.0 => 2,
+        _ => 3,
+    }
+}
+
+/// Formats a number for the console: thousands separators, sensible decimals.
+pub fn human(x: f64) -> String {
+    human_with(x, decimals_for(x))
+}
+
+/// Like [`human`] with a fixed number of decimals.
+pub fn human_with(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let s = format!("{x:.decimals$}");
+    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
+    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
 }
 
 #[cfg(test)]

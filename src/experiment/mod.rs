@@ -4,6 +4,8 @@
 //! soon as it finishes, so memory grows with threads, not with replications × horizon.
 
 pub mod compare;
+pub mod size;
+pub mod sweep;
 
 use std::path::Path;
 use std::time::Instant;
@@ -75,17 +77,25 @@ pub fn replication(model: &Model, index: u32) -> ReplicationSummary {
     replication::summarize(model, &record, index, seed)
 }
 
-/// Runs `model.replications` replications in parallel.
-pub fn replicate(model: &Model, options: &RunOptions) -> Result<RunResult, ExperimentError> {
-    let start = Instant::now();
-    let threads = options.threads.unwrap_or(0);
-    let pool = rayon::ThreadPoolBuilder::new()
+/// A pool of `threads` workers (all cores when `None`).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError> {
+    let threads = threads.unwrap_or(0);
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|source| ExperimentError::Threads { threads, source })?;
-    let bar = progress_bar(u64::from(model.replications), options.progress);
-    let replications = pool.install(|| {
-        (0..model.replications)
+        .map_err(|source| ExperimentError::Threads { threads, source })
+}
+
+/// Runs replications `range` of `model` in parallel on `pool`, in index order,
+/// counting each on `bar` as it finishes.
+pub fn replicate_in(
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    range: std::ops::Range<u32>,
+    bar: &ProgressBar,
+) -> Vec<ReplicationSummary> {
+    pool.install(|| {
+        range
             .into_par_iter()
             .map(|i| {
                 let r = replication(model, i);
@@ -93,7 +103,15 @@ pub fn replicate(model: &Model, options: &RunOptions) -> Result<RunResult, Exper
                 r
             })
             .collect()
-    });
+    })
+}
+
+/// Runs `model.replications` replications in parallel.
+pub fn replicate(model: &Model, options: &RunOptions) -> Result<RunResult, ExperimentError> {
+    let start = Instant::now();
+    let pool = pool(options.threads)?;
+    let bar = progress_bar(u64::from(model.replications), options.progress);
+    let replications = replicate_in(&pool, model, 0..model.replications, &bar);
     bar.finish_and_clear();
     Ok(RunResult {
         replications,
@@ -116,7 +134,8 @@ pub fn run(
     ))
 }
 
-fn progress_bar(len: u64, show: bool) -> ProgressBar {
+/// A bar over `len` replications, drawn on a terminal only when `show`.
+pub fn progress_bar(len: u64, show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }

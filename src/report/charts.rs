@@ -64,6 +64,8 @@ pub struct GroupedBars {
     pub series: Vec<(String, Vec<Bar>)>,
     /// A fixed top of the y axis (e.g. 1 for shares); fitted to the data if absent.
     pub upper: Option<f64>,
+    /// `(label, y)` drawn as a dashed horizontal line, e.g. a target.
+    pub line: Option<(String, f64)>,
 }
 
 /// One bar per label, split into shares that add up to 1.
@@ -97,6 +99,8 @@ pub struct Lines {
     pub markers: Vec<(String, f64)>,
     /// `(label, from x, to x)`: a stretch of the x axis shaded grey, e.g. a warm-up.
     pub shaded: Option<(String, f64, f64)>,
+    /// Where the x axis starts (0 when absent).
+    pub x_start: Option<f64>,
 }
 
 /// One line: points `(x, y, band low, band high)`.
@@ -218,7 +222,8 @@ impl Chart for GroupedBars {
             let names: Vec<&str> = self.series.iter().map(|(n, _)| n.as_str()).collect();
             legend_row(root, &names)?;
         }
-        let upper = self.upper.unwrap_or(headroom(top));
+        let line_y = self.line.as_ref().map_or(0.0, |(_, y)| *y);
+        let upper = self.upper.unwrap_or(headroom(top.max(line_y)));
         let area = root.margin(if several { 80 } else { 50 }, 10, 10, 10);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
@@ -272,6 +277,19 @@ impl Chart for GroupedBars {
                 ])
             });
             chart.draw_series(whiskers.flatten()).map_err(err)?;
+        }
+        if let Some((label, y)) = &self.line {
+            let right = n as f64 - 0.5;
+            let dashes = (0..60).map(|k| {
+                let x0 = -0.5 + right * 2.0 * k as f64 / 120.0 + 0.5 * k as f64 / 60.0;
+                PathElement::new(
+                    vec![(x0, *y), (x0 + n as f64 / 150.0, *y)],
+                    BLACK.stroke_width(2),
+                )
+            });
+            chart.draw_series(dashes).map_err(err)?;
+            let text = Text::new(format!("{label} "), (-0.45, *y + upper * 0.015), (FONT, 15));
+            chart.draw_series(std::iter::once(text)).map_err(err)?;
         }
         Ok(())
     }
@@ -389,7 +407,7 @@ impl Chart for Lines {
             .margin(10)
             .x_label_area_size(50)
             .y_label_area_size(80)
-            .build_cartesian_2d(0f64..right, 0f64..top)
+            .build_cartesian_2d(self.x_start.unwrap_or(0.0)..right, 0f64..top)
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -666,4 +684,93 @@ fn colour_key<DB: DrawingBackend>(
             .map_err(err)?;
     }
     Ok(())
+}
+
+/// A grid of values, one coloured cell per pair of x and y values.
+#[derive(Clone, Debug)]
+pub struct Heatmap {
+    /// Title.
+    pub title: String,
+    /// X-axis label.
+    pub x_label: String,
+    /// Y-axis label.
+    pub y_label: String,
+    /// Column labels.
+    pub columns: Vec<String>,
+    /// Row labels, bottom first.
+    pub rows: Vec<String>,
+    /// `cells[row][column]` (NaN: grey).
+    pub cells: Vec<Vec<f64>>,
+    /// What the colour shows.
+    pub value_label: String,
+}
+
+impl Chart for Heatmap {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        use plotters::style::colors::colormaps::ViridisRGB;
+        start(root, &self.title)?;
+        let (area, key) = root.margin(50, 10, 10, 10).split_horizontally(WIDTH - 170);
+        let (nx, ny) = (self.columns.len().max(1), self.rows.len().max(1));
+        let mut chart = ChartBuilder::on(&area)
+            .margin(10)
+            .x_label_area_size(50)
+            .y_label_area_size(80)
+            .build_cartesian_2d(-0.5f64..nx as f64 - 0.5, -0.5f64..ny as f64 - 0.5)
+            .map_err(err)?;
+        let (columns, rows) = (self.columns.clone(), self.rows.clone());
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_labels(nx)
+            .y_labels(ny)
+            .x_label_formatter(&|x| category_label(&columns, *x))
+            .y_label_formatter(&|y| category_label(&rows, *y))
+            .x_desc(self.x_label.as_str())
+            .y_desc(self.y_label.as_str())
+            .label_style((FONT, 14))
+            .axis_desc_style((FONT, 16))
+            .draw()
+            .map_err(err)?;
+        let finite = self
+            .cells
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|v| v.is_finite());
+        let lo = finite.clone().fold(f64::INFINITY, f64::min);
+        let hi = finite.fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = if lo.is_finite() {
+            (lo, hi.max(lo + 1e-9))
+        } else {
+            (0.0, 1.0)
+        };
+        let font: TextStyle<'_> = (FONT, 13).into();
+        let centred = font.pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Center,
+        ));
+        for (r, row) in self.cells.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let fill = if v.is_finite() {
+                    ViridisRGB.get_color_normalized(*v as f32, lo as f32, hi as f32)
+                } else {
+                    RGBColor(190, 190, 190)
+                };
+                let (x, y) = (c as f64, r as f64);
+                chart
+                    .draw_series([Rectangle::new(
+                        [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                        fill.filled(),
+                    )])
+                    .map_err(err)?;
+                // Dark text on the light (yellow) end of the scale, white elsewhere.
+                let light = v.is_finite() && (*v - lo) / (hi - lo) > 0.6;
+                let style = centred.color(if light { &BLACK } else { &WHITE });
+                chart
+                    .draw_series([Text::new(tick(*v, hi.abs().max(lo.abs())), (x, y), style)])
+                    .map_err(err)?;
+            }
+        }
+        colour_key(&key, &self.value_label, lo, hi)
+    }
 }

@@ -2,7 +2,8 @@
 //! from run summaries.
 
 use super::charts::{
-    self, Bar, Chart, GroupedBars, HourlyLoad, LineSeries, Lines, MapZone, StackedShares, ZoneMap,
+    self, Bar, Chart, GroupedBars, Heatmap, HourlyLoad, LineSeries, Lines, MapZone, StackedShares,
+    ZoneMap,
 };
 use crate::stats::{self, Estimate, RunSummary, quantile};
 
@@ -19,6 +20,8 @@ pub enum Figure {
     Hourly(HourlyLoad),
     /// Zones on a map.
     Map(ZoneMap),
+    /// A grid of values.
+    Heatmap(Heatmap),
 }
 
 impl Chart for Figure {
@@ -32,6 +35,7 @@ impl Chart for Figure {
             Figure::Lines(c) => c.draw(root),
             Figure::Hourly(c) => c.draw(root),
             Figure::Map(c) => c.draw(root),
+            Figure::Heatmap(c) => c.draw(root),
         }
     }
 }
@@ -99,6 +103,7 @@ fn utilization(runs: &[&RunSummary]) -> GroupedBars {
             .collect(),
         categories: kinds,
         upper: Some(1.0),
+        line: None,
     }
 }
 
@@ -225,6 +230,7 @@ fn cost_per_incident_figure(runs: &[&RunSummary]) -> Named {
                     .map(|r| (r.scenario.clone(), vec![bar(r, "cost_per_incident")]))
                     .collect(),
                 upper: None,
+                line: None,
             })
         }),
     }
@@ -282,6 +288,7 @@ fn cost_figure(runs: &[&RunSummary]) -> Named {
                         })
                         .collect(),
                     upper: None,
+                    line: None,
                 })
             },
         ),
@@ -349,6 +356,7 @@ fn warmup_figure(r: &RunSummary) -> Named {
                 ],
                 markers: Vec::new(),
                 shaded: Some(("warm-up".into(), 0.0, check.chosen_days / 7.0)),
+                x_start: None,
             })
         }),
     }
@@ -366,6 +374,7 @@ fn zone_p90(r: &RunSummary) -> GroupedBars {
         categories: r.by_zone.keys().cloned().collect(),
         series: vec![(r.scenario.clone(), bars)],
         upper: None,
+        line: None,
     }
 }
 
@@ -477,6 +486,7 @@ fn response_cdf(runs: &[&RunSummary], markers: bool) -> Lines {
         series,
         markers: marks,
         shaded: None,
+        x_start: None,
     }
 }
 
@@ -655,6 +665,7 @@ fn monthly(runs: &[&RunSummary]) -> Lines {
         series,
         markers: Vec::new(),
         shaded: None,
+        x_start: None,
     }
 }
 
@@ -738,6 +749,7 @@ pub fn compare_figures(runs: &[&RunSummary]) -> Vec<Named> {
                     })
                     .collect(),
                 upper: (*name == "compare_shares").then_some(1.0),
+                line: None,
             })),
         })
         .collect();

@@ -33,7 +33,7 @@ var c=getComputedStyle(s);return r.width>100&&r.height>50&&c.display!=='none'&&c
 &&s.querySelectorAll('text').length>0;});\
 document.getElementById('render-check').textContent='charts='+f.length+' visible='+v.length;});</script>";
 
-fn page(title: &str, body: &str) -> String {
+pub(super) fn page(title: &str, body: &str) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -43,7 +43,7 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-fn figures(charts: &[Drawn]) -> String {
+pub(super) fn figures(charts: &[Drawn]) -> String {
     let mut out = String::new();
     for chart in charts {
         let name = &chart.name;
@@ -228,7 +228,7 @@ fn scenario_texts(p: &Provenance) -> impl Iterator<Item = (&str, &str)> {
 }
 
 /// Every scenario file the run read, embedded as written.
-fn scenario_files(p: &Provenance) -> String {
+pub(super) fn scenario_files(p: &Provenance) -> String {
     let mut out = String::new();
     for (i, (path, text)) in scenario_texts(p).enumerate() {
         let label = if i == 0 { "" } else { "extends " };

@@ -7,13 +7,17 @@ pub mod charts;
 pub mod compare;
 pub mod figures;
 pub mod html;
+pub mod size;
+pub mod sweep;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::stats::summary::Estimates;
 use crate::stats::{Estimate, RunSummary, metrics};
+use crate::text::decimals_for;
 use crate::text::plural;
+pub use crate::text::{human, human_with};
 
 /// The summary of the run in `dir`, as `run` wrote it to `summary.json`.
 pub fn read_summary(dir: &Path) -> Result<RunSummary, String> {
@@ -138,51 +142,12 @@ pub fn write_charts(dir: &Path, charts: &[figures::Drawn]) -> std::io::Result<Ve
     Ok(written)
 }
 
-/// Decimals that suit a number of this size on the console.
-fn decimals_for(x: f64) -> usize {
-    match x.abs() {
-        // An exact zero (nothing happened) reads as 0, not 0.000.
-        0.0 => 0,
-        a if a >= 1000.0 => 0,
-        a if a >= 10.0 => 1,
-        a if a >= 1.0 => 2,
-        _ => 3,
-    }
-}
-
-/// Formats a number for the console: thousands separators, sensible decimals.
-pub fn human(x: f64) -> String {
-    human_with(x, decimals_for(x))
-}
-
 /// Dollars for people: `$76.7 M`, `$4,480`.
 pub fn dollars(x: f64) -> String {
     if x.abs() >= 1e6 {
         format!("${:.1} M", x / 1e6)
     } else {
         format!("${}", human(x.round()))
-    }
-}
-
-/// Like [`human`] with a fixed number of decimals.
-pub fn human_with(x: f64, decimals: usize) -> String {
-    if !x.is_finite() {
-        return "–".into();
-    }
-    let s = format!("{x:.decimals$}");
-    let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
-    let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}.{frac}")
     }
 }
 

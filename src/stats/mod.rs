@@ -6,7 +6,9 @@ pub mod compare;
 pub mod metrics;
 pub mod nullable;
 pub mod replication;
+pub mod size;
 pub mod summary;
+pub mod sweep;
 pub mod warmup;
 
 use serde::{Deserialize, Serialize};

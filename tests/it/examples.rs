@@ -49,7 +49,7 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
             args.drain(i..(i + 2).min(args.len()));
         }
     }
-    if matches!(args[0].as_str(), "run" | "compare") {
+    if matches!(args[0].as_str(), "run" | "compare" | "sweep" | "size") {
         let more = ["--replications", "2", "--days", "10", "--quiet", "--out"];
         args.extend(more.iter().map(|s| s.to_string()));
         args.push(out.display().to_string());
@@ -77,7 +77,9 @@ fn every_example_in_the_readme_and_help_runs() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut lines = commands(&readme);
-    for sub in ["", "run", "compare", "check", "report"] {
+    for sub in [
+        "", "run", "compare", "sweep", "size", "merge", "check", "report",
+    ] {
         let args: Vec<String> = [sub, "--help"]
             .iter()
             .filter(|s| !s.is_empty())
@@ -96,6 +98,9 @@ fn every_example_in_the_readme_and_help_runs() {
             assert!(crisis_sim(&made_args).status.success());
             args = vec!["report".into(), made.display().to_string()];
         }
+        if args[0] == "merge" {
+            args = shards(temp.path());
+        }
         let out = crisis_sim(&args);
         assert!(
             out.status.success(),
@@ -103,4 +108,19 @@ fn every_example_in_the_readme_and_help_runs() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// `merge` of two shards of a small sweep made for it.
+fn shards(temp: &Path) -> Vec<String> {
+    let mut merge: Vec<String> = vec!["merge".into()];
+    for shard in ["0/2", "1/2"] {
+        let dir = temp.join(format!("shard{}", &shard[..1]));
+        let sweep = format!(
+            "sweep scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..4 --shard {shard}"
+        );
+        assert!(crisis_sim(&quick(words(&sweep), &dir)).status.success());
+        merge.push(dir.display().to_string());
+    }
+    merge.extend(["--out".into(), temp.join("merged").display().to_string()]);
+    merge
 }

@@ -13,5 +13,6 @@ mod planner;
 mod prevention;
 mod report;
 mod scenarios;
+mod sizing;
 mod snapshots;
 mod validation;

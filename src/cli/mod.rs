@@ -1,6 +1,8 @@
 //! The command line: clap definitions with help text, and what each command does.
 //! Exit codes: 0 ok, 2 bad input (nothing written), 1 anything else.
 
+mod sizing;
+
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
@@ -41,6 +43,23 @@ pub enum Command {
                       crisis-sim compare scenarios/mid-size-city-mobile-crisis.toml --variant \"vans x1.5: responders.mobile_crisis.scale=1.5\" --variant \"demand +20 %: demand.scale=1.2\""
     )]
     Compare(CompareArgs),
+    /// Run a scenario at every point of a grid of values (same seeds at every point)
+    /// and chart the metrics against them.
+    #[command(
+        after_help = "Examples:\n  crisis-sim sweep scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=2..8 --out out/vans\n  \
+                      crisis-sim sweep scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=2..8:2 --vary demand.scale=1.0..1.2:0.1 --shard 0/2 --out out/shard0"
+    )]
+    Sweep(sizing::SweepArgs),
+    /// Find the smallest value of a key (or the cheapest point of a grid) that meets
+    /// every target with the given confidence.
+    #[command(
+        after_help = "Examples:\n  crisis-sim size scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=2..12 --target \"response_time_p90_min <= 30\" --out out/size\n  \
+                      crisis-sim size scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..9:3 --vary responders.police.scale=0.9,1.0 --target \"response_time_p90_min <= 30\" --minimize cost_total --out out/size-grid"
+    )]
+    Size(sizing::SizeArgs),
+    /// Join the folders of a sharded sweep into one, as if it had run whole.
+    #[command(after_help = "Example:\n  crisis-sim merge out/shard0 out/shard1 --out out/vans")]
+    Merge(sizing::MergeArgs),
     /// Rebuild the charts, tables and report of a run or comparison folder from its
     /// saved summaries, without simulating again.
     #[command(after_help = "Example:\n  crisis-sim report out/mid-size-city")]
@@ -175,6 +194,9 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Run(args) => run(&args),
         Command::Compare(args) => compare(&args),
+        Command::Sweep(args) => sizing::sweep(&args),
+        Command::Size(args) => sizing::size(&args),
+        Command::Merge(args) => sizing::merge(&args),
         Command::Report { dir } => rebuild(&dir),
         Command::Check { scenarios, set } => check(&scenarios, &set),
     }

@@ -1,0 +1,336 @@
+//! `sweep`: one scenario at every point of a grid of `--vary` values, each point with
+//! the same seeds (common random numbers), so that differences between points come
+//! from the varied keys alone. Every point is validated before anything runs; points
+//! can be split into shards and each is handed back as soon as it finishes.
+
+use std::path::Path;
+
+use super::{ExperimentError, RunOptions, load, progress_bar, provenance, replicate_in};
+use crate::model::Model;
+use crate::stats::metrics;
+use crate::stats::sweep::{Axis, SweepPlan, SweepPoint};
+
+/// Most values one `--vary` may take, so a slip in a range cannot start a week-long run.
+pub const MAX_VALUES: usize = 1000;
+
+/// Reads `KEY=A..B`, `KEY=A..B:STEP` (numbers, STEP 1 by default) or `KEY=a,b,c`.
+pub fn parse_vary(text: &str) -> Result<Axis, String> {
+    let usage = "write --vary KEY=A..B[:STEP] or --vary KEY=a,b,c, e.g. \
+                 --vary responders.mobile_crisis.units=2..8";
+    let (key, spec) = text
+        .split_once('=')
+        .ok_or_else(|| format!("--vary `{text}`: {usage}"))?;
+    let key = key.trim();
+    if key.is_empty() || key.split('.').any(str::is_empty) {
+        return Err(format!("--vary `{text}`: `{key}` is not a key; {usage}"));
+    }
+    let values = match spec.split_once("..") {
+        Some((from, rest)) => range(from, rest).map_err(|e| format!("--vary `{text}`: {e}"))?,
+        None => spec
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .collect::<Vec<_>>(),
+    };
+    if values.iter().any(String::is_empty) {
+        return Err(format!("--vary `{text}`: an empty value; {usage}"));
+    }
+    if values.len() > MAX_VALUES {
+        return Err(format!(
+            "--vary `{text}`: {} values, more than the {MAX_VALUES} allowed",
+            values.len()
+        ));
+    }
+    Ok(Axis {
+        key: key.to_string(),
+        values,
+    })
+}
+
+/// The values `from`, `from + step`, … up to `to` (`rest` is `TO` or `TO:STEP`),
+/// written with as many decimals as the bounds and step have.
+fn range(from: &str, rest: &str) -> Result<Vec<String>, String> {
+    let (to, step) = rest.split_once(':').unwrap_or((rest, "1"));
+    let number = |s: &str| -> Result<f64, String> {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("`{}` is not a number", s.trim()))
+    };
+    let (a, b, d) = (number(from)?, number(to)?, number(step)?);
+    if d <= 0.0 {
+        return Err(format!("the step must be above 0, not {}", step.trim()));
+    }
+    if b < a {
+        return Err(format!(
+            "the range runs down ({} > {})",
+            from.trim(),
+            to.trim()
+        ));
+    }
+    let decimals = [from, to, step]
+        .iter()
+        .map(|s| s.trim().split_once('.').map_or(0, |(_, f)| f.len()))
+        .max()
+        .unwrap_or(0);
+    // A tolerance of a millionth of a step keeps `1..2:0.1` from losing its last value.
+    let count = ((b - a) / d + 1e-6).floor() + 1.0;
+    if count > MAX_VALUES as f64 {
+        return Err(format!(
+            "{count} values, more than the {MAX_VALUES} allowed"
+        ));
+    }
+    Ok((0..count as usize)
+        .map(|i| format!("{:.decimals$}", a + i as f64 * d))
+        .collect())
+}
+
+/// Which points this process runs.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shard {
+    /// 0-based shard number.
+    pub index: usize,
+    /// Shards in all.
+    pub count: usize,
+}
+
+impl Shard {
+    /// Reads `I/N` (0 ≤ I < N), or `auto` from a Slurm job array's environment.
+    pub fn parse(text: &str) -> Result<Shard, String> {
+        if text == "auto" {
+            return Self::from_slurm(|name| std::env::var(name).ok());
+        }
+        let bad = || format!("--shard `{text}`: write I/N with 0 ≤ I < N, e.g. 0/4, or auto");
+        let (i, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count) = (
+            i.trim().parse::<usize>().map_err(|_| bad())?,
+            n.trim().parse::<usize>().map_err(|_| bad())?,
+        );
+        if index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// The shard of a Slurm array task: its id less the array's first id, of the
+    /// array's task count.
+    pub fn from_slurm(var: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
+        let number = |name: &str| var(name).and_then(|v| v.trim().parse::<usize>().ok());
+        let (Some(id), Some(count)) = (
+            number("SLURM_ARRAY_TASK_ID"),
+            number("SLURM_ARRAY_TASK_COUNT"),
+        ) else {
+            return Err(
+                "--shard auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, \
+                        which are not set: run it as a Slurm job array (sbatch --array=0-N), \
+                        or give --shard I/N"
+                    .into(),
+            );
+        };
+        let first = number("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
+        let index = id
+            .checked_sub(first)
+            .filter(|i| *i < count)
+            .ok_or_else(|| {
+                format!("Slurm array task {id} is not within {count} tasks from {first}")
+            })?;
+        Ok(Shard { index, count })
+    }
+
+    /// Whether point `index` belongs to this shard.
+    pub fn has(&self, index: usize) -> bool {
+        index % self.count == self.index
+    }
+}
+
+/// A sweep ready to run: its plan and a validated model per point.
+pub struct Prepared {
+    /// The plan.
+    pub plan: SweepPlan,
+    /// The model of each point, in grid order.
+    pub models: Vec<Model>,
+    /// What the first point's `--vary` keys changed besides themselves (e.g. units
+    /// that replace a kind's shifts), for the console.
+    pub notes: Vec<String>,
+}
+
+/// Loads the scenario at every point of the grid, so a bad key or value stops the
+/// sweep before anything runs, with the point named.
+pub fn prepare(file: &Path, sets: &[String], axes: Vec<Axis>) -> Result<Prepared, ExperimentError> {
+    if axes.is_empty() {
+        return Err(ExperimentError::Input(
+            "give at least one --vary KEY=A..B".into(),
+        ));
+    }
+    for (i, a) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|b| b.key == a.key) {
+            return Err(ExperimentError::Input(format!(
+                "--vary {}: the key is varied twice",
+                a.key
+            )));
+        }
+    }
+    let (loaded, base) = load(file, sets)?;
+    let kinds: Vec<String> = base.kinds.iter().map(|k| k.name.clone()).collect();
+    let plan = SweepPlan {
+        scenario: base.name.clone(),
+        provenance: provenance(file, &loaded, sets),
+        axes,
+        seed: base.seed,
+        replications: base.replications,
+        days: base.days,
+        warmup_days: base.warmup_days,
+        response_target_min: base.response_target,
+        metrics: metrics::names(&kinds),
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let mut notes = Vec::new();
+    let mut models = Vec::with_capacity(plan.points());
+    for i in 0..plan.points() {
+        let (loaded, model) = point_model(file, sets, &plan, &base, i)?;
+        if i == 0 {
+            notes = loaded.notes;
+        }
+        models.push(model);
+    }
+    Ok(Prepared {
+        plan,
+        models,
+        notes,
+    })
+}
+
+/// The model of point `index`, which must keep the base's seed, replications,
+/// horizon and responder kinds.
+fn point_model(
+    file: &Path,
+    sets: &[String],
+    plan: &SweepPlan,
+    base: &Model,
+    index: usize,
+) -> Result<(crate::scenario::Loaded, Model), ExperimentError> {
+    let point = plan.sets_at(index);
+    let all: Vec<String> = sets.iter().chain(&point).cloned().collect();
+    let named = |message: String| {
+        ExperimentError::Input(format!("--vary point {}: {message}", point.join(", ")))
+    };
+    let (loaded, model) = load(file, &all).map_err(|e| named(e.to_string()))?;
+    let same_run = model.seed == base.seed
+        && model.replications == base.replications
+        && model.days == base.days
+        && model.warmup_days == base.warmup_days;
+    if !same_run {
+        return Err(named(
+            "a sweep keeps the seed, replications and horizon of the scenario at every point \
+             (common random numbers); give those with --seed, --replications, --days or --set"
+                .into(),
+        ));
+    }
+    let same_kinds = model.kinds.len() == base.kinds.len()
+        && model
+            .kinds
+            .iter()
+            .zip(&base.kinds)
+            .all(|(a, b)| a.name == b.name);
+    if !same_kinds {
+        return Err(named(
+            "the responder kinds must be the same at every point".into(),
+        ));
+    }
+    Ok((loaded, model))
+}
+
+/// Runs the points `indices` one after another, each with all replications in
+/// parallel, and hands each to `done` as soon as it finishes. One progress bar counts
+/// every replication of every point.
+pub fn run_points<E>(
+    prepared: &Prepared,
+    indices: &[usize],
+    options: &RunOptions,
+    mut done: impl FnMut(SweepPoint) -> Result<(), E>,
+) -> Result<(), SweepError<E>> {
+    let pool = super::pool(options.threads).map_err(SweepError::Experiment)?;
+    let reps = prepared.plan.replications;
+    let bar = progress_bar(indices.len() as u64 * u64::from(reps), options.progress);
+    for &index in indices {
+        let summaries = replicate_in(&pool, &prepared.models[index], 0..reps, &bar);
+        let point = SweepPoint {
+            index,
+            values: prepared.plan.values_at(index),
+            replications: summaries.into_iter().map(|r| r.values).collect(),
+        };
+        if let Err(e) = done(point) {
+            bar.finish_and_clear();
+            return Err(SweepError::Saving(e));
+        }
+    }
+    bar.finish_and_clear();
+    Ok(())
+}
+
+/// Why a sweep stopped.
+#[derive(Debug)]
+pub enum SweepError<E> {
+    /// The experiment could not run.
+    Experiment(ExperimentError),
+    /// A finished point could not be kept.
+    Saving(E),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_and_lists() {
+        let values = |t: &str| parse_vary(t).map(|a| a.values);
+        assert_eq!(values("k.u=2..5").unwrap(), ["2", "3", "4", "5"]);
+        assert_eq!(
+            values("k.u=1..2:0.25").unwrap(),
+            ["1.00", "1.25", "1.50", "1.75", "2.00"]
+        );
+        assert_eq!(
+            values("d.scale=1.0..1.3:0.1").unwrap(),
+            ["1.0", "1.1", "1.2", "1.3"]
+        );
+        assert_eq!(values("k.u=4,6, 9").unwrap(), ["4", "6", "9"]);
+        assert_eq!(values("k.u=3").unwrap(), ["3"]);
+        for bad in [
+            "k.u",
+            "=2..3",
+            "k.u=5..2",
+            "k.u=1..3:0",
+            "k.u=a..3",
+            "k..u=1..2",
+            "k.u=1,,2",
+            "k.u=1..5000",
+        ] {
+            assert!(parse_vary(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn shards_from_flags_and_from_slurm() {
+        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
+        for bad in ["4/4", "1", "a/2", "-1/3"] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let slurm = Shard::from_slurm(env(&[
+            ("SLURM_ARRAY_TASK_ID", "3"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "1"),
+        ]));
+        assert_eq!(slurm, Ok(Shard { index: 2, count: 4 }));
+        assert!(Shard::from_slurm(env(&[])).is_err());
+        let s = Shard { index: 1, count: 3 };
+        assert!(s.has(4) && !s.has(3));
+    }
+}

@@ -1,0 +1,173 @@
+//! What `size` writes: `size.json`, a chart of the evidence per target, `report.html`,
+//! and the answer with its evidence on the console.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::{Bar, GroupedBars};
+use super::figures::{self, Drawn, Figure, Named};
+use super::html::{escape, figures as figure_html, page};
+use super::{align, human, interval, write_atomic, write_charts};
+use crate::stats::size::{SizePoint, SizeResult, Verdict};
+
+fn label(p: &SizePoint) -> String {
+    p.values.values().cloned().collect::<Vec<_>>().join(", ")
+}
+
+fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Meets => "meets",
+        Verdict::Fails => "fails",
+        Verdict::Undecided => "too close to call",
+    }
+}
+
+/// One chart per target: its metric at every point tried, with 95 % whiskers and the
+/// target as a dashed line.
+fn size_figures(r: &SizeResult) -> Vec<Named> {
+    let keys: Vec<&str> = r.axes.iter().map(|a| a.key.as_str()).collect();
+    r.targets
+        .iter()
+        .map(|t| Named {
+            name: format!("size_{}", t.metric),
+            caption: format!(
+                "{} at each point tried ({}), with 95 % intervals; the dashed line is the \
+                 target. A point meets it when its one-sided {:.0} % bound does.",
+                t.metric,
+                keys.join(", "),
+                100.0 * r.confidence
+            ),
+            figure: Ok(Figure::Bars(GroupedBars {
+                title: format!("Sizing {}: {t}", keys.join(", ")),
+                y_label: t.metric.clone(),
+                categories: r.points.iter().map(label).collect(),
+                series: vec![(
+                    r.scenario.clone(),
+                    r.points
+                        .iter()
+                        .map(|p| {
+                            p.metrics.get(&t.metric).map_or(
+                                Bar {
+                                    mean: f64::NAN,
+                                    ci: None,
+                                },
+                                |e| Bar {
+                                    mean: e.estimate.mean,
+                                    ci: e.estimate.ci95,
+                                },
+                            )
+                        })
+                        .collect(),
+                )],
+                upper: None,
+                line: Some((format!("target {}", human(t.value)), t.value)),
+            })),
+        })
+        .collect()
+}
+
+/// The answer and the points tried, for the console.
+pub fn console(r: &SizeResult) -> String {
+    let mut rows = vec![
+        r.axes
+            .iter()
+            .map(|a| a.key.clone())
+            .chain(["replications".into(), "verdict".into()])
+            .chain(r.targets.iter().map(|t| format!("{} (bound)", t.metric)))
+            .collect::<Vec<_>>(),
+    ];
+    for p in &r.points {
+        let mut row: Vec<String> = p.values.values().cloned().collect();
+        row.push(p.replications.to_string());
+        row.push(verdict(p.verdict).into());
+        for t in &r.targets {
+            row.push(p.metrics.get(&t.metric).map_or(String::new(), |e| {
+                format!(
+                    "{} {} ({})",
+                    human(e.estimate.mean),
+                    interval(&e.estimate),
+                    human(e.bound)
+                )
+            }));
+        }
+        rows.push(row);
+    }
+    let right: Vec<bool> = (0..rows[0].len())
+        .map(|c| c < r.axes.len() || c == r.axes.len())
+        .collect();
+    format!(
+        "{}\n\nPoints tried ({}; replications from {} up to {} where a point was close):\n{}",
+        r.summary,
+        r.method,
+        r.replications[0],
+        r.replications[1],
+        align(&rows, &right)
+    )
+}
+
+fn size_report(r: &SizeResult, charts: &[Drawn]) -> String {
+    let mut body = format!(
+        "<h1>Sizing: {}</h1>\n<p class=\"lede\"><strong>{}</strong></p>\n<p class=\"muted\">Method: {}. \
+         Each point starts with {} replications and doubles them, up to {}, while its verdict is too \
+         close to call. All points share their random numbers.</p>\n",
+        escape(&r.scenario),
+        escape(&r.summary),
+        escape(&r.method),
+        r.replications[0],
+        r.replications[1]
+    );
+    body.push_str("<h2>Evidence</h2>\n");
+    body.push_str(&figure_html(charts));
+    body.push_str("<table>\n<tr>");
+    for a in &r.axes {
+        let _ = write!(body, "<th><code>{}</code></th>", escape(&a.key));
+    }
+    body.push_str("<th>replications</th><th>verdict</th>");
+    for t in &r.targets {
+        let _ = write!(
+            body,
+            "<th><code>{}</code> mean [95 % CI] (one-sided bound)</th>",
+            escape(&t.to_string())
+        );
+    }
+    body.push_str("</tr>\n");
+    for p in &r.points {
+        body.push_str("<tr>");
+        for v in p.values.values() {
+            let _ = write!(body, "<td class=\"n\">{}</td>", escape(v));
+        }
+        let _ = write!(
+            body,
+            "<td class=\"n\">{}</td><td>{}</td>",
+            p.replications,
+            verdict(p.verdict)
+        );
+        for t in &r.targets {
+            let cell = p.metrics.get(&t.metric).map_or(String::new(), |e| {
+                format!(
+                    "{} {} ({})",
+                    human(e.estimate.mean),
+                    interval(&e.estimate),
+                    human(e.bound)
+                )
+            });
+            let _ = write!(body, "<td class=\"n\">{}</td>", escape(&cell));
+        }
+        body.push_str("</tr>\n");
+    }
+    body.push_str("</table>\n");
+    page(&format!("Sizing: {}", r.scenario), &body)
+}
+
+/// Writes `size.json`, the evidence charts and `report.html` into `dir`.
+pub fn write_size(dir: &Path, r: &SizeResult) -> std::io::Result<Vec<PathBuf>> {
+    let charts = figures::render_all(&size_figures(r)).map_err(std::io::Error::other)?;
+    let page = size_report(r, &charts);
+    let mut json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
+    json.push(b'\n');
+    std::fs::create_dir_all(dir)?;
+    let mut written = vec![write_atomic(dir, "size.json", &json)?];
+    written.extend(write_charts(dir, &charts)?);
+    written.push(write_atomic(dir, "report.html", page.as_bytes())?);
+    Ok(written)
+}

@@ -1,0 +1,414 @@
+//! A sweep's folder: `plan.json` and one `points/point-NNNNNN.json` per finished
+//! point, saved as each finishes (so a killed sweep resumes and shards merge), then
+//! `sweep.csv`, `sweep.json`, charts and `report.html`, made from those files alone:
+//! a sweep run whole, resumed or merged from shards gives the same bytes.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::{Heatmap, LineSeries, Lines};
+use super::figures::{self, Drawn, Figure, Named};
+use super::html::{escape, figures as figure_html, page, scenario_files};
+use super::{human, interval, write_atomic, write_charts};
+use crate::stats::sweep::{SweepPlan, SweepPoint, SweepSummary};
+use crate::text::plural;
+
+const PLAN: &str = "plan.json";
+const POINTS: &str = "points";
+
+/// Why a sweep folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The user's folders do not fit (exit 2).
+    #[error("{0}")]
+    Input(String),
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(String),
+}
+
+fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+    move |e| StoreError::Io(format!("{}: {e}", path.display()))
+}
+
+fn point_name(index: usize) -> String {
+    format!("point-{index:06}.json")
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::Io(e.to_string()))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// The plan saved in `dir`, if there is one.
+pub fn read_plan(dir: &Path) -> Result<Option<SweepPlan>, StoreError> {
+    let path = dir.join(PLAN);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        StoreError::Input(format!(
+            "{}: not a crisis-sim sweep plan: {e}",
+            path.display()
+        ))
+    })
+}
+
+/// The first thing that makes two plans different sweeps, in words.
+pub fn difference(a: &SweepPlan, b: &SweepPlan) -> Option<String> {
+    let checks = [
+        (a.scenario != b.scenario, "the scenario"),
+        (a.axes != b.axes, "the --vary keys or values"),
+        (a.seed != b.seed, "the seed"),
+        (a.replications != b.replications, "the replications"),
+        (
+            a.days != b.days || a.warmup_days != b.warmup_days,
+            "the horizon",
+        ),
+        (
+            a.provenance != b.provenance,
+            "the scenario file or overrides",
+        ),
+        (a.crate_version != b.crate_version, "the crisis-sim version"),
+        (a != b, "the plan"),
+    ];
+    checks
+        .into_iter()
+        .find(|(differs, _)| *differs)
+        .map(|(_, what)| what.to_string())
+}
+
+/// Readies `dir` for `plan` and returns the points already finished there: with
+/// `resume`, the saved points of the same plan (a different plan is refused);
+/// without, none (earlier points are cleared).
+pub fn open(dir: &Path, plan: &SweepPlan, resume: bool) -> Result<Vec<usize>, StoreError> {
+    let saved = read_plan(dir)?;
+    let points = dir.join(POINTS);
+    let done = match (&saved, resume) {
+        (Some(old), true) => {
+            if let Some(what) = difference(old, plan) {
+                return Err(StoreError::Input(format!(
+                    "--resume: {} holds a different sweep ({what} is not the same); \
+                     resume with the same command, or choose another --out",
+                    dir.display()
+                )));
+            }
+            finished(dir, plan)?
+        }
+        _ => {
+            if points.is_dir() {
+                std::fs::remove_dir_all(&points).map_err(io(&points))?;
+            }
+            Vec::new()
+        }
+    };
+    std::fs::create_dir_all(&points).map_err(io(&points))?;
+    write_atomic(dir, PLAN, &json(plan)?).map_err(io(dir))?;
+    Ok(done)
+}
+
+/// Indices of the points saved in `dir` that belong to `plan`; temporary files of a
+/// write that a kill cut short are removed.
+fn finished(dir: &Path, plan: &SweepPlan) -> Result<Vec<usize>, StoreError> {
+    let points = dir.join(POINTS);
+    if let Ok(entries) = std::fs::read_dir(&points) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                std::fs::remove_file(entry.path()).map_err(io(&points))?;
+            }
+        }
+    }
+    Ok(read_points(dir, plan)?.iter().map(|p| p.index).collect())
+}
+
+/// Saves a finished point.
+pub fn save_point(dir: &Path, point: &SweepPoint) -> Result<(), StoreError> {
+    let folder = dir.join(POINTS);
+    write_atomic(&folder, &point_name(point.index), &json(point)?).map_err(io(&folder))?;
+    Ok(())
+}
+
+/// The points of `plan` saved in `dir`, in grid order; a file that does not read back
+/// as a point of this plan is left out (it is run again).
+pub fn read_points(dir: &Path, plan: &SweepPlan) -> Result<Vec<SweepPoint>, StoreError> {
+    let mut out = Vec::new();
+    for index in 0..plan.points() {
+        let path = dir.join(POINTS).join(point_name(index));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let point: Option<SweepPoint> = serde_json::from_str(&text).ok();
+        let fits = |p: &SweepPoint| {
+            p.index == index
+                && p.values == plan.values_at(index)
+                && p.replications.len() == plan.replications as usize
+                && p.replications.iter().all(|r| r.len() == plan.metrics.len())
+        };
+        if let Some(p) = point.filter(fits) {
+            out.push(p);
+        }
+    }
+    Ok(out)
+}
+
+/// Joins the shard folders `dirs` into `out`: the plans must be one sweep's, and
+/// together they must hold every point.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepPlan, Vec<PathBuf>), StoreError> {
+    let mut plan: Option<(SweepPlan, &PathBuf)> = None;
+    let mut points: Vec<Option<SweepPoint>> = Vec::new();
+    for dir in dirs {
+        let this = read_plan(dir)?.ok_or_else(|| {
+            StoreError::Input(format!(
+                "{}: has no {PLAN}; merge takes folders written by `sweep --shard`",
+                dir.display()
+            ))
+        })?;
+        if let Some((first, first_dir)) = &plan {
+            if let Some(what) = difference(first, &this) {
+                return Err(StoreError::Input(format!(
+                    "{} and {} are shards of different sweeps ({what} is not the same)",
+                    first_dir.display(),
+                    dir.display()
+                )));
+            }
+        } else {
+            points = vec![None; this.points()];
+            plan = Some((this.clone(), dir));
+        }
+        for p in read_points(dir, &this)? {
+            let index = p.index;
+            points[index].get_or_insert(p);
+        }
+    }
+    let Some((plan, _)) = plan else {
+        return Err(StoreError::Input("merge needs at least one folder".into()));
+    };
+    let missing: Vec<String> = (0..points.len())
+        .filter(|&i| points[i].is_none())
+        .map(|i| plan.sets_at(i).join(", "))
+        .collect();
+    if !missing.is_empty() {
+        return Err(StoreError::Input(format!(
+            "the folders hold {} of {} points; missing: {}{}. Run the missing shards \
+             (with --resume to finish a stopped one) and merge again",
+            points.len() - missing.len(),
+            points.len(),
+            missing
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; "),
+            if missing.len() > 5 { "; …" } else { "" }
+        )));
+    }
+    let points: Vec<SweepPoint> = points.into_iter().flatten().collect();
+    open(out, &plan, false)?;
+    for p in &points {
+        save_point(out, p)?;
+    }
+    let written = write_sweep(out, &SweepSummary::new(plan.clone(), &points))?;
+    Ok((plan, written))
+}
+
+/// Metrics a sweep charts and tabulates, where the scenario has them.
+fn main_metrics(plan: &SweepPlan) -> Vec<String> {
+    let mut names = vec![
+        "response_time_mean_min",
+        "response_time_p90_min",
+        "dispatch_wait_mean_min",
+        "police_involved_share",
+        "cost_total",
+    ];
+    if plan.response_target_min.is_some() {
+        names.insert(2, "response_within_target_share");
+    }
+    names.into_iter().map(String::from).collect()
+}
+
+/// `sweep.csv`: one row per point, the varied keys, then each metric's mean and 95 % CI.
+pub fn sweep_csv(s: &SweepSummary) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = s
+        .plan
+        .axes
+        .iter()
+        .map(|a| a.key.clone())
+        .chain(s.plan.metrics.iter().flat_map(|m| {
+            [
+                format!("{m}_mean"),
+                format!("{m}_ci95_lo"),
+                format!("{m}_ci95_hi"),
+            ]
+        }));
+    w.write_record(header)?;
+    for p in &s.points {
+        let row = p
+            .values
+            .values()
+            .cloned()
+            .chain(p.metrics.values().flat_map(|e| {
+                let [lo, hi] = e.ci95.unwrap_or([f64::NAN; 2]);
+                [
+                    super::csv_number(e.mean),
+                    super::csv_number(lo),
+                    super::csv_number(hi),
+                ]
+            }));
+        w.write_record(row)?;
+    }
+    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+}
+
+/// Writes `sweep.csv`, `sweep.json`, the charts and `report.html` into `dir`.
+pub fn write_sweep(dir: &Path, s: &SweepSummary) -> Result<Vec<PathBuf>, StoreError> {
+    let csv = sweep_csv(s).map_err(|e| StoreError::Io(e.to_string()))?;
+    let charts = figures::render_all(&sweep_figures(s)).map_err(StoreError::Io)?;
+    let page = sweep_report(s, &charts);
+    let mut written = vec![
+        write_atomic(dir, "sweep.csv", &csv).map_err(io(dir))?,
+        write_atomic(dir, "sweep.json", &json(s)?).map_err(io(dir))?,
+    ];
+    written.extend(write_charts(dir, &charts).map_err(io(dir))?);
+    written.push(write_atomic(dir, "report.html", page.as_bytes()).map_err(io(dir))?);
+    Ok(written)
+}
+
+/// A value as a number for an axis (its position when it is not one).
+fn as_number(values: &[String], i: usize) -> f64 {
+    values[i].parse::<f64>().unwrap_or(i as f64)
+}
+
+fn sweep_figures(s: &SweepSummary) -> Vec<Named> {
+    let axes = &s.plan.axes;
+    main_metrics(&s.plan)
+        .into_iter()
+        .filter(|m| m != "cost_total" || s.points.iter().any(|p| p.metrics[m].mean > 0.0))
+        .map(|metric| {
+            let figure = match axes.len() {
+                1 => Ok(Figure::Lines(metric_line(s, &metric))),
+                2 => Ok(Figure::Heatmap(metric_heatmap(s, &metric))),
+                n => Err(format!(
+                    "The sweep varies {n} keys; charts show one or two. See sweep.csv."
+                )),
+            };
+            Named {
+                name: format!("sweep_{metric}"),
+                caption: if axes.len() == 2 {
+                    format!("Mean {metric} at each point of the grid.")
+                } else {
+                    format!("Mean {metric} at each value, with its 95 % confidence band.")
+                },
+                figure,
+            }
+        })
+        .collect()
+}
+
+fn metric_line(s: &SweepSummary, metric: &str) -> Lines {
+    let axis = &s.plan.axes[0];
+    let points: Vec<(f64, f64, f64, f64)> = s
+        .points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let e = &p.metrics[metric];
+            let [lo, hi] = e.ci95.unwrap_or([e.mean, e.mean]);
+            (as_number(&axis.values, i), e.mean, lo, hi)
+        })
+        .collect();
+    let start = points.first().map_or(0.0, |p| p.0);
+    Lines {
+        title: format!("{metric} by {}", axis.key),
+        x_label: axis.key.clone(),
+        y_label: metric.to_string(),
+        percent: false,
+        series: vec![LineSeries {
+            name: s.plan.scenario.clone(),
+            points,
+        }],
+        markers: Vec::new(),
+        shaded: None,
+        x_start: Some(start),
+    }
+}
+
+fn metric_heatmap(s: &SweepSummary, metric: &str) -> Heatmap {
+    let (rows, columns) = (&s.plan.axes[0], &s.plan.axes[1]);
+    let cells = (0..rows.values.len())
+        .map(|r| {
+            (0..columns.values.len())
+                .map(|c| s.points[r * columns.values.len() + c].metrics[metric].mean)
+                .collect()
+        })
+        .collect();
+    Heatmap {
+        title: format!("{metric} by {} and {}", rows.key, columns.key),
+        x_label: columns.key.clone(),
+        y_label: rows.key.clone(),
+        columns: columns.values.clone(),
+        rows: rows.values.clone(),
+        cells,
+        value_label: metric.to_string(),
+    }
+}
+
+fn sweep_report(s: &SweepSummary, charts: &[Drawn]) -> String {
+    let plan = &s.plan;
+    let mut body = format!(
+        "<h1>Sweep: {}</h1>\n<p class=\"lede\">{} × {} each, {} after a {}-day warm-up, seed {}, \
+         with common random numbers: every point sees the same crises, so differences between \
+         points come from the varied keys.</p>\n<p class=\"muted\">{}</p>\n",
+        escape(&plan.scenario),
+        plural(plan.points() as u32, "point"),
+        plural(plan.replications, "replication"),
+        plural(plan.days, "day"),
+        plan.warmup_days,
+        plan.seed,
+        escape(&s.intervals)
+    );
+    body.push_str("<h2>Charts</h2>\n");
+    body.push_str(&figure_html(charts));
+    body.push_str("<h2>Points</h2>\n<table>\n<tr>");
+    let metrics = main_metrics(plan);
+    for name in plan.axes.iter().map(|a| &a.key).chain(&metrics) {
+        let _ = write!(body, "<th><code>{}</code></th>", escape(name));
+    }
+    body.push_str("</tr>\n");
+    for p in &s.points {
+        body.push_str("<tr>");
+        for v in p.values.values() {
+            let _ = write!(body, "<td class=\"n\">{}</td>", escape(v));
+        }
+        for m in &metrics {
+            let e = &p.metrics[m];
+            let _ = write!(
+                body,
+                "<td class=\"n\">{} <span class=\"muted\">{}</span></td>",
+                human(e.mean),
+                interval(e)
+            );
+        }
+        body.push_str("</tr>\n");
+    }
+    body.push_str("</table>\n<p class=\"muted\">Every metric of every point is in sweep.csv and sweep.json.</p>\n");
+    let _ = write!(
+        body,
+        "<h2>How this sweep was made</h2>\n<p>crisis-sim {}; overrides: <code>{}</code>; varied: {}.</p>\n{}",
+        escape(&plan.crate_version),
+        escape(&plan.provenance.overrides.join(" ")),
+        plan.axes
+            .iter()
+            .map(|a| format!(
+                "<code>{}</code> = {}",
+                escape(&a.key),
+                escape(&a.values.join(", "))
+            ))
+            .collect::<Vec<_>>()
+            .join("; "),
+        scenario_files(&plan.provenance)
+    );
+    page(&format!("Sweep: {}", plan.scenario), &body)
+}
