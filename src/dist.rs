@@ -32,8 +32,17 @@ pub fn parse_duration(text: &str) -> Result<Minutes, String> {
             ));
         }
     };
-    Ok(value * scale)
+    let minutes = value * scale;
+    if !(minutes.is_finite() && minutes <= MAX_DURATION) {
+        return Err(format!(
+            "`{text}` is too long; a duration is at most 100 years (36500d)"
+        ));
+    }
+    Ok(minutes)
 }
+
+/// The longest duration a scenario may state: 100 years, in minutes.
+pub const MAX_DURATION: Minutes = 36_500.0 * DAY;
 
 /// A distribution of durations, ready to sample.
 #[derive(Clone, Debug)]

@@ -23,8 +23,34 @@ fn quiet_on_broken_pipe() {
     }
 }
 
+/// A file-size limit (`ulimit -f`) makes a write fail with a message instead of
+/// killing the program silently.
+fn errors_for_oversized_files() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's action before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Ctrl-C or SIGTERM asks running replications to stop (they check every few
+/// thousand events); a second one ends the program at once.
+fn stop_on_interrupt() {
+    use std::sync::atomic::Ordering;
+    let handled = ctrlc::set_handler(|| {
+        if crisis_sim::experiment::STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if let Err(e) = handled {
+        eprintln!("warning: Ctrl-C will end the program abruptly: {e}");
+    }
+}
+
 fn main() {
     quiet_on_broken_pipe();
+    errors_for_oversized_files();
+    stop_on_interrupt();
     report_panics();
     // Lets the tests check the panic hook; no input can reach a panic on purpose.
     if std::env::var_os("CRISIS_SIM_TEST_PANIC").is_some() {

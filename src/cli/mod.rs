@@ -1,7 +1,33 @@
 //! The command line: clap definitions with help text, and what each command does.
 //! Exit codes: 0 ok, 2 bad input (nothing written), 1 anything else.
 
+/// Prints to standard output; a full disk or a closed file is an error (exit 1), not a
+/// panic. (A closed pipe ends the program quietly: SIGPIPE keeps its default.)
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(format_args!($($arg)*))?
+    };
+}
+
+/// [`say!`] with a newline.
+macro_rules! sayln {
+    () => {
+        $crate::cli::print_out(format_args!("\n"))?
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 mod sizing;
+
+fn print_out(args: std::fmt::Arguments) -> Result<(), CliError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_fmt(args)
+        .and_then(|()| out.flush())
+        .map_err(|e| CliError::Other(format!("cannot write to standard output: {e}")))
+}
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +35,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::experiment::{self, ExperimentError, RunOptions, compare::Prepared};
 use crate::report;
+use crate::report::folder::{FolderError, Lock, safe_name};
 use crate::text::plural;
 
 /// Simulate a city's mental-health crisis response.
@@ -98,8 +125,8 @@ pub struct SimOptions {
     /// e.g. --set responders.police.absence=0.1 --set call_types.psychosis.share=0.2
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Worker threads, 1 to 1024 [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -124,7 +151,8 @@ impl SimOptions {
             sets.push(format!("scenario.replications={n}"));
         }
         if let Some(s) = self.seed {
-            sets.push(format!("scenario.seed={s}"));
+            // A string, since TOML integers stop short of the largest seeds.
+            sets.push(format!("scenario.seed=\"{s}\""));
         }
         if let Some(d) = self.days {
             sets.push(format!("scenario.days={d:?}"));
@@ -168,6 +196,9 @@ pub enum CliError {
     /// Something else failed (e.g. writing output).
     #[error("{0}")]
     Other(String),
+    /// Ctrl-C or SIGTERM (exit 130, as shells report an interrupted program).
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl CliError {
@@ -176,6 +207,7 @@ impl CliError {
         match self {
             CliError::Input(_) => 2,
             CliError::Other(_) => 1,
+            CliError::Interrupted(_) => 130,
         }
     }
 }
@@ -184,7 +216,21 @@ impl From<ExperimentError> for CliError {
     fn from(e: ExperimentError) -> Self {
         match e {
             ExperimentError::Input(m) => CliError::Input(m),
+            // The scenario's own durations make the loop: bad input, nothing written.
+            ExperimentError::Storm { .. } => CliError::Input(e.to_string()),
+            ExperimentError::Interrupted { .. } => {
+                CliError::Interrupted(format!("{e}; any earlier results are untouched"))
+            }
             other => CliError::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<FolderError> for CliError {
+    fn from(e: FolderError) -> Self {
+        match e {
+            FolderError::Unusable { .. } => CliError::Input(e.to_string()),
+            FolderError::Busy(_) => CliError::Other(e.to_string()),
         }
     }
 }
@@ -202,21 +248,17 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn default_out(scenario: &Path) -> PathBuf {
-    let stem = scenario
-        .file_stem()
-        .map_or("scenario".into(), |s| s.to_string_lossy());
-    Path::new("out").join(stem.as_ref())
+/// A scenario file's stem, safe as a folder name.
+fn stem(scenario: &Path) -> String {
+    safe_name(
+        &scenario
+            .file_stem()
+            .map_or(String::new(), |s| s.to_string_lossy().to_string()),
+    )
 }
 
-fn check_out(out: &Path) -> Result<(), CliError> {
-    if out.exists() && !out.is_dir() {
-        return Err(CliError::Input(format!(
-            "--out {}: exists and is not a folder",
-            out.display()
-        )));
-    }
-    Ok(())
+fn default_out(scenario: &Path) -> PathBuf {
+    Path::new("out").join(stem(scenario))
 }
 
 fn run_options(o: &SimOptions) -> RunOptions {
@@ -240,12 +282,14 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         }
     }
     let out = o.out.clone().unwrap_or_else(|| default_out(&args.scenario));
-    check_out(&out)?;
+    let lock = Lock::take(&out)?;
     let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
     let summary = experiment::run(&model, provenance, &run_options(o))?;
-    let written = report::write_run(&out, &summary).map_err(write_error(&out))?;
+    let written = lock
+        .replace(|dir| report::write_run(dir, &summary))
+        .map_err(write_error(&out))?;
     if !o.quiet {
-        println!(
+        sayln!(
             "{} — {} × {} after {} of warm-up (seed {}), {:.2} s\n",
             summary.scenario,
             plural(summary.replications, "replication"),
@@ -254,7 +298,7 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
             summary.seed,
             summary.perf.wall_s
         );
-        print!("{}", report::table(&summary.metrics));
+        say!("{}", report::table(&summary.metrics));
         for w in [
             report::warmup_warning(&summary),
             report::overload_warning(&summary),
@@ -264,8 +308,8 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
         {
             eprintln!("\nwarning: {w}");
         }
-        println!();
-        println!(
+        sayln!();
+        sayln!(
             "wrote {} to {} (open report.html)",
             plural(written.len() as u32, "file"),
             out.display()
@@ -278,10 +322,7 @@ fn compare_out(prepared: &Prepared) -> PathBuf {
     let mut stems: Vec<String> = prepared
         .scenarios
         .iter()
-        .map(|(p, _, _, _)| {
-            p.file_stem()
-                .map_or("scenario".into(), |s| s.to_string_lossy().to_string())
-        })
+        .map(|(p, _, _, _)| stem(p))
         .collect();
     stems.dedup();
     Path::new("out").join(format!("compare-{}", stems.join("-vs-")))
@@ -309,11 +350,13 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
         }
     }
     let out = o.out.clone().unwrap_or_else(|| compare_out(&prepared));
-    check_out(&out)?;
+    let lock = Lock::take(&out)?;
     let comparison = experiment::compare::compare(&prepared, &run_options(o))?;
-    let written = report::compare::write_compare(&out, &comparison).map_err(write_error(&out))?;
+    let written = lock
+        .replace(|dir| report::compare::write_compare(dir, &comparison))
+        .map_err(write_error(&out))?;
     if !o.quiet {
-        print!("{}", report::compare::console(&comparison));
+        say!("{}", report::compare::console(&comparison));
         for s in &comparison.summaries {
             for w in [report::warmup_warning(s), report::overload_warning(s)]
                 .into_iter()
@@ -322,7 +365,7 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
                 eprintln!("warning: {w}");
             }
         }
-        println!(
+        sayln!(
             "\nwrote {} to {} (open report.html)",
             plural(written.len() as u32, "file"),
             out.display()
@@ -333,19 +376,22 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
 
 /// `report DIR`: the files of a run or a comparison, made again from its summaries.
 fn rebuild(dir: &Path) -> Result<(), CliError> {
+    let lock = Lock::take(dir)?;
     let written = if dir.join("comparison.json").is_file() {
         let c = report::compare::read_comparison(dir).map_err(CliError::Input)?;
-        report::compare::write_compare(dir, &c).map_err(write_error(dir))?
+        lock.replace(|d| report::compare::write_compare(d, &c))
+            .map_err(write_error(dir))?
     } else if dir.join("summary.json").is_file() {
         let s = report::read_summary(dir).map_err(CliError::Input)?;
-        report::write_run(dir, &s).map_err(write_error(dir))?
+        lock.replace(|d| report::write_run(d, &s))
+            .map_err(write_error(dir))?
     } else {
         return Err(CliError::Input(format!(
             "{}: has neither summary.json (from `run`) nor comparison.json (from `compare`)",
             dir.display()
         )));
     };
-    println!(
+    sayln!(
         "wrote {} to {} from its saved summaries",
         plural(written.len() as u32, "file"),
         dir.display()
@@ -377,12 +423,12 @@ fn check(scenarios: &[PathBuf], sets: &[String]) -> Result<(), CliError> {
     for path in scenarios {
         match experiment::load(path, sets) {
             Ok((_, m)) => {
-                println!(
-                    "ok  {}: {} zones, {} responder kinds, {} call types, {:.1} crises a day",
+                sayln!(
+                    "ok  {}: {}, {}, {}, {:.1} crises a day",
                     path.display(),
-                    m.zones.len(),
-                    m.kinds.len(),
-                    m.call_types.len(),
+                    plural(m.zones.len() as u32, "zone"),
+                    plural(m.kinds.len() as u32, "responder kind"),
+                    plural(m.call_types.len() as u32, "call type"),
                     m.mean_crises_per_day()
                 );
                 for w in background_overload(&m) {

@@ -4,9 +4,10 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::{CliError, SimOptions, check_out, default_out, run_options, write_error};
+use super::{CliError, SimOptions, default_out, run_options, write_error};
 use crate::experiment::size::{self, Question};
 use crate::experiment::sweep::{self, Prepared, Shard, SweepError};
+use crate::report::folder::Lock;
 use crate::report::sweep::{self as store, StoreError};
 use crate::report::{self, align, human, interval};
 use crate::stats::size::Target;
@@ -110,7 +111,9 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
     let prepared = sweep::prepare(&args.scenario, &o.assignments(), axes)?;
     print_notes(&prepared, o.quiet);
     let out = out_folder(o, &args.scenario, "-sweep");
-    check_out(&out)?;
+    // Points are saved in place as they finish (so a sweep can resume): the folder is
+    // locked, not replaced.
+    let _lock = Lock::take(&out)?;
     let done = store::open(&out, &prepared.plan, args.resume).map_err(store_error)?;
     let mine: Vec<usize> = (0..prepared.plan.points())
         .filter(|i| shard.is_none_or(|s| s.has(*i)))
@@ -152,7 +155,7 @@ fn finish_sweep(prepared: &Prepared, out: &Path, quiet: bool) -> Result<(), CliE
     let points = store::read_points(out, plan).map_err(store_error)?;
     if points.len() < plan.points() {
         if !quiet {
-            println!(
+            sayln!(
                 "saved {} of {} points to {}; when every shard has finished, join them with \
                  `crisis-sim merge SHARD_DIR... --out DIR`",
                 points.len(),
@@ -165,8 +168,8 @@ fn finish_sweep(prepared: &Prepared, out: &Path, quiet: bool) -> Result<(), CliE
     let summary = SweepSummary::new(plan.clone(), &points);
     let written = store::write_sweep(out, &summary).map_err(store_error)?;
     if !quiet {
-        print!("{}", sweep_console(&summary));
-        println!(
+        say!("{}", sweep_console(&summary));
+        sayln!(
             "\nwrote {} to {} (open report.html)",
             plural(written.len() as u32, "file"),
             out.display()
@@ -219,12 +222,14 @@ pub fn size(args: &SizeArgs) -> Result<(), CliError> {
     question.check(&prepared)?;
     print_notes(&prepared, o.quiet);
     let out = out_folder(o, &args.scenario, "-size");
-    check_out(&out)?;
+    let lock = Lock::take(&out)?;
     let result = size::size(&prepared, &question, &run_options(o))?;
-    let written = report::size::write_size(&out, &result).map_err(write_error(&out))?;
+    let written = lock
+        .replace(|dir| report::size::write_size(dir, &result))
+        .map_err(write_error(&out))?;
     if !o.quiet {
-        println!("{}", report::size::console(&result));
-        println!(
+        sayln!("{}", report::size::console(&result));
+        sayln!(
             "wrote {} to {} (open report.html)",
             plural(written.len() as u32, "file"),
             out.display()
@@ -235,9 +240,15 @@ pub fn size(args: &SizeArgs) -> Result<(), CliError> {
 
 /// `crisis-sim merge`.
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
-    check_out(&args.out)?;
-    let (plan, written) = store::merge(&args.dirs, &args.out).map_err(store_error)?;
-    println!(
+    let lock = Lock::take(&args.out)?;
+    let (plan, points) = store::gather(&args.dirs).map_err(store_error)?;
+    let written = lock
+        .replace(|dir| {
+            store::write_whole(dir, &plan, &points)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        })
+        .map_err(write_error(&args.out))?;
+    sayln!(
         "merged {} from {} into {}: wrote {} (open report.html)",
         plural(plan.points() as u32, "point"),
         plural(args.dirs.len() as u32, "folder"),

@@ -8,6 +8,7 @@ pub mod size;
 pub mod sweep;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -43,6 +44,26 @@ pub enum ExperimentError {
     /// A scenario is wrong (exit code 2): the message names file, line and key.
     #[error("{0}")]
     Input(String),
+    /// Ctrl-C or SIGTERM: the run stopped early and nothing was written.
+    #[error("interrupted after {finished} of {total} replications; nothing was written")]
+    Interrupted {
+        /// Replications that had finished.
+        finished: u64,
+        /// Replications asked for.
+        total: u64,
+    },
+    /// A replication got stuck in a loop of zero-time events.
+    #[error(
+        "{scenario}: events kept happening at the same instant (day {day:.2}) without end: \
+         a loop of zero-time steps, e.g. repeat crises with no delay and scenes of no length; \
+         give the delays and durations some length"
+    )]
+    Storm {
+        /// Scenario name.
+        scenario: String,
+        /// Simulated day it was stopped.
+        day: f64,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {threads} worker threads: {source}")]
     Threads {
@@ -53,10 +74,72 @@ pub enum ExperimentError {
     },
 }
 
-/// Loads and validates a scenario with `--set` overrides.
+/// Most kernel events one command may ask for, by the estimate of [`work`]: about an
+/// hour on two cores.
+pub const MAX_EVENTS: f64 = 1e11;
+
+/// Most memory the replications' kept figures may take, by the estimate of [`work`].
+pub const MAX_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
+
+/// An upper estimate of one replication's kernel events and of the bytes its summary
+/// keeps: an incident takes a few dozen events with its units' steps and repeats, a
+/// background job a few, and the kept figures grow with the groups and the weeks.
+pub fn work(model: &Model) -> (f64, f64) {
+    let days = model.days + model.warmup_days;
+    let background = background_per_day(model);
+    let events = days * (30.0 * model.mean_crises_per_day() + 3.0 * background) + 1000.0;
+    let groups =
+        model.zones.len() + model.call_types.len() + model.priorities.len() + model.kinds.len();
+    let weeks = days / 7.0 + 1.0;
+    let bytes = 8.0 * (300.0 + 7.0 * groups as f64 + 24.0 * model.kinds.len() as f64 + 2.5 * weeks)
+        + 2048.0;
+    (events, bytes)
+}
+
+fn background_per_day(model: &Model) -> f64 {
+    model
+        .kinds
+        .iter()
+        .filter_map(|k| k.background.as_ref())
+        .map(|b| b.rate * crate::time::DAY)
+        .sum()
+}
+
+/// Refuses `replications` replications of `model` (over all the points of a sweep, say)
+/// when the estimated work or memory is beyond [`MAX_EVENTS`] or [`MAX_BYTES`].
+pub fn check_work(model: &Model, replications: f64) -> Result<(), ExperimentError> {
+    let (events, bytes) = work(model);
+    let (events, bytes) = (events * replications, bytes * replications);
+    if events > MAX_EVENTS {
+        return Err(ExperimentError::Input(format!(
+            "{}: about {events:.1e} events to simulate ({replications} replications of {} days, \
+             {:.0} crises and {:.0} background jobs a day), more than the {MAX_EVENTS:.0e} \
+             allowed (about an hour on two cores); give fewer replications or days, or check \
+             the rates and population",
+            model.name,
+            model.days + model.warmup_days,
+            model.mean_crises_per_day(),
+            background_per_day(model),
+        )));
+    }
+    if bytes > MAX_BYTES {
+        return Err(ExperimentError::Input(format!(
+            "{}: about {:.1} GiB to keep {replications} replications' figures, more than the \
+             {:.0} GiB allowed; give fewer replications, days or zones",
+            model.name,
+            bytes / MAX_BYTES * 4.0,
+            MAX_BYTES / 1024.0 / 1024.0 / 1024.0
+        )));
+    }
+    Ok(())
+}
+
+/// Loads and validates a scenario with `--set` overrides, and checks that its run is
+/// within the work and memory limits.
 pub fn load(path: &Path, sets: &[String]) -> Result<(Loaded, Model), ExperimentError> {
     let loaded = scenario::load(path, sets).map_err(|e| ExperimentError::Input(e.to_string()))?;
     let model = model::build(&loaded).map_err(|e| ExperimentError::Input(e.to_string()))?;
+    check_work(&model, f64::from(model.replications))?;
     Ok((loaded, model))
 }
 
@@ -70,11 +153,14 @@ pub fn provenance(file: &Path, loaded: &Loaded, overrides: &[String]) -> Provena
     }
 }
 
+/// Set by Ctrl-C or SIGTERM: running replications stop within a fraction of a second.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
 /// Runs and summarises replication `index`.
-pub fn replication(model: &Model, index: u32) -> ReplicationSummary {
+pub fn replication(model: &Model, index: u32) -> Result<ReplicationSummary, sim::Stopped> {
     let seed = replication_seed(model.seed, u64::from(index));
-    let record = sim::run(model, seed);
-    replication::summarize(model, &record, index, seed)
+    let record = sim::run_until(model, seed, &STOP)?;
+    Ok(replication::summarize(model, &record, index, seed))
 }
 
 /// A pool of `threads` workers (all cores when `None`).
@@ -93,16 +179,29 @@ pub fn replicate_in(
     model: &Model,
     range: std::ops::Range<u32>,
     bar: &ProgressBar,
-) -> Vec<ReplicationSummary> {
-    pool.install(|| {
+) -> Result<Vec<ReplicationSummary>, ExperimentError> {
+    let total = u64::from(range.end - range.start);
+    let done = AtomicU64::new(0);
+    let result: Result<Vec<_>, sim::Stopped> = pool.install(|| {
         range
             .into_par_iter()
             .map(|i| {
-                let r = replication(model, i);
+                let r = replication(model, i)?;
                 bar.inc(1);
-                r
+                done.fetch_add(1, Ordering::Relaxed);
+                Ok(r)
             })
             .collect()
+    });
+    result.map_err(|why| match why {
+        sim::Stopped::Interrupted => ExperimentError::Interrupted {
+            finished: done.load(Ordering::Relaxed),
+            total,
+        },
+        sim::Stopped::Storm { at } => ExperimentError::Storm {
+            scenario: model.name.clone(),
+            day: at / crate::time::DAY,
+        },
     })
 }
 
@@ -113,6 +212,7 @@ pub fn replicate(model: &Model, options: &RunOptions) -> Result<RunResult, Exper
     let bar = progress_bar(u64::from(model.replications), options.progress);
     let replications = replicate_in(&pool, model, 0..model.replications, &bar);
     bar.finish_and_clear();
+    let replications = replications?;
     Ok(RunResult {
         replications,
         wall_s: start.elapsed().as_secs_f64(),

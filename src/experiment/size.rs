@@ -93,7 +93,7 @@ impl Search<'_> {
 
     /// Runs point `index` with more replications until its verdict is clear or the
     /// cap is reached.
-    fn judge(&mut self, index: usize) -> Verdict {
+    fn judge(&mut self, index: usize) -> Result<Verdict, ExperimentError> {
         loop {
             let have = self.runs[index].as_ref().map_or(0, |r| r.len() as u32);
             let want = if have == 0 {
@@ -102,19 +102,26 @@ impl Search<'_> {
                 (have * 2).min(self.cap)
             };
             if have > 0 && (want == have || self.verdict(index) != Verdict::Undecided) {
-                return self.verdict(index);
+                return Ok(self.verdict(index));
             }
             self.bar.inc_length(u64::from(want - have));
             let model = &self.prepared.models[index];
-            let new = replicate_in(&self.pool, model, have..want, &self.bar);
+            let new = replicate_in(&self.pool, model, have..want, &self.bar)?;
             self.runs[index]
                 .get_or_insert_with(Vec::new)
                 .extend(new.into_iter().map(|r| r.values));
         }
     }
 
-    fn meets(&mut self, index: usize) -> bool {
-        self.judge(index) == Verdict::Meets
+    fn meets(&mut self, index: usize) -> Result<bool, ExperimentError> {
+        Ok(self.judge(index)? == Verdict::Meets)
+    }
+
+    fn judge_all(&mut self) -> Result<(), ExperimentError> {
+        for i in 0..self.runs.len() {
+            self.judge(i)?;
+        }
+        Ok(())
     }
 }
 
@@ -140,21 +147,19 @@ pub fn size(
     } else {
         "bisection"
     };
-    let mut chosen = if every_point {
-        (0..n).for_each(|i| {
-            search.judge(i);
-        });
-        cheapest(&search)
+    let found = if every_point {
+        search.judge_all().map(|()| cheapest(&search))
     } else {
         bisect(&mut search)
     };
+    let mut chosen = found.inspect_err(|_| search.bar.finish_and_clear())?;
     let monotone = monotone(&search);
     if !every_point && monotone == Some(false) {
         // Bisection assumes more of the key never hurts; where that fails, try every value.
         method = "every point (the target metrics were not monotone in the range)";
-        (0..n).for_each(|i| {
-            search.judge(i);
-        });
+        search
+            .judge_all()
+            .inspect_err(|_| search.bar.finish_and_clear())?;
         chosen = (0..n).find(|&i| search.verdict(i) == Verdict::Meets);
     }
     search.bar.finish_and_clear();
@@ -163,24 +168,24 @@ pub fn size(
 
 /// The smallest index that meets the targets, assuming that once a value meets them
 /// every larger one does.
-fn bisect(search: &mut Search) -> Option<usize> {
+fn bisect(search: &mut Search) -> Result<Option<usize>, ExperimentError> {
     let n = search.prepared.plan.points();
     let (mut lo, mut hi) = (0, n - 1);
-    if !search.meets(hi) {
-        return None;
+    if !search.meets(hi)? {
+        return Ok(None);
     }
-    if search.meets(lo) {
-        return Some(lo);
+    if search.meets(lo)? {
+        return Ok(Some(lo));
     }
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
-        if search.meets(mid) {
+        if search.meets(mid)? {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    Some(hi)
+    Ok(Some(hi))
 }
 
 /// The point that meets the targets with the lowest mean of the minimised metric.

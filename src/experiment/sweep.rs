@@ -171,6 +171,8 @@ pub fn prepare(file: &Path, sets: &[String], axes: Vec<Axis>) -> Result<Prepared
         }
     }
     let (loaded, base) = load(file, sets)?;
+    let points: usize = axes.iter().map(|a| a.values.len()).product();
+    super::check_work(&base, f64::from(base.replications) * points as f64)?;
     let kinds: Vec<String> = base.kinds.iter().map(|k| k.name.clone()).collect();
     let plan = SweepPlan {
         scenario: base.name.clone(),
@@ -253,7 +255,13 @@ pub fn run_points<E>(
     let reps = prepared.plan.replications;
     let bar = progress_bar(indices.len() as u64 * u64::from(reps), options.progress);
     for &index in indices {
-        let summaries = replicate_in(&pool, &prepared.models[index], 0..reps, &bar);
+        let summaries = match replicate_in(&pool, &prepared.models[index], 0..reps, &bar) {
+            Ok(s) => s,
+            Err(e) => {
+                bar.finish_and_clear();
+                return Err(SweepError::Experiment(e));
+            }
+        };
         let point = SweepPoint {
             index,
             values: prepared.plan.values_at(index),

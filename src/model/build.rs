@@ -3,6 +3,7 @@
 //! psychiatry, prevention and costs.
 
 use super::check::{Checker, key_path};
+use super::limits;
 use super::schedule::build_schedule;
 use super::*;
 use crate::scenario::schema;
@@ -159,15 +160,31 @@ pub(super) fn build_costs(c: &mut Checker<'_>, costs: Option<&schema::Costs>) ->
 
 pub(super) fn check_meta(c: &mut Checker<'_>, m: &schema::Meta) {
     c.check(
-        m.days > 0.0 && m.days.is_finite(),
+        m.days > 0.0 && m.days <= limits::DAYS,
         key_path!["scenario", "days"],
-        format!("is {}; the horizon must be more than 0 days", m.days),
+        format!(
+            "is {}; the horizon must be more than 0 days and at most {} (100 years)",
+            m.days,
+            limits::DAYS
+        ),
     );
-    c.non_negative(m.warmup_days, key_path!["scenario", "warmup_days"]);
+    let warmup = "the warm-up in days";
+    c.within(
+        m.warmup_days,
+        0.0,
+        limits::DAYS,
+        key_path!["scenario", "warmup_days"],
+        warmup,
+    );
     c.check(
-        m.replications >= 1,
+        (1..=limits::REPLICATIONS).contains(&m.replications),
         key_path!["scenario", "replications"],
-        "must be at least 1",
+        format!(
+            "is {}; give from 1 to {} replications (at 10,000 an interval is already 1 % \
+             of the spread)",
+            m.replications,
+            limits::REPLICATIONS
+        ),
     );
 }
 
@@ -177,16 +194,38 @@ pub(super) fn build_zones(c: &mut Checker<'_>, zones: &[schema::Zone]) -> Vec<Zo
         key_path!["zones"],
         "at least one [[zones]] is needed",
     );
+    c.check(
+        zones.len() <= limits::ZONES,
+        key_path!["zones"],
+        format!(
+            "{} zones; at most {} are supported",
+            zones.len(),
+            limits::ZONES
+        ),
+    );
     let names: Vec<&str> = zones.iter().map(|z| z.name.as_str()).collect();
     c.unique_names(&names, "zones");
     for (i, z) in zones.iter().enumerate() {
-        c.non_negative(z.population, key_path!["zones", i, "population"]);
-        c.non_negative(z.radius_km, key_path!["zones", i, "radius_km"]);
-        c.check(
-            z.x_km.is_finite() && z.y_km.is_finite(),
-            key_path!["zones", i, "x_km"],
-            "coordinates must be finite",
+        let people = "a zone's population";
+        c.within(
+            z.population,
+            0.0,
+            limits::POPULATION,
+            key_path!["zones", i, "population"],
+            people,
         );
+        let radius = "a zone's radius in km";
+        c.within(
+            z.radius_km,
+            0.0,
+            limits::KM,
+            key_path!["zones", i, "radius_km"],
+            radius,
+        );
+        for (key, v) in [("x_km", z.x_km), ("y_km", z.y_km)] {
+            let what = "a coordinate in km";
+            c.within(v, -limits::KM, limits::KM, key_path!["zones", i, key], what);
+        }
     }
     let total: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
     c.check(
@@ -214,15 +253,10 @@ pub(super) fn build_travel(c: &mut Checker<'_>, t: &schema::Travel) -> Travel {
         key_path!["travel", "speed_kmh"],
         format!("is {}; the speed must be more than 0", t.speed_kmh),
     );
-    c.check(
-        t.circuity >= 1.0,
-        key_path!["travel", "circuity"],
-        format!(
-            "is {}; road km per straight-line km is at least 1",
-            t.circuity
-        ),
-    );
-    c.non_negative(t.noise_cv, key_path!["travel", "noise_cv"]);
+    let road = "road km per straight-line km";
+    c.within(t.circuity, 1.0, 5.0, key_path!["travel", "circuity"], road);
+    let cv = "the coefficient of variation of driving time";
+    c.within(t.noise_cv, 0.0, 10.0, key_path!["travel", "noise_cv"], cv);
     let turnout = c.duration(&t.turnout, key_path!["travel", "turnout"]);
     let noise = (t.noise_cv > 0.0).then(|| {
         let sigma2 = (1.0 + t.noise_cv * t.noise_cv).ln();
@@ -407,7 +441,9 @@ pub(super) fn build_kinds(
             if homes.is_empty() {
                 homes.push(0);
             }
-            c.non_negative(r.cost_per_hour, key_path!["responders", i, "cost_per_hour"]);
+            let cost = "a cost per unit-hour in dollars";
+            let at = key_path!["responders", i, "cost_per_hour"];
+            c.within(r.cost_per_hour, 0.0, limits::DOLLARS, at, cost);
             Kind {
                 name: r.name.clone(),
                 role: ROLES[role.unwrap_or(0)].1,
@@ -421,8 +457,9 @@ pub(super) fn build_kinds(
                     "units",
                 )
                 .scaled(r.scale.map_or(1.0, |f| {
-                    c.non_negative(f, key_path!["responders", i, "scale"]);
-                    f.max(0.0)
+                    let what = "a staffing scale factor";
+                    c.within(f, 0.0, 100.0, key_path!["responders", i, "scale"], what);
+                    f.clamp(0.0, 100.0)
                 })),
                 absence: r.absence.map_or(0.0, |a| {
                     c.check(

@@ -18,6 +18,15 @@ pub(super) fn build_call_types(
         key_path!["call_types"],
         "at least one [[call_types]] is needed",
     );
+    c.check(
+        s.call_types.len() <= super::limits::CALL_TYPES,
+        key_path!["call_types"],
+        format!(
+            "{} call types; at most {} are supported",
+            s.call_types.len(),
+            super::limits::CALL_TYPES
+        ),
+    );
     let names: Vec<&str> = s.call_types.iter().map(|t| t.name.as_str()).collect();
     c.unique_names(&names, "call_types");
     let kind_names: Vec<&str> = s.responders.iter().map(|r| r.name.as_str()).collect();

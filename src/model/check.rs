@@ -79,6 +79,20 @@ impl Checker<'_> {
         );
     }
 
+    /// `value` lies in `[low, high]`; `what` says what the bounds mean.
+    pub(super) fn within(&mut self, value: f64, low: f64, high: f64, path: Vec<Seg>, what: &str) {
+        self.check(
+            (low..=high).contains(&value),
+            path,
+            format!(
+                "is {}; {what} must be from {} to {}",
+                plain(value),
+                plain(low),
+                plain(high)
+            ),
+        );
+    }
+
     pub(super) fn probability(&mut self, value: f64, path: Vec<Seg>) -> f64 {
         let ok = (0.0..=1.0).contains(&value);
         self.check(
@@ -142,7 +156,10 @@ impl Checker<'_> {
 /// A number as people write it: rounded to nine decimals, so that the sum of shares
 /// 0.35 + 0.6 reads 0.95 and not 0.9500000000000001.
 pub(super) fn plain(x: f64) -> String {
-    if x.is_finite() {
+    if x.abs() >= 1e9 {
+        // 1e15, not 1000000000000000.
+        format!("{x:e}")
+    } else if x.is_finite() {
         format!("{}", (x * 1e9).round() / 1e9)
     } else {
         format!("{x}")

@@ -5,6 +5,7 @@
 mod build;
 mod call_types;
 mod check;
+pub mod limits;
 mod schedule;
 
 use rand_distr::LogNormal;

@@ -39,6 +39,7 @@ impl Schedule {
             steps: self
                 .steps
                 .iter()
+                // `as` saturates: a huge factor gives u32::MAX units, which checks refuse.
                 .map(|(t, u)| (*t, (f64::from(*u) * factor).round() as u32))
                 .collect(),
         }
@@ -93,7 +94,17 @@ pub(super) fn build_schedule(
             Vec::new()
         }
     };
-    schedule_from_windows(&windows)
+    let schedule = schedule_from_windows(&windows);
+    let most = super::limits::UNITS;
+    c.check(
+        schedule.max_units() <= most,
+        at(if count.is_some() { count_key } else { "shifts" }),
+        format!(
+            "puts {} units on duty at once; at most {most} are supported",
+            schedule.max_units()
+        ),
+    );
+    schedule
 }
 
 /// Staffing windows as `(start minute of week, length, units)`.
@@ -141,7 +152,9 @@ pub(super) fn shift_path(base: &[Seg], j: usize, key: &str) -> Vec<Seg> {
 pub(super) fn clock(c: &mut Checker<'_>, text: &str, path: Vec<Seg>) -> Minutes {
     let parsed = text.split_once(':').and_then(|(h, m)| {
         let (h, m): (u32, u32) = (h.trim().parse().ok()?, m.trim().parse().ok()?);
-        (h <= 24 && m < 60 && h * 60 + m <= 1440).then_some(f64::from(h * 60 + m))
+        // Checked before multiplying: an hour of 4294967295 must not overflow.
+        let minutes = (h <= 24 && m < 60).then(|| h * 60 + m)?;
+        (minutes <= 1440).then_some(f64::from(minutes))
     });
     parsed.unwrap_or_else(|| {
         c.fail(
@@ -166,8 +179,9 @@ pub(super) fn schedule_from_windows(windows: &[(Minutes, Minutes, u32)]) -> Sche
         let units = windows
             .iter()
             .filter(|(start, length, _)| (cut - start).rem_euclid(WEEK) < *length)
-            .map(|(_, _, u)| *u)
-            .sum();
+            .map(|(_, _, u)| u64::from(*u))
+            .sum::<u64>()
+            .min(u64::from(u32::MAX)) as u32;
         if steps.last().is_none_or(|(_, u)| *u != units) {
             steps.push((cut, units));
         }

@@ -14,9 +14,14 @@ use crate::stats::{Comparison, RunSummary, metrics};
 pub fn subfolders(c: &Comparison) -> Vec<String> {
     let mut names: Vec<String> = Vec::new();
     for s in &c.summaries {
-        let stem = Path::new(&s.provenance.file)
+        let raw = Path::new(&s.provenance.file)
             .file_stem()
-            .map_or("scenario".into(), |s| s.to_string_lossy().to_string());
+            .map_or(String::new(), |s| s.to_string_lossy().to_string());
+        let mut stem = super::folder::safe_name(&raw);
+        // A scenario may not take the name of the comparison's own files.
+        if ["charts", "report.html", "comparison.json", "comparison.csv"].contains(&stem.as_str()) {
+            stem.push_str("-scenario");
+        }
         let mut name = stem.clone();
         let mut k = 2;
         while names.contains(&name) {

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod compare;
 pub mod figures;
+pub mod folder;
 pub mod html;
 pub mod size;
 pub mod sweep;

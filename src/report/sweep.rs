@@ -153,9 +153,9 @@ pub fn read_points(dir: &Path, plan: &SweepPlan) -> Result<Vec<SweepPoint>, Stor
     Ok(out)
 }
 
-/// Joins the shard folders `dirs` into `out`: the plans must be one sweep's, and
-/// together they must hold every point.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepPlan, Vec<PathBuf>), StoreError> {
+/// Reads the shard folders `dirs` of one sweep: their plans must be the same, and
+/// together they must hold every point. Returns the plan and the points in grid order.
+pub fn gather(dirs: &[PathBuf]) -> Result<(SweepPlan, Vec<SweepPoint>), StoreError> {
     let mut plan: Option<(SweepPlan, &PathBuf)> = None;
     let mut points: Vec<Option<SweepPoint>> = Vec::new();
     for dir in dirs {
@@ -204,13 +204,20 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(SweepPlan, Vec<PathBuf>), 
             if missing.len() > 5 { "; …" } else { "" }
         )));
     }
-    let points: Vec<SweepPoint> = points.into_iter().flatten().collect();
-    open(out, &plan, false)?;
-    for p in &points {
+    Ok((plan, points.into_iter().flatten().collect()))
+}
+
+/// Writes a whole sweep into `out`, as one that ran there would have.
+pub fn write_whole(
+    out: &Path,
+    plan: &SweepPlan,
+    points: &[SweepPoint],
+) -> Result<Vec<PathBuf>, StoreError> {
+    open(out, plan, false)?;
+    for p in points {
         save_point(out, p)?;
     }
-    let written = write_sweep(out, &SweepSummary::new(plan.clone(), &points))?;
-    Ok((plan, written))
+    write_sweep(out, &SweepSummary::new(plan.clone(), points))
 }
 
 /// Metrics a sweep charts and tabulates, where the scenario has them.

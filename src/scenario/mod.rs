@@ -37,12 +37,12 @@ impl fmt::Display for Located {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     /// The file could not be read.
-    #[error("{path}: cannot read the scenario: {source}")]
+    #[error("{path}: cannot read the scenario: {why}")]
     Read {
         /// The file.
         path: String,
-        /// The system's reason.
-        source: std::io::Error,
+        /// Why.
+        why: String,
     },
     /// Bad TOML, a bad `extends` or a bad `--set`.
     #[error("{0}")]
@@ -90,12 +90,10 @@ impl Loaded {
 
 /// Reads `path`, follows `extends`, applies each `--set KEY=VALUE`, and types the result.
 pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read {
-        path: path.display().to_string(),
-        source,
-    })?;
+    let text = read_text(path)?;
     let mut bases = Vec::new();
-    let mut tree = load_tree(path, &text, &mut Vec::new(), &mut bases)?;
+    let root = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut tree = load_tree(path, &text, &mut vec![root], &mut bases)?;
     for set in sets {
         tree::apply_set(&mut tree, set).map_err(|message| {
             ScenarioError::Invalid(Located {
@@ -156,11 +154,32 @@ fn load_tree(
     let canonical = base_path
         .canonicalize()
         .unwrap_or_else(|_| base_path.clone());
-    if chain.contains(&canonical) {
-        return Err(bad(format!("`{base_name}` extends itself (a cycle)")));
+    if let Some(at) = chain.iter().position(|c| *c == canonical) {
+        let names: Vec<String> = chain[at..]
+            .iter()
+            .chain([&canonical])
+            .map(|p| {
+                p.file_name()
+                    .map_or(String::new(), |n| n.to_string_lossy().to_string())
+            })
+            .collect();
+        return Err(bad(format!(
+            "`{base_name}` makes a cycle: {}",
+            names.join(" → ")
+        )));
     }
-    let base_text = std::fs::read_to_string(&base_path)
-        .map_err(|e| bad(format!("cannot read `{}`: {e}", base_path.display())))?;
+    let base_text = read_text(&base_path).map_err(|e| match e {
+        ScenarioError::Read { why, .. } => {
+            bad(format!("cannot read `{}`: {why}", base_path.display()))
+        }
+        other => other,
+    })?;
+    if chain.len() >= MAX_EXTENDS {
+        return Err(bad(format!(
+            "more than {MAX_EXTENDS} files extend one another; a scenario may extend at \
+             most {MAX_EXTENDS} levels deep"
+        )));
+    }
     chain.push(canonical);
     bases.push((base_path.display().to_string(), base_text.clone()));
     let mut base = load_tree(&base_path, &base_text, chain, bases)?;
@@ -176,6 +195,7 @@ fn load_tree(
 fn typed(tree: &Node) -> Result<Scenario, Vec<Located>> {
     let mut work = tree.clone();
     let mut problems = Vec::new();
+    out_of_range_numbers(tree, &mut Vec::new(), &mut problems, &mut work);
     let mut removed: Vec<Vec<Seg>> = Vec::new();
     loop {
         let e = match serde_path_to_error::deserialize(work.to_toml()) {
@@ -202,6 +222,64 @@ fn typed(tree: &Node) -> Result<Scenario, Vec<Located>> {
         }
         removed.push(path);
     }
+}
+
+/// The largest size of any number in a scenario: beyond it (or not finite) a value
+/// is a slip, and arithmetic on it gives nonsense rather than an error.
+pub const MAX_NUMBER: f64 = 1e15;
+
+/// Every float that is not finite or beyond [`MAX_NUMBER`] in size, as problems; each
+/// is set to 0 in `work` so that typing can go on and find the rest.
+fn out_of_range_numbers(
+    node: &Node,
+    path: &mut Vec<Seg>,
+    problems: &mut Vec<Located>,
+    work: &mut Node,
+) {
+    match &node.value {
+        tree::Value::Float(x) if !(x.is_finite() && x.abs() <= MAX_NUMBER) => {
+            problems.push(Located {
+                origin: node.origin.clone(),
+                key: work.display_path(path),
+                message: format!(
+                    "{x:e} is out of range; numbers must be finite and at most 1e15 in size"
+                ),
+            });
+            if let Some(n) = work.at_mut(path) {
+                n.value = tree::Value::Float(0.0);
+            }
+        }
+        // Seeds are whole numbers of any size.
+        tree::Value::Int(i) if (*i as f64).abs() > MAX_NUMBER && !is_seed(path) => {
+            problems.push(Located {
+                origin: node.origin.clone(),
+                key: work.display_path(path),
+                message: format!("{i} is out of range; numbers must be at most 1e15 in size"),
+            });
+            if let Some(n) = work.at_mut(path) {
+                n.value = tree::Value::Int(0);
+            }
+        }
+        tree::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Seg::Index(i));
+                out_of_range_numbers(item, path, problems, work);
+                path.pop();
+            }
+        }
+        tree::Value::Table(entries) => {
+            for (key, child) in entries {
+                path.push(Seg::Key(key.clone()));
+                out_of_range_numbers(child, path, problems, work);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_seed(path: &[Seg]) -> bool {
+    path == [Seg::Key("scenario".into()), Seg::Key("seed".into())]
 }
 
 fn in_file_order(mut problems: Vec<Located>) -> Vec<Located> {
@@ -241,6 +319,66 @@ fn set_aside(work: &mut Node, path: &[Seg], message: &str) -> bool {
     }
 }
 
+/// Largest scenario file read: real ones are a few kilobytes.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// How many files deep `extends` may go.
+pub const MAX_EXTENDS: usize = 32;
+
+/// Reads a scenario file: a regular file (not a device or a pipe, which could be
+/// endless), at most [`MAX_FILE_BYTES`], UTF-8 (a byte-order mark is dropped); bad
+/// encoding is reported at its line and column.
+fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let fail = |why: String| ScenarioError::Read {
+        path: path.display().to_string(),
+        why,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(format!(
+            "{} bytes; a scenario file is at most {} MiB",
+            meta.len(),
+            MAX_FILE_BYTES >> 20
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| fail(e.to_string()))?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(invalid_at(
+            path,
+            &[],
+            "the file is UTF-16; save it as UTF-8",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => Err(invalid_at(
+            path,
+            &bytes[..e.valid_up_to()],
+            "a byte that is not UTF-8; save the file as UTF-8",
+        )),
+    }
+}
+
+/// An error at the end of `before` (the valid text preceding the problem).
+fn invalid_at(path: &Path, before: &[u8], message: &str) -> ScenarioError {
+    let text = String::from_utf8_lossy(before);
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    ScenarioError::Invalid(Located {
+        origin: Origin {
+            source: Arc::from(path.display().to_string()),
+            line,
+            column,
+        },
+        key: String::new(),
+        message: message.to_string(),
+    })
+}
+
 fn convert_path(path: &serde_path_to_error::Path) -> Vec<Seg> {
     path.iter()
         .filter_map(|seg| match seg {
@@ -262,6 +400,11 @@ fn explain(message: &str) -> String {
         .replace("expected u64", "expected a whole number")
         .replace("expected f64", "expected a number")
         .replace("expected a sequence", "expected an array");
+    // serde names Rust types ("expected struct Zone"); a scenario has tables.
+    let m = match m.find("expected struct ") {
+        Some(at) => format!("{}expected a table", &m[..at]),
+        None => m,
+    };
     if m.contains("integer `-") && m.contains("whole number") {
         format!("{m} (negative values are not allowed)")
     } else {

@@ -132,8 +132,9 @@ pub struct Meta {
     /// Independent replications.
     #[serde(default = "default_replications")]
     pub replications: u32,
-    /// Master seed.
-    #[serde(default = "default_seed")]
+    /// Master seed: a whole number from 0 to 18446744073709551615 (TOML integers stop at
+    /// 9223372036854775807, so larger seeds are written as a string).
+    #[serde(default = "default_seed", deserialize_with = "seed")]
     pub seed: u64,
     /// A response-time target, e.g. "20min": the share of calls reached within it.
     pub response_target: Option<String>,
@@ -145,6 +146,24 @@ fn default_replications() -> u32 {
 
 fn default_seed() -> u64 {
     1
+}
+
+/// A seed from a TOML integer or a string of digits.
+fn seed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Seed {
+        Number(u64),
+        Text(String),
+    }
+    match Seed::deserialize(d)? {
+        Seed::Number(n) => Ok(n),
+        Seed::Text(t) => t.trim().parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{t}` is not a seed; write a whole number from 0 to 18446744073709551615"
+            ))
+        }),
+    }
 }
 
 /// `[[zones]]`: a named area.

@@ -64,28 +64,45 @@ pub enum Seg {
     Index(usize),
 }
 
-/// Turns byte offsets into 1-based line and column.
+/// Turns byte offsets into 1-based line and column, in time independent of the
+/// line's length where the line is ASCII (a column is then a byte count).
 struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    ascii: Vec<bool>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
-        let starts = std::iter::once(0)
+        let starts: Vec<usize> = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Self { text, starts }
+        let ascii = starts
+            .iter()
+            .enumerate()
+            .map(|(i, &start)| {
+                let end = starts.get(i + 1).copied().unwrap_or(text.len());
+                text.as_bytes()[start..end].is_ascii()
+            })
+            .collect();
+        Self {
+            text,
+            starts,
+            ascii,
+        }
     }
 
     fn origin(&self, source: &Arc<str>, offset: usize) -> Origin {
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
         let end = offset.min(self.text.len()).max(start);
-        let column = self
-            .text
-            .get(start..end)
-            .map_or(1, |s| s.chars().count() + 1);
+        let column = if self.ascii[line - 1] {
+            end - start + 1
+        } else {
+            self.text
+                .get(start..end)
+                .map_or(1, |s| s.chars().count() + 1)
+        };
         Origin {
             source: source.clone(),
             line,
@@ -106,9 +123,18 @@ pub struct SyntaxError {
 /// Parses TOML text into a tree; `source` names the file in later messages.
 pub fn parse(text: &str, source: &Arc<str>) -> Result<Node, SyntaxError> {
     let index = LineIndex::new(text);
-    let root = DeTable::parse(text).map_err(|e| SyntaxError {
-        origin: index.origin(source, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_string(),
+    let root = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let mut message = e.message().trim().to_string();
+        // The parser does not say which key; its span does.
+        if message == "duplicate key" {
+            let key = text.get(span.clone()).unwrap_or("").trim();
+            message = format!("duplicate key `{key}`: each key may appear once in a table");
+        }
+        SyntaxError {
+            origin: index.origin(source, span.start),
+            message,
+        }
     })?;
     let origin = index.origin(source, 0);
     convert_table(root.get_ref(), origin, &index, source)
@@ -352,7 +378,7 @@ pub fn apply_set(root: &mut Node, assignment: &str) -> Result<(), String> {
             "`{key}` is not a key path; write e.g. scenario.replications"
         ));
     }
-    let value = parse_set_value(raw.trim(), &origin);
+    let value = parse_set_value(raw.trim(), &origin)?;
     let mut node = root;
     for (depth, seg) in path.iter().enumerate() {
         let last = depth + 1 == path.len();
@@ -362,18 +388,26 @@ pub fn apply_set(root: &mut Node, assignment: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_set_value(raw: &str, origin: &Origin) -> Node {
+fn parse_set_value(raw: &str, origin: &Origin) -> Result<Node, String> {
     let as_string = || Node {
         value: Value::Str(raw.to_string()),
         origin: origin.clone(),
     };
     let doc = format!("v = {raw}");
     match parse(&doc, &origin.source) {
-        Ok(mut table) => table.remove("v").map_or_else(as_string, |mut v| {
-            set_origin(&mut v, origin);
-            v
-        }),
-        Err(_) => as_string(),
+        Ok(mut table) => {
+            let value = table.remove("v");
+            if table.as_table().is_some_and(|t| !t.is_empty()) {
+                return Err(format!(
+                    "`{raw}` holds more than one value; give one value per --set"
+                ));
+            }
+            Ok(value.map_or_else(as_string, |mut v| {
+                set_origin(&mut v, origin);
+                v
+            }))
+        }
+        Err(_) => Ok(as_string()),
     }
 }
 

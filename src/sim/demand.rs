@@ -7,14 +7,23 @@ use rand_distr::{Distribution, Exp1};
 use crate::model::{Model, Point};
 use crate::time::{HOUR, Minutes};
 
-/// The next arrival after `t`, or infinity if the rate is zero everywhere.
-pub fn next_arrival<R: Rng + ?Sized>(rate_by_hour: &[f64], t: Minutes, rng: &mut R) -> Minutes {
+/// The next arrival after `t`, or infinity if there is none before `until` (so a
+/// tiny rate cannot walk hour by hour for ever).
+pub fn next_arrival<R: Rng + ?Sized>(
+    rate_by_hour: &[f64],
+    t: Minutes,
+    until: Minutes,
+    rng: &mut R,
+) -> Minutes {
     let mut need: f64 = Exp1.sample(rng);
     if rate_by_hour.iter().all(|r| *r <= 0.0) {
         return f64::INFINITY;
     }
     let mut now = t;
     loop {
+        if now >= until {
+            return f64::INFINITY;
+        }
         let hour = (now / HOUR).floor();
         let rate = rate_by_hour[(hour as u64 % rate_by_hour.len() as u64) as usize];
         let piece_end = (hour + 1.0) * HOUR;
@@ -61,7 +70,7 @@ mod tests {
         let mut rng = stream(3, Stream::Arrivals, 0);
         let (mut t, mut n) = (0.0, 0u32);
         loop {
-            t = next_arrival(&rates, t, &mut rng);
+            t = next_arrival(&rates, t, f64::INFINITY, &mut rng);
             if t >= 2000.0 * HOUR {
                 break;
             }
@@ -73,7 +82,10 @@ mod tests {
             n += 1;
         }
         assert!((f64::from(n) - 60_000.0).abs() < 5.0 * 245.0, "{n}");
-        assert!(next_arrival(&[0.0; 168], 0.0, &mut rng).is_infinite());
+        assert!(next_arrival(&[0.0; 168], 0.0, f64::INFINITY, &mut rng).is_infinite());
+        // A rate of one arrival in a million years stops at the horizon.
+        let tiny = [1e-12; 168];
+        assert!(next_arrival(&tiny, 0.0, 10.0 * crate::time::DAY, &mut rng).is_infinite());
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod units;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 use slab::Slab;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::kernel::Scheduler;
 use crate::model::{Disposition, KindId, Model, Point};
@@ -98,14 +99,46 @@ pub struct Sim<'m> {
 
 /// Runs one replication of `model` with a replication seed and returns its record.
 pub fn run(model: &Model, replication_seed: u64) -> Record {
-    Sim::new(model, replication_seed, false).run().0
+    let never = AtomicBool::new(false);
+    Sim::new(model, replication_seed, false).run(&never).0
+}
+
+/// Like [`run`], but gives up when `stop` is set (checked every few thousand events)
+/// or when events pile up at one instant without end.
+pub fn run_until(
+    model: &Model,
+    replication_seed: u64,
+    stop: &AtomicBool,
+) -> Result<Record, Stopped> {
+    let record = Sim::new(model, replication_seed, false).run(stop).0;
+    match record.stopped.clone() {
+        Some(why) => Err(why),
+        None => Ok(record),
+    }
 }
 
 /// Like [`run`], and also returns every arrival of every source in time order.
 pub fn run_logged(model: &Model, replication_seed: u64) -> (Record, Vec<Arrival>) {
-    let (record, log) = Sim::new(model, replication_seed, true).run();
+    let never = AtomicBool::new(false);
+    let (record, log) = Sim::new(model, replication_seed, true).run(&never);
     (record, log.unwrap_or_default())
 }
+
+/// Why a replication ended before its horizon.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stopped {
+    /// It was asked to stop.
+    Interrupted,
+    /// Events kept happening at one instant: a loop of zero-time steps.
+    Storm {
+        /// Simulated minutes when it was stopped.
+        at: Minutes,
+    },
+}
+
+/// Events at one instant beyond which the run is a zero-time loop, not a busy moment:
+/// a real city has at most thousands.
+const STORM_EVENTS: u64 = 10_000_000;
 
 impl<'m> Sim<'m> {
     fn new(model: &'m Model, seed: u64, logged: bool) -> Self {
@@ -161,17 +194,38 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn run(mut self) -> (Record, Option<Vec<Arrival>>) {
+    fn run(mut self, stop: &AtomicBool) -> (Record, Option<Vec<Arrival>>) {
         self.start();
+        let (mut instant, mut at_instant, mut handled) = (f64::NAN, 0u64, 0u64);
         while let Some(event) = self.sched.next_before(self.horizon) {
             self.handle(event);
+            handled += 1;
+            let now = self.now();
+            if now == instant {
+                at_instant += 1;
+                if at_instant > STORM_EVENTS {
+                    self.rec.stopped = Some(Stopped::Storm { at: now });
+                    break;
+                }
+            } else {
+                (instant, at_instant) = (now, 0);
+            }
+            if handled % 4096 == 0 && stop.load(Ordering::Relaxed) {
+                self.rec.stopped = Some(Stopped::Interrupted);
+                break;
+            }
         }
         let log = self.arrival_log.take();
         (self.finish(), log)
     }
 
     fn start(&mut self) {
-        let first = demand::next_arrival(&self.model.demand.rate_by_hour, 0.0, &mut self.arrivals);
+        let first = demand::next_arrival(
+            &self.model.demand.rate_by_hour,
+            0.0,
+            self.horizon,
+            &mut self.arrivals,
+        );
         self.sched.set_timer(ARRIVAL_TIMER, first, Event::Arrival);
         for k in 0..self.kinds.len() {
             self.shift_change(k);
@@ -228,7 +282,8 @@ impl<'m> Sim<'m> {
         let now = self.now();
         let model = self.model;
         let demand = &model.demand;
-        let next = demand::next_arrival(&demand.rate_by_hour, now, &mut self.arrivals);
+        let next =
+            demand::next_arrival(&demand.rate_by_hour, now, self.horizon, &mut self.arrivals);
         self.sched.set_timer(ARRIVAL_TIMER, next, Event::Arrival);
         // Every draw is made whatever the scenario, so scenarios share their arrivals.
         let zone = demand::pick(&demand.zone_cdf, self.arrivals.random());

@@ -48,6 +48,8 @@ pub struct KindRecord {
 /// Everything one replication recorded.
 #[derive(Clone, Debug, Default)]
 pub struct Record {
+    /// Why the run ended before its horizon, if it did (the rest is then incomplete).
+    pub stopped: Option<super::Stopped>,
     /// Kernel events handled (whole run, warm-up included).
     pub events: u64,
     /// Length of the measured period, minutes.

@@ -9,6 +9,7 @@ mod dispatch;
 mod examples;
 mod golden;
 mod grid;
+mod hostile;
 mod planner;
 mod prevention;
 mod report;
