@@ -23,6 +23,8 @@ pub enum Stream {
     Staffing = 4,
     /// Service times of background jobs, drawn as each arrives, one substream per kind.
     BackgroundService = 5,
+    /// Inpatient lengths of stay, one substream per facility.
+    Facilities = 6,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -363,7 +363,7 @@ pub(super) fn build_facilities(
     let names: Vec<&str> = facilities.iter().map(|f| f.name.as_str()).collect();
     c.unique_names(&names, "facilities");
     let kinds: Vec<&str> = FacilityKind::NAMES.iter().map(|(n, _)| *n).collect();
-    facilities
+    let built: Vec<Facility> = facilities
         .iter()
         .enumerate()
         .map(|(i, f)| {
@@ -379,16 +379,136 @@ pub(super) fn build_facilities(
                 "zone",
                 key_path!["facilities", i, "zone"],
             );
+            let kind = FacilityKind::NAMES[kind.unwrap_or(0)].1;
             Facility {
                 name: f.name.clone(),
-                kind: FacilityKind::NAMES[kind.unwrap_or(0)].1,
+                kind,
                 at: zone
                     .and_then(|z| zones.get(z))
                     .map_or(Point { x: 0.0, y: 0.0 }, |z| z.centre),
                 handoff: c.dist(&f.handoff, key_path!["facilities", i, "handoff"]),
+                capacity: build_capacity(c, f, i, &names, kind),
             }
         })
-        .collect()
+        .collect();
+    no_diversion_loops(c, &built);
+    built
+}
+
+/// A facility's places, when it has a `capacity`.
+fn build_capacity(
+    c: &mut Checker<'_>,
+    f: &schema::Facility,
+    i: usize,
+    names: &[&str],
+    kind: FacilityKind,
+) -> Option<Capacity> {
+    let at = |key: &str| key_path!["facilities", i, key];
+    let Some(places) = f.capacity else {
+        c.check(
+            kind != FacilityKind::Inpatient,
+            at("capacity"),
+            "an inpatient facility needs a `capacity` (its beds) and a `length_of_stay`",
+        );
+        for (key, given) in [
+            ("length_of_stay", f.length_of_stay.is_some()),
+            ("when_full", f.when_full.is_some()),
+            ("divert_to", f.divert_to.is_some()),
+        ] {
+            c.check(
+                !given,
+                at(key),
+                "only a facility with a `capacity` can have this",
+            );
+        }
+        return None;
+    };
+    let most = limits::UNITS * 100;
+    c.check(
+        (1..=most).contains(&places),
+        at("capacity"),
+        format!("is {places}; give a whole number of places from 1 to {most}"),
+    );
+    let length_of_stay = match &f.length_of_stay {
+        Some(text) => c.dist(text, at("length_of_stay")),
+        None => {
+            c.fail(
+                at("length_of_stay"),
+                "a facility with a `capacity` needs a `length_of_stay`, e.g. \"lognormal(8h, 6h)\"",
+            );
+            Dist::Fixed(0.0)
+        }
+    };
+    let divert_to = f.divert_to.as_ref().and_then(|target| {
+        let found = c.resolve(target, names, "facility", at("divert_to"));
+        c.check(
+            found != Some(i),
+            at("divert_to"),
+            "a facility cannot divert to itself",
+        );
+        found
+    });
+    let when_full = match f.when_full.as_deref().unwrap_or("wait") {
+        "wait" => {
+            c.check(
+                f.divert_to.is_none(),
+                at("divert_to"),
+                "only `when_full = \"divert\"` sends units on; remove it or divert",
+            );
+            WhenFull::Wait
+        }
+        "divert" => WhenFull::Divert(divert_to),
+        other => {
+            c.fail(
+                at("when_full"),
+                format!("`{other}` is not a choice; write \"wait\" or \"divert\""),
+            );
+            WhenFull::Wait
+        }
+    };
+    Some(Capacity {
+        places,
+        length_of_stay,
+        when_full,
+    })
+}
+
+/// Diversions may chain (A to B to C) but not come back round (A to B to A): a unit
+/// would drive in circles while every place is taken.
+fn no_diversion_loops(c: &mut Checker<'_>, facilities: &[Facility]) {
+    let next = |f: usize| match facilities[f].capacity.as_ref()?.when_full {
+        WhenFull::Divert(to) => to,
+        WhenFull::Wait => None,
+    };
+    for f in 0..facilities.len() {
+        if let Some(to) = next(f) {
+            c.check(
+                facilities[to].kind != FacilityKind::Inpatient,
+                key_path!["facilities", f, "divert_to"],
+                "units cannot take anyone to an inpatient unit; divert to an ED or crisis centre",
+            );
+        }
+    }
+    for start in 0..facilities.len() {
+        let mut seen = vec![start];
+        let mut at = start;
+        while let Some(to) = next(at) {
+            if seen.contains(&to) {
+                let chain: Vec<&str> = seen
+                    .iter()
+                    .chain([&to])
+                    .map(|&f| facilities[f].name.as_str())
+                    .collect();
+                c.fail(
+                    key_path!["facilities", start, "divert_to"],
+                    format!("diversions go round in a loop: {}", chain.join(" → ")),
+                );
+                return;
+            }
+            seen.push(to);
+            at = to;
+        }
+    }
 }
 
 pub(super) fn build_kinds(

@@ -95,14 +95,39 @@ pub enum FacilityKind {
     CrisisCenter,
     /// Jail (booking).
     Jail,
+    /// Inpatient psychiatric beds: not a transport destination; ED patients who are
+    /// admitted wait (board) in the ED for one.
+    Inpatient,
 }
 
 impl FacilityKind {
-    const NAMES: [(&'static str, FacilityKind); 3] = [
+    const NAMES: [(&'static str, FacilityKind); 4] = [
         ("emergency_department", FacilityKind::EmergencyDepartment),
         ("crisis_center", FacilityKind::CrisisCenter),
         ("jail", FacilityKind::Jail),
+        ("inpatient", FacilityKind::Inpatient),
     ];
+}
+
+/// What a unit does at a facility whose places are all taken.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WhenFull {
+    /// Waits with the person until a place frees, first come, first served.
+    Wait,
+    /// Drives on to this facility, or with none turns back and ends the call where the
+    /// person is (the disposition becomes resolved on scene).
+    Divert(Option<usize>),
+}
+
+/// Places at a facility.
+#[derive(Clone, Debug)]
+pub struct Capacity {
+    /// Places.
+    pub places: u32,
+    /// How long a person occupies one.
+    pub length_of_stay: Dist,
+    /// What a unit does when all are taken.
+    pub when_full: WhenFull,
 }
 
 /// A point in km.
@@ -221,6 +246,8 @@ pub struct Facility {
     pub at: Point,
     /// Hand-off time.
     pub handoff: Dist,
+    /// Its places, if it has a limited number.
+    pub capacity: Option<Capacity>,
 }
 
 /// Background work of a whole kind.
@@ -379,6 +406,8 @@ pub struct Model {
     pub priorities: Vec<u32>,
     /// Facilities.
     pub facilities: Vec<Facility>,
+    /// The inpatient facility admitted ED patients wait for, if the scenario has one.
+    pub inpatient: Option<usize>,
     /// Responder kinds.
     pub kinds: Vec<Kind>,
     /// The kind that answers backup requests (the first with role police).
@@ -483,6 +512,9 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         demand,
         call_types,
         priorities,
+        inpatient: facilities
+            .iter()
+            .position(|f| f.kind == FacilityKind::Inpatient),
         facilities,
         kinds,
         backup_kind,

@@ -151,6 +151,8 @@ pub fn run_figures(r: &RunSummary) -> Vec<Named> {
             figure: drawn_if(reached, NOTHING_REACHED, || Figure::Bars(zone_p90(r))),
         },
         zone_map_figure(r),
+        occupancy_figure(r),
+        facility_time_figure(r),
         cost_figure(&[r]),
         monthly_figure(&[r]),
         warmup_figure(r),
@@ -172,6 +174,95 @@ fn drawn_if(
         Ok(draw())
     } else {
         Err(why_not.to_string())
+    }
+}
+
+/// Share of places in use by hour of the week, per facility with a capacity, with a
+/// band spanning the middle 95 % of replications.
+fn occupancy_figure(r: &RunSummary) -> Named {
+    let series: Vec<LineSeries> = r
+        .model
+        .facilities
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.capacity.is_some())
+        .map(|(f, facility)| {
+            let points = (0..168)
+                .map(|h| {
+                    let mut v: Vec<f64> = r
+                        .per_replication
+                        .iter()
+                        .filter_map(|rep| rep.series.occupancy_by_hour.get(f)?.get(h).copied())
+                        .collect();
+                    v.sort_by(f64::total_cmp);
+                    let mean = stats::estimate(&v).mean;
+                    (h as f64, mean, quantile(&v, 0.025), quantile(&v, 0.975))
+                })
+                .collect();
+            LineSeries {
+                name: facility.name.clone(),
+                points,
+            }
+        })
+        .collect();
+    Named {
+        name: "facility_occupancy".into(),
+        caption: "Share of each facility's places in use by hour of the week (Monday 00:00 at 0), \
+                  mean over the measured weeks; the band spans the middle 95 % of replications."
+            .into(),
+        figure: drawn_if(
+            !series.is_empty(),
+            "No facility has a capacity, so places are never short.",
+            || {
+                Figure::Lines(Lines {
+                    title: "Facility occupancy by hour of the week".into(),
+                    x_label: "hour of the week (Monday 00:00 = 0)".into(),
+                    y_label: "share of places in use".into(),
+                    percent: true,
+                    series,
+                    markers: Vec::new(),
+                    shaded: None,
+                    x_start: None,
+                })
+            },
+        ),
+    }
+}
+
+/// Unit-hours at facilities by kind: waiting for a place, and handing over.
+fn facility_time_figure(r: &RunSummary) -> Named {
+    let kinds: Vec<String> = r.model.kinds.iter().map(|k| k.name.clone()).collect();
+    let hours = |prefix: &str, k: &str| r.mean(&format!("{prefix}{k}"));
+    let waiting: Vec<Bar> = kinds
+        .iter()
+        .map(|k| bar(r, &format!("facility_wait_hours_{k}")))
+        .collect();
+    let handing: Vec<Bar> = kinds
+        .iter()
+        .map(|k| Bar {
+            mean: hours("facility_hours_", k) - hours("facility_wait_hours_", k),
+            ci: None,
+        })
+        .collect();
+    let any = r.mean("unit_hours_at_facilities") > 0.0;
+    Named {
+        name: "facility_time".into(),
+        caption: "Unit-hours each kind spent at facilities over the measured period: waiting with \
+                  the person for a place (with 95 % whiskers) and handing over."
+            .into(),
+        figure: drawn_if(any, "No unit spent time at a facility.", || {
+            Figure::Bars(GroupedBars {
+                title: "Unit time at facilities".into(),
+                y_label: "unit-hours".into(),
+                categories: kinds,
+                series: vec![
+                    ("waiting for a place".into(), waiting),
+                    ("handing over".into(), handing),
+                ],
+                upper: None,
+                line: None,
+            })
+        }),
     }
 }
 

@@ -121,6 +121,17 @@ fn metrics_table(estimates: &Estimates, key_only: bool) -> String {
 }
 
 /// A table of grouped estimates (by call type or zone): rows are groups.
+fn facility_table(groups: &indexmap::IndexMap<String, Estimates>) -> String {
+    let columns = [
+        ("arrivals", "transports arriving"),
+        ("diverted_share", "diverted (share)"),
+        ("wait_mean_min", "mean wait for a place (min)"),
+        ("occupancy", "occupancy"),
+        ("boarding_hours", "ED boarding (hours)"),
+    ];
+    estimates_table("facility", groups, &columns)
+}
+
 fn group_table(label: &str, groups: &indexmap::IndexMap<String, Estimates>) -> String {
     let columns = [
         ("incidents", "incidents"),
@@ -130,6 +141,15 @@ fn group_table(label: &str, groups: &indexmap::IndexMap<String, Estimates>) -> S
         ("police_involved_share", "police on scene"),
         ("unserved", "unserved"),
     ];
+    estimates_table(label, groups, &columns)
+}
+
+/// A table of groups (rows) by metrics (columns): means with 95 % intervals.
+fn estimates_table(
+    label: &str,
+    groups: &indexmap::IndexMap<String, Estimates>,
+    columns: &[(&str, &str)],
+) -> String {
     let mut out = format!("<table>\n<tr><th>{}</th>", escape(label));
     for (_, title) in columns {
         let _ = write!(out, "<th>{title}</th>");
@@ -138,8 +158,8 @@ fn group_table(label: &str, groups: &indexmap::IndexMap<String, Estimates>) -> S
     for (group, metrics) in groups {
         let _ = write!(out, "<tr><td>{}</td>", escape(group));
         for (key, _) in columns {
-            let mean = metrics.get(key).map_or(f64::NAN, |e| e.mean);
-            let ci = match metrics.get(key).and_then(|e| e.ci95) {
+            let mean = metrics.get(*key).map_or(f64::NAN, |e| e.mean);
+            let ci = match metrics.get(*key).and_then(|e| e.ci95) {
                 Some([lo, hi]) => format!(
                     " <span class=\"muted\">[{}, {}]</span>",
                     human(lo),
@@ -400,6 +420,10 @@ pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
          under the kind of the first unit that reached them.</p>\n",
     );
     body.push_str(&group_table("first on scene", &s.by_first_responder));
+    if !s.by_facility.is_empty() {
+        body.push_str("<h2>By facility</h2>\n");
+        body.push_str(&facility_table(&s.by_facility));
+    }
     body.push_str("<h2>How this run was made</h2>\n");
     body.push_str(&provenance_table(s));
     body.push_str("<h2>STRESS-DES reporting checklist</h2>\n");

@@ -275,13 +275,21 @@ fn default_priority() -> u32 {
 pub struct Facility {
     /// Unique name.
     pub name: String,
-    /// `emergency_department`, `crisis_center` or `jail`.
+    /// `emergency_department`, `crisis_center`, `jail` or `inpatient`.
     pub kind: String,
     /// Zone it stands in.
     pub zone: String,
-    /// Time the unit stays busy at the door.
+    /// Time the unit stays busy at the door, once a place is granted.
     #[serde(default = "zero_duration")]
     pub handoff: String,
+    /// Places (chairs, beds, cells); unlimited when absent.
+    pub capacity: Option<u32>,
+    /// How long a person occupies a place (a distribution); needed with a capacity.
+    pub length_of_stay: Option<String>,
+    /// `wait` (default) or `divert` when every place is taken.
+    pub when_full: Option<String>,
+    /// Where a diverted unit drives on to (with `when_full = "divert"`).
+    pub divert_to: Option<String>,
 }
 
 /// `[[responders]]`.

@@ -10,6 +10,7 @@
 pub mod demand;
 mod dispatch;
 mod event;
+mod facilities;
 mod hotline;
 mod psychiatry;
 pub mod record;
@@ -69,6 +70,12 @@ struct Incident {
     /// Holders of the incident: waiting requests, units on it, the hotline.
     open: u16,
     rng: SimRng,
+    /// Its disposition, once closed.
+    disposition: Disposition,
+    /// Its ED visit leads to an inpatient stay (drawn when it closed).
+    hospital: bool,
+    /// That stay's length, for costs.
+    stay: Minutes,
 }
 
 /// One replication in progress.
@@ -88,6 +95,8 @@ pub struct Sim<'m> {
     hotline: hotline::Lines,
     psychiatry: servers::Servers,
     consult_waiters: psychiatry::Waiters,
+    places: Vec<facilities::Place>,
+    occupants: slots::Slots<facilities::Occupant>,
     next_seq: u64,
     next_person: u64,
     warmup_end: Minutes,
@@ -166,6 +175,7 @@ impl<'m> Sim<'m> {
             by_zone: vec![Default::default(); model.zones.len()],
             by_priority: vec![Default::default(); model.priorities.len()],
             by_first_responder: vec![Default::default(); model.kinds.len()],
+            by_facility: vec![Default::default(); model.facilities.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
             incidents_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
             repeats_by_week: vec![0; (model.horizon() / WEEK).ceil() as usize],
@@ -185,6 +195,10 @@ impl<'m> Sim<'m> {
             hotline: hotline::Lines::new(),
             psychiatry: servers::Servers::new(),
             consult_waiters: slots::Slots::new(),
+            places: (0..model.facilities.len())
+                .map(|f| facilities::Place::new(seed, f))
+                .collect(),
+            occupants: slots::Slots::new(),
             next_seq: 0,
             next_person: 0,
             warmup_end: model.warmup_end(),
@@ -259,6 +273,7 @@ impl<'m> Sim<'m> {
             Event::ConsultTimeout(slot) => self.consult_timeout(slot as usize),
             Event::Arrive(slot) => self.arrive(slot as usize),
             Event::Cancel(i) => self.cancel(i as usize),
+            Event::StayEnd(o) => self.stay_end(o as usize),
         }
     }
 
@@ -385,6 +400,9 @@ impl<'m> Sim<'m> {
             closed: false,
             open: 0,
             rng,
+            disposition: Disposition::ResolvedOnScene,
+            hospital: false,
+            stay: 0.0,
         });
         self.draw_cancellation(incident, call_type);
         let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
@@ -450,11 +468,14 @@ impl<'m> Sim<'m> {
             .rng
             .random_bool(model.costs.hospitalization_probability)
             && d == Disposition::EmergencyDepartment;
+        incident.disposition = d;
+        incident.hospital = hospital;
         let stay = if hospital {
             model.costs.length_of_stay.sample(&mut incident.rng)
         } else {
             0.0
         };
+        incident.stay = stay;
         let again = incident
             .rng
             .random_bool(model.prevention.repeat[d as usize]);
@@ -506,6 +527,10 @@ impl<'m> Sim<'m> {
         for kind in &mut self.kinds {
             kind.advance(horizon);
             kind.advance_duty(horizon);
+        }
+        for f in 0..self.places.len() {
+            self.count_places(f);
+            self.rec.by_facility[f].still_waiting = self.places[f].waiting() as u64;
         }
         for (_, incident) in &self.incidents {
             if incident.measured && !incident.dispatched && !incident.closed {

@@ -39,10 +39,50 @@ pub struct KindRecord {
     pub crisis_minutes: f64,
     /// Staffed (on-duty) unit-minutes by hour of day.
     pub on_duty_by_hour: [f64; 24],
+    /// Minutes its units spent at facilities, waiting for a place and handing over.
+    pub facility_minutes: f64,
+    /// Of those, minutes waiting for a place.
+    pub facility_wait_minutes: f64,
     /// Unit-shifts scheduled (counted at each shift start).
     pub scheduled_shifts: u64,
     /// Of those, left unstaffed by absence.
     pub unstaffed_shifts: u64,
+}
+
+/// What a facility saw in the measured period.
+#[derive(Clone, Debug)]
+pub struct FacilityRecord {
+    /// Transports that reached it.
+    pub arrivals: u64,
+    /// Of those, granted a place (or handed over, without a capacity).
+    pub admitted: u64,
+    /// Turned away because every place was taken.
+    pub diverted: u64,
+    /// Minutes from arrival to a place, summed over those granted one.
+    pub wait_minutes: f64,
+    /// ∫ places in use dt, place-minutes.
+    pub place_minutes: f64,
+    /// ∫ its occupants boarding (waiting for an inpatient bed) dt, minutes.
+    pub boarding_minutes: f64,
+    /// Place-minutes by hour of the week (Monday 00:00 first).
+    pub occupancy_by_hour: [f64; 168],
+    /// Units still waiting there at the horizon.
+    pub still_waiting: u64,
+}
+
+impl Default for FacilityRecord {
+    fn default() -> Self {
+        FacilityRecord {
+            arrivals: 0,
+            admitted: 0,
+            diverted: 0,
+            wait_minutes: 0.0,
+            place_minutes: 0.0,
+            boarding_minutes: 0.0,
+            occupancy_by_hour: [0.0; 168],
+            still_waiting: 0,
+        }
+    }
 }
 
 /// Everything one replication recorded.
@@ -122,6 +162,14 @@ pub struct Record {
     pub by_first_responder: Vec<GroupCounts>,
     /// By responder kind.
     pub kinds: Vec<KindRecord>,
+    /// By facility.
+    pub by_facility: Vec<FacilityRecord>,
+    /// Transports turned away from a full facility.
+    pub diversions: u64,
+    /// Transports granted a place at a facility with a capacity, and their waits.
+    pub facility_waits: u64,
+    /// Minutes those transports waited for a place.
+    pub facility_wait_minutes: f64,
 }
 
 /// Where an arrival came from, with the draws made for it when it arrived.

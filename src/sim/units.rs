@@ -24,6 +24,8 @@ pub(super) enum Phase {
     /// On scene, waiting for a psychiatry consult line.
     ConsultWait,
     ToFacility,
+    /// At a full facility, waiting with the person for a place.
+    FacilityWait,
     Handoff,
     Background,
 }
@@ -93,6 +95,10 @@ pub(super) struct Unit {
     /// Length of the consult it asked for, drawn when it asked.
     pub consult_length: Minutes,
     pub consult_asked: Minutes,
+    /// Minutes waited for a facility place on the current incident.
+    pub facility_wait: Minutes,
+    /// When the current hand-off began.
+    pub handoff_since: Minutes,
 }
 
 impl Unit {
@@ -113,6 +119,8 @@ impl Unit {
             scene_left: 0.0,
             consult_length: 0.0,
             consult_asked: 0.0,
+            facility_wait: 0.0,
+            handoff_since: 0.0,
         }
     }
 
@@ -162,9 +170,13 @@ impl Sim<'_> {
         match self.units[u].phase {
             Phase::OnScene => self.scene_done(u),
             Phase::ToFacility => self.at_facility(u),
-            Phase::Handoff => self.leave_incident(u),
+            Phase::Handoff => self.leave_facility(u),
             Phase::Background => self.release(u),
-            Phase::OffDuty | Phase::Idle | Phase::ConsultWait | Phase::ToScene => {
+            Phase::OffDuty
+            | Phase::Idle
+            | Phase::ConsultWait
+            | Phase::FacilityWait
+            | Phase::ToScene => {
                 unreachable!("unit {u} has no step while {:?}", self.units[u].phase)
             }
         }
@@ -321,17 +333,12 @@ impl Sim<'_> {
 
     fn at_facility(&mut self, u: usize) {
         let unit = &mut self.units[u];
-        let facility = &self.model.facilities[unit.facility as usize];
-        unit.pos = facility.at;
-        unit.phase = Phase::Handoff;
-        let handoff = facility
-            .handoff
-            .sample(&mut self.incidents[unit.incident as usize].rng);
-        self.schedule_unit(u, handoff);
+        unit.pos = self.model.facilities[unit.facility as usize].at;
+        self.reach_facility(u);
     }
 
     /// Driving time without turnout, noise drawn from the incident's stream.
-    fn drive(&mut self, from: Point, to: Point, incident: usize) -> Minutes {
+    pub(super) fn drive(&mut self, from: Point, to: Point, incident: usize) -> Minutes {
         let travel = &self.model.travel;
         let noise = travel
             .noise

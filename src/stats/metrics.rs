@@ -257,6 +257,31 @@ pub const METRICS: &[Metric] = &[
         Unit::Minutes,
         "mean minutes a team waited for a consult line, until a consult began or it gave up at max_wait (waits still open at the horizon are left out)",
     ),
+    metric(
+        "facility_wait_mean_min",
+        Unit::Minutes,
+        "mean minutes from a unit's arrival at a facility to a place for its person, over the transports given one (0 where places are free or unlimited)",
+    ),
+    metric(
+        "diversions",
+        Unit::Count,
+        "transports turned away from a full facility (sent on, or the call ended where the person was)",
+    ),
+    compared(metric(
+        "unit_hours_at_facilities",
+        Unit::Hours,
+        "responder unit-hours spent at facilities: waiting for a place plus handing over",
+    )),
+    files_only(per_kind(metric(
+        "facility_hours_",
+        Unit::Hours,
+        "unit-hours this kind spent at facilities, waiting for a place plus handing over",
+    ))),
+    files_only(per_kind(metric(
+        "facility_wait_hours_",
+        Unit::Hours,
+        "unit-hours this kind spent waiting at full facilities for a place",
+    ))),
     compared(metric(
         "cost_total",
         Unit::Dollars,
@@ -308,6 +333,15 @@ pub const GROUP_METRICS: [&str; 7] = [
     "response_within_target_share",
     "unserved",
     "police_involved_share",
+];
+
+/// Metrics of a facility, in output order.
+pub const FACILITY_METRICS: [&str; 5] = [
+    "arrivals",
+    "diverted_share",
+    "wait_mean_min",
+    "occupancy",
+    "boarding_hours",
 ];
 
 /// The registry entry of a metric name (a per-kind name finds its prefix's entry).

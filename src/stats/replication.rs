@@ -34,6 +34,9 @@ pub struct Series {
     pub repeats_by_week: Vec<u64>,
     /// Dispositions in [`Disposition::ALL`] order.
     pub dispositions: [u64; 5],
+    /// Per facility: mean share of its places in use at each hour of the week (empty
+    /// for a facility without a capacity).
+    pub occupancy_by_hour: Vec<Vec<f64>>,
 }
 
 /// One replication, summarised.
@@ -60,6 +63,9 @@ pub struct ReplicationSummary {
     /// the incidents it reached first (`unserved` and the police share are NaN).
     #[serde(with = "nullable::nested")]
     pub by_first_responder: Vec<Vec<f64>>,
+    /// Per facility: values of [`metrics::FACILITY_METRICS`].
+    #[serde(with = "nullable::nested")]
+    pub by_facility: Vec<Vec<f64>>,
     /// Kernel events handled (warm-up included).
     pub events: u64,
     /// Series for charts.
@@ -133,6 +139,7 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
                 v
             })
             .collect(),
+        by_facility: facility_values(model, rec),
         events: rec.events,
         series: Series {
             responses: rec.response.count(),
@@ -143,8 +150,58 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             incidents_by_week: rec.incidents_by_week.clone(),
             repeats_by_week: rec.repeats_by_week.clone(),
             dispositions: rec.dispositions,
+            occupancy_by_hour: occupancy_by_hour(model, rec),
         },
     }
+}
+
+/// Each facility's values of [`metrics::FACILITY_METRICS`].
+fn facility_values(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
+    model
+        .facilities
+        .iter()
+        .zip(&rec.by_facility)
+        .map(|(f, r)| {
+            let places = f
+                .capacity
+                .as_ref()
+                .map_or(f64::NAN, |c| f64::from(c.places));
+            let boards = f.kind == crate::model::FacilityKind::EmergencyDepartment;
+            vec![
+                r.arrivals as f64,
+                share(r.diverted, r.arrivals),
+                if r.admitted == 0 {
+                    f64::NAN
+                } else {
+                    r.wait_minutes / r.admitted as f64
+                },
+                r.place_minutes / rec.measured_minutes / places,
+                if boards {
+                    r.boarding_minutes / 60.0
+                } else {
+                    f64::NAN
+                },
+            ]
+        })
+        .collect()
+}
+
+/// Mean share of each capacity facility's places in use by hour of the week.
+fn occupancy_by_hour(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
+    let weeks = rec.measured_minutes / crate::time::WEEK;
+    model
+        .facilities
+        .iter()
+        .zip(&rec.by_facility)
+        .map(|(f, r)| match &f.capacity {
+            Some(c) => r
+                .occupancy_by_hour
+                .iter()
+                .map(|m| m / 60.0 / weeks / f64::from(c.places))
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect()
 }
 
 /// The value of every metric, in registry order.
@@ -175,6 +232,8 @@ fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64
         "cost_responders_" => cost,
         "cost_per_call_" if r.calls == 0 => f64::NAN,
         "cost_per_call_" => cost / r.calls as f64,
+        "facility_hours_" => r.facility_minutes / 60.0,
+        "facility_wait_hours_" => r.facility_wait_minutes / 60.0,
         _ if spec.absence == 0.0 => 0.0,
         _ => share(r.unstaffed_shifts, r.scheduled_shifts),
     })
@@ -232,6 +291,17 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
             } else {
                 rec.consult_wait / rec.consult_waits as f64
             }
+        }
+        "facility_wait_mean_min" => {
+            if rec.facility_waits == 0 {
+                f64::NAN
+            } else {
+                rec.facility_wait_minutes / rec.facility_waits as f64
+            }
+        }
+        "diversions" => rec.diversions as f64,
+        "unit_hours_at_facilities" => {
+            rec.kinds.iter().map(|k| k.facility_minutes).sum::<f64>() / 60.0
         }
         "cost_total" => total_cost,
         "cost_per_incident" => {

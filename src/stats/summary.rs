@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::replication::ReplicationSummary;
 use super::warmup::{self, WarmupCheck};
 use super::{Estimate, estimate, metrics};
-use crate::model::{Model, Role};
+use crate::model::{FacilityKind, Model, Role};
 
 /// What `ci95` and `pi95` mean, in the words the files, the console and the report use.
 pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
@@ -54,6 +54,17 @@ pub struct CallTypeFacts {
     pub responders: Vec<String>,
 }
 
+/// A facility as the report describes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FacilityFacts {
+    /// Name.
+    pub name: String,
+    /// `emergency_department`, `crisis_center`, `jail` or `inpatient`.
+    pub kind: String,
+    /// Places, if limited.
+    pub capacity: Option<u32>,
+}
+
 /// A zone as the report draws it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ZoneFacts {
@@ -78,6 +89,8 @@ pub struct ModelFacts {
     pub zones: Vec<ZoneFacts>,
     /// The distinct call-type priorities, most urgent first.
     pub priorities: Vec<u32>,
+    /// Facilities.
+    pub facilities: Vec<FacilityFacts>,
     /// 988 counselors scheduled at each hour of day (mean over the week), if the
     /// scenario has a hotline.
     pub counselors_by_hour: Option<Vec<f64>>,
@@ -141,6 +154,21 @@ impl ModelFacts {
                 })
                 .collect(),
             priorities: model.priorities.clone(),
+            facilities: model
+                .facilities
+                .iter()
+                .map(|f| FacilityFacts {
+                    name: f.name.clone(),
+                    kind: match f.kind {
+                        FacilityKind::EmergencyDepartment => "emergency_department",
+                        FacilityKind::CrisisCenter => "crisis_center",
+                        FacilityKind::Jail => "jail",
+                        FacilityKind::Inpatient => "inpatient",
+                    }
+                    .into(),
+                    capacity: f.capacity.as_ref().map(|c| c.places),
+                })
+                .collect(),
             counselors_by_hour: model.hotline.as_ref().map(|h| by_hour(&h.schedule)),
         }
     }
@@ -185,6 +213,9 @@ pub struct RunSummary {
     /// Kind of the first unit on scene → metric → estimate over the incidents it
     /// reached first (`unserved` and `police_involved_share` are null).
     pub by_first_responder: IndexMap<String, Estimates>,
+    /// Facility → [`metrics::FACILITY_METRICS`] → estimate (`occupancy` null without a
+    /// capacity, `boarding_hours` null but at EDs).
+    pub by_facility: IndexMap<String, Estimates>,
     /// Cost component → estimate (without the `cost_` prefix); `total` is their sum.
     pub costs: Estimates,
     /// Events and wall time.
@@ -218,6 +249,21 @@ fn groups(
         .map(|(g, name)| {
             let column = |i: usize| reps.iter().map(|r| pick(r)[g][i]).collect();
             (name.clone(), estimates(&metrics::GROUP_METRICS, column))
+        })
+        .collect()
+}
+
+fn facility_groups(facts: &ModelFacts, reps: &[ReplicationSummary]) -> IndexMap<String, Estimates> {
+    facts
+        .facilities
+        .iter()
+        .enumerate()
+        .map(|(f, facility)| {
+            let column = |i: usize| reps.iter().map(|r| r.by_facility[f][i]).collect();
+            (
+                facility.name.clone(),
+                estimates(&metrics::FACILITY_METRICS, column),
+            )
         })
         .collect()
 }
@@ -281,6 +327,7 @@ impl RunSummary {
                 |r| &r.by_priority,
             ),
             by_first_responder: groups(&kinds, reps, |r| &r.by_first_responder),
+            by_facility: facility_groups(&facts, reps),
             metrics: metric_estimates,
             costs,
             perf: Perf {

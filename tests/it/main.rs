@@ -7,6 +7,7 @@ mod cli;
 mod common;
 mod dispatch;
 mod examples;
+mod facilities;
 mod golden;
 mod grid;
 mod hostile;

@@ -6,13 +6,15 @@ use super::common;
 
 use std::path::Path;
 
-const RUN_CHARTS: [&str; 9] = [
+const RUN_CHARTS: [&str; 11] = [
     "response_time",
     "demand_by_hour",
     "utilization",
     "dispositions",
     "response_p90_by_zone",
     "zone_map",
+    "facility_occupancy",
+    "facility_time",
     "costs",
     "incidents_by_month",
     "warmup",
@@ -126,6 +128,7 @@ fn run_writes_charts_and_a_self_contained_report() {
             "<h2>By zone</h2>",
             "<h2>By priority</h2>",
             "<h2>By the first responder on scene</h2>",
+            "<h2>By facility</h2>",
             "How this run was made",
             "STRESS-DES",
             "4.1 Initialisation",
