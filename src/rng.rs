@@ -25,6 +25,8 @@ pub enum Stream {
     BackgroundService = 5,
     /// Inpatient lengths of stay, one substream per facility.
     Facilities = 6,
+    /// The hotline's ordinary contacts: gaps, then each one's patience and handle time.
+    HotlineContacts = 7,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -18,7 +18,7 @@ fn start(c: &mut Checker<'_>, day: Option<f64>, path: Vec<Seg>) -> Minutes {
     })
 }
 
-pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline {
+pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline, population: f64) -> Hotline {
     let at = |key: &str| key_path!["hotline", key];
     let resolved = c.probability(h.resolved_by_phone, at("resolved_by_phone"));
     let mobile = c.probability(h.dispatch_mobile, at("dispatch_mobile"));
@@ -44,6 +44,18 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline) -> Hotline
         dispatch_mobile: mobile,
         redial_911: c.probability(h.redial_911, at("redial_911")),
         from: start(c, h.from_day, at("from_day")),
+        contacts: h.contacts_per_100k_per_month.map(|per_month| {
+            c.non_negative(per_month, at("contacts_per_100k_per_month"));
+            let handle_time = match &h.contact_handle_time {
+                Some(t) => c.dist(t, at("contact_handle_time")),
+                None => c.dist(&h.handle_time, at("handle_time")),
+            };
+            Contacts {
+                // A month here is a twelfth of a 365-day year.
+                rate: per_month.max(0.0) * population / 100_000.0 * 12.0 / (365.0 * DAY),
+                handle_time,
+            }
+        }),
     }
 }
 

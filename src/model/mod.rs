@@ -310,6 +310,17 @@ pub struct Hotline {
     pub redial_911: f64,
     /// When the line opens (minutes since the start); before it, crises call 911.
     pub from: Minutes,
+    /// Its ordinary contacts, which take counselors' time but never reach 911.
+    pub contacts: Option<Contacts>,
+}
+
+/// A hotline's ordinary contact load: a Poisson stream, patient as crisis callers are.
+#[derive(Clone, Debug)]
+pub struct Contacts {
+    /// Contacts per minute.
+    pub rate: f64,
+    /// Time on one contact.
+    pub handle_time: Dist,
 }
 
 /// On-call psychiatry consult lines.
@@ -458,7 +469,11 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
     let mut call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
     let demand = build_demand(&mut c, s, &zones, scale);
-    let hotline = s.hotline.as_ref().map(|h| build_hotline(&mut c, h));
+    let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
+    let hotline = s
+        .hotline
+        .as_ref()
+        .map(|h| build_hotline(&mut c, h, population));
     if s.demand.hotline_share > 0.0 && hotline.is_none() {
         c.fail(
             key_path!["demand", "hotline_share"],

@@ -56,6 +56,10 @@ pub struct Hotline {
     pub redial_911: f64,
     /// Day (since the start, warm-up included) before which it does not exist.
     pub from_day: Option<f64>,
+    /// The line's ordinary contacts (never 911-level), per 100,000 residents a month.
+    pub contacts_per_100k_per_month: Option<f64>,
+    /// Time a counselor spends on one ordinary contact (default: `handle_time`).
+    pub contact_handle_time: Option<String>,
 }
 
 /// `[psychiatry]`: consult lines that teams on scene may call.

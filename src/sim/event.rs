@@ -1,4 +1,4 @@
-//! The domain's kernel events, packed into 32 bits: a 4-bit tag and a 28-bit payload
+//! The domain's kernel events, packed into 32 bits: a 5-bit tag and a 27-bit payload
 //! (a unit, request slot, caller slot, incident or kind index).
 
 use crate::kernel;
@@ -31,10 +31,12 @@ pub(super) enum Event {
     Cancel(u32),
     /// The stay of the facility occupant in this slot ends.
     StayEnd(u32),
+    /// An ordinary contact reaches the hotline.
+    HotlineContact,
 }
 
-/// Bits of an encoded event's payload; the four bits above hold its variant.
-const PAYLOAD_BITS: u32 = 28;
+/// Bits of an encoded event's payload; the five bits above hold its variant.
+const PAYLOAD_BITS: u32 = 27;
 /// The largest payload an event can carry.
 pub(super) const PAYLOAD: u32 = (1 << PAYLOAD_BITS) - 1;
 
@@ -57,6 +59,7 @@ impl kernel::Event for Event {
             Event::Arrive(t) => (13, t),
             Event::Cancel(i) => (14, i),
             Event::StayEnd(o) => (15, o),
+            Event::HotlineContact => (16, 0),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -81,6 +84,7 @@ impl kernel::Event for Event {
             13 => Event::Arrive(payload),
             14 => Event::Cancel(payload),
             15 => Event::StayEnd(payload),
+            16 => Event::HotlineContact,
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -91,7 +95,12 @@ mod tests {
     use super::*;
     use crate::kernel::Event as _;
 
-    /// Every one of the 16 tags is in use, so every code decodes to an event.
+    #[test]
+    #[should_panic(expected = "never encoded")]
+    fn an_unknown_tag_is_unreachable() {
+        Event::decode(31 << PAYLOAD_BITS);
+    }
+
     #[test]
     fn events_survive_encoding() {
         for e in [
@@ -111,6 +120,7 @@ mod tests {
             Event::Arrive(8),
             Event::Cancel(3),
             Event::StayEnd(PAYLOAD),
+            Event::HotlineContact,
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

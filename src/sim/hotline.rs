@@ -4,6 +4,9 @@
 //!
 //! A caller's patience and handle time are drawn from the incident's own stream when
 //! the call arrives, whether or not they are needed, so staffing never shifts them.
+//! The line's ordinary contacts (people who would never have called 911) arrive as a
+//! Poisson stream of their own, with their gaps, patience and handle times from the
+//! `HotlineContacts` stream; they take counselors' time and then end.
 
 use rand::RngExt;
 
@@ -11,12 +14,19 @@ use super::record::{Arrival, Source};
 use super::servers::Servers;
 use super::slots::Slots;
 use super::{Event, Sim};
+use crate::rng::{SimRng, Stream, stream};
 use crate::time::Minutes;
+
+/// The caller is an ordinary contact, not an incident.
+const CONTACT: u32 = u32::MAX;
+/// `HotlineDone` of an ordinary contact (no incident has this index).
+const CONTACT_DONE: u32 = super::event::PAYLOAD;
 
 /// Counselors, and the callers waiting for one.
 pub(super) struct Lines {
     counselors: Servers,
     callers: Slots<Caller>,
+    contacts: SimRng,
 }
 
 struct Caller {
@@ -24,13 +34,16 @@ struct Caller {
     since: Minutes,
     handle: Minutes,
     seq: u64,
+    /// It arrived in the measured period.
+    measured: bool,
 }
 
 impl Lines {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(seed: u64) -> Self {
         Lines {
             counselors: Servers::new(),
             callers: Slots::new(),
+            contacts: stream(seed, Stream::HotlineContacts, 0),
         }
     }
 }
@@ -50,6 +63,83 @@ impl Sim<'_> {
         self.answer_waiting();
     }
 
+    /// Draws when the next ordinary contact arrives (from when the line opens), if it
+    /// has a contact load and that falls before the horizon.
+    pub(super) fn next_hotline_contact(&mut self) {
+        let Some(contacts) = self.model.hotline.as_ref().and_then(|h| {
+            let c = h.contacts.as_ref()?;
+            Some((c.rate, h.from))
+        }) else {
+            return;
+        };
+        let (rate, from) = contacts;
+        if rate <= 0.0 {
+            return;
+        }
+        let u: f64 = self.hotline.contacts.random();
+        let at = self.now().max(from) - (1.0 - u).ln() / rate;
+        if at < self.horizon {
+            self.sched.schedule(at, Event::HotlineContact);
+        }
+    }
+
+    /// An ordinary contact reaches the line: it waits for a counselor like a crisis
+    /// caller, and ends when answered and handled or when its caller hangs up.
+    pub(super) fn hotline_contact(&mut self) {
+        self.next_hotline_contact();
+        let Some(hotline) = &self.model.hotline else {
+            return;
+        };
+        let Some(contacts) = &hotline.contacts else {
+            return;
+        };
+        let now = self.now();
+        let rng = &mut self.hotline.contacts;
+        let patience = hotline
+            .patience
+            .as_ref()
+            .map_or(f64::INFINITY, |p| p.sample(rng));
+        let handle = contacts.handle_time.sample(rng);
+        let measured = self.measuring();
+        if measured {
+            self.rec.hotline_contacts += 1;
+            self.rec.hotline_all += 1;
+        }
+        self.queue_caller(CONTACT, now, handle, patience, measured);
+    }
+
+    /// A caller (an incident, or [`CONTACT`]) is answered at once or waits in line.
+    fn queue_caller(
+        &mut self,
+        incident: u32,
+        now: Minutes,
+        handle: Minutes,
+        patience: Minutes,
+        measured: bool,
+    ) {
+        if self.hotline.counselors.has_free() {
+            self.answer(incident, 0.0, handle, measured);
+            return;
+        }
+        let lines = &mut self.hotline;
+        let slot = lines.callers.insert(Caller {
+            incident,
+            since: now,
+            handle,
+            seq: 0,
+            measured,
+        });
+        let seq = lines.counselors.enqueue(slot as u32);
+        if let Some(c) = lines.callers.get_mut(slot) {
+            c.seq = seq;
+        }
+        if patience.is_finite() {
+            lines.callers.arm(slot);
+            self.sched
+                .schedule(now + patience, Event::Abandon(slot as u32));
+        }
+    }
+
     /// A crisis reaches the hotline first.
     pub(super) fn hotline_call(&mut self, i: usize) {
         let Some(hotline) = &self.model.hotline else {
@@ -63,41 +153,32 @@ impl Sim<'_> {
             .patience
             .as_ref()
             .map_or(f64::INFINITY, |p| p.sample(&mut incident.rng));
-        if incident.measured {
+        let measured = incident.measured;
+        if measured {
             self.rec.hotline_calls += 1;
+            self.rec.hotline_all += 1;
         }
         self.log(Arrival {
             at: now,
             source: Source::Hotline { patience, handle },
         });
-        if self.hotline.counselors.has_free() {
-            self.answer(i, 0.0, handle);
-            return;
-        }
-        let lines = &mut self.hotline;
-        let slot = lines.callers.insert(Caller {
-            incident: i as u32,
-            since: now,
-            handle,
-            seq: 0,
-        });
-        let seq = lines.counselors.enqueue(slot as u32);
-        if let Some(c) = lines.callers.get_mut(slot) {
-            c.seq = seq;
-        }
-        if patience.is_finite() {
-            lines.callers.arm(slot);
-            self.sched
-                .schedule(now + patience, Event::Abandon(slot as u32));
-        }
+        self.queue_caller(i as u32, now, handle, patience, measured);
     }
 
-    fn answer(&mut self, i: usize, waited: Minutes, handle: Minutes) {
+    fn answer(&mut self, caller: u32, waited: Minutes, handle: Minutes, measured: bool) {
         self.hotline.counselors.start();
-        if self.incidents[i].measured {
+        if measured {
+            self.rec.hotline_all_answer.record(waited);
+        }
+        if caller == CONTACT {
+            self.sched
+                .schedule_in(handle, Event::HotlineDone(CONTACT_DONE));
+            return;
+        }
+        if measured {
             self.rec.hotline_answer.record(waited);
         }
-        self.sched.schedule_in(handle, Event::HotlineDone(i as u32));
+        self.sched.schedule_in(handle, Event::HotlineDone(caller));
     }
 
     /// Free counselors take the callers who have waited longest.
@@ -110,7 +191,12 @@ impl Sim<'_> {
                 .get(slot as usize)
                 .is_some_and(|c| c.seq == seq);
             if live && let Some(caller) = self.hotline.callers.take(slot as usize) {
-                self.answer(caller.incident as usize, now - caller.since, caller.handle);
+                self.answer(
+                    caller.incident,
+                    now - caller.since,
+                    caller.handle,
+                    caller.measured,
+                );
             }
         }
     }
@@ -121,6 +207,9 @@ impl Sim<'_> {
         };
         self.hotline.counselors.finish();
         self.answer_waiting();
+        if i as u32 == CONTACT_DONE {
+            return;
+        }
         let u: f64 = self.incidents[i].rng.random();
         if u < hotline.resolved_by_phone {
             if self.incidents[i].measured {
@@ -146,6 +235,12 @@ impl Sim<'_> {
             return;
         };
         let now = self.now();
+        if caller.measured {
+            self.rec.hotline_all_abandoned += 1;
+        }
+        if caller.incident == CONTACT {
+            return;
+        }
         let i = caller.incident as usize;
         let redial = self.model.hotline.as_ref().map_or(0.0, |h| h.redial_911);
         let incident = &mut self.incidents[i];

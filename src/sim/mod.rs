@@ -192,7 +192,7 @@ impl<'m> Sim<'m> {
             trips: slots::Slots::new(),
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
-            hotline: hotline::Lines::new(),
+            hotline: hotline::Lines::new(seed),
             psychiatry: servers::Servers::new(),
             consult_waiters: slots::Slots::new(),
             places: (0..model.facilities.len())
@@ -250,6 +250,7 @@ impl<'m> Sim<'m> {
             }
         }
         self.hotline_shift();
+        self.next_hotline_contact();
         self.psychiatry_shift();
         if self.warmup_end > 0.0 {
             self.sched.schedule(self.warmup_end, Event::WarmupEnd);
@@ -274,6 +275,7 @@ impl<'m> Sim<'m> {
             Event::Arrive(slot) => self.arrive(slot as usize),
             Event::Cancel(i) => self.cancel(i as usize),
             Event::StayEnd(o) => self.stay_end(o as usize),
+            Event::HotlineContact => self.hotline_contact(),
         }
     }
 

@@ -124,6 +124,15 @@ pub struct Record {
     pub hotline_resolved: u64,
     /// Minutes each answered hotline caller waited.
     pub hotline_answer: Histogram,
+    /// The line's ordinary contacts (not crises) that arrived.
+    pub hotline_contacts: u64,
+    /// Everything that reached the line (crises and ordinary contacts), and of it
+    /// the callers who hung up before an answer.
+    pub hotline_all: u64,
+    /// Of those, hung up before an answer.
+    pub hotline_all_abandoned: u64,
+    /// Minutes every answered caller waited, crises and ordinary contacts alike.
+    pub hotline_all_answer: Histogram,
     /// Waits for a consult line that ended (a consult began or the team gave up);
     /// a wait still open at the horizon is not counted, so the mean is not cut short.
     pub consult_waits: u64,

@@ -248,6 +248,21 @@ pub const METRICS: &[Metric] = &[
         "90th percentile of the minutes answered hotline callers waited",
     ),
     metric(
+        "hotline_contacts",
+        Unit::Count,
+        "the line's ordinary contacts (people who would not have called 911), which take counselors' time",
+    ),
+    metric(
+        "hotline_all_answer_mean_min",
+        Unit::Minutes,
+        "mean minutes every answered caller waited, crises and ordinary contacts alike (the line's published answer speed)",
+    ),
+    metric(
+        "hotline_all_abandoned_share",
+        Unit::Share,
+        "share of everything that reached the line, crises and ordinary contacts, that hung up before an answer",
+    ),
+    metric(
         "psychiatry_consults",
         Unit::Count,
         "psychiatry consults given to teams on scene",

@@ -284,6 +284,9 @@ fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
         "hotline_resolved_share" => share(rec.hotline_resolved, rec.hotline_calls),
         "hotline_answer_mean_min" => rec.hotline_answer.mean(),
         "hotline_answer_p90_min" => rec.hotline_answer.quantile(0.9),
+        "hotline_contacts" => rec.hotline_contacts as f64,
+        "hotline_all_answer_mean_min" => rec.hotline_all_answer.mean(),
+        "hotline_all_abandoned_share" => share(rec.hotline_all_abandoned, rec.hotline_all),
         "psychiatry_consults" => rec.consults as f64,
         "consult_wait_mean_min" => {
             if rec.consult_waits == 0 {

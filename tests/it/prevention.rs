@@ -256,3 +256,48 @@ fn every_incident_is_accounted_for_with_the_hotline() {
         assert!(rec.hotline_abandoned > 0 && rec.repeat_crises > 0);
     }
 }
+
+/// Half the load as crises and half as the line's ordinary contacts is the same
+/// M/M/5+M queue as before: everything that reaches the line is abandoned at Erlang A's
+/// rate, and the contacts leave the crises' own arrivals and draws untouched.
+#[test]
+fn ordinary_contacts_share_the_line_as_erlang_a_says() {
+    // 51 contacts a day per 100,000 people is 51 × 365 / 12 a month.
+    let contacts = 51.0 * 365.0 / 12.0;
+    let sets = [
+        "demand.crises_per_100k_per_day=51".to_string(),
+        format!("hotline.contacts_per_100k_per_month={contacts}"),
+        "hotline.patience=\"exp(20min)\"".into(),
+        "scenario.replications=300".into(),
+    ];
+    let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
+    let model = common::load("tests/data/hotline.toml", &refs);
+    let run = common::run(&model, 2);
+    let (c, lambda, mu, theta) = (5usize, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
+    let p = erlang_a(c, lambda, mu, theta);
+    let queue: f64 = p
+        .iter()
+        .enumerate()
+        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
+        .sum();
+    let abandon = theta * queue / lambda;
+    assert_covers(
+        "P(abandon), everything on the line",
+        &metric(&run, "hotline_all_abandoned_share"),
+        abandon,
+        0.05 * abandon,
+    );
+    let per_year = metric(&run, "hotline_contacts");
+    let mean = per_year.iter().sum::<f64>() / per_year.len() as f64;
+    assert!(
+        (mean / (51.0 * 365.0) - 1.0).abs() < 0.01,
+        "{mean} contacts a year"
+    );
+    // The crises arrive, with their draws, exactly as without the contacts.
+    let without = common::load("tests/data/hotline.toml", &refs[..1]);
+    let with = common::load("tests/data/hotline.toml", &refs[..2]);
+    let seed = crisis_sim::rng::replication_seed(with.seed, 0);
+    let (_, a) = crisis_sim::sim::run_logged(&without, seed);
+    let (_, b) = crisis_sim::sim::run_logged(&with, seed);
+    assert!(a.len() > 10_000 && a == b);
+}
