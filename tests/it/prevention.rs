@@ -42,6 +42,18 @@ fn erlang_a(c: usize, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
     p.iter().map(|x| x / total).collect()
 }
 
+/// The share of callers who hang up in M/M/c+M: the abandonment rate θ·E[queue] over
+/// the arrival rate λ.
+fn erlang_a_abandonment(c: usize, lambda: f64, mu: f64, theta: f64) -> f64 {
+    let p = erlang_a(c, lambda, mu, theta);
+    let queue: f64 = p
+        .iter()
+        .enumerate()
+        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
+        .sum();
+    theta * queue / lambda
+}
+
 #[test]
 fn hotline_without_abandonment_matches_erlang_c() {
     let model = common::load("tests/data/hotline.toml", &[]);
@@ -84,15 +96,7 @@ fn hotline_abandonment_matches_erlang_a() {
         ],
     );
     let run = common::run(&model, 2);
-    let (c, lambda, mu, theta) = (5usize, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
-    let p = erlang_a(c, lambda, mu, theta);
-    let queue: f64 = p
-        .iter()
-        .enumerate()
-        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
-        .sum();
-    // Abandonment rate θ·E[queue] over arrival rate λ.
-    let abandon = theta * queue / lambda;
+    let abandon = erlang_a_abandonment(5, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
     assert_covers(
         "P(abandon)",
         &metric(&run, "hotline_abandoned_share"),
@@ -273,14 +277,7 @@ fn ordinary_contacts_share_the_line_as_erlang_a_says() {
     let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
     let model = common::load("tests/data/hotline.toml", &refs);
     let run = common::run(&model, 2);
-    let (c, lambda, mu, theta) = (5usize, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
-    let p = erlang_a(c, lambda, mu, theta);
-    let queue: f64 = p
-        .iter()
-        .enumerate()
-        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
-        .sum();
-    let abandon = theta * queue / lambda;
+    let abandon = erlang_a_abandonment(5, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
     assert_covers(
         "P(abandon), everything on the line",
         &metric(&run, "hotline_all_abandoned_share"),
