@@ -17,7 +17,7 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("utilization_police", 0.5, 0.75),
             ("unstaffed_shift_share_police", 0.04, 0.06),
             ("emergency_department", 5_000.0, 8_000.0),
-            ("cost_per_incident", 4_000.0, 7_000.0),
+            ("cost_per_incident", 3_000.0, 4_500.0),
         ],
         "mid-size-city-mobile-crisis.toml" => vec![
             ("incidents", 15_000.0, 18_000.0),
@@ -28,7 +28,7 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("utilization_mobile_crisis", 0.25, 0.6),
             ("unstaffed_shift_share_mobile_crisis", 0.08, 0.12),
             ("emergency_department", 3_000.0, 5_000.0),
-            ("cost_per_incident", 3_500.0, 6_000.0),
+            ("cost_per_incident", 3_000.0, 4_500.0),
         ],
         "mid-size-city-mobile-crisis-daytime.toml" => vec![
             ("incidents", 15_000.0, 18_000.0),
@@ -47,7 +47,7 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("police_involved_share", 0.08, 0.2),
             ("response_time_p90_min", 20.0, 45.0),
             ("unserved", 0.0, 5.0),
-            ("cost_per_incident", 3_500.0, 6_000.0),
+            ("cost_per_incident", 3_000.0, 4_800.0),
         ],
         // Erlang C gives a mean wait of 52.4 min and utilization 0.85.
         "mmc.toml" => vec![
