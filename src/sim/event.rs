@@ -33,6 +33,8 @@ pub(super) enum Event {
     StayEnd(u32),
     /// An ordinary contact reaches the hotline.
     HotlineContact,
+    /// A counselor finishes an ordinary contact.
+    HotlineContactDone,
 }
 
 /// Bits of an encoded event's payload; the five bits above hold its variant.
@@ -60,6 +62,7 @@ impl kernel::Event for Event {
             Event::Cancel(i) => (14, i),
             Event::StayEnd(o) => (15, o),
             Event::HotlineContact => (16, 0),
+            Event::HotlineContactDone => (17, 0),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -85,6 +88,7 @@ impl kernel::Event for Event {
             14 => Event::Cancel(payload),
             15 => Event::StayEnd(payload),
             16 => Event::HotlineContact,
+            17 => Event::HotlineContactDone,
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -121,6 +125,7 @@ mod tests {
             Event::Cancel(3),
             Event::StayEnd(PAYLOAD),
             Event::HotlineContact,
+            Event::HotlineContactDone,
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

@@ -19,8 +19,6 @@ use crate::time::Minutes;
 
 /// The caller is an ordinary contact, not an incident.
 const CONTACT: u32 = u32::MAX;
-/// `HotlineDone` of an ordinary contact (no incident has this index).
-const CONTACT_DONE: u32 = super::event::PAYLOAD;
 
 /// Counselors, and the callers waiting for one.
 pub(super) struct Lines {
@@ -171,8 +169,7 @@ impl Sim<'_> {
             self.rec.hotline_all_answer.record(waited);
         }
         if caller == CONTACT {
-            self.sched
-                .schedule_in(handle, Event::HotlineDone(CONTACT_DONE));
+            self.sched.schedule_in(handle, Event::HotlineContactDone);
             return;
         }
         if measured {
@@ -207,9 +204,6 @@ impl Sim<'_> {
         };
         self.hotline.counselors.finish();
         self.answer_waiting();
-        if i as u32 == CONTACT_DONE {
-            return;
-        }
         let u: f64 = self.incidents[i].rng.random();
         if u < hotline.resolved_by_phone {
             if self.incidents[i].measured {
@@ -224,6 +218,12 @@ impl Sim<'_> {
             self.dispatch_911(i, mobile);
         }
         self.close_incident_part(i);
+    }
+
+    /// A counselor finished an ordinary contact and takes the next caller.
+    pub(super) fn hotline_contact_done(&mut self) {
+        self.hotline.counselors.finish();
+        self.answer_waiting();
     }
 
     /// The patience of the caller in `slot` ran out.

@@ -276,6 +276,7 @@ impl<'m> Sim<'m> {
             Event::Cancel(i) => self.cancel(i as usize),
             Event::StayEnd(o) => self.stay_end(o as usize),
             Event::HotlineContact => self.hotline_contact(),
+            Event::HotlineContactDone => self.hotline_contact_done(),
         }
     }
 
