@@ -49,6 +49,26 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("unserved", 0.0, 5.0),
             ("cost_per_incident", 3_000.0, 4_800.0),
         ],
+        "co-responder.toml" => vec![
+            ("incidents", 16_500.0, 18_500.0),
+            ("response_time_mean_min", 14.0, 24.0),
+            ("response_time_p90_min", 25.0, 45.0),
+            ("police_involved_share", 0.999, 1.0),
+            ("utilization_co_responder", 0.45, 0.75),
+            ("arrests", 900.0, 1_600.0),
+            ("emergency_department", 4_500.0, 6_500.0),
+            ("cost_per_incident", 3_300.0, 4_600.0),
+        ],
+        "rural-county.toml" => vec![
+            ("incidents", 1_200.0, 1_800.0),
+            ("response_time_mean_min", 25.0, 42.0),
+            ("response_time_p90_min", 50.0, 90.0),
+            ("response_within_target_share", 0.75, 0.92),
+            ("police_involved_share", 0.2, 0.4),
+            ("utilization_deputy", 0.35, 0.6),
+            ("unserved", 0.0, 1.0),
+            ("cost_per_incident", 3_500.0, 6_500.0),
+        ],
         // Erlang C gives a mean wait of 52.4 min and utilization 0.85.
         "mmc.toml" => vec![
             ("dispatch_wait_mean_min", 47.0, 58.0),
