@@ -87,6 +87,14 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("emergency_department", 2_300.0, 3_500.0),
             ("unserved", 0.0, 5.0),
         ],
+        "big-city.toml" => vec![
+            ("incidents", 200_000.0, 230_000.0),
+            ("response_time_p90_min", 15.0, 30.0),
+            ("police_involved_share", 0.07, 0.2),
+            ("utilization_mobile_crisis", 0.35, 0.65),
+            ("unserved", 0.0, 10.0),
+            ("cost_per_incident", 3_000.0, 4_500.0),
+        ],
         "rural-county.toml" => vec![
             ("incidents", 1_200.0, 1_800.0),
             ("response_time_mean_min", 25.0, 42.0),
