@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests (each test file uses some of them).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crisis_sim::experiment::{self, RunOptions};
 use crisis_sim::model::{self, Model};
@@ -71,4 +71,23 @@ pub fn run_cli(args: &[&str]) {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Every file of folder `dir`, relative, with its bytes.
+pub fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
+            }
+        }
+    }
+    out.sort();
+    out
 }

@@ -2,6 +2,8 @@
 //! runs, full disks and closed pipes. Each case asserts the exit code, the message,
 //! and that nothing was written or the earlier result is intact.
 
+use super::common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -22,30 +24,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()
 }
 
-/// Every file under `dir` with its bytes, for "the earlier result is intact".
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 /// A finished small run in `out`, to be kept intact by what follows.
 fn earlier_result(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let o = out.to_str().unwrap();
     let done = crisis_sim(&["run", TINY, "--out", o, "--quiet"]);
     assert!(done.status.success(), "{}", stderr(&done));
-    snapshot(out)
+    common::files(out)
 }
 
 #[test]
@@ -306,7 +290,7 @@ fn one_writer_per_folder_and_no_stale_subfolders() {
     let busy = crisis_sim(&["run", TINY, "--out", o]);
     assert_eq!(busy.status.code(), Some(1));
     assert!(stderr(&busy).contains("another crisis-sim is writing to this folder"));
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(common::files(&out), before);
     drop(lock);
     let cmp = temp.path().join("cmp");
     let c = cmp.to_str().unwrap();
@@ -368,7 +352,7 @@ fn interrupting_a_run_keeps_the_earlier_result() {
         assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
         assert!(stderr(&o).contains("interrupted after"), "{}", stderr(&o));
         assert!(stderr(&o).contains("of 2000 replications; nothing was written"));
-        assert_eq!(snapshot(&out), before);
+        assert_eq!(common::files(&out), before);
     }
 }
 
@@ -394,7 +378,7 @@ fn a_full_disk_or_file_limit_is_an_error_that_keeps_the_earlier_result() {
         "{}",
         stderr(&o)
     );
-    assert_eq!(snapshot(&out), before);
+    assert_eq!(common::files(&out), before);
     let leftovers: Vec<_> = std::fs::read_dir(temp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())

@@ -2,6 +2,8 @@
 //! way queueing theory says, shards merge and killed sweeps resume to the very same
 //! bytes, and bad sizing input is refused with nothing written.
 
+use super::common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -161,25 +163,6 @@ fn run_ok(args: &[&str]) {
     );
 }
 
-/// Every file of folder `dir`, relative, with its bytes.
-fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                out.push((path.strip_prefix(dir).unwrap().to_path_buf(), bytes));
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn shards_merge_into_the_whole_sweep_byte_for_byte() {
     let temp = tempfile::tempdir().unwrap();
@@ -195,7 +178,10 @@ fn shards_merge_into_the_whole_sweep_byte_for_byte() {
     assert_eq!(partial.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&partial.stderr).contains("missing"));
     run_ok(&["merge", &s2, &s0, &s1, "--out", &merged]);
-    let (a, b) = (files(Path::new(&whole)), files(Path::new(&merged)));
+    let (a, b) = (
+        common::files(Path::new(&whole)),
+        common::files(Path::new(&merged)),
+    );
     assert!(a.len() > 10);
     assert_eq!(
         a.iter().map(|f| &f.0).collect::<Vec<_>>(),
@@ -272,7 +258,7 @@ fn a_killed_sweep_resumes_to_the_same_result() {
         said.contains(&format!("({before} already saved)")),
         "{said}"
     );
-    assert!(files(Path::new(&whole)) == files(Path::new(&resumed)));
+    assert!(common::files(Path::new(&whole)) == common::files(Path::new(&resumed)));
     // Resuming with another plan is refused rather than mixing two sweeps.
     let other = crisis_sim(&sweep_args(&resumed, &["--resume", "--seed", "5"]));
     assert_eq!(other.status.code(), Some(2));
