@@ -82,6 +82,8 @@ pub fn prepare(
             same_horizon(first, &model, &file)?;
             model.seed = first.seed;
             model.replications = first.replications;
+            // The baseline's replications may be more than this scenario was checked for.
+            super::check_work(&model, f64::from(model.replications))?;
         }
         scenarios.push((file, loaded, model, overrides));
     }
