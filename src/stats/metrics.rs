@@ -223,6 +223,11 @@ pub const METRICS: &[Metric] = &[
         "incidents a unit of this kind reached (arrived on scene), each counted once",
     )),
     files_only(per_kind(metric(
+        "calls_per_12h_",
+        Unit::Count,
+        "incidents this kind reached per 12 unit-hours on duty (the \"calls per 12-hour shift\" programmes report)",
+    ))),
+    files_only(per_kind(metric(
         "busy_hours_crisis_",
         Unit::Hours,
         "unit-hours this kind spent on crisis calls, from dispatch to clearing (background work left out)",

@@ -228,6 +228,8 @@ fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64
         "utilization_" => r.busy_on_duty / r.on_duty,
         "overtime_hours_" => r.overtime / 60.0,
         "calls_" => r.calls as f64,
+        "calls_per_12h_" if r.on_duty == 0.0 => f64::NAN,
+        "calls_per_12h_" => r.calls as f64 / (r.on_duty / 720.0),
         "busy_hours_crisis_" => r.crisis_minutes / 60.0,
         "cost_responders_" => cost,
         "cost_per_call_" if r.calls == 0 => f64::NAN,

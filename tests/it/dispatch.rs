@@ -137,7 +137,7 @@ fn start_dates_keep_services_out_until_they_open() {
     share_covers(&common::run(&half, 2), "calls_team", "incidents", 0.5, 0.02);
 
     let closed = common::load(
-        "tests/data/hotline.toml",
+        "scenarios/validation/hotline-queue.toml",
         &[
             "hotline.from_day=1000",
             "scenario.replications=2",

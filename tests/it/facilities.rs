@@ -5,7 +5,7 @@
 use super::common;
 use crisis_sim::stats::estimate;
 
-const FACILITY: &str = "tests/data/facility.toml";
+const FACILITY: &str = "scenarios/validation/facility-loss.toml";
 
 /// Erlang B: the share of arrivals finding all `c` places taken at offered load `a`.
 fn erlang_b(c: u32, a: f64) -> f64 {

@@ -13,6 +13,7 @@ mod grid;
 mod hostile;
 mod planner;
 mod prevention;
+mod programs;
 mod report;
 mod scenarios;
 mod sizing;

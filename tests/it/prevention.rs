@@ -56,7 +56,7 @@ fn erlang_a_abandonment(c: usize, lambda: f64, mu: f64, theta: f64) -> f64 {
 
 #[test]
 fn hotline_without_abandonment_matches_erlang_c() {
-    let model = common::load("tests/data/hotline.toml", &[]);
+    let model = common::load("scenarios/validation/hotline-queue.toml", &[]);
     let run = common::run(&model, 2);
     let (c, lambda, mu) = (5usize, 102.0 / DAY, 1.0 / 60.0);
     let p = erlang_a(c, lambda, mu, 0.0);
@@ -89,7 +89,7 @@ fn hotline_without_abandonment_matches_erlang_c() {
 #[test]
 fn hotline_abandonment_matches_erlang_a() {
     let model = common::load(
-        "tests/data/hotline.toml",
+        "scenarios/validation/hotline-queue.toml",
         &[
             "hotline.patience=\"exp(20min)\"",
             "scenario.replications=300",
@@ -275,7 +275,7 @@ fn ordinary_contacts_share_the_line_as_erlang_a_says() {
         "scenario.replications=300".into(),
     ];
     let refs: Vec<&str> = sets.iter().map(String::as_str).collect();
-    let model = common::load("tests/data/hotline.toml", &refs);
+    let model = common::load("scenarios/validation/hotline-queue.toml", &refs);
     let run = common::run(&model, 2);
     let abandon = erlang_a_abandonment(5, 102.0 / DAY, 1.0 / 60.0, 1.0 / 20.0);
     assert_covers(
@@ -291,8 +291,8 @@ fn ordinary_contacts_share_the_line_as_erlang_a_says() {
         "{mean} contacts a year"
     );
     // The crises arrive, with their draws, exactly as without the contacts.
-    let without = common::load("tests/data/hotline.toml", &refs[..1]);
-    let with = common::load("tests/data/hotline.toml", &refs[..2]);
+    let without = common::load("scenarios/validation/hotline-queue.toml", &refs[..1]);
+    let with = common::load("scenarios/validation/hotline-queue.toml", &refs[..2]);
     let seed = crisis_sim::rng::replication_seed(with.seed, 0);
     let (_, a) = crisis_sim::sim::run_logged(&without, seed);
     let (_, b) = crisis_sim::sim::run_logged(&with, seed);

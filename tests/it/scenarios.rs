@@ -113,6 +113,16 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
             ("utilization_team", 0.83, 0.87),
             ("unserved", 0.0, 50.0),
         ],
+        // 4 erlangs on 5 places that divert: Erlang B 0.1991 of 35,040 transports.
+        "facility-loss.toml" => vec![
+            ("incidents", 34_400.0, 35_700.0),
+            ("diversions", 6_750.0, 7_200.0),
+        ],
+        // M/M/5 at rho = 0.85 on the line: Erlang C gives a mean wait of 52.4 min.
+        "hotline-queue.toml" => vec![
+            ("hotline_answer_mean_min", 47.0, 58.0),
+            ("hotline_resolved_share", 0.999, 1.0),
+        ],
         _ => return None,
     };
     Some(ranges)
@@ -122,6 +132,9 @@ fn documented_ranges(file: &str) -> Option<Vec<Range>> {
 fn shipped_scenarios_stay_in_their_documented_ranges() {
     let mut checked = 0;
     for path in common::shipped_scenarios() {
+        if path.parent().is_some_and(|d| d.ends_with("programs")) {
+            continue; // checked against published figures in programs.rs
+        }
         let file = path.file_name().unwrap().to_string_lossy().to_string();
         let ranges =
             documented_ranges(&file).unwrap_or_else(|| panic!("{file} has no documented ranges"));
