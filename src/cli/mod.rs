@@ -20,6 +20,7 @@ macro_rules! sayln {
 }
 
 mod sizing;
+mod uncertainty;
 
 fn print_out(args: std::fmt::Arguments) -> Result<(), CliError> {
     use std::io::Write;
@@ -84,7 +85,16 @@ pub enum Command {
                       crisis-sim size scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..9:3 --vary responders.police.scale=0.9,1.0 --target \"response_time_p90_min <= 30\" --minimize cost_total --out out/size-grid"
     )]
     Size(sizing::SizeArgs),
-    /// Join the folders of a sharded sweep into one, as if it had run whole.
+    /// Probabilistic sensitivity analysis: draw the scenarios' [uncertainty] inputs
+    /// (Latin hypercube), run every scenario at each draw on common random numbers, and
+    /// report each difference's spread and the probability it is below zero.
+    #[command(
+        after_help = "Examples:\n  crisis-sim uncertainty scenarios/mid-size-city.toml scenarios/mid-size-city-mobile-crisis.toml --draws 200 --tornado --out out/psa\n  \
+                      crisis-sim uncertainty scenarios/mid-size-city-mobile-crisis.toml --draws 100 --replications-per-draw 3 --tornado emergency_department"
+    )]
+    Uncertainty(uncertainty::UncertaintyArgs),
+    /// Join the folders of a sharded sweep or uncertainty analysis into one, as if it
+    /// had run whole.
     #[command(after_help = "Example:\n  crisis-sim merge out/shard0 out/shard1 --out out/vans")]
     Merge(sizing::MergeArgs),
     /// Rebuild the charts, tables and report of a run or comparison folder from its
@@ -242,6 +252,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare(&args),
         Command::Sweep(args) => sizing::sweep(&args),
         Command::Size(args) => sizing::size(&args),
+        Command::Uncertainty(args) => uncertainty::uncertainty(&args),
         Command::Merge(args) => sizing::merge(&args),
         Command::Report { dir } => rebuild(&dir),
         Command::Check { scenarios, set } => check(&scenarios, &set),

@@ -6,12 +6,15 @@ use clap::Args;
 
 use super::{CliError, SimOptions, default_out, run_options, write_error};
 use crate::experiment::size::{self, Question};
-use crate::experiment::sweep::{self, Prepared, Shard, SweepError};
+use crate::experiment::sweep::{self, Prepared, Runs, Shard, SweepError, run_each};
 use crate::report::folder::Lock;
-use crate::report::sweep::{self as store, StoreError};
+use crate::report::store::{self, Plan, StoreError};
+use crate::report::sweep as results;
+use crate::report::uncertainty as uncertain_results;
 use crate::report::{self, align, human, interval};
 use crate::stats::size::Target;
-use crate::stats::sweep::{Axis, SweepSummary};
+use crate::stats::sweep::{Axis, SweepPlan, SweepPoint, SweepSummary};
+use crate::stats::uncertainty::UncertaintyPlan;
 use crate::text::plural;
 
 /// `sweep` arguments.
@@ -61,7 +64,7 @@ pub struct SizeArgs {
 /// `merge` arguments.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// Folders written by `sweep --shard`.
+    /// Folders written by `sweep --shard` or `uncertainty --shard`.
     #[arg(required = true, num_args = 1..)]
     pub dirs: Vec<PathBuf>,
     /// Where to write the whole sweep.
@@ -69,7 +72,7 @@ pub struct MergeArgs {
     pub out: PathBuf,
 }
 
-fn store_error(e: StoreError) -> CliError {
+pub(super) fn store_error(e: StoreError) -> CliError {
     match e {
         StoreError::Input(m) => CliError::Input(m),
         StoreError::Io(m) => CliError::Other(m),
@@ -98,33 +101,43 @@ fn out_folder(o: &SimOptions, scenario: &Path, suffix: &str) -> PathBuf {
     })
 }
 
-/// `crisis-sim sweep`.
-pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
-    let o = &args.options;
-    let axes = axes(&args.vary)?;
-    let shard = args
+/// An experiment of independent runs saved in a folder: which shard to run, whether to
+/// resume, and the options.
+pub(super) struct Saved<'a> {
+    pub shard: Option<&'a str>,
+    pub resume: bool,
+    pub options: &'a SimOptions,
+    /// What one run is called ("point", "run").
+    pub unit: &'static str,
+}
+
+/// Runs the points of `plan` that this shard owns and `out` does not hold yet, saving
+/// each as it finishes (the folder is locked, not replaced, so a run can resume). Returns
+/// every saved point once all are there; else says how to finish and returns `None`.
+pub(super) fn run_saved<P: Plan>(
+    out: &Path,
+    title: &str,
+    plan: &P,
+    runs: &Runs<'_>,
+    how: &Saved<'_>,
+) -> Result<Option<Vec<SweepPoint>>, CliError> {
+    let shard = how
         .shard
-        .as_deref()
         .map(Shard::parse)
         .transpose()
         .map_err(CliError::Input)?;
-    let prepared = sweep::prepare(&args.scenario, &o.assignments(), axes)?;
-    print_notes(&prepared, o.quiet);
-    let out = out_folder(o, &args.scenario, "-sweep");
-    // Points are saved in place as they finish (so a sweep can resume): the folder is
-    // locked, not replaced.
-    let _lock = Lock::take(&out)?;
-    let done = store::open(&out, &prepared.plan, args.resume).map_err(store_error)?;
-    let mine: Vec<usize> = (0..prepared.plan.points())
+    let _lock = Lock::take(out)?;
+    let done = store::open(out, plan, how.resume).map_err(store_error)?;
+    let mine: Vec<usize> = (0..plan.points())
         .filter(|i| shard.is_none_or(|s| s.has(*i)))
         .collect();
     let pending: Vec<usize> = mine.iter().copied().filter(|i| !done.contains(i)).collect();
+    let o = how.options;
     if !o.quiet {
         eprintln!(
-            "{}: {} × {}{}; {} to run{}",
-            prepared.plan.scenario,
-            plural(prepared.plan.points() as u32, "point"),
-            plural(prepared.plan.replications, "replication"),
+            "{title}: {} × {}{}; {} to run{}",
+            plural(plan.points() as u32, how.unit),
+            plural(plan.replications(), "replication"),
             shard.map_or(String::new(), |s| format!(
                 ", shard {}/{} has {}",
                 s.index,
@@ -139,35 +152,51 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
             }
         );
     }
-    sweep::run_points(&prepared, &pending, &run_options(o), |p| {
-        store::save_point(&out, &p)
+    run_each(runs, &pending, &run_options(o), |p| {
+        store::save_point(out, &p)
     })
     .map_err(|e| match e {
         SweepError::Experiment(e) => CliError::from(e),
         SweepError::Saving(e) => store_error(e),
     })?;
-    finish_sweep(&prepared, &out, o.quiet)
-}
-
-/// Writes the sweep's results once every point is saved; a shard says how to finish.
-fn finish_sweep(prepared: &Prepared, out: &Path, quiet: bool) -> Result<(), CliError> {
-    let plan = &prepared.plan;
     let points = store::read_points(out, plan).map_err(store_error)?;
     if points.len() < plan.points() {
-        if !quiet {
+        if !o.quiet {
             sayln!(
-                "saved {} of {} points to {}; when every shard has finished, join them with \
+                "saved {} of {} {}s to {}; when every shard has finished, join them with \
                  `crisis-sim merge SHARD_DIR... --out DIR`",
                 points.len(),
                 plan.points(),
+                how.unit,
                 out.display()
             );
         }
-        return Ok(());
+        return Ok(None);
     }
+    Ok(Some(points))
+}
+
+/// `crisis-sim sweep`.
+pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    let axes = axes(&args.vary)?;
+    let prepared = sweep::prepare(&args.scenario, &o.assignments(), axes)?;
+    print_notes(&prepared, o.quiet);
+    let out = out_folder(o, &args.scenario, "-sweep");
+    let plan = &prepared.plan;
+    let runs = prepared.runs();
+    let how = Saved {
+        shard: args.shard.as_deref(),
+        resume: args.resume,
+        options: o,
+        unit: "point",
+    };
+    let Some(points) = run_saved(&out, &plan.scenario, plan, &runs, &how)? else {
+        return Ok(());
+    };
     let summary = SweepSummary::new(plan.clone(), &points);
-    let written = store::write_sweep(out, &summary).map_err(store_error)?;
-    if !quiet {
+    let written = results::write_sweep(&out, &summary).map_err(store_error)?;
+    if !o.quiet {
         say!("{}", sweep_console(&summary));
         sayln!(
             "\nwrote {} to {} (open report.html)",
@@ -238,19 +267,30 @@ pub fn size(args: &SizeArgs) -> Result<(), CliError> {
     Ok(())
 }
 
-/// `crisis-sim merge`.
+/// `crisis-sim merge`: the folders' plan says whether they hold a sweep or an
+/// uncertainty analysis.
 pub fn merge(args: &MergeArgs) -> Result<(), CliError> {
     let lock = Lock::take(&args.out)?;
-    let (plan, points) = store::gather(&args.dirs).map_err(store_error)?;
-    let written = lock
-        .replace(|dir| {
-            store::write_whole(dir, &plan, &points)
+    let psa = (args.dirs.first()).is_some_and(|d| store::holds::<UncertaintyPlan>(d));
+    let (points, written) = if psa {
+        let (plan, points) = store::gather::<UncertaintyPlan>(&args.dirs).map_err(store_error)?;
+        let written = lock.replace(|dir| {
+            uncertain_results::write_whole(dir, &plan, &points)
                 .map_err(|e| std::io::Error::other(e.to_string()))
-        })
-        .map_err(write_error(&args.out))?;
+        });
+        (points.len(), written)
+    } else {
+        let (plan, points) = store::gather::<SweepPlan>(&args.dirs).map_err(store_error)?;
+        let written = lock.replace(|dir| {
+            results::write_whole(dir, &plan, &points)
+                .map_err(|e| std::io::Error::other(e.to_string()))
+        });
+        (points.len(), written)
+    };
+    let written = written.map_err(write_error(&args.out))?;
     sayln!(
         "merged {} from {} into {}: wrote {} (open report.html)",
-        plural(plan.points() as u32, "point"),
+        plural(points as u32, if psa { "run" } else { "point" }),
         plural(args.dirs.len() as u32, "folder"),
         args.out.display(),
         plural(written.len() as u32, "file")

@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod size;
 pub mod sweep;
+pub mod uncertainty;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -249,31 +249,57 @@ pub fn run_points<E>(
     prepared: &Prepared,
     indices: &[usize],
     options: &RunOptions,
+    done: impl FnMut(SweepPoint) -> Result<(), E>,
+) -> Result<(), SweepError<E>> {
+    run_each(&prepared.runs(), indices, options, done)
+}
+
+/// Independent runs of an experiment: a model per point and what identifies each.
+pub struct Runs<'a> {
+    /// The model of each point.
+    pub models: &'a [Model],
+    /// Replications of every point.
+    pub replications: u32,
+    /// The values each point's saved file carries.
+    pub values: Vec<Vec<String>>,
+}
+
+impl Prepared {
+    /// The sweep's points as runs.
+    pub fn runs(&self) -> Runs<'_> {
+        Runs {
+            models: &self.models,
+            replications: self.plan.replications,
+            values: (0..self.plan.points())
+                .map(|i| self.plan.values_at(i))
+                .collect(),
+        }
+    }
+}
+
+/// Runs the points `indices` of `runs` in turn (replications in parallel) and hands
+/// each to `done` as soon as it finishes, so it can be saved at once.
+pub fn run_each<E>(
+    runs: &Runs<'_>,
+    indices: &[usize],
+    options: &RunOptions,
     mut done: impl FnMut(SweepPoint) -> Result<(), E>,
 ) -> Result<(), SweepError<E>> {
     let pool = super::pool(options.threads).map_err(SweepError::Experiment)?;
-    let reps = prepared.plan.replications;
+    let reps = runs.replications;
     let bar = progress_bar(indices.len() as u64 * u64::from(reps), options.progress);
-    for &index in indices {
-        let summaries = match replicate_in(&pool, &prepared.models[index], 0..reps, &bar) {
-            Ok(s) => s,
-            Err(e) => {
-                bar.finish_and_clear();
-                return Err(SweepError::Experiment(e));
-            }
-        };
-        let point = SweepPoint {
+    let result = indices.iter().try_for_each(|&index| {
+        let summaries = replicate_in(&pool, &runs.models[index], 0..reps, &bar)
+            .map_err(SweepError::Experiment)?;
+        done(SweepPoint {
             index,
-            values: prepared.plan.values_at(index),
+            values: runs.values[index].clone(),
             replications: summaries.into_iter().map(|r| r.values).collect(),
-        };
-        if let Err(e) = done(point) {
-            bar.finish_and_clear();
-            return Err(SweepError::Saving(e));
-        }
-    }
+        })
+        .map_err(SweepError::Saving)
+    });
     bar.finish_and_clear();
-    Ok(())
+    result
 }
 
 /// Why a sweep stopped.

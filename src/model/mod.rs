@@ -7,6 +7,7 @@ mod call_types;
 mod check;
 pub mod limits;
 mod schedule;
+pub mod uncertain;
 
 use rand_distr::LogNormal;
 
@@ -433,6 +434,8 @@ pub struct Model {
     pub prevention: Prevention,
     /// Unit costs (zero when absent).
     pub costs: Costs,
+    /// Uncertain inputs, for probabilistic sensitivity analysis (unused by a run).
+    pub uncertainty: Vec<uncertain::Uncertain>,
 }
 
 impl Model {
@@ -504,6 +507,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
         minutes
     });
+    let uncertainty = uncertain::build_uncertainty(&mut c);
     if !c.problems.is_empty() {
         return Err(ModelError {
             problems: c.problems,
@@ -538,6 +542,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         psychiatry,
         prevention,
         costs,
+        uncertainty,
     })
 }
 

@@ -20,7 +20,7 @@ pub const PALETTE: [RGBColor; 8] = [
     RGBColor(0, 0, 0),       // black
 ];
 
-const FONT: &str = "sans-serif";
+pub(super) const FONT: &str = "sans-serif";
 const WIDTH: u32 = 960;
 const HEIGHT: u32 = 540;
 
@@ -169,7 +169,7 @@ fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(super) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
@@ -182,7 +182,10 @@ fn headroom(max: f64) -> f64 {
     }
 }
 
-fn start<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, title: &str) -> Result<(), String> {
+pub(super) fn start<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+) -> Result<(), String> {
     root.fill(&WHITE).map_err(err)?;
     root.titled(title, (FONT, 24)).map_err(err)?;
     Ok(())
@@ -296,7 +299,7 @@ impl Chart for GroupedBars {
 }
 
 /// Coloured squares and names in a row under the title, in series order.
-fn legend_row<DB: DrawingBackend>(
+pub(super) fn legend_row<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     names: &[&str],
 ) -> Result<(), String> {
@@ -314,7 +317,7 @@ fn legend_row<DB: DrawingBackend>(
 }
 
 /// An axis tick: whole numbers with separators on large axes, two decimals at most otherwise.
-fn tick(y: f64, top: f64) -> String {
+pub(super) fn tick(y: f64, top: f64) -> String {
     if top >= 20.0 {
         super::human_with(y, 0)
     } else {

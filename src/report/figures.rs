@@ -5,6 +5,7 @@ use super::charts::{
     self, Bar, Chart, GroupedBars, Heatmap, HourlyLoad, LineSeries, Lines, MapZone, StackedShares,
     ZoneMap,
 };
+use super::spread_charts::{Histogram, Scatter, TornadoBars};
 use crate::stats::{self, Estimate, RunSummary, quantile};
 
 /// Any of the chart kinds.
@@ -22,6 +23,12 @@ pub enum Figure {
     Map(ZoneMap),
     /// A grid of values.
     Heatmap(Heatmap),
+    /// Counts of draws.
+    Histogram(Histogram),
+    /// Paired draws.
+    Scatter(Scatter),
+    /// One-at-a-time ranges.
+    Tornado(TornadoBars),
 }
 
 impl Chart for Figure {
@@ -36,6 +43,9 @@ impl Chart for Figure {
             Figure::Hourly(c) => c.draw(root),
             Figure::Map(c) => c.draw(root),
             Figure::Heatmap(c) => c.draw(root),
+            Figure::Histogram(c) => c.draw(root),
+            Figure::Scatter(c) => c.draw(root),
+            Figure::Tornado(c) => c.draw(root),
         }
     }
 }

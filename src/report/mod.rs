@@ -9,7 +9,10 @@ pub mod figures;
 pub mod folder;
 pub mod html;
 pub mod size;
+pub mod spread_charts;
+pub mod store;
 pub mod sweep;
+pub mod uncertainty;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

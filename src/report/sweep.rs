@@ -1,7 +1,6 @@
-//! A sweep's folder: `plan.json` and one `points/point-NNNNNN.json` per finished
-//! point, saved as each finishes (so a killed sweep resumes and shards merge), then
-//! `sweep.csv`, `sweep.json`, charts and `report.html`, made from those files alone:
-//! a sweep run whole, resumed or merged from shards gives the same bytes.
+//! A sweep's results: `sweep.csv`, `sweep.json`, charts and `report.html`, made from
+//! the saved points alone (see `store`), so a sweep run whole, resumed or merged from
+//! shards gives the same bytes.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -9,203 +8,10 @@ use std::path::{Path, PathBuf};
 use super::charts::{Heatmap, LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
+use super::store::{self, StoreError, io_error as io, json};
 use super::{human, interval, write_atomic, write_charts};
 use crate::stats::sweep::{SweepPlan, SweepPoint, SweepSummary};
 use crate::text::plural;
-
-const PLAN: &str = "plan.json";
-const POINTS: &str = "points";
-
-/// Why a sweep folder cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The user's folders do not fit (exit 2).
-    #[error("{0}")]
-    Input(String),
-    /// Reading or writing failed.
-    #[error("{0}")]
-    Io(String),
-}
-
-fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    move |e| StoreError::Io(format!("{}: {e}", path.display()))
-}
-
-fn point_name(index: usize) -> String {
-    format!("point-{index:06}.json")
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::Io(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
-
-/// The plan saved in `dir`, if there is one.
-pub fn read_plan(dir: &Path) -> Result<Option<SweepPlan>, StoreError> {
-    let path = dir.join(PLAN);
-    if !path.is_file() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        StoreError::Input(format!(
-            "{}: not a crisis-sim sweep plan: {e}",
-            path.display()
-        ))
-    })
-}
-
-/// The first thing that makes two plans different sweeps, in words.
-pub fn difference(a: &SweepPlan, b: &SweepPlan) -> Option<String> {
-    let checks = [
-        (a.scenario != b.scenario, "the scenario"),
-        (a.axes != b.axes, "the --vary keys or values"),
-        (a.seed != b.seed, "the seed"),
-        (a.replications != b.replications, "the replications"),
-        (
-            a.days != b.days || a.warmup_days != b.warmup_days,
-            "the horizon",
-        ),
-        (
-            a.provenance != b.provenance,
-            "the scenario file or overrides",
-        ),
-        (a.crate_version != b.crate_version, "the crisis-sim version"),
-        (a != b, "the plan"),
-    ];
-    checks
-        .into_iter()
-        .find(|(differs, _)| *differs)
-        .map(|(_, what)| what.to_string())
-}
-
-/// Readies `dir` for `plan` and returns the points already finished there: with
-/// `resume`, the saved points of the same plan (a different plan is refused);
-/// without, none (earlier points are cleared).
-pub fn open(dir: &Path, plan: &SweepPlan, resume: bool) -> Result<Vec<usize>, StoreError> {
-    let saved = read_plan(dir)?;
-    let points = dir.join(POINTS);
-    let done = match (&saved, resume) {
-        (Some(old), true) => {
-            if let Some(what) = difference(old, plan) {
-                return Err(StoreError::Input(format!(
-                    "--resume: {} holds a different sweep ({what} is not the same); \
-                     resume with the same command, or choose another --out",
-                    dir.display()
-                )));
-            }
-            finished(dir, plan)?
-        }
-        _ => {
-            if points.is_dir() {
-                std::fs::remove_dir_all(&points).map_err(io(&points))?;
-            }
-            Vec::new()
-        }
-    };
-    std::fs::create_dir_all(&points).map_err(io(&points))?;
-    write_atomic(dir, PLAN, &json(plan)?).map_err(io(dir))?;
-    Ok(done)
-}
-
-/// Indices of the points saved in `dir` that belong to `plan`; temporary files of a
-/// write that a kill cut short are removed.
-fn finished(dir: &Path, plan: &SweepPlan) -> Result<Vec<usize>, StoreError> {
-    let points = dir.join(POINTS);
-    if let Ok(entries) = std::fs::read_dir(&points) {
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with('.') {
-                std::fs::remove_file(entry.path()).map_err(io(&points))?;
-            }
-        }
-    }
-    Ok(read_points(dir, plan)?.iter().map(|p| p.index).collect())
-}
-
-/// Saves a finished point.
-pub fn save_point(dir: &Path, point: &SweepPoint) -> Result<(), StoreError> {
-    let folder = dir.join(POINTS);
-    write_atomic(&folder, &point_name(point.index), &json(point)?).map_err(io(&folder))?;
-    Ok(())
-}
-
-/// The points of `plan` saved in `dir`, in grid order; a file that does not read back
-/// as a point of this plan is left out (it is run again).
-pub fn read_points(dir: &Path, plan: &SweepPlan) -> Result<Vec<SweepPoint>, StoreError> {
-    let mut out = Vec::new();
-    for index in 0..plan.points() {
-        let path = dir.join(POINTS).join(point_name(index));
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
-        };
-        let point: Option<SweepPoint> = serde_json::from_str(&text).ok();
-        let fits = |p: &SweepPoint| {
-            p.index == index
-                && p.values == plan.values_at(index)
-                && p.replications.len() == plan.replications as usize
-                && p.replications.iter().all(|r| r.len() == plan.metrics.len())
-        };
-        if let Some(p) = point.filter(fits) {
-            out.push(p);
-        }
-    }
-    Ok(out)
-}
-
-/// Reads the shard folders `dirs` of one sweep: their plans must be the same, and
-/// together they must hold every point. Returns the plan and the points in grid order.
-pub fn gather(dirs: &[PathBuf]) -> Result<(SweepPlan, Vec<SweepPoint>), StoreError> {
-    let mut plan: Option<(SweepPlan, &PathBuf)> = None;
-    let mut points: Vec<Option<SweepPoint>> = Vec::new();
-    for dir in dirs {
-        let this = read_plan(dir)?.ok_or_else(|| {
-            StoreError::Input(format!(
-                "{}: has no {PLAN}; merge takes folders written by `sweep --shard`",
-                dir.display()
-            ))
-        })?;
-        if let Some((first, first_dir)) = &plan {
-            if let Some(what) = difference(first, &this) {
-                return Err(StoreError::Input(format!(
-                    "{} and {} are shards of different sweeps ({what} is not the same)",
-                    first_dir.display(),
-                    dir.display()
-                )));
-            }
-        } else {
-            points = vec![None; this.points()];
-            plan = Some((this.clone(), dir));
-        }
-        for p in read_points(dir, &this)? {
-            let index = p.index;
-            points[index].get_or_insert(p);
-        }
-    }
-    let Some((plan, _)) = plan else {
-        return Err(StoreError::Input("merge needs at least one folder".into()));
-    };
-    let missing: Vec<String> = (0..points.len())
-        .filter(|&i| points[i].is_none())
-        .map(|i| plan.sets_at(i).join(", "))
-        .collect();
-    if !missing.is_empty() {
-        return Err(StoreError::Input(format!(
-            "the folders hold {} of {} points; missing: {}{}. Run the missing shards \
-             (with --resume to finish a stopped one) and merge again",
-            points.len() - missing.len(),
-            points.len(),
-            missing
-                .iter()
-                .take(5)
-                .cloned()
-                .collect::<Vec<_>>()
-                .join("; "),
-            if missing.len() > 5 { "; …" } else { "" }
-        )));
-    }
-    Ok((plan, points.into_iter().flatten().collect()))
-}
 
 /// Writes a whole sweep into `out`, as one that ran there would have.
 pub fn write_whole(
@@ -213,9 +19,9 @@ pub fn write_whole(
     plan: &SweepPlan,
     points: &[SweepPoint],
 ) -> Result<Vec<PathBuf>, StoreError> {
-    open(out, plan, false)?;
+    store::open(out, plan, false)?;
     for p in points {
-        save_point(out, p)?;
+        store::save_point(out, p)?;
     }
     write_sweep(out, &SweepSummary::new(plan.clone(), points))
 }

@@ -4,7 +4,9 @@
 //! - `responders.K.units=N` (likewise `hotline.counselors`, `psychiatry.on_call`) on a
 //!   kind staffed by `shifts` replaces the shifts with N around the clock;
 //! - `call_types.T.share=x` scales the other call types' shares so that all still sum
-//!   to 1.
+//!   to 1;
+//! - `call_types.T.outcomes.K.D=x` scales the other ways a call of type T answered by
+//!   kind K ends, likewise (the share sent to the ED, say, with the rest in proportion).
 //!
 //! Each returns a note for the console.
 
@@ -28,6 +30,7 @@ pub fn apply(tree: &mut Node, sets: &[String]) -> Vec<String> {
                 table(tree, "psychiatry").and_then(|p| drop_shifts(p, "psychiatry.on_call"))
             }
             ["call_types", name, "share"] => rescale_shares(tree, name),
+            ["call_types", name, "outcomes", kind, way] => rescale_outcomes(tree, name, kind, way),
             _ => None,
         };
         notes.extend(note);
@@ -95,6 +98,33 @@ fn rescale_shares(tree: &mut Node, name: &str) -> Option<String> {
     ))
 }
 
+/// Scales the other dispositions of one call type's outcomes for one kind so that
+/// they sum to 1 again.
+fn rescale_outcomes(tree: &mut Node, name: &str, kind: &str, way: &str) -> Option<String> {
+    let outcomes = named(tree, "call_types", name)?
+        .get_mut("outcomes")?
+        .get_mut(kind)?;
+    let Value::Table(entries) = &mut outcomes.value else {
+        return None;
+    };
+    let set = number(&entries.iter().find(|(k, _)| k == way)?.1);
+    let others: f64 = (entries.iter())
+        .filter(|(k, _)| k != way)
+        .map(|(_, n)| number(n))
+        .sum();
+    if !(0.0..=1.0).contains(&set) || others.is_nan() || others <= 0.0 {
+        return None; // validation explains what is wrong
+    }
+    let factor = (1.0 - set) / others;
+    for (_, n) in entries.iter_mut().filter(|(k, _)| k != way) {
+        n.value = Value::Float(number(n) * factor);
+    }
+    Some(format!(
+        "call_types.{name}.outcomes.{kind}.{way}={set}: the other outcomes were scaled by \
+         {factor:.4} so all still sum to 1"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +157,23 @@ mod tests {
             (shares[1] / shares[2] - 1.5).abs() < 1e-12,
             "proportions kept"
         );
+    }
+
+    #[test]
+    fn one_outcome_set_rescales_the_others() {
+        let mut t = doc("[[call_types]]\nname = \"a\"\nshare = 1.0\n\
+             outcomes.v = { resolved_on_scene = 0.6, referred = 0.2, emergency_department = 0.2 }\n");
+        super::super::tree::apply_set(&mut t, "call_types.a.outcomes.v.emergency_department=0.5")
+            .unwrap();
+        let notes = apply(
+            &mut t,
+            &["call_types.a.outcomes.v.emergency_department=0.5".into()],
+        );
+        assert_eq!(notes.len(), 1);
+        let o = &t.to_toml()["call_types"][0]["outcomes"]["v"];
+        let get = |k: &str| o[k].as_float().unwrap();
+        assert!((get("resolved_on_scene") - 0.375).abs() < 1e-12);
+        assert!((get("referred") - 0.125).abs() < 1e-12);
+        assert_eq!(get("emergency_department"), 0.5);
     }
 }

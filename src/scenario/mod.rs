@@ -88,6 +88,38 @@ impl Loaded {
     }
 }
 
+impl Loaded {
+    /// The comment beside the value at `origin` (after it on its line, or else the
+    /// comment lines just above it): where a scenario says where a value came from.
+    pub fn comment_at(&self, origin: &Origin) -> String {
+        let file: &str = &origin.source;
+        let text = if file == self.path.display().to_string() {
+            Some(&self.text)
+        } else {
+            self.bases.iter().find(|(p, _)| p == file).map(|(_, t)| t)
+        };
+        let Some(text) = text else {
+            return String::new();
+        };
+        let lines: Vec<&str> = text.lines().collect();
+        let Some(at) = origin.line.checked_sub(1).filter(|i| *i < lines.len()) else {
+            return String::new();
+        };
+        let line = lines[at];
+        let after_value = line.rfind('"').map_or(0, |q| q + 1);
+        if let Some(hash) = line[after_value..].find('#') {
+            return line[after_value + hash + 1..].trim().to_string();
+        }
+        let above: Vec<&str> = lines[..at]
+            .iter()
+            .rev()
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim_start().trim_start_matches('#').trim())
+            .collect();
+        above.into_iter().rev().collect::<Vec<_>>().join(" ")
+    }
+}
+
 /// Reads `path`, follows `extends`, applies each `--set KEY=VALUE`, and types the result.
 pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     let text = read_text(path)?;

@@ -33,6 +33,10 @@ pub struct Scenario {
     pub prevention: Option<Prevention>,
     /// Downstream unit costs.
     pub costs: Option<Costs>,
+    /// Uncertain inputs: a `--set` key and the distribution of its value (or of a
+    /// factor on it), for `crisis-sim uncertainty`.
+    #[serde(default)]
+    pub uncertainty: indexmap::IndexMap<String, String>,
 }
 
 /// `[hotline]`: 988 counselors answering calls in a queue.

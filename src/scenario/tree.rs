@@ -211,6 +211,14 @@ impl Node {
             .map(|(_, v)| v)
     }
 
+    /// The child under `key`, mutable, if this is a table that has it.
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        let Value::Table(t) = &mut self.value else {
+            return None;
+        };
+        t.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
     /// Removes and returns the child under `key`.
     pub fn remove(&mut self, key: &str) -> Option<Node> {
         let Value::Table(t) = &mut self.value else {
@@ -293,6 +301,23 @@ impl Node {
                 self.origin = over.origin;
             }
         }
+    }
+
+    /// The node a `--set` key names (`call_types.psychosis.share`: tables in arrays by
+    /// their `name` or index), if the scenario has it.
+    pub fn lookup(&self, key: &str) -> Option<&Node> {
+        let mut node = self;
+        for seg in key.split('.') {
+            node = match &node.value {
+                Value::Table(_) => node.get(seg)?,
+                Value::Array(items) => items
+                    .iter()
+                    .find(|n| n.name() == Some(seg))
+                    .or_else(|| seg.parse::<usize>().ok().and_then(|i| items.get(i)))?,
+                _ => return None,
+            };
+        }
+        Some(node)
     }
 
     /// Follows `path` as far as it goes; returns the deepest node reached.

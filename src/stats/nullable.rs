@@ -55,3 +55,33 @@ pub mod nested {
             .collect())
     }
 }
+
+/// Lists of lists of lists of floats.
+pub mod nested3 {
+    use super::*;
+
+    /// Writes each value, NaN as `null`.
+    pub fn serialize<S: Serializer>(values: &[Vec<Vec<f64>>], s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<Vec<Vec<Option<f64>>>> = values
+            .iter()
+            .map(|a| {
+                a.iter()
+                    .map(|b| b.iter().map(|x| wrap(*x)).collect())
+                    .collect()
+            })
+            .collect();
+        v.serialize(s)
+    }
+
+    /// Reads each value, `null` as NaN.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Vec<Vec<f64>>>, D::Error> {
+        let v: Vec<Vec<Vec<Option<f64>>>> = Vec::deserialize(d)?;
+        Ok(v.into_iter()
+            .map(|a| {
+                a.into_iter()
+                    .map(|b| b.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+                    .collect()
+            })
+            .collect())
+    }
+}

@@ -44,7 +44,13 @@ fn expand(word: String) -> Vec<String> {
 /// The command's words without its horizon, replications and output folder, with a
 /// short run into `out` instead.
 fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
-    for flag in ["--out", "--days", "--replications"] {
+    for flag in [
+        "--out",
+        "--days",
+        "--replications",
+        "--draws",
+        "--replications-per-draw",
+    ] {
         while let Some(i) = args.iter().position(|a| a == flag) {
             args.drain(i..(i + 2).min(args.len()));
         }
@@ -53,6 +59,19 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
         let more = ["--replications", "2", "--days", "10", "--quiet", "--out"];
         args.extend(more.iter().map(|s| s.to_string()));
         args.push(out.display().to_string());
+        args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
+    }
+    if args[0] == "uncertainty" {
+        let more = [
+            "--draws",
+            "3",
+            "--replications-per-draw",
+            "1",
+            "--days",
+            "10",
+        ];
+        args.extend(more.iter().map(|s| s.to_string()));
+        args.extend(["--quiet".into(), "--out".into(), out.display().to_string()]);
         args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
     }
     args
@@ -78,7 +97,15 @@ fn every_example_in_the_readme_and_help_runs() {
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut lines = commands(&readme);
     for sub in [
-        "", "run", "compare", "sweep", "size", "merge", "check", "report",
+        "",
+        "run",
+        "compare",
+        "sweep",
+        "size",
+        "uncertainty",
+        "merge",
+        "check",
+        "report",
     ] {
         let args: Vec<String> = [sub, "--help"]
             .iter()

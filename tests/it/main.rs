@@ -18,4 +18,5 @@ mod report;
 mod scenarios;
 mod sizing;
 mod snapshots;
+mod uncertainty;
 mod validation;

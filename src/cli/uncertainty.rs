@@ -1,0 +1,94 @@
+//! `uncertainty`: probabilistic sensitivity analysis of one or more scenarios.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::sizing::{Saved, run_saved, store_error};
+use super::{CliError, SimOptions, default_out};
+use crate::experiment::uncertainty::{self, Options};
+use crate::report::uncertainty as results;
+use crate::stats::uncertainty::UncertaintySummary;
+use crate::text::plural;
+
+/// `uncertainty` arguments.
+#[derive(Debug, Args)]
+pub struct UncertaintyArgs {
+    /// Scenario files (TOML), the baseline first; their `[uncertainty]` tables are joined.
+    #[arg(required = true, num_args = 1..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Latin hypercube draws of the uncertain inputs.
+    #[arg(long, value_name = "N", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub draws: u32,
+    /// Replications of each scenario at each draw (all on the same random numbers).
+    #[arg(long, value_name = "R", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub replications_per_draw: u32,
+    /// Also run each input alone at its 5 % and 95 % points and draw a tornado of
+    /// METRIC (of its difference from the baseline, with several scenarios).
+    #[arg(long, value_name = "METRIC", num_args = 0..=1, default_missing_value = "cost_total")]
+    pub tornado: Option<String>,
+    /// The outcome on the cost-effectiveness plane and acceptability curve (fewer is
+    /// better), e.g. arrests.
+    #[arg(long, value_name = "METRIC", default_value = "emergency_department")]
+    pub outcome: String,
+    /// Run only shard I of N (or `auto` in a Slurm job array); join shards with `merge`.
+    #[arg(long, value_name = "I/N|auto")]
+    pub shard: Option<String>,
+    /// Keep the runs already saved in --out by the same analysis and run the rest.
+    #[arg(long)]
+    pub resume: bool,
+    /// Simulation options, applied to every scenario.
+    #[command(flatten)]
+    pub options: SimOptions,
+}
+
+fn out_folder(o: &SimOptions, scenario: &Path) -> PathBuf {
+    o.out.clone().unwrap_or_else(|| {
+        let mut out = default_out(scenario).into_os_string();
+        out.push("-uncertainty");
+        PathBuf::from(out)
+    })
+}
+
+/// `crisis-sim uncertainty`.
+pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
+    let o = &args.options;
+    if o.replications.is_some() {
+        return Err(CliError::Input(
+            "uncertainty: give --replications-per-draw, not --replications".into(),
+        ));
+    }
+    let options = Options {
+        draws: args.draws as usize,
+        replications: args.replications_per_draw,
+        tornado: args.tornado.clone(),
+        outcome: args.outcome.clone(),
+    };
+    let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(), &options)?;
+    let out = out_folder(o, &args.scenarios[0]);
+    let plan = &prepared.plan;
+    let runs = prepared.runs();
+    let how = Saved {
+        shard: args.shard.as_deref(),
+        resume: args.resume,
+        options: o,
+        unit: "run",
+    };
+    let title = plan.scenarios.join(" vs ");
+    let Some(points) = run_saved(&out, &title, plan, &runs, &how)? else {
+        return Ok(());
+    };
+    let summary = UncertaintySummary::new(plan.clone(), &points);
+    let written = results::write_uncertainty(&out, &summary).map_err(store_error)?;
+    if !o.quiet {
+        say!("{}", results::console(&summary));
+        sayln!(
+            "\nwrote {} to {} (open report.html)",
+            plural(written.len() as u32, "file"),
+            out.display()
+        );
+    }
+    Ok(())
+}
