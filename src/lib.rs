@@ -3,7 +3,9 @@
 //! Data flows one way: [`scenario`] (TOML as written) → [`model`] (validated, indexed)
 //! → [`sim`] (one replication) → [`stats`] (summaries) → [`report`] (files), with
 //! [`experiment`] running many replications. [`kernel`] is a generic event loop.
+//! [`calibrate`] goes the other way, from a city's dispatch records to a scenario.
 
+pub mod calibrate;
 pub mod cli;
 pub mod dist;
 pub mod experiment;

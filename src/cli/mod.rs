@@ -19,6 +19,7 @@ macro_rules! sayln {
     };
 }
 
+mod calibrate;
 mod sizing;
 mod uncertainty;
 
@@ -93,6 +94,13 @@ pub enum Command {
                       crisis-sim uncertainty scenarios/mid-size-city-mobile-crisis.toml --draws 100 --replications-per-draw 3 --tornado emergency_department"
     )]
     Uncertainty(uncertainty::UncertaintyArgs),
+    /// Write a scenario from a city's dispatch (CAD) export: rates, hourly and weekly
+    /// profiles, call types, scene times, travel, background load and repeat crises, each
+    /// with the records it rests on, and a calibration report.
+    #[command(
+        after_help = "Example:\n  crisis-sim calibrate docs/example-cad.csv --column received=received --column dispatched=dispatched --column arrived=arrived --column cleared=cleared --column call_type=call_type --column agency=first_kind --column zone=zone --column x=x_km --column y=y_km --coordinates km --column disposition=disposition --column person=person --column priority=priority --crisis-type psychosis --crisis-type suicidal_ideation --crisis-type welfare_check --crisis-type intoxication --crisis-type crisis_with_weapon --population 700000 --out out/example-city.toml"
+    )]
+    Calibrate(calibrate::CalibrateArgs),
     /// Join the folders of a sharded sweep or uncertainty analysis into one, as if it
     /// had run whole.
     #[command(after_help = "Example:\n  crisis-sim merge out/shard0 out/shard1 --out out/vans")]
@@ -176,6 +184,13 @@ impl SimOptions {
 pub struct RunArgs {
     /// Scenario file (TOML).
     pub scenario: PathBuf,
+    /// Also write incidents.csv: every incident of the first replication as a
+    /// dispatch export (readable by `calibrate`).
+    #[arg(long)]
+    pub trace: bool,
+    /// Trace the first N replications (incidents.csv, incidents-2.csv, …); implies --trace.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub trace_replications: Option<u32>,
     /// Simulation options.
     #[command(flatten)]
     pub options: SimOptions,
@@ -253,6 +268,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Sweep(args) => sizing::sweep(&args),
         Command::Size(args) => sizing::size(&args),
         Command::Uncertainty(args) => uncertainty::uncertainty(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Merge(args) => sizing::merge(&args),
         Command::Report { dir } => rebuild(&dir),
         Command::Check { scenarios, set } => check(&scenarios, &set),
@@ -296,8 +312,17 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     let lock = Lock::take(&out)?;
     let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
     let summary = experiment::run(&model, provenance, &run_options(o))?;
+    let traced = args
+        .trace_replications
+        .or(args.trace.then_some(1))
+        .unwrap_or(0);
+    let traces = experiment::traces(&model, traced, o.threads.map(usize::from))?;
     let written = lock
-        .replace(|dir| report::write_run(dir, &summary))
+        .replace(|dir| {
+            let mut files = report::write_run(dir, &summary)?;
+            files.extend(report::write_traces(dir, &traces)?);
+            Ok(files)
+        })
         .map_err(write_error(&out))?;
     if !o.quiet {
         sayln!(

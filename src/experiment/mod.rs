@@ -235,6 +235,26 @@ pub fn run(
     ))
 }
 
+/// The incident traces of replications `0..count` of `model` (run again with the
+/// trace kept; the same seeds give the same incidents as the run), as text rows in
+/// the columns of `stats::trace::COLUMNS`.
+pub fn traces(
+    model: &Model,
+    count: u32,
+    threads: Option<usize>,
+) -> Result<Vec<Vec<Vec<String>>>, ExperimentError> {
+    let pool = pool(threads)?;
+    Ok(pool.install(|| {
+        (0..count.min(model.replications))
+            .into_par_iter()
+            .map(|i| {
+                let record = sim::run_traced(model, replication_seed(model.seed, u64::from(i)));
+                crate::stats::trace::rows(model, record.trace.as_deref().unwrap_or_default())
+            })
+            .collect()
+    }))
+}
+
 /// A bar over `len` replications, drawn on a terminal only when `show`.
 pub fn progress_bar(len: u64, show: bool) -> ProgressBar {
     if !show {

@@ -254,6 +254,7 @@ impl Sim<'_> {
             self.dispatch_911(i, false);
         } else {
             incident.closed = true;
+            incident.ending = super::trace::Ending::HungUp;
         }
         self.close_incident_part(i);
     }

@@ -18,6 +18,7 @@ mod repeats;
 mod servers;
 mod slots;
 mod staffing;
+pub mod trace;
 mod units;
 
 use rand::RngExt;
@@ -49,6 +50,8 @@ const MONTH: Minutes = 30.0 * DAY;
 
 #[derive(Clone, Debug)]
 struct Incident {
+    /// Its number among measured incidents (0 for warm-up ones).
+    id: u64,
     call_type: u16,
     zone: u16,
     pos: Point,
@@ -56,9 +59,16 @@ struct Incident {
     crisis: u32,
     received: Minutes,
     measured: bool,
+    /// It reached the hotline first.
+    via_hotline: bool,
     dispatched: bool,
     dispatched_at: Minutes,
     arrived: bool,
+    arrived_at: Minutes,
+    /// Kind of the first unit on scene (`u16::MAX`: none yet).
+    first_kind: u16,
+    /// How it ended, for the trace.
+    ending: trace::Ending,
     police: bool,
     /// Kinds that have had a unit on scene, as bits.
     reached: u64,
@@ -99,6 +109,8 @@ pub struct Sim<'m> {
     occupants: slots::Slots<facilities::Occupant>,
     next_seq: u64,
     next_person: u64,
+    /// Measured incidents so far (their trace numbers).
+    next_incident: u64,
     warmup_end: Minutes,
     horizon: Minutes,
     rec: Record,
@@ -110,6 +122,19 @@ pub struct Sim<'m> {
 pub fn run(model: &Model, replication_seed: u64) -> Record {
     let never = AtomicBool::new(false);
     Sim::new(model, replication_seed, false).run(&never).0
+}
+
+/// Like [`run`], and also keeps the trace of every measured incident
+/// (`Record::trace`), in order of arrival.
+pub fn run_traced(model: &Model, replication_seed: u64) -> Record {
+    let never = AtomicBool::new(false);
+    let mut sim = Sim::new(model, replication_seed, false);
+    sim.rec.trace = Some(Vec::new());
+    let mut record = sim.run(&never).0;
+    if let Some(rows) = &mut record.trace {
+        rows.sort_by_key(|r| r.id);
+    }
+    record
 }
 
 /// Like [`run`], but gives up when `stop` is set (checked every few thousand events)
@@ -201,6 +226,7 @@ impl<'m> Sim<'m> {
             occupants: slots::Slots::new(),
             next_seq: 0,
             next_person: 0,
+            next_incident: 0,
             warmup_end: model.warmup_end(),
             horizon: model.horizon(),
             rec,
@@ -385,7 +411,13 @@ impl<'m> Sim<'m> {
             self.rec.by_zone[zone].incidents += 1;
             self.rec.by_priority[self.model.call_types[call_type].priority_group].incidents += 1;
         }
+        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
+        let via_hotline = channel < self.model.hotline_share && hotline_open;
+        if measured {
+            self.next_incident += 1;
+        }
         let incident = self.incidents.insert(Incident {
+            id: if measured { self.next_incident } else { 0 },
             call_type: call_type as u16,
             zone: zone as u16,
             pos,
@@ -393,9 +425,13 @@ impl<'m> Sim<'m> {
             crisis,
             received: now,
             measured,
+            via_hotline,
             dispatched: false,
             dispatched_at: 0.0,
             arrived: false,
+            arrived_at: 0.0,
+            first_kind: u16::MAX,
+            ending: trace::Ending::Open,
             police: false,
             reached: 0,
             request: None,
@@ -408,8 +444,7 @@ impl<'m> Sim<'m> {
             stay: 0.0,
         });
         self.draw_cancellation(incident, call_type);
-        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
-        if channel < self.model.hotline_share && hotline_open {
+        if via_hotline {
             self.hotline_call(incident);
         } else {
             self.dispatch_911(incident, false);
@@ -444,6 +479,7 @@ impl<'m> Sim<'m> {
         let (request, trip) = (incident.request.take(), incident.trip.take());
         if request.is_some() || trip.is_some() {
             incident.closed = true;
+            incident.ending = trace::Ending::Cancelled;
             if incident.measured {
                 self.rec.cancelled += 1;
                 self.rec.cancelled_waiting += u64::from(!incident.dispatched);
@@ -472,6 +508,7 @@ impl<'m> Sim<'m> {
             .random_bool(model.costs.hospitalization_probability)
             && d == Disposition::EmergencyDepartment;
         incident.disposition = d;
+        incident.ending = disposition.map_or(trace::Ending::Phone, trace::Ending::Disposition);
         incident.hospital = hospital;
         let stay = if hospital {
             model.costs.length_of_stay.sample(&mut incident.rng)
@@ -509,6 +546,7 @@ impl<'m> Sim<'m> {
         let incident = &mut self.incidents[i];
         incident.open -= 1;
         if incident.open == 0 {
+            self.trace_incident(i, Some(self.sched.now()));
             self.incidents.remove(i);
         }
     }
@@ -543,6 +581,10 @@ impl<'m> Sim<'m> {
                 let group = self.model.call_types[usize::from(incident.call_type)].priority_group;
                 self.rec.by_priority[group].unserved += 1;
             }
+        }
+        if self.rec.trace.is_some() {
+            let open: Vec<usize> = self.incidents.iter().map(|(i, _)| i).collect();
+            open.into_iter().for_each(|i| self.trace_incident(i, None));
         }
         self.rec.backlog_background = self
             .kinds

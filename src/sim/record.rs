@@ -90,6 +90,8 @@ impl Default for FacilityRecord {
 pub struct Record {
     /// Why the run ended before its horizon, if it did (the rest is then incomplete).
     pub stopped: Option<super::Stopped>,
+    /// Every measured incident, when a trace is kept (`run_traced`).
+    pub trace: Option<Vec<super::trace::TraceRow>>,
     /// Kernel events handled (whole run, warm-up included).
     pub events: u64,
     /// Length of the measured period, minutes.

@@ -231,6 +231,8 @@ impl Sim<'_> {
         let measured = incident.measured;
         if !incident.arrived {
             incident.arrived = true;
+            incident.arrived_at = now;
+            incident.first_kind = k as u16;
             if measured {
                 let minutes = now - incident.received;
                 self.rec.response.record(minutes);

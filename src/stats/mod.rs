@@ -9,6 +9,7 @@ pub mod replication;
 pub mod size;
 pub mod summary;
 pub mod sweep;
+pub mod trace;
 pub mod uncertainty;
 pub mod warmup;
 

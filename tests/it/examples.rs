@@ -61,6 +61,10 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
         args.push(out.display().to_string());
         args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
     }
+    if args[0] == "calibrate" {
+        let file = out.join("city.toml").display().to_string();
+        args.extend(["--quiet".into(), "--out".into(), file]);
+    }
     if args[0] == "uncertainty" {
         let more = [
             "--draws",
@@ -103,6 +107,7 @@ fn every_example_in_the_readme_and_help_runs() {
         "sweep",
         "size",
         "uncertainty",
+        "calibrate",
         "merge",
         "check",
         "report",

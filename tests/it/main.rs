@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod browser;
+mod calibrate;
 mod cli;
 mod common;
 mod dispatch;

@@ -1,0 +1,481 @@
+//! Reading a dispatch export: which header holds which field, timestamps in the usual
+//! forms, and one pass over the rows into fixed-size tallies (bounded memory, apart
+//! from one entry per distinct incident id and per person).
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use indexmap::IndexMap;
+use regex::Regex;
+
+use crate::histogram::Histogram;
+
+/// The fields a column can be mapped to.
+pub const FIELDS: [&str; 13] = [
+    "received",
+    "dispatched",
+    "arrived",
+    "cleared",
+    "call_type",
+    "priority",
+    "agency",
+    "zone",
+    "x",
+    "y",
+    "disposition",
+    "person",
+    "incident",
+];
+
+/// What the user said about the file.
+#[derive(Clone, Debug, Default)]
+pub struct Spec {
+    /// Field → header.
+    pub columns: IndexMap<String, String>,
+    /// Call types that are mental-health crises, exactly.
+    pub crisis_types: Vec<String>,
+    /// Call types that are crises, by pattern.
+    pub crisis_regex: Option<Regex>,
+    /// A timestamp format (strftime) that overrides the usual forms.
+    pub time_format: Option<String>,
+    /// How x and y are given.
+    pub coordinates: Coordinates,
+    /// `(header, value)`: rows with this value are self-initiated and dropped.
+    pub self_initiated: Option<(String, String)>,
+}
+
+/// How positions are given.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Coordinates {
+    /// Projected metres (x east, y north).
+    #[default]
+    Metres,
+    /// Projected kilometres (as crisis-sim's own trace writes them).
+    Km,
+    /// Longitude (x) and latitude (y) in degrees.
+    LatLon,
+}
+
+/// Why a record was left out, and how many.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dropped {
+    /// No received time.
+    pub no_received: u64,
+    /// A received time in no known form.
+    pub bad_received: u64,
+    /// The same incident id (or the same row) again.
+    pub duplicate: u64,
+    /// Marked self-initiated.
+    pub self_initiated: u64,
+    /// Rows the CSV reader could not read.
+    pub malformed: u64,
+}
+
+/// Time intervals that could not be used (the record itself is kept).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BadIntervals {
+    /// Ending before they start.
+    pub negative: u64,
+    /// A time present but unreadable.
+    pub unreadable: u64,
+    /// Longer than a day (left out as data errors).
+    pub too_long: u64,
+}
+
+/// Durations in minutes: a histogram for quantiles and the sums a lognormal and a
+/// gamma fit need.
+#[derive(Clone, Debug, Default)]
+pub struct Durations {
+    /// For quantiles.
+    pub histogram: Histogram,
+    /// Count of positive values.
+    pub n: u64,
+    /// Σ x.
+    pub sum: f64,
+    /// Σ x².
+    pub sum_sq: f64,
+    /// Σ ln x.
+    pub sum_ln: f64,
+    /// Σ (ln x)².
+    pub sum_ln_sq: f64,
+}
+
+impl Durations {
+    /// Adds one duration (a non-positive one is left out).
+    pub fn add(&mut self, minutes: f64) {
+        if minutes <= 0.0 {
+            return;
+        }
+        self.histogram.record(minutes);
+        self.n += 1;
+        self.sum += minutes;
+        self.sum_sq += minutes * minutes;
+        self.sum_ln += minutes.ln();
+        self.sum_ln_sq += minutes.ln().powi(2);
+    }
+}
+
+/// Positions of a zone's calls, in km.
+#[derive(Clone, Debug, Default)]
+pub struct Spread {
+    /// Crisis calls in the zone.
+    pub calls: u64,
+    /// Calls with a position.
+    pub n: u64,
+    /// Σ x, Σ y, Σ x², Σ y².
+    pub sums: [f64; 4],
+}
+
+/// A crisis call type's tallies.
+#[derive(Clone, Debug, Default)]
+pub struct TypeTally {
+    /// Calls.
+    pub calls: u64,
+    /// Calls by priority as written.
+    pub priorities: IndexMap<String, u64>,
+    /// On-scene time (arrived → cleared) of calls not taken anywhere, by first agency.
+    pub on_scene: IndexMap<String, Durations>,
+    /// Dispositions as written, by first agency.
+    pub outcomes: IndexMap<String, IndexMap<String, u64>>,
+    /// First agency on scene, by count.
+    pub agencies: IndexMap<String, u64>,
+}
+
+/// Everything one pass over the file gathers.
+#[derive(Clone, Debug, Default)]
+pub struct Tally {
+    /// Data rows read.
+    pub rows: u64,
+    /// Rows left out, by reason.
+    pub dropped: Dropped,
+    /// Intervals left out, by reason.
+    pub bad_intervals: BadIntervals,
+    /// First and last received time.
+    pub span: Option<(NaiveDateTime, NaiveDateTime)>,
+    /// Crisis calls by hour of the week (Monday 00:00 first).
+    pub by_hour_of_week: Vec<u64>,
+    /// Crisis call types.
+    pub types: IndexMap<String, TypeTally>,
+    /// Crisis calls by zone, with their positions.
+    pub zones: IndexMap<String, Spread>,
+    /// Other calls (the background load).
+    pub background: u64,
+    /// Their busy time, dispatched → cleared.
+    pub background_service: Durations,
+    /// Dispatched → arrived of crisis calls.
+    pub travel: Durations,
+    /// Dispatched → cleared of crisis calls, by first agency (its busy time).
+    pub busy: IndexMap<String, Durations>,
+    /// Crisis calls whose person had one before in the file.
+    pub repeats: u64,
+    /// Minutes between a person's consecutive crises.
+    pub repeat_gaps: Durations,
+    /// Call types seen that are not crises, by count (for the "no crisis" error).
+    pub other_types: IndexMap<String, u64>,
+    /// The first unreadable received value, for the error message.
+    pub first_bad_time: Option<String>,
+    /// The usual time form the file uses.
+    format_hint: usize,
+}
+
+/// A problem with the file as a whole (exit 2).
+pub type Problem = String;
+
+const USUAL_FORMATS: [&str; 10] = [
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+];
+
+/// Reads a timestamp in `format`, or else in the usual forms (ISO 8601 with or
+/// without `T`, fractional seconds, a trailing `Z`; `MM/DD/YYYY hh:mm:ss AM`).
+pub fn parse_time(text: &str, format: Option<&str>) -> Option<NaiveDateTime> {
+    parse_time_from(text, format, &mut 0)
+}
+
+/// [`parse_time`], trying first the usual form at `hint` (and keeping there the one
+/// that worked): a file writes all its times alike.
+fn parse_time_from(text: &str, format: Option<&str>, hint: &mut usize) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    if t.is_empty() {
+        return None;
+    }
+    if let Some(f) = format {
+        return NaiveDateTime::parse_from_str(t, f).ok();
+    }
+    if let Ok(at) = NaiveDateTime::parse_from_str(t, USUAL_FORMATS[*hint]) {
+        return Some(at);
+    }
+    let (i, at) = (USUAL_FORMATS.iter().enumerate())
+        .find_map(|(i, f)| NaiveDateTime::parse_from_str(t, f).ok().map(|at| (i, at)))?;
+    *hint = i;
+    Some(at)
+}
+
+/// The header index of each mapped field; every mapped header must exist.
+fn positions(headers: &csv::StringRecord, spec: &Spec) -> Result<HashMap<String, usize>, Problem> {
+    let names: Vec<&str> = headers.iter().collect();
+    let mut out = HashMap::new();
+    for (field, header) in &spec.columns {
+        if !FIELDS.contains(&field.as_str()) {
+            return Err(format!(
+                "--column {field}={header}: `{field}` is not a field; fields are {}",
+                FIELDS.join(", ")
+            ));
+        }
+        let at = names.iter().position(|h| h.trim() == header.trim()).ok_or_else(|| {
+            format!(
+                "--column {field}={header}: the file has no column `{header}`; its columns are {}",
+                names.join(", ")
+            )
+        })?;
+        out.insert(field.clone(), at);
+    }
+    if !out.contains_key("received") {
+        return Err(
+            "give the column of the time a call was received: --column received=HEADER".into(),
+        );
+    }
+    if !out.contains_key("call_type") {
+        return Err(
+            "give the column of the call type, to tell crises from other calls: --column call_type=HEADER"
+                .into(),
+        );
+    }
+    if out.contains_key("x") != out.contains_key("y") {
+        return Err("give both --column x=HEADER and --column y=HEADER, or neither".into());
+    }
+    Ok(out)
+}
+
+struct Row<'a> {
+    record: &'a csv::StringRecord,
+    at: &'a HashMap<String, usize>,
+}
+
+impl Row<'_> {
+    fn get(&self, field: &str) -> Option<&str> {
+        let i = *self.at.get(field)?;
+        self.record.get(i).map(str::trim).filter(|s| !s.is_empty())
+    }
+}
+
+fn minutes_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
+    (b - a).num_milliseconds() as f64 / 60_000.0
+}
+
+/// Projected km of a row's position, if it has one.
+fn position(row: &Row<'_>, coordinates: Coordinates) -> Option<(f64, f64)> {
+    let x: f64 = row.get("x")?.parse().ok()?;
+    let y: f64 = row.get("y")?.parse().ok()?;
+    if !x.is_finite() || !y.is_finite() {
+        return None;
+    }
+    match coordinates {
+        // An equirectangular projection, fine over a city.
+        Coordinates::LatLon => Some((x * 111.32 * y.to_radians().cos(), y * 111.32)),
+        Coordinates::Km => Some((x, y)),
+        Coordinates::Metres => Some((x / 1000.0, y / 1000.0)),
+    }
+}
+
+impl Tally {
+    fn is_crisis(spec: &Spec, call_type: &str) -> bool {
+        spec.crisis_types.iter().any(|t| t == call_type)
+            || spec
+                .crisis_regex
+                .as_ref()
+                .is_some_and(|r| r.is_match(call_type))
+    }
+
+    fn interval(&mut self, row: &Row<'_>, from: &str, to: &str, spec: &Spec) -> Option<f64> {
+        let (a, b) = (row.get(from)?, row.get(to)?);
+        let format = spec.time_format.as_deref();
+        let hint = &mut self.format_hint;
+        let (Some(a), Some(b)) = (
+            parse_time_from(a, format, hint),
+            parse_time_from(b, format, hint),
+        ) else {
+            self.bad_intervals.unreadable += 1;
+            return None;
+        };
+        let m = minutes_between(a, b);
+        if m < 0.0 {
+            self.bad_intervals.negative += 1;
+            return None;
+        }
+        if m > 1440.0 {
+            self.bad_intervals.too_long += 1;
+            return None;
+        }
+        Some(m)
+    }
+
+    fn add_crisis(&mut self, row: &Row<'_>, call_type: &str, at: NaiveDateTime, spec: &Spec) {
+        let hour = at.weekday().num_days_from_monday() as usize * 24 + at.hour() as usize;
+        self.by_hour_of_week[hour] += 1;
+        let agency = row.get("agency").unwrap_or("police").to_string();
+        let disposition = row.get("disposition").map(str::to_string);
+        let on_scene = self.interval(row, "arrived", "cleared", spec);
+        if let Some(t) = self.interval(row, "dispatched", "arrived", spec) {
+            self.travel.add(t);
+        }
+        if let Some(t) = self.interval(row, "dispatched", "cleared", spec) {
+            self.busy.entry(agency.clone()).or_default().add(t);
+        }
+        let tally = self.types.entry(call_type.to_string()).or_default();
+        tally.calls += 1;
+        if let Some(p) = row.get("priority") {
+            *tally.priorities.entry(p.to_string()).or_default() += 1;
+        }
+        *tally.agencies.entry(agency.clone()).or_default() += 1;
+        // A transport adds a drive and a hand-over the model draws separately.
+        let transported = disposition
+            .as_deref()
+            .is_some_and(|d| ["emergency_department", "crisis_center", "arrest"].contains(&d));
+        if let (Some(m), false) = (on_scene, transported) {
+            tally.on_scene.entry(agency.clone()).or_default().add(m);
+        }
+        if let Some(d) = disposition {
+            *tally
+                .outcomes
+                .entry(agency)
+                .or_default()
+                .entry(d)
+                .or_default() += 1;
+        }
+        let zone = row.get("zone").unwrap_or("City").to_string();
+        let spread = self.zones.entry(zone).or_default();
+        spread.calls += 1;
+        if let Some((x, y)) = position(row, spec.coordinates) {
+            spread.n += 1;
+            for (s, v) in spread.sums.iter_mut().zip([x, y, x * x, y * y]) {
+                *s += v;
+            }
+        }
+    }
+}
+
+/// Reads the whole file in one pass.
+pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the header row: {e}"))?
+        .clone();
+    if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
+        return Err("the file is empty: it has no header row".into());
+    }
+    let at = positions(&headers, spec)?;
+    let mut t = Tally {
+        by_hour_of_week: vec![0; 168],
+        ..Tally::default()
+    };
+    let mut seen_ids: HashSet<u64> = HashSet::new();
+    let mut last_crisis: HashMap<String, NaiveDateTime> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(_) => {
+                t.rows += 1;
+                t.dropped.malformed += 1;
+                continue;
+            }
+        }
+        t.rows += 1;
+        let row = Row {
+            record: &record,
+            at: &at,
+        };
+        let Some(received) = row.get("received") else {
+            t.dropped.no_received += 1;
+            continue;
+        };
+        let Some(when) = parse_time_from(received, spec.time_format.as_deref(), &mut t.format_hint)
+        else {
+            t.dropped.bad_received += 1;
+            t.first_bad_time.get_or_insert_with(|| received.to_string());
+            continue;
+        };
+        let mut hasher = DefaultHasher::new();
+        match row.get("incident") {
+            Some(id) => id.hash(&mut hasher),
+            None => record.iter().for_each(|f| f.hash(&mut hasher)),
+        }
+        if !seen_ids.insert(hasher.finish()) {
+            t.dropped.duplicate += 1;
+            continue;
+        }
+        if let Some((header, value)) = &spec.self_initiated {
+            let i = headers.iter().position(|h| h.trim() == header.trim());
+            if i.and_then(|i| record.get(i))
+                .is_some_and(|v| v.trim() == value)
+            {
+                t.dropped.self_initiated += 1;
+                continue;
+            }
+        }
+        t.span = Some(match t.span {
+            Some((a, b)) => (a.min(when), b.max(when)),
+            None => (when, when),
+        });
+        let call_type = row.get("call_type").unwrap_or("").to_string();
+        if !Tally::is_crisis(spec, &call_type) {
+            t.background += 1;
+            *t.other_types.entry(call_type).or_default() += 1;
+            if let Some(m) = t.interval(&row, "dispatched", "cleared", spec) {
+                t.background_service.add(m);
+            }
+            continue;
+        }
+        if let Some(person) = row.get("person")
+            && let Some(before) = last_crisis.insert(person.to_string(), when)
+        {
+            t.repeats += 1;
+            t.repeat_gaps.add(minutes_between(before, when).abs());
+        }
+        t.add_crisis(&row, &call_type, when, spec);
+    }
+    Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_the_usual_forms() {
+        let want = chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
+            .and_then(|d| d.and_hms_opt(14, 7, 9))
+            .unwrap();
+        for text in [
+            "2024-03-05T14:07:09",
+            "2024-03-05 14:07:09",
+            "2024-03-05T14:07:09.250",
+            "2024-03-05 14:07:09Z",
+            "03/05/2024 02:07:09 PM",
+            "03/05/2024 14:07:09",
+        ] {
+            let got = parse_time(text, None).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(got.with_nanosecond(0).unwrap(), want, "{text}");
+        }
+        assert_eq!(
+            parse_time("05|03|2024 14:07:09", Some("%d|%m|%Y %H:%M:%S")),
+            Some(want)
+        );
+        assert_eq!(parse_time("yesterday", None), None);
+        assert_eq!(parse_time("", None), None);
+    }
+}

@@ -1,0 +1,194 @@
+//! The calibration report: what was read and left out, what was fitted from how many
+//! records, the hourly profile, and a quantile plot of each fitted time.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use super::charts::{Bar, GroupedBars, LineSeries, Lines};
+use super::figures::{self, Figure, Named};
+use super::html::{escape, figures as figure_html, page};
+use super::{write_atomic, write_charts};
+use crate::calibrate::Calibration;
+use crate::calibrate::fit::LogNormalFit;
+
+fn quantile_plot(name: String, what: &str, fit: &LogNormalFit) -> Named {
+    let top = fit
+        .quantiles
+        .iter()
+        .map(|q| q.0.max(q.1))
+        .fold(1.0, f64::max);
+    let fitted: Vec<(f64, f64, f64, f64)> =
+        fit.quantiles.iter().map(|q| (q.0, q.1, q.1, q.1)).collect();
+    Named {
+        name,
+        caption: format!(
+            "{what}: the fitted lognormal's 5 %, 10 %, …, 95 % points against the records' ({} \
+             values); on the diagonal they agree.",
+            fit.n
+        ),
+        figure: Ok(Figure::Lines(Lines {
+            title: format!("Quantiles of {what}: fitted against records"),
+            x_label: "records (minutes)".into(),
+            y_label: "fitted lognormal (minutes)".into(),
+            percent: false,
+            series: vec![
+                LineSeries {
+                    name: "fitted".into(),
+                    points: fitted,
+                },
+                LineSeries {
+                    name: "equal".into(),
+                    points: vec![(0.0, 0.0, 0.0, 0.0), (top, top, top, top)],
+                },
+            ],
+            markers: Vec::new(),
+            shaded: None,
+            x_start: None,
+        })),
+    }
+}
+
+fn calibration_figures(c: &Calibration) -> Vec<Named> {
+    let per_hour: Vec<f64> = (0..24)
+        .map(|h| {
+            (0..7)
+                .map(|d| c.tally.by_hour_of_week[d * 24 + h] as f64)
+                .sum::<f64>()
+        })
+        .collect();
+    let mut out = vec![Named {
+        name: "calibration_hourly".into(),
+        caption: "Crisis calls in the records by hour of day; the scenario's hourly weights are \
+                  these counts over their mean."
+            .into(),
+        figure: Ok(Figure::Bars(GroupedBars {
+            title: "Crisis calls by hour of day".into(),
+            y_label: "calls in the records".into(),
+            categories: (0..24).map(|h| format!("{h:02}")).collect(),
+            series: vec![(
+                "records".into(),
+                per_hour
+                    .iter()
+                    .map(|v| Bar { mean: *v, ci: None })
+                    .collect(),
+            )],
+            upper: None,
+            line: None,
+        })),
+    }];
+    if let Some(t) = &c.travel {
+        out.push(quantile_plot(
+            "calibration_travel".into(),
+            "dispatched → arrived",
+            t,
+        ));
+    }
+    for t in &c.types {
+        for (k, fit) in &t.on_scene {
+            if let Some(f) = fit {
+                out.push(quantile_plot(
+                    format!("calibration_on_scene_{}_{k}", t.name),
+                    &format!("on scene, {} ({k})", t.name),
+                    f,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn counts_table(c: &Calibration) -> String {
+    let t = &c.tally;
+    let d = &t.dropped;
+    let b = &t.bad_intervals;
+    let rows = [
+        ("rows read", t.rows),
+        ("crisis calls kept", c.crises),
+        ("other calls kept (background load)", t.background),
+        ("left out: no received time", d.no_received),
+        ("left out: received time in no known form", d.bad_received),
+        ("left out: duplicate incident", d.duplicate),
+        ("left out: self-initiated", d.self_initiated),
+        ("left out: unreadable row", d.malformed),
+        ("intervals not used: end before start", b.negative),
+        ("intervals not used: a time in no known form", b.unreadable),
+        ("intervals not used: longer than a day", b.too_long),
+    ];
+    let mut body = String::from("<table>\n<tr><th>records</th><th>count</th></tr>\n");
+    for (what, n) in rows {
+        let _ = writeln!(body, "<tr><td>{what}</td><td class=\"n\">{n}</td></tr>");
+    }
+    body.push_str("</table>\n");
+    body
+}
+
+fn types_table(c: &Calibration) -> String {
+    let mut body = String::from(
+        "<table>\n<tr><th>call type (records)</th><th>calls</th><th>priority</th><th>responder</th>\
+         <th>on scene: fitted mean, median (records), p90 (records)</th><th>from</th></tr>\n",
+    );
+    for t in &c.types {
+        for (k, fit) in &t.on_scene {
+            let cell = fit
+                .as_ref()
+                .map_or("assumption (too few records)".to_string(), |f| {
+                    format!(
+                        "{:.1} min; {:.1} ({:.1}); {:.1} ({:.1})",
+                        f.mean, f.fitted[0], f.empirical[0], f.fitted[1], f.empirical[1]
+                    )
+                });
+            let _ = writeln!(
+                body,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
+                escape(&t.label),
+                t.calls,
+                t.priority,
+                escape(k),
+                cell,
+                fit.as_ref().map_or(0, |f| f.n)
+            );
+        }
+    }
+    body.push_str("</table>\n");
+    body
+}
+
+/// Writes the calibration report into `dir`.
+pub fn write_calibration(
+    dir: &Path,
+    c: &Calibration,
+    scenario: &str,
+    scenario_file: &str,
+) -> std::io::Result<Vec<PathBuf>> {
+    let charts = figures::render_all(&calibration_figures(c)).map_err(std::io::Error::other)?;
+    let mut body = format!(
+        "<h1>Calibration from dispatch records</h1>\n<p class=\"lede\">{} crisis calls over {:.1} days \
+         gave the scenario <code>{}</code>. Each value in it says, beside it, how many records it rests \
+         on; what records cannot give (staffing, facilities, costs, dispatch rules) is marked as an \
+         assumption.</p>\n<h2>What was read and what was left out</h2>\n{}",
+        c.crises,
+        c.days,
+        escape(scenario_file),
+        counts_table(c)
+    );
+    let _ = write!(
+        body,
+        "<h2>Call types and scene times</h2>\n{}",
+        types_table(c)
+    );
+    body.push_str("<h2>Fits</h2>\n");
+    body.push_str(&figure_html(&charts));
+    let _ = write!(
+        body,
+        "<h2>The scenario</h2>\n<pre>{}</pre>\n",
+        escape(scenario)
+    );
+    std::fs::create_dir_all(dir)?;
+    let mut written = write_charts(dir, &charts)?;
+    written.push(write_atomic(
+        dir,
+        "report.html",
+        page("Calibration", &body).as_bytes(),
+    )?);
+    Ok(written)
+}

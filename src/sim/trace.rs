@@ -1,0 +1,85 @@
+//! The incident trace: one row per measured incident, as a dispatch system would
+//! export it, kept only when asked for (`run --trace`).
+
+use super::Sim;
+use crate::model::{Disposition, Point};
+use crate::time::Minutes;
+
+/// How an incident ended, for the trace.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Ending {
+    /// Still open at the horizon.
+    #[default]
+    Open,
+    /// Closed with a disposition on scene.
+    Disposition(Disposition),
+    /// Resolved by the hotline on the phone.
+    Phone,
+    /// Cancelled before a unit was on scene.
+    Cancelled,
+    /// Hung up on the hotline and did not call 911.
+    HungUp,
+}
+
+/// One incident as a dispatch export would list it.
+#[derive(Clone, Debug)]
+pub struct TraceRow {
+    /// Number of the incident in the measured period, from 1.
+    pub id: u64,
+    /// The person (the same across their repeat crises).
+    pub person: u64,
+    /// Their crisis number, 1 for the first.
+    pub crisis_number: u32,
+    /// Whether it reached the 988 hotline first.
+    pub hotline: bool,
+    /// Call type index.
+    pub call_type: u16,
+    /// Zone index.
+    pub zone: u16,
+    /// Where it happened.
+    pub pos: Point,
+    /// Minutes since the start of the run (warm-up included).
+    pub received: Minutes,
+    /// First unit assigned.
+    pub dispatched: Option<Minutes>,
+    /// First unit on scene.
+    pub arrived: Option<Minutes>,
+    /// The last unit (or the hotline) let go of it.
+    pub cleared: Option<Minutes>,
+    /// Kind index of the first unit on scene.
+    pub first_kind: Option<u16>,
+    /// A police unit was on scene.
+    pub police: bool,
+    /// How it ended.
+    pub ending: Ending,
+}
+
+impl Sim<'_> {
+    /// Adds incident `i` to the trace, if one is kept and it is measured; `cleared` is
+    /// `None` for an incident still open at the horizon.
+    pub(super) fn trace_incident(&mut self, i: usize, cleared: Option<Minutes>) {
+        let incident = &self.incidents[i];
+        let Some(trace) = &mut self.rec.trace else {
+            return;
+        };
+        if !incident.measured {
+            return;
+        }
+        trace.push(TraceRow {
+            id: incident.id,
+            person: incident.person,
+            crisis_number: incident.crisis + 1,
+            hotline: incident.via_hotline,
+            call_type: incident.call_type,
+            zone: incident.zone,
+            pos: incident.pos,
+            received: incident.received,
+            dispatched: incident.dispatched.then_some(incident.dispatched_at),
+            arrived: incident.arrived.then_some(incident.arrived_at),
+            cleared,
+            first_kind: (incident.first_kind != u16::MAX).then_some(incident.first_kind),
+            police: incident.police,
+            ending: incident.ending,
+        });
+    }
+}
