@@ -161,6 +161,63 @@ pub fn outcome_shares(
     })
 }
 
+/// Groups grid cells of calls into at most `k` zones by weighted k-means (the first
+/// centre the busiest cell, each next the cell farthest from those chosen; 100 rounds
+/// at most), so that zones follow where calls are. Returns each zone's calls and
+/// positions, busiest first.
+pub fn cluster(
+    cells: &std::collections::HashMap<(i64, i64), super::read::Spread>,
+    k: usize,
+) -> Vec<super::read::Spread> {
+    let mut points: Vec<(&(i64, i64), &super::read::Spread)> = cells.iter().collect();
+    points.sort_by_key(|(c, s)| (std::cmp::Reverse(s.calls), **c));
+    let at: Vec<(f64, f64)> = points
+        .iter()
+        .map(|(_, s)| s.centre().unwrap_or_default())
+        .collect();
+    let d2 = |a: (f64, f64), b: (f64, f64)| (a.0 - b.0).powi(2) + (a.1 - b.1).powi(2);
+    let mut centres: Vec<(f64, f64)> = at.first().copied().into_iter().collect();
+    while centres.len() < k.min(at.len()) {
+        let far = (0..at.len()).max_by(|&i, &j| {
+            let near = |p: (f64, f64)| {
+                centres
+                    .iter()
+                    .map(|c| d2(p, *c))
+                    .fold(f64::INFINITY, f64::min)
+            };
+            near(at[i]).total_cmp(&near(at[j]))
+        });
+        match far {
+            Some(i) if !centres.contains(&at[i]) => centres.push(at[i]),
+            _ => break,
+        }
+    }
+    let nearest = |p: (f64, f64), centres: &[(f64, f64)]| {
+        (0..centres.len())
+            .min_by(|&i, &j| d2(p, centres[i]).total_cmp(&d2(p, centres[j])))
+            .unwrap_or(0)
+    };
+    let mut groups = vec![super::read::Spread::default(); centres.len()];
+    for _ in 0..100 {
+        groups = vec![super::read::Spread::default(); centres.len()];
+        for (p, (_, s)) in at.iter().zip(&points) {
+            groups[nearest(*p, &centres)].merge(s);
+        }
+        let moved: Vec<(f64, f64)> = groups
+            .iter()
+            .zip(&centres)
+            .map(|(g, c)| g.centre().unwrap_or(*c))
+            .collect();
+        if moved == centres {
+            break;
+        }
+        centres = moved;
+    }
+    groups.retain(|g| g.calls > 0);
+    groups.sort_by_key(|g| std::cmp::Reverse(g.calls));
+    groups
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,6 +228,28 @@ mod tests {
         assert_eq!(identifier("10-56 Suicidal"), "t_10_56_suicidal");
         assert!(is_police("Eugene PD") && is_police("sheriff") && !is_police("CAHOOTS"));
         assert!(!is_police("mobile_crisis"));
+    }
+
+    #[test]
+    fn calls_in_two_neighbourhoods_make_two_zones() {
+        let mut cells = std::collections::HashMap::new();
+        for (x, y, calls) in [
+            (0.5, 0.5, 40),
+            (1.5, 0.5, 30),
+            (20.5, 20.5, 20),
+            (21.5, 20.5, 10),
+        ] {
+            let cell: &mut super::super::read::Spread =
+                cells.entry((x as i64, y as i64)).or_default();
+            for _ in 0..calls {
+                cell.add(Some((x, y)));
+            }
+        }
+        let zones = cluster(&cells, 2);
+        assert_eq!(zones.iter().map(|z| z.calls).collect::<Vec<_>>(), [70, 30]);
+        let (x, y) = zones[1].centre().unwrap();
+        assert!((x - (20.5 * 20.0 + 21.5 * 10.0) / 30.0).abs() < 1e-9 && (y - 20.5).abs() < 1e-9);
+        assert_eq!(cluster(&cells, 9).len(), 4, "no more zones than cells");
     }
 
     #[test]

@@ -80,8 +80,10 @@ pub struct Calibration {
 }
 
 impl Calibration {
-    /// Fits everything the tallies allow; a file with no crisis call is refused.
-    pub fn new(tally: Tally) -> Result<Calibration, String> {
+    /// Fits everything the tallies allow, with calls clustered into at most `zones`
+    /// zones when the records have positions but no zone; a file with no crisis call
+    /// is refused.
+    pub fn new(tally: Tally, zones: usize) -> Result<Calibration, String> {
         let crises: u64 = tally.types.values().map(|t| t.calls).sum();
         if crises == 0 {
             return Err(no_crises(&tally));
@@ -104,7 +106,24 @@ impl Calibration {
             }
         }
         kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
-        let mut zones: Vec<ZoneFit> = (tally.zones.iter())
+        let spreads: Vec<(String, read::Spread)> = if tally.cells.is_empty() {
+            tally
+                .zones
+                .iter()
+                .map(|(n, s)| (n.clone(), s.clone()))
+                .collect()
+        } else {
+            let unplaced = tally.zones.values().map(|s| s.calls - s.n).sum::<u64>();
+            let placed = crises - unplaced;
+            (fit::cluster(&tally.cells, zones).into_iter().enumerate())
+                .map(|(i, mut g)| {
+                    // Calls without a position are shared out in proportion.
+                    g.calls += unplaced * g.calls / placed.max(1);
+                    (format!("Zone {}", i + 1), g)
+                })
+                .collect()
+        };
+        let mut zones: Vec<ZoneFit> = (spreads.iter())
             .map(|(name, s)| {
                 let n = s.n as f64;
                 let place = (s.n >= 3).then(|| {
@@ -114,7 +133,7 @@ impl Calibration {
                 });
                 ZoneFit {
                     name: name.clone(),
-                    calls: s.calls,
+                    calls: s.calls.max(1),
                     place,
                 }
             })

@@ -128,6 +128,33 @@ pub struct Spread {
     pub sums: [f64; 4],
 }
 
+impl Spread {
+    /// Counts a call, at `place` if it has one.
+    pub fn add(&mut self, place: Option<(f64, f64)>) {
+        self.calls += 1;
+        if let Some((x, y)) = place {
+            self.n += 1;
+            for (s, v) in self.sums.iter_mut().zip([x, y, x * x, y * y]) {
+                *s += v;
+            }
+        }
+    }
+
+    /// Adds another spread's calls and positions.
+    pub fn merge(&mut self, other: &Spread) {
+        self.calls += other.calls;
+        self.n += other.n;
+        for (s, v) in self.sums.iter_mut().zip(other.sums) {
+            *s += v;
+        }
+    }
+
+    /// The mean position, if any call had one.
+    pub fn centre(&self) -> Option<(f64, f64)> {
+        (self.n > 0).then(|| (self.sums[0] / self.n as f64, self.sums[1] / self.n as f64))
+    }
+}
+
 /// A crisis call type's tallies.
 #[derive(Clone, Debug, Default)]
 pub struct TypeTally {
@@ -160,6 +187,9 @@ pub struct Tally {
     pub types: IndexMap<String, TypeTally>,
     /// Crisis calls by zone, with their positions.
     pub zones: IndexMap<String, Spread>,
+    /// Without a zone column: crisis calls with a position, by 1-km grid cell (for
+    /// clustering into zones; as many cells as the city has, whatever the rows).
+    pub cells: HashMap<(i64, i64), Spread>,
     /// Other calls (the background load).
     pub background: u64,
     /// Their busy time, dispatched → cleared.
@@ -355,13 +385,11 @@ impl Tally {
                 .or_default() += 1;
         }
         let zone = row.get("zone").unwrap_or("City").to_string();
-        let spread = self.zones.entry(zone).or_default();
-        spread.calls += 1;
-        if let Some((x, y)) = position(row, spec.coordinates) {
-            spread.n += 1;
-            for (s, v) in spread.sums.iter_mut().zip([x, y, x * x, y * y]) {
-                *s += v;
-            }
+        let place = position(row, spec.coordinates);
+        self.zones.entry(zone).or_default().add(place);
+        if let (Some((x, y)), false) = (place, spec.columns.contains_key("zone")) {
+            let cell = (x.floor() as i64, y.floor() as i64);
+            self.cells.entry(cell).or_default().add(place);
         }
     }
 }

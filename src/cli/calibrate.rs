@@ -54,6 +54,9 @@ pub struct CalibrateArgs {
     /// left out.
     #[arg(long, value_name = "HEADER=VALUE")]
     pub self_initiated: Option<String>,
+    /// With x and y but no zone column: group the calls into at most N zones.
+    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub zones: u32,
     /// The scenario's name.
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
@@ -149,7 +152,7 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
             None => "the file has no data rows with a received time".into(),
         }));
     }
-    let calibration = Calibration::new(tally).map_err(at)?;
+    let calibration = Calibration::new(tally, args.zones as usize).map_err(at)?;
     let stem = args
         .out
         .file_stem()

@@ -70,7 +70,7 @@ fn a_hand_made_export_gives_exactly_the_expected_fit() {
     assert_eq!(t.bad_intervals.negative, 2);
     assert_eq!(t.background, 2);
     assert_eq!(t.repeats, 2, "p1 and p2 come back");
-    let c = Calibration::new(t).unwrap();
+    let c = Calibration::new(t, 5).unwrap();
     assert_eq!(c.crises, 8);
     assert!((c.days - 3.0).abs() < 1e-9);
     let mh = c.types.iter().find(|x| x.label == "MH CRISIS").unwrap();
@@ -441,4 +441,51 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
     let first = text.lines().nth(1).unwrap();
     assert!(first.contains(",2024-01-08 "), "{first}");
     assert!(out.join("incidents-2.csv").is_file());
+}
+
+/// Without a zone column, calls are grouped by position: the example export's calls,
+/// from the mobile-crisis city's five zones, cluster back around those zones' centres.
+#[test]
+fn positions_without_zones_cluster_into_the_city_zones() {
+    let file =
+        std::fs::File::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/example-cad.csv"))
+            .unwrap();
+    let columns = [
+        ("received", "received"),
+        ("call_type", "call_type"),
+        ("x", "x_km"),
+        ("y", "y_km"),
+    ];
+    let spec = Spec {
+        columns: columns
+            .iter()
+            .map(|(f, h)| (f.to_string(), h.to_string()))
+            .collect(),
+        crisis_types: [
+            "welfare_check",
+            "suicidal_ideation",
+            "psychosis",
+            "intoxication",
+            "crisis_with_weapon",
+        ]
+        .map(String::from)
+        .to_vec(),
+        coordinates: Coordinates::Km,
+        ..Spec::default()
+    };
+    let c = Calibration::new(calibrate::tally(file, &spec).unwrap(), 5).unwrap();
+    assert_eq!(c.zones.len(), 5);
+    assert_eq!(c.zones.iter().map(|z| z.calls).sum::<u64>(), c.crises);
+    let original = common::load("scenarios/mid-size-city.toml", &[]);
+    for z in &c.zones {
+        let (x, y, _) = z.place.unwrap();
+        let nearest = (original.zones.iter())
+            .map(|o| ((o.centre.x - x).powi(2) + (o.centre.y - y).powi(2)).sqrt())
+            .fold(f64::INFINITY, f64::min);
+        assert!(
+            nearest < 2.0,
+            "{} at ({x:.1}, {y:.1}) is {nearest:.1} km from any zone",
+            z.name
+        );
+    }
 }
