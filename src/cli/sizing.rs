@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::{CliError, SimOptions, default_out, run_options, write_error};
+use crate::experiment::ExperimentError;
 use crate::experiment::size::{self, Question};
 use crate::experiment::sweep::{self, Prepared, Runs, Shard, SweepError, run_each};
 use crate::report::folder::Lock;
@@ -156,6 +157,15 @@ pub(super) fn run_saved<P: Plan>(
         store::save_point(out, &p)
     })
     .map_err(|e| match e {
+        // The points that finished are saved: say how to go on from them.
+        SweepError::Experiment(ExperimentError::Interrupted { .. }) => {
+            CliError::Interrupted(format!(
+                "interrupted; the {}s finished so far are saved in {}: run the same command \
+             with --resume to go on",
+                how.unit,
+                out.display()
+            ))
+        }
         SweepError::Experiment(e) => CliError::from(e),
         SweepError::Saving(e) => store_error(e),
     })?;

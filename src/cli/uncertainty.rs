@@ -19,7 +19,7 @@ pub struct UncertaintyArgs {
     pub scenarios: Vec<PathBuf>,
     /// Latin hypercube draws of the uncertain inputs.
     #[arg(long, value_name = "N", default_value_t = 200,
-          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+          value_parser = clap::value_parser!(u32).range(1..=20_000))]
     pub draws: u32,
     /// Replications of each scenario at each draw (all on the same random numbers).
     #[arg(long, value_name = "R", default_value_t = 5,
