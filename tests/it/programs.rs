@@ -215,7 +215,7 @@ fn figures() -> Vec<Figure> {
             figure: "contacts sent a field response",
             source: "Vibrant 2020-21: 1.5 %; \"less than 2 %\"",
             kind: Kind::Fitted,
-            published: "1.5-2 %",
+            published: "< 2 % (1.5 %)",
             band: (0.01, 0.02),
             shown: Shown::Percent,
             value: |_, r| {
