@@ -96,6 +96,14 @@ impl Calibration {
             .map(|(label, t)| type_fit(label, t))
             .collect();
         types.sort_by_key(|t| std::cmp::Reverse(t.calls));
+        // Two call types written differently may make the same name ("MH-1", "MH 1").
+        for i in 1..types.len() {
+            let mut n = 2;
+            while types[..i].iter().any(|t| t.name == types[i].name) {
+                types[i].name = format!("{}_{n}", identifier(&types[i].label));
+                n += 1;
+            }
+        }
         let mut kinds: Vec<(String, u64)> = Vec::new();
         for t in tally.types.values() {
             for (a, c) in &t.agencies {

@@ -373,6 +373,34 @@ fn files_it_cannot_use_are_refused_with_exit_2() {
         assert!(stderr.contains(expected), "{path}: {stderr}");
         assert!(!out.exists());
     }
+    // Call types that make the same name are told apart.
+    let alike = crisis_sim(&[
+        "calibrate",
+        &file(
+            "g.csv",
+            "when,what\n2024-01-01 10:00:00,MH-1\n2024-01-02 10:00:00,MH 1\n",
+        ),
+        "--column",
+        "received=when",
+        "--column",
+        "call_type=what",
+        "--crisis-type-regex",
+        "^MH",
+        "--out",
+        o,
+        "--quiet",
+    ]);
+    assert!(
+        alike.status.success(),
+        "{}",
+        String::from_utf8_lossy(&alike.stderr)
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.contains("name = \"mh_1\"") && text.contains("name = \"mh_1_2\""),
+        "{text}"
+    );
+    std::fs::remove_file(&out).unwrap();
     let with_format = crisis_sim(&[
         "calibrate",
         &file(
