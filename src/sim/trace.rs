@@ -58,10 +58,10 @@ impl Sim<'_> {
     /// Adds incident `i` to the trace, if one is kept and it is measured; `cleared` is
     /// `None` for an incident still open at the horizon.
     pub(super) fn trace_incident(&mut self, i: usize, cleared: Option<Minutes>) {
-        let incident = &self.incidents[i];
         let Some(trace) = &mut self.rec.trace else {
             return;
         };
+        let incident = &self.incidents[i];
         if !incident.measured {
             return;
         }
