@@ -1,6 +1,6 @@
 #!/bin/sh
 # Makes the README's example dispatch export and the scenario calibrate makes of it:
-# docs/example-cad.csv, four weeks of the mobile-crisis city's incidents as crisis-sim
+# docs/example-cad.csv, a week of the mobile-crisis city's calls as crisis-sim
 # traces them (synthetic people: nothing to anonymise), and docs/example-city.toml.
 set -eu
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cargo build --release --locked --quiet
 bin=target/release/crisis-sim
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$bin" run scenarios/mid-size-city-mobile-crisis.toml --days 28 --replications 1 --trace \
+"$bin" run scenarios/mid-size-city-mobile-crisis.toml --days 7 --replications 1 --trace \
   --quiet --out "$tmp/run"
 cp "$tmp/run/incidents.csv" docs/example-cad.csv
 "$bin" calibrate docs/example-cad.csv \
@@ -19,5 +19,5 @@ cp "$tmp/run/incidents.csv" docs/example-cad.csv
   --column incident=incident \
   --crisis-type welfare_check --crisis-type suicidal_ideation --crisis-type psychosis \
   --crisis-type intoxication --crisis-type crisis_with_weapon \
-  --population 700000 --name "Example city: calibrated from four weeks of records" \
+  --population 700000 --name "Example city: calibrated from a week of records" \
   --out docs/example-city.toml --report "$tmp/report"

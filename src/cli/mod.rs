@@ -312,15 +312,26 @@ fn run(args: &RunArgs) -> Result<(), CliError> {
     let lock = Lock::take(&out)?;
     let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
     let summary = experiment::run(&model, provenance, &run_options(o))?;
-    let traced = args
-        .trace_replications
-        .or(args.trace.then_some(1))
-        .unwrap_or(0);
-    let traces = experiment::traces(&model, traced, o.threads.map(usize::from))?;
+    let traced = (args.trace_replications.or(args.trace.then_some(1)))
+        .unwrap_or(0)
+        .min(model.replications);
     let written = lock
         .replace(|dir| {
             let mut files = report::write_run(dir, &summary)?;
-            files.extend(report::write_traces(dir, &traces)?);
+            // One replication's trace at a time: a city's year is ~440,000 rows.
+            for i in 0..traced {
+                let record = experiment::traced(&model, i);
+                let (incidents, background) = (
+                    record.trace.as_deref().unwrap_or_default(),
+                    record.background_trace.as_deref().unwrap_or_default(),
+                );
+                let name = match i {
+                    0 => "incidents.csv".to_string(),
+                    _ => format!("incidents-{}.csv", i + 1),
+                };
+                let rows = crate::stats::trace::rows(&model, incidents, background);
+                files.push(report::write_trace(dir, &name, rows)?);
+            }
             Ok(files)
         })
         .map_err(write_error(&out))?;

@@ -235,24 +235,10 @@ pub fn run(
     ))
 }
 
-/// The incident traces of replications `0..count` of `model` (run again with the
-/// trace kept; the same seeds give the same incidents as the run), as text rows in
-/// the columns of `stats::trace::COLUMNS`.
-pub fn traces(
-    model: &Model,
-    count: u32,
-    threads: Option<usize>,
-) -> Result<Vec<Vec<Vec<String>>>, ExperimentError> {
-    let pool = pool(threads)?;
-    Ok(pool.install(|| {
-        (0..count.min(model.replications))
-            .into_par_iter()
-            .map(|i| {
-                let record = sim::run_traced(model, replication_seed(model.seed, u64::from(i)));
-                crate::stats::trace::rows(model, record.trace.as_deref().unwrap_or_default())
-            })
-            .collect()
-    }))
+/// Replication `index` of `model` run again with its trace kept: the same seed gives
+/// the same incidents as the run.
+pub fn traced(model: &Model, index: u32) -> sim::Record {
+    sim::run_traced(model, replication_seed(model.seed, u64::from(index)))
 }
 
 /// A bar over `len` replications, drawn on a terminal only when `show`.

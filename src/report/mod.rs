@@ -103,28 +103,22 @@ pub fn replications_csv(s: &RunSummary) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes each replication's incident trace as a CSV file in the columns of
-/// `stats::trace::COLUMNS`: `incidents.csv` for the first replication, then
-/// `incidents-2.csv`, … Returns the paths written.
-pub fn write_traces(dir: &Path, traces: &[Vec<Vec<String>>]) -> std::io::Result<Vec<PathBuf>> {
-    let mut written = Vec::new();
-    for (r, rows) in traces.iter().enumerate() {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(crate::stats::trace::COLUMNS)?;
-        for row in rows {
-            w.write_record(row)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let name = if r == 0 {
-            "incidents.csv".to_string()
-        } else {
-            format!("incidents-{}.csv", r + 1)
-        };
-        written.push(write_atomic(dir, &name, &bytes)?);
+/// Writes an incident trace as `name` in `dir`, in the columns of
+/// `stats::trace::COLUMNS`.
+pub fn write_trace(
+    dir: &Path,
+    name: &str,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> std::io::Result<PathBuf> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(crate::stats::trace::COLUMNS)?;
+    for row in rows {
+        w.write_record(&row)?;
     }
-    Ok(written)
+    let bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    write_atomic(dir, name, &bytes)
 }
 
 /// Writes the run's files into `dir` (created if needed) from its summary; returns

@@ -145,6 +145,7 @@ impl<'m> Sim<'m> {
             service,
             ..Request::new(NO_INCIDENT, k, priority, self.next_seq())
         };
+        self.trace_background_arrival(request.seq);
         match self.kinds[k].idle.pop() {
             Some(u) => self.assign(u as usize, request),
             None => {
@@ -288,6 +289,7 @@ impl<'m> Sim<'m> {
         if request.incident == NO_INCIDENT {
             self.units[u].phase = Phase::Background;
             self.schedule_unit(u, request.service);
+            self.trace_background_start(k, request.seq, request.service);
             return;
         }
         if self.incidents[request.incident as usize].measured {

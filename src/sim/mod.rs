@@ -111,6 +111,8 @@ pub struct Sim<'m> {
     next_person: u64,
     /// Measured incidents so far (their trace numbers).
     next_incident: u64,
+    /// With a trace: when each background job still waiting came in, by its sequence.
+    background_received: Option<std::collections::HashMap<u64, Minutes>>,
     warmup_end: Minutes,
     horizon: Minutes,
     rec: Record,
@@ -130,9 +132,14 @@ pub fn run_traced(model: &Model, replication_seed: u64) -> Record {
     let never = AtomicBool::new(false);
     let mut sim = Sim::new(model, replication_seed, false);
     sim.rec.trace = Some(Vec::new());
+    sim.rec.background_trace = Some(Vec::new());
+    sim.background_received = Some(std::collections::HashMap::new());
     let mut record = sim.run(&never).0;
     if let Some(rows) = &mut record.trace {
         rows.sort_by_key(|r| r.id);
+    }
+    if let Some(rows) = &mut record.background_trace {
+        rows.sort_by(|a, b| a.received.total_cmp(&b.received));
     }
     record
 }
@@ -227,6 +234,7 @@ impl<'m> Sim<'m> {
             next_seq: 0,
             next_person: 0,
             next_incident: 0,
+            background_received: None,
             warmup_end: model.warmup_end(),
             horizon: model.horizon(),
             rec,

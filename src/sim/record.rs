@@ -92,6 +92,9 @@ pub struct Record {
     pub stopped: Option<super::Stopped>,
     /// Every measured incident, when a trace is kept (`run_traced`).
     pub trace: Option<Vec<super::trace::TraceRow>>,
+    /// Every background job that came in during the measured period and was taken by
+    /// the horizon, when a trace is kept.
+    pub background_trace: Option<Vec<super::trace::BackgroundRow>>,
     /// Kernel events handled (whole run, warm-up included).
     pub events: u64,
     /// Length of the measured period, minutes.

@@ -54,7 +54,48 @@ pub struct TraceRow {
     pub ending: Ending,
 }
 
+/// One ordinary (background) job of a responder kind, as a dispatch export lists it.
+#[derive(Clone, Debug)]
+pub struct BackgroundRow {
+    /// The kind that did it.
+    pub kind: u16,
+    /// When it came in, minutes since the start of the run.
+    pub received: Minutes,
+    /// When a unit took it.
+    pub dispatched: Minutes,
+    /// When that unit was done.
+    pub cleared: Minutes,
+}
+
 impl Sim<'_> {
+    /// Notes when background job `seq` came in, if a trace is kept.
+    pub(super) fn trace_background_arrival(&mut self, seq: u64) {
+        if let Some(waiting) = &mut self.background_received {
+            waiting.insert(seq, self.sched.now());
+        }
+    }
+
+    /// A unit of kind `k` takes background job `seq`, busy for `service`: traced if it
+    /// came in during the measured period.
+    pub(super) fn trace_background_start(&mut self, k: usize, seq: u64, service: Minutes) {
+        let Some(waiting) = &mut self.background_received else {
+            return;
+        };
+        let now = self.sched.now();
+        let received = waiting.remove(&seq).unwrap_or(now);
+        if received < self.warmup_end {
+            return;
+        }
+        if let Some(rows) = &mut self.rec.background_trace {
+            rows.push(BackgroundRow {
+                kind: k as u16,
+                received,
+                dispatched: now,
+                cleared: now + service,
+            });
+        }
+    }
+
     /// Adds incident `i` to the trace, if one is kept and it is measured; `cleared` is
     /// `None` for an incident still open at the horizon.
     pub(super) fn trace_incident(&mut self, i: usize, cleared: Option<Minutes>) {

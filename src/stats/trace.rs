@@ -3,8 +3,8 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
-use crate::model::{Disposition, Model};
-use crate::sim::trace::{Ending, TraceRow};
+use crate::model::{Disposition, Model, Role};
+use crate::sim::trace::{BackgroundRow, Ending, TraceRow};
 use crate::time::Minutes;
 
 /// The columns of `incidents.csv`, in order.
@@ -64,34 +64,86 @@ fn ending(e: Ending) -> &'static str {
     }
 }
 
-/// The trace's rows as text, in the order of `COLUMNS`.
-pub fn rows(model: &Model, trace: &[TraceRow]) -> Vec<Vec<String>> {
+/// The call type background jobs have in the trace.
+pub const OTHER: &str = "other";
+
+/// The trace's rows as text, in the order of `COLUMNS`: the incidents and the
+/// background jobs (call type `other`, no place, no arrival), in order of arrival and
+/// numbered in that order. Rows are made one at a time as they are read.
+pub fn rows<'a>(
+    model: &'a Model,
+    trace: &'a [TraceRow],
+    background: &'a [BackgroundRow],
+) -> impl Iterator<Item = Vec<String>> + 'a {
+    // Both lists are in order of arrival: merge them.
+    let mut order: Vec<(Minutes, bool, usize)> = (trace.iter().enumerate())
+        .map(|(i, r)| (r.received, false, i))
+        .chain(
+            background
+                .iter()
+                .enumerate()
+                .map(|(i, b)| (b.received, true, i)),
+        )
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    (order.into_iter().enumerate()).map(move |(n, (_, other, i))| {
+        let mut row = if other {
+            background_row(model, &background[i])
+        } else {
+            incident_row(model, &trace[i])
+        };
+        row[0] = (n + 1).to_string();
+        row
+    })
+}
+
+fn incident_row(model: &Model, r: &TraceRow) -> Vec<String> {
     let time = |t: Option<Minutes>| t.map_or(String::new(), timestamp);
-    trace
-        .iter()
-        .map(|r| {
-            let ct = &model.call_types[usize::from(r.call_type)];
-            vec![
-                r.id.to_string(),
-                r.person.to_string(),
-                r.crisis_number.to_string(),
-                if r.hotline { "988" } else { "911" }.to_string(),
-                ct.name.clone(),
-                ct.priority.to_string(),
-                model.zones[usize::from(r.zone)].name.clone(),
-                format!("{:.3}", r.pos.x),
-                format!("{:.3}", r.pos.y),
-                timestamp(r.received),
-                time(r.dispatched),
-                time(r.arrived),
-                time(r.cleared),
-                r.first_kind
-                    .map_or(String::new(), |k| model.kinds[usize::from(k)].name.clone()),
-                u8::from(r.police).to_string(),
-                ending(r.ending).to_string(),
-            ]
-        })
-        .collect()
+    let ct = &model.call_types[usize::from(r.call_type)];
+    vec![
+        String::new(),
+        r.person.to_string(),
+        r.crisis_number.to_string(),
+        if r.hotline { "988" } else { "911" }.to_string(),
+        ct.name.clone(),
+        ct.priority.to_string(),
+        model.zones[usize::from(r.zone)].name.clone(),
+        format!("{:.3}", r.pos.x),
+        format!("{:.3}", r.pos.y),
+        timestamp(r.received),
+        time(r.dispatched),
+        time(r.arrived),
+        time(r.cleared),
+        r.first_kind
+            .map_or(String::new(), |k| model.kinds[usize::from(k)].name.clone()),
+        u8::from(r.police).to_string(),
+        ending(r.ending).to_string(),
+    ]
+}
+
+fn background_row(model: &Model, b: &BackgroundRow) -> Vec<String> {
+    let kind = &model.kinds[usize::from(b.kind)];
+    let priority = (kind.background.as_ref())
+        .filter(|w| w.priority != u32::MAX)
+        .map_or(String::new(), |w| w.priority.to_string());
+    vec![
+        String::new(),
+        String::new(),
+        String::new(),
+        "911".into(),
+        OTHER.into(),
+        priority,
+        String::new(),
+        String::new(),
+        String::new(),
+        timestamp(b.received),
+        timestamp(b.dispatched),
+        String::new(),
+        timestamp(b.cleared),
+        kind.name.clone(),
+        u8::from(kind.role == Role::Police).to_string(),
+        String::new(),
+    ]
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 use crisis_sim::calibrate::read::Coordinates;
 use crisis_sim::calibrate::{self, Calibration, Spec};
+use crisis_sim::sim::Record;
 use crisis_sim::sim::trace::{Ending, TraceRow};
 
 use super::common;
@@ -116,18 +117,20 @@ fn a_hand_made_export_gives_exactly_the_expected_fit() {
     assert!(text.contains("background = { per_hour = 0.028"), "{text}");
 }
 
-fn write_trace(path: &Path, model: &crisis_sim::model::Model, rows: &[TraceRow]) {
+fn write_trace(path: &Path, model: &crisis_sim::model::Model, record: &Record) {
     let mut w = csv::Writer::from_path(path).unwrap();
     w.write_record(crisis_sim::stats::trace::COLUMNS).unwrap();
-    for row in crisis_sim::stats::trace::rows(model, rows) {
+    let rows = record.trace.as_deref().unwrap();
+    let background = record.background_trace.as_deref().unwrap();
+    for row in crisis_sim::stats::trace::rows(model, rows, background) {
         w.write_record(&row).unwrap();
     }
     w.flush().unwrap();
 }
 
-fn traced(model: &crisis_sim::model::Model) -> Vec<TraceRow> {
+fn traced(model: &crisis_sim::model::Model) -> Record {
     let seed = crisis_sim::rng::replication_seed(model.seed, 0);
-    crisis_sim::sim::run_traced(model, seed).trace.unwrap()
+    crisis_sim::sim::run_traced(model, seed)
 }
 
 const CALIBRATE: &[&str] = &[
@@ -222,9 +225,10 @@ fn a_trace_calibrates_back_to_its_scenario() {
         "scenarios/mid-size-city-mobile-crisis.toml",
         &["scenario.replications=1"],
     );
-    let first = traced(&original);
+    let first_run = traced(&original);
     let trace = temp.path().join("incidents.csv");
-    write_trace(&trace, &original, &first);
+    write_trace(&trace, &original, &first_run);
+    let first = first_run.trace.clone().unwrap();
     let city = temp.path().join("city.toml");
     let mut args = vec![
         "calibrate",
@@ -241,7 +245,8 @@ fn a_trace_calibrates_back_to_its_scenario() {
     );
     assert!(temp.path().join("city-calibration/report.html").is_file());
     let calibrated = common::load(city.to_str().unwrap(), &["scenario.replications=1"]);
-    let second = traced(&calibrated);
+    let second_run = traced(&calibrated);
+    let second = second_run.trace.clone().unwrap();
     let (n1, n2) = (first.len() as f64, second.len() as f64);
     // Repeat crises come in clusters: a count's variance is about (1 + p) / (1 - p) times
     // Poisson's, p the share of repeats (about 0.16 here).
@@ -305,6 +310,28 @@ fn a_trace_calibrates_back_to_its_scenario() {
         compared += 1;
     }
     assert!(compared >= 3, "{compared} call types compared");
+    // Ordinary police calls: a Poisson count, and the mean of their busy times (the
+    // calibrated gamma's mean is the records' mean, so the two means differ by chance).
+    let (b1, b2) = (
+        first_run.background_trace.unwrap(),
+        second_run.background_trace.unwrap(),
+    );
+    let (m1, m2) = (b1.len() as f64, b2.len() as f64);
+    assert!(
+        (m1 - m2).abs() <= 4.5 * (m1 + m2).sqrt(),
+        "background jobs: {m1} vs {m2}"
+    );
+    let busy = |b: &[crisis_sim::sim::trace::BackgroundRow]| -> (f64, f64) {
+        let v: Vec<f64> = b.iter().map(|r| r.cleared - r.dispatched).collect();
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        let var = v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / v.len() as f64;
+        (mean, var / v.len() as f64)
+    };
+    let ((a, va), (b, vb)) = (busy(&b1), busy(&b2));
+    assert!(
+        (a - b).abs() <= 4.5 * (va + vb).sqrt(),
+        "background busy time: {a:.2} vs {b:.2} min"
+    );
 }
 
 #[test]
@@ -463,9 +490,16 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
     let incidents = summary["per_replication"][0]["values"][0].as_f64().unwrap();
     let text = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
     assert!(text.starts_with("incident,person,crisis_number,channel,call_type,priority,zone,x_km,y_km,received,dispatched,arrived,cleared,first_kind,police_involved,disposition\n"));
-    let rows = text.lines().count() - 1;
+    let rows = text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains(",other,"))
+        .count();
     assert_eq!(rows as f64, incidents);
     assert!(rows > 500);
+    // Ordinary police calls are in it too: about 48 an hour over 20 days.
+    let other = text.lines().filter(|l| l.contains(",other,")).count();
+    assert!((20_000..26_000).contains(&other), "{other} background rows");
     let first = text.lines().nth(1).unwrap();
     assert!(first.contains(",2024-01-08 "), "{first}");
     assert!(out.join("incidents-2.csv").is_file());
