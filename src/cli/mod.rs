@@ -423,6 +423,14 @@ fn compare(args: &CompareArgs) -> Result<(), CliError> {
 
 /// `report DIR`: the files of a run or a comparison, made again from its summaries.
 fn rebuild(dir: &Path) -> Result<(), CliError> {
+    if dir.join("plan.json").is_file() {
+        // A sweep or an uncertainty analysis: made again from its saved points.
+        let args = sizing::MergeArgs {
+            dirs: vec![dir.to_path_buf()],
+            out: dir.to_path_buf(),
+        };
+        return sizing::merge(&args);
+    }
     let lock = Lock::take(dir)?;
     let written = if dir.join("comparison.json").is_file() {
         let c = report::compare::read_comparison(dir).map_err(CliError::Input)?;
@@ -430,11 +438,23 @@ fn rebuild(dir: &Path) -> Result<(), CliError> {
             .map_err(write_error(dir))?
     } else if dir.join("summary.json").is_file() {
         let s = report::read_summary(dir).map_err(CliError::Input)?;
-        lock.replace(|d| report::write_run(d, &s))
-            .map_err(write_error(dir))?
+        lock.replace(|d| {
+            let mut files = report::write_run(d, &s)?;
+            // Traces are not made from the summary: keep them.
+            for entry in std::fs::read_dir(dir)?.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                if name.starts_with("incidents") && name.ends_with(".csv") {
+                    std::fs::copy(entry.path(), d.join(&name))?;
+                    files.push(d.join(name));
+                }
+            }
+            Ok(files)
+        })
+        .map_err(write_error(dir))?
     } else {
         return Err(CliError::Input(format!(
-            "{}: has neither summary.json (from `run`) nor comparison.json (from `compare`)",
+            "{}: has neither summary.json (from `run`), comparison.json (from `compare`) nor \
+             plan.json (from `sweep` or `uncertainty`)",
             dir.display()
         )));
     };

@@ -503,6 +503,17 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
     let first = text.lines().nth(1).unwrap();
     assert!(first.contains(",2024-01-08 "), "{first}");
     assert!(out.join("incidents-2.csv").is_file());
+    // `report DIR` remakes the run's files from its summary and keeps the traces.
+    let rebuilt = crisis_sim(&["report", out.to_str().unwrap()]);
+    assert!(
+        rebuilt.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rebuilt.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("incidents.csv")).unwrap(),
+        text
+    );
 }
 
 /// Without a zone column, calls are grouped by position: the example export's calls,

@@ -173,6 +173,9 @@ fn shards_merge_into_the_whole_analysis_byte_for_byte() {
     assert!(a.iter().any(|f| f.0.ends_with("charts/tornado.svg")));
     assert!(a.iter().any(|f| f.0.ends_with("charts/ce_plane.png")));
     assert!(a == b, "merged files differ from the whole analysis");
+    // `report DIR` makes the analysis again from its saved points, byte for byte.
+    assert!(crisis_sim(&["report", &merged]).status.success());
+    assert!(common::files(std::path::Path::new(&merged)) == a);
     let csv =
         std::fs::read_to_string(std::path::Path::new(&whole).join("uncertainty.csv")).unwrap();
     assert_eq!(csv.lines().count(), 7);
