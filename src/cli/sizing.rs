@@ -94,7 +94,7 @@ fn print_notes(prepared: &Prepared, quiet: bool) {
     }
 }
 
-fn out_folder(o: &SimOptions, scenario: &Path, suffix: &str) -> PathBuf {
+pub(super) fn out_folder(o: &SimOptions, scenario: &Path, suffix: &str) -> PathBuf {
     o.out.clone().unwrap_or_else(|| {
         let mut out = default_out(scenario).into_os_string();
         out.push(suffix);

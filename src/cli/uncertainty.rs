@@ -1,11 +1,11 @@
 //! `uncertainty`: probabilistic sensitivity analysis of one or more scenarios.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
-use super::sizing::{Saved, run_saved, store_error};
-use super::{CliError, SimOptions, default_out};
+use super::sizing::{Saved, out_folder, run_saved, store_error};
+use super::{CliError, SimOptions};
 use crate::experiment::uncertainty::{self, Options};
 use crate::report::uncertainty as results;
 use crate::stats::uncertainty::UncertaintySummary;
@@ -44,14 +44,6 @@ pub struct UncertaintyArgs {
     pub options: SimOptions,
 }
 
-fn out_folder(o: &SimOptions, scenario: &Path) -> PathBuf {
-    o.out.clone().unwrap_or_else(|| {
-        let mut out = default_out(scenario).into_os_string();
-        out.push("-uncertainty");
-        PathBuf::from(out)
-    })
-}
-
 /// `crisis-sim uncertainty`.
 pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let o = &args.options;
@@ -67,7 +59,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         outcome: args.outcome.clone(),
     };
     let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(), &options)?;
-    let out = out_folder(o, &args.scenarios[0]);
+    let out = out_folder(o, &args.scenarios[0], "-uncertainty");
     let plan = &prepared.plan;
     let runs = prepared.runs();
     let how = Saved {

@@ -108,7 +108,8 @@ impl Plan for UncertaintyPlan {
     }
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
+/// Maps an I/O error on `path` (for writers of results too).
+pub fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
     move |e| StoreError::Io(format!("{}: {e}", path.display()))
 }
 
@@ -123,7 +124,7 @@ pub fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     Ok(bytes)
 }
 
-/// Which kind of plan `dir` holds, if any: `Some(true)` when it is a `P`.
+/// Whether `dir` holds a plan of kind `P`.
 pub fn holds<P: Plan>(dir: &Path) -> bool {
     matches!(read_plan::<P>(dir), Ok(Some(_)))
 }
@@ -281,9 +282,4 @@ pub fn write_points<P: Plan>(
 ) -> Result<(), StoreError> {
     open(out, plan, false)?;
     points.iter().try_for_each(|p| save_point(out, p))
-}
-
-/// Helper for writers of results: maps an I/O error on `path`.
-pub fn io_error(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    io(path)
 }

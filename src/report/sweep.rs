@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::charts::{Heatmap, LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
-use super::store::{self, StoreError, io_error as io, json};
+use super::store::{self, StoreError, io, json};
 use super::{human, interval, write_atomic, write_charts};
 use crate::stats::sweep::{SweepPlan, SweepPoint, SweepSummary};
 use crate::text::plural;

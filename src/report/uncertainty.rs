@@ -11,10 +11,10 @@ use super::charts::{LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
 use super::spread_charts::{Histogram, Scatter, TornadoBars};
-use super::store::{self, StoreError, io_error as io, json};
+use super::store::{self, StoreError, io, json};
 use super::{human, write_atomic, write_charts};
 use crate::stats::sweep::SweepPoint;
-use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary};
+use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary, short};
 
 /// Metrics whose differences are charted and tabled, where the scenarios have them.
 const HEADLINES: [&str; 6] = [
@@ -134,14 +134,6 @@ fn acceptability(s: &UncertaintySummary) -> Option<Lines> {
         shaded: None,
         x_start: None,
     })
-}
-
-fn short(name: &str) -> String {
-    name.split(':')
-        .next_back()
-        .unwrap_or(name)
-        .trim()
-        .to_string()
 }
 
 fn uncertainty_figures(s: &UncertaintySummary) -> Vec<Named> {

@@ -126,22 +126,15 @@ pub fn run(model: &Model, replication_seed: u64) -> Record {
     Sim::new(model, replication_seed, false).run(&never).0
 }
 
-/// Like [`run`], and also keeps the trace of every measured incident
-/// (`Record::trace`), in order of arrival.
+/// Like [`run`], and also keeps the trace of every measured incident and background
+/// job (`Record::trace`, `Record::background_trace`), in the order they ended.
 pub fn run_traced(model: &Model, replication_seed: u64) -> Record {
     let never = AtomicBool::new(false);
     let mut sim = Sim::new(model, replication_seed, false);
     sim.rec.trace = Some(Vec::new());
     sim.rec.background_trace = Some(Vec::new());
     sim.background_received = Some(std::collections::HashMap::new());
-    let mut record = sim.run(&never).0;
-    if let Some(rows) = &mut record.trace {
-        rows.sort_by_key(|r| r.id);
-    }
-    if let Some(rows) = &mut record.background_trace {
-        rows.sort_by(|a, b| a.received.total_cmp(&b.received));
-    }
-    record
+    sim.run(&never).0
 }
 
 /// Like [`run`], but gives up when `stop` is set (checked every few thousand events)

@@ -75,7 +75,7 @@ pub fn rows<'a>(
     trace: &'a [TraceRow],
     background: &'a [BackgroundRow],
 ) -> impl Iterator<Item = Vec<String>> + 'a {
-    // Both lists are in order of arrival: merge them.
+    // The simulation keeps them in the order they ended: put them in order of arrival.
     let mut order: Vec<(Minutes, bool, usize)> = (trace.iter().enumerate())
         .map(|(i, r)| (r.received, false, i))
         .chain(

@@ -126,6 +126,12 @@ impl UncertaintyPlan {
     }
 }
 
+/// A scenario's name without the city before its colon ("Mid-size city: police only"
+/// → "police only"), for labels.
+pub fn short(name: &str) -> String {
+    name.rsplit(':').next().unwrap_or(name).trim().to_string()
+}
+
 /// A metric's or a difference's spread across draws.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
@@ -321,7 +327,6 @@ fn tornado(plan: &UncertaintyPlan, points: &[SweepPoint], metric: &str) -> Torna
         .collect();
     bars.sort_by(|a, b| b.width.total_cmp(&a.width));
     let label = if plan.scenarios.len() > 1 {
-        let short = |s: &str| s.rsplit(':').next().unwrap_or(s).trim().to_string();
         format!(
             "Δ {metric} ({} − {})",
             short(&plan.scenarios[1]),
