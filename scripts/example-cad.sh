@@ -20,4 +20,5 @@ cp "$tmp/run/incidents.csv" docs/example-cad.csv
   --crisis-type welfare_check --crisis-type suicidal_ideation --crisis-type psychosis \
   --crisis-type intoxication --crisis-type crisis_with_weapon \
   --population 700000 --name "Example city: calibrated from a week of records" \
-  --out docs/example-city.toml --report "$tmp/report"
+  --out "$tmp/calibrated"
+cp "$tmp/calibrated/scenario.toml" docs/example-city.toml

@@ -1,8 +1,9 @@
 //! crisis-sim: a discrete-event simulator of a city's mental-health crisis response.
 //!
 //! Data flows one way: [`scenario`] (TOML as written) → [`model`] (validated, indexed)
-//! → [`sim`] (one replication) → [`stats`] (summaries) → [`report`] (files), with
-//! [`experiment`] running many replications. [`kernel`] is a generic event loop.
+//! → [`sim`] (one replication) → [`stats`] (summaries) → [`report`] (files as bytes)
+//! → [`store`] (the one writer), with [`experiment`] running many replications.
+//! [`kernel`] is a generic event loop.
 //! [`calibrate`] goes the other way, from a city's dispatch records to a scenario.
 
 pub mod calibrate;
@@ -17,5 +18,7 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 pub mod stats;
+pub mod stop;
+pub mod store;
 pub mod text;
 pub mod time;

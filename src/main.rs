@@ -33,12 +33,12 @@ fn errors_for_oversized_files() {
     }
 }
 
-/// Ctrl-C or SIGTERM asks running replications to stop (they check every few
-/// thousand events); a second one ends the program at once.
+/// Ctrl-C or SIGTERM asks running work to stop (it checks every few thousand steps);
+/// a second one ends the program at once, leaving no half-written folder behind.
 fn stop_on_interrupt() {
-    use std::sync::atomic::Ordering;
     let handled = ctrlc::set_handler(|| {
-        if crisis_sim::experiment::STOP.swap(true, Ordering::SeqCst) {
+        if crisis_sim::stop::request() {
+            crisis_sim::store::folder::abandon_staging();
             std::process::exit(130);
         }
     });

@@ -7,9 +7,30 @@ pub mod fit;
 pub mod read;
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
 use fit::{LogNormalFit, identifier, is_police, lognormal, moments, outcome_shares};
 pub use read::{Spec, Tally, tally};
+
+/// Why dispatch records cannot be calibrated from (all bad input: exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    /// The records cannot be read or hold nothing to fit.
+    #[error("{}: {why}", path.display())]
+    Records {
+        /// The records file.
+        path: PathBuf,
+        /// What is wrong.
+        why: String,
+    },
+}
+
+impl CalibrateError {
+    /// Always the user's input: the records or the flags that describe them.
+    pub fn is_input(&self) -> bool {
+        true
+    }
+}
 
 /// What the planner adds to the records.
 #[derive(Clone, Debug, Default)]

@@ -5,13 +5,16 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use regex::Regex;
 
-use super::{CliError, write_error};
+use super::CliError;
+use super::common::stem;
 use crate::calibrate::read::Coordinates;
-use crate::calibrate::{self, Calibration, Settings, Spec};
+use crate::calibrate::{self, CalibrateError, Calibration, Settings, Spec};
 use crate::experiment;
-use crate::report::calibration::write_calibration;
-use crate::report::folder::Lock;
-use crate::report::write_atomic;
+use crate::report::calibration::calibration_files;
+use crate::store::{Files, Output, Via};
+
+/// The calibrated scenario's file name in the output folder.
+pub const SCENARIO_FILE: &str = "scenario.toml";
 
 /// How positions are given.
 #[derive(Clone, Copy, Debug, Default, PartialEq, ValueEnum)]
@@ -60,12 +63,10 @@ pub struct CalibrateArgs {
     /// The scenario's name.
     #[arg(long, value_name = "TEXT")]
     pub name: Option<String>,
-    /// Where to write the scenario.
-    #[arg(long, value_name = "FILE", default_value = "city.toml")]
-    pub out: PathBuf,
-    /// Where to write the calibration report [default: <out without .toml>-calibration/].
+    /// Output folder: the scenario (scenario.toml), report.html and its charts
+    /// [default: out/<records file stem>-calibrated]
     #[arg(long, value_name = "DIR")]
-    pub report: Option<PathBuf>,
+    pub out: Option<PathBuf>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -75,17 +76,22 @@ fn pair(text: &str, flag: &str) -> Result<(String, String), CliError> {
     text.split_once('=')
         .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
         .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .ok_or_else(|| CliError::Input(format!("{flag} `{text}`: write {flag} FIELD=HEADER")))
+        .ok_or_else(|| CliError::Usage(format!("{flag} `{text}`: write {flag} FIELD=HEADER")))
 }
 
 fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
     let mut columns = indexmap::IndexMap::new();
     for c in &args.columns {
         let (field, header) = pair(c, "--column")?;
-        columns.insert(field, header);
+        if let Some(before) = columns.insert(field.clone(), header.clone()) {
+            return Err(CliError::Usage(format!(
+                "--column {field}: the field is mapped twice (to `{before}` and `{header}`); \
+                 map each field once"
+            )));
+        }
     }
     if args.crisis_types.is_empty() && args.crisis_regex.is_none() {
-        return Err(CliError::Input(
+        return Err(CliError::Usage(
             "say which call types are crises: --crisis-type TEXT (repeatable) or --crisis-type-regex REGEX"
                 .into(),
         ));
@@ -95,12 +101,12 @@ fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
         .as_deref()
         .map(Regex::new)
         .transpose()
-        .map_err(|e| CliError::Input(format!("--crisis-type-regex: {e}")))?;
+        .map_err(|e| CliError::Usage(format!("--crisis-type-regex: {e}")))?;
     if let Some(p) = args
         .population
         .filter(|p| !(p.is_finite() && *p >= 1.0 && *p <= 1e10))
     {
-        return Err(CliError::Input(format!(
+        return Err(CliError::Usage(format!(
             "--population {p}: give the residents, from 1 to 1e10"
         )));
     }
@@ -123,24 +129,30 @@ fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
 }
 
 fn open(path: &Path) -> Result<std::fs::File, CliError> {
-    let bad = |why: String| {
-        CliError::Input(format!(
-            "{}: cannot read the records: {why}",
-            path.display()
-        ))
+    let bad = |why: String| CalibrateError::Records {
+        path: path.to_path_buf(),
+        why: format!("cannot read the records: {why}"),
     };
     let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
     if !meta.is_file() {
-        return Err(bad("not a regular file".into()));
+        return Err(bad("not a regular file".into()).into());
     }
-    std::fs::File::open(path).map_err(|e| bad(e.to_string()))
+    Ok(std::fs::File::open(path).map_err(|e| bad(e.to_string()))?)
 }
 
 /// `crisis-sim calibrate`.
 pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     let spec = spec(args)?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("out").join(format!("{}-calibrated", stem(&args.records))));
+    let mut out = Output::whole(&dir, Via::Out, &[&args.records])?;
     let file = std::io::BufReader::new(open(&args.records)?);
-    let at = |m: String| CliError::Input(format!("{}: {m}", args.records.display()));
+    let at = |why: String| CalibrateError::Records {
+        path: args.records.clone(),
+        why,
+    };
     let tally = calibrate::tally(file, &spec).map_err(at)?;
     if tally.span.is_none() {
         return Err(at(match &tally.first_bad_time {
@@ -150,71 +162,49 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
                  02:07:09 PM; give another with --time-format, e.g. \"%d/%m/%Y %H:%M\""
             ),
             None => "the file has no data rows with a received time".into(),
-        }));
+        })
+        .into());
     }
     let calibration = Calibration::new(tally, args.zones as usize).map_err(at)?;
-    let stem = args
-        .out
-        .file_stem()
-        .map_or("city".into(), |s| s.to_string_lossy().to_string());
     let settings = Settings {
         population: args.population,
-        name: args
-            .name
-            .clone()
-            .unwrap_or_else(|| format!("{stem}: calibrated from dispatch records")),
+        name: args.name.clone().unwrap_or_else(|| {
+            format!("{}: calibrated from dispatch records", stem(&args.records))
+        }),
         source: args
             .records
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().to_string()),
     };
     let text = calibration.scenario(&settings);
-    write_scenario(&args.out, &text)?;
-    let report = args
-        .report
-        .clone()
-        .unwrap_or_else(|| args.out.with_file_name(format!("{stem}-calibration")));
-    let lock = Lock::take(&report)?;
-    let written = lock
-        .replace(|dir| write_calibration(dir, &calibration, &text, &args.out.display().to_string()))
-        .map_err(write_error(&report))?;
+    let mut files = Files::new();
+    files.add(SCENARIO_FILE, text.clone());
+    out.write(&files)?;
+    check_loads(&out.dir().join(SCENARIO_FILE))?;
+    let shown = dir.join(SCENARIO_FILE).display().to_string();
+    out.write(&calibration_files(&calibration, &text, &shown)?)?;
+    let written = out.finish()?;
     if !args.quiet {
         sayln!(
-            "{} crisis calls and {} other calls over {:.1} days ({} of {} rows left out): wrote {} \
-             and {} files to {} (open report.html)",
+            "{} crisis calls and {} other calls over {:.1} days ({} of {} rows left out): wrote \
+             the scenario {} and {} files in all to {} (open report.html)",
             calibration.crises,
             calibration.tally.background,
             calibration.days,
             calibration.tally.rows - calibration.crises - calibration.tally.background,
             calibration.tally.rows,
-            args.out.display(),
-            written.len(),
-            report.display()
+            shown,
+            written.files,
+            written.dir.display()
         );
     }
     Ok(())
 }
 
-/// Writes the scenario beside its final name, checks that it loads, then moves it into
-/// place: a scenario that does not load is a bug, and nothing is left behind.
-fn write_scenario(out: &Path, text: &str) -> Result<(), CliError> {
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = out
-        .file_name()
-        .map_or("city.toml".into(), |n| n.to_string_lossy().to_string());
-    std::fs::create_dir_all(dir).map_err(write_error(out))?;
-    let temp = dir.join(format!(".{name}.check.toml"));
-    std::fs::write(&temp, text).map_err(write_error(out))?;
-    let loaded = experiment::load(&temp, &[]);
-    let _ = std::fs::remove_file(&temp);
-    if let Err(e) = loaded {
-        return Err(CliError::Other(format!(
-            "the calibrated scenario does not load, which is a bug in crisis-sim; please report it: {e}"
-        )));
-    }
-    write_atomic(dir, &name, text.as_bytes()).map_err(write_error(out))?;
-    Ok(())
+/// The written scenario must load: one that does not is a bug, and nothing is left
+/// behind (the output folder is not swapped in).
+fn check_loads(path: &Path) -> Result<(), CliError> {
+    experiment::load(path, &[])
+        .map(|_| ())
+        .map_err(|e| CliError::Bug(format!("the calibrated scenario does not load ({e})")))
 }

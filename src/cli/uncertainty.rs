@@ -1,15 +1,15 @@
 //! `uncertainty`: probabilistic sensitivity analysis of one or more scenarios.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::sizing::{Saved, out_folder, run_saved, store_error};
-use super::{CliError, SimOptions};
+use super::CliError;
+use super::common::{SavedRun, SimOptions, default_out, run_saved, shard, wrote};
 use crate::experiment::uncertainty::{self, Options};
 use crate::report::uncertainty as results;
 use crate::stats::uncertainty::UncertaintySummary;
-use crate::text::plural;
+use crate::store::{Output, Via};
 
 /// `uncertainty` arguments.
 #[derive(Debug, Args)]
@@ -33,6 +33,9 @@ pub struct UncertaintyArgs {
     /// better), e.g. arrests.
     #[arg(long, value_name = "METRIC", default_value = "emergency_department")]
     pub outcome: String,
+    /// Output folder, kept across runs so an analysis can resume [default: out/<first scenario file stem>-uncertainty]
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
     /// Run only shard I of N (or `auto` in a Slurm job array); join shards with `merge`.
     #[arg(long, value_name = "I/N|auto")]
     pub shard: Option<String>,
@@ -47,40 +50,47 @@ pub struct UncertaintyArgs {
 /// `crisis-sim uncertainty`.
 pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
     let o = &args.options;
-    if o.replications.is_some() {
-        return Err(CliError::Input(
-            "uncertainty: give --replications-per-draw, not --replications".into(),
-        ));
-    }
     let options = Options {
         draws: args.draws as usize,
         replications: args.replications_per_draw,
         tornado: args.tornado.clone(),
         outcome: args.outcome.clone(),
     };
-    let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(), &options)?;
-    let out = out_folder(o, &args.scenarios[0], "-uncertainty");
+    let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(None), &options)?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.scenarios[0], "-uncertainty"));
     let plan = &prepared.plan;
-    let runs = prepared.runs();
-    let how = Saved {
-        shard: args.shard.as_deref(),
+    let inputs: Vec<PathBuf> = plan
+        .provenance
+        .iter()
+        .flat_map(|p| {
+            std::iter::once(PathBuf::from(&p.file))
+                .chain(p.bases.iter().map(|(f, _)| PathBuf::from(f)))
+        })
+        .collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let shard = shard(args.shard.as_deref())?;
+    let mut out = Output::in_place(&dir, Via::Out, &inputs)?;
+    let job = SavedRun {
+        plan,
+        runs: prepared.runs(),
+        shard,
         resume: args.resume,
-        options: o,
         unit: "run",
+        title: plan.scenarios.join(" vs "),
     };
-    let title = plan.scenarios.join(" vs ");
-    let Some(points) = run_saved(&out, &title, plan, &runs, &how)? else {
+    let Some(points) = run_saved(&out, &job, o)? else {
+        out.finish()?;
         return Ok(());
     };
     let summary = UncertaintySummary::new(plan.clone(), &points);
-    let written = results::write_uncertainty(&out, &summary).map_err(store_error)?;
+    out.write(&results::uncertainty_files(&summary)?)?;
+    let written = out.finish()?;
     if !o.quiet {
         say!("{}", results::console(&summary));
-        sayln!(
-            "\nwrote {} to {} (open report.html)",
-            plural(written.len() as u32, "file"),
-            out.display()
-        );
+        sayln!();
     }
-    Ok(())
+    wrote(&written, o.quiet)
 }

@@ -42,10 +42,22 @@ impl Variant {
     }
 }
 
-/// The scenarios of a comparison, loaded and validated, the baseline first.
+/// One scenario of a comparison, loaded and validated.
+pub struct PreparedScenario {
+    /// The scenario file.
+    pub file: PathBuf,
+    /// It as loaded, with its overrides.
+    pub loaded: Loaded,
+    /// Its model (with the baseline's seed and replications).
+    pub model: Model,
+    /// The `--set` overrides it was loaded with (a variant's own included).
+    pub overrides: Vec<String>,
+}
+
+/// The scenarios of a comparison, the baseline first.
 pub struct Prepared {
-    /// `(file, loaded, model, overrides)` per scenario.
-    pub scenarios: Vec<(PathBuf, Loaded, Model, Vec<String>)>,
+    /// Every scenario and variant.
+    pub scenarios: Vec<PreparedScenario>,
 }
 
 /// Loads every scenario and variant (all are checked before anything runs) and gives
@@ -64,13 +76,12 @@ pub fn prepare(
         let all: Vec<String> = sets.iter().chain(&v.sets).cloned().collect();
         runs.push((base, all, Some(v.name.as_str())));
     }
-    let mut scenarios: Vec<(PathBuf, Loaded, Model, Vec<String>)> = Vec::new();
+    let mut scenarios: Vec<PreparedScenario> = Vec::new();
     for (file, overrides, name) in runs {
         let (loaded, mut model) = load(&file, &overrides).map_err(|e| {
-            let message = e.to_string();
             // A --set or a variant's override names no file: say which scenario it broke.
-            if name.is_some() || message.starts_with("--set") {
-                ExperimentError::Input(format!("{} ({}): {message}", label(name), file.display()))
+            if name.is_some() || e.from_override() {
+                e.within(format!("{} ({})", label(name), file.display()))
             } else {
                 e
             }
@@ -78,14 +89,19 @@ pub fn prepare(
         if let Some(name) = name {
             model.name = name.to_string();
         }
-        if let Some((_, _, first, _)) = scenarios.first() {
+        if let Some(first) = scenarios.first().map(|s| &s.model) {
             same_horizon(first, &model, &file)?;
             model.seed = first.seed;
             model.replications = first.replications;
             // The baseline's replications may be more than this scenario was checked for.
             super::check_work(&model, f64::from(model.replications))?;
         }
-        scenarios.push((file, loaded, model, overrides));
+        scenarios.push(PreparedScenario {
+            file,
+            loaded,
+            model,
+            overrides,
+        });
     }
     Ok(Prepared { scenarios })
 }
@@ -122,11 +138,12 @@ fn same_horizon(
 /// Runs every prepared scenario and pairs each later one with the first.
 pub fn compare(prepared: &Prepared, options: &RunOptions) -> Result<Comparison, ExperimentError> {
     let mut summaries = Vec::new();
-    for (file, loaded, model, overrides) in &prepared.scenarios {
-        let p = provenance(file, loaded, overrides);
-        summaries.push(run(model, p, options)?);
+    for s in &prepared.scenarios {
+        let p = provenance(&s.file, &s.loaded, &s.overrides);
+        summaries.push(run(&s.model, p, options)?);
     }
-    Ok(Comparison::new(summaries))
+    // Every scenario was given the baseline's seed and replications above.
+    Comparison::new(summaries).map_err(|e| ExperimentError::Input(e.to_string()))
 }
 
 #[cfg(test)]

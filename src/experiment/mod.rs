@@ -4,22 +4,25 @@
 //! soon as it finishes, so memory grows with threads, not with replications × horizon.
 
 pub mod compare;
+pub mod saved;
 pub mod size;
 pub mod sweep;
 pub mod uncertainty;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 
+use crate::model::ModelError;
 use crate::model::{self, Model};
 use crate::rng::replication_seed;
-use crate::scenario::{self, Loaded};
+use crate::scenario::{self, Loaded, ScenarioError};
 use crate::sim;
 use crate::stats::{Provenance, ReplicationSummary, RunSummary, replication};
+use crate::store::StoreError;
 
 /// How to run.
 #[derive(Clone, Debug, Default)]
@@ -42,9 +45,23 @@ pub struct RunResult {
 /// Why an experiment could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ExperimentError {
-    /// A scenario is wrong (exit code 2): the message names file, line and key.
+    /// A scenario file or a `--set` could not be read.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A scenario does not validate.
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    /// The request itself is wrong (a flag, a limit): the message says what is allowed.
     #[error("{0}")]
     Input(String),
+    /// An error of one scenario, variant or point among several, named.
+    #[error("{what}: {source}")]
+    In {
+        /// Which one, e.g. "--vary point responders.vans.units=3".
+        what: String,
+        /// What went wrong with it.
+        source: Box<ExperimentError>,
+    },
     /// Ctrl-C or SIGTERM: the run stopped early and nothing was written.
     #[error("interrupted after {finished} of {total} replications; nothing was written")]
     Interrupted {
@@ -52,6 +69,15 @@ pub enum ExperimentError {
         finished: u64,
         /// Replications asked for.
         total: u64,
+    },
+    /// Ctrl-C or SIGTERM during an experiment that saves its runs as they finish.
+    #[error(
+        "interrupted; the runs finished so far are saved in {dir}: run the same command with \
+         --resume to go on"
+    )]
+    InterruptedSaved {
+        /// The folder holding them.
+        dir: String,
     },
     /// A replication got stuck in a loop of zero-time events.
     #[error(
@@ -73,6 +99,51 @@ pub enum ExperimentError {
         /// The reason.
         source: rayon::ThreadPoolBuildError,
     },
+    /// Saving a finished run, or reading saved ones, failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ExperimentError {
+    /// Names the scenario, variant or point the error belongs to.
+    pub fn within(self, what: impl Into<String>) -> ExperimentError {
+        ExperimentError::In {
+            what: what.into(),
+            source: Box::new(self),
+        }
+    }
+
+    /// Whether the user's input is at fault (exit 2): a scenario, a flag, a limit, a
+    /// zero-time loop the scenario's durations make, saved runs that do not fit.
+    pub fn is_input(&self) -> bool {
+        match self {
+            ExperimentError::Scenario(_)
+            | ExperimentError::Model(_)
+            | ExperimentError::Input(_)
+            | ExperimentError::Storm { .. } => true,
+            ExperimentError::In { source, .. } => source.is_input(),
+            ExperimentError::Store(e) => e.is_input(),
+            _ => false,
+        }
+    }
+
+    /// Whether a stop was asked for.
+    pub fn is_interruption(&self) -> bool {
+        match self {
+            ExperimentError::Interrupted { .. } | ExperimentError::InterruptedSaved { .. } => true,
+            ExperimentError::In { source, .. } => source.is_interruption(),
+            _ => false,
+        }
+    }
+
+    /// Whether the error comes from a `--set` override (which names no scenario file).
+    pub fn from_override(&self) -> bool {
+        match self {
+            ExperimentError::Scenario(e) => e.from_override(),
+            ExperimentError::Model(e) => e.from_override(),
+            _ => false,
+        }
+    }
 }
 
 /// Most kernel events one command may ask for, by the estimate of [`work`]: about an
@@ -138,8 +209,8 @@ pub fn check_work(model: &Model, replications: f64) -> Result<(), ExperimentErro
 /// Loads and validates a scenario with `--set` overrides, and checks that its run is
 /// within the work and memory limits.
 pub fn load(path: &Path, sets: &[String]) -> Result<(Loaded, Model), ExperimentError> {
-    let loaded = scenario::load(path, sets).map_err(|e| ExperimentError::Input(e.to_string()))?;
-    let model = model::build(&loaded).map_err(|e| ExperimentError::Input(e.to_string()))?;
+    let loaded = scenario::load(path, sets)?;
+    let model = model::build(&loaded)?;
     check_work(&model, f64::from(model.replications))?;
     Ok((loaded, model))
 }
@@ -154,13 +225,10 @@ pub fn provenance(file: &Path, loaded: &Loaded, overrides: &[String]) -> Provena
     }
 }
 
-/// Set by Ctrl-C or SIGTERM: running replications stop within a fraction of a second.
-pub static STOP: AtomicBool = AtomicBool::new(false);
-
 /// Runs and summarises replication `index`.
 pub fn replication(model: &Model, index: u32) -> Result<ReplicationSummary, sim::Stopped> {
     let seed = replication_seed(model.seed, u64::from(index));
-    let record = sim::run_until(model, seed, &STOP)?;
+    let record = sim::run_until(model, seed, &crate::stop::STOP)?;
     Ok(replication::summarize(model, &record, index, seed))
 }
 

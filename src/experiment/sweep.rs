@@ -5,10 +5,11 @@
 
 use std::path::Path;
 
-use super::{ExperimentError, RunOptions, load, progress_bar, provenance, replicate_in};
+use super::saved::Runs;
+use super::{ExperimentError, load, provenance};
 use crate::model::Model;
 use crate::stats::metrics;
-use crate::stats::sweep::{Axis, SweepPlan, SweepPoint};
+use crate::stats::sweep::{Axis, SweepPlan};
 
 /// Most values one `--vary` may take, so a slip in a range cannot start a week-long run.
 pub const MAX_VALUES: usize = 1000;
@@ -85,64 +86,6 @@ fn range(from: &str, rest: &str) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Which points this process runs.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Shard {
-    /// 0-based shard number.
-    pub index: usize,
-    /// Shards in all.
-    pub count: usize,
-}
-
-impl Shard {
-    /// Reads `I/N` (0 ≤ I < N), or `auto` from a Slurm job array's environment.
-    pub fn parse(text: &str) -> Result<Shard, String> {
-        if text == "auto" {
-            return Self::from_slurm(|name| std::env::var(name).ok());
-        }
-        let bad = || format!("--shard `{text}`: write I/N with 0 ≤ I < N, e.g. 0/4, or auto");
-        let (i, n) = text.split_once('/').ok_or_else(bad)?;
-        let (index, count) = (
-            i.trim().parse::<usize>().map_err(|_| bad())?,
-            n.trim().parse::<usize>().map_err(|_| bad())?,
-        );
-        if index >= count {
-            return Err(bad());
-        }
-        Ok(Shard { index, count })
-    }
-
-    /// The shard of a Slurm array task: its id less the array's first id, of the
-    /// array's task count.
-    pub fn from_slurm(var: impl Fn(&str) -> Option<String>) -> Result<Shard, String> {
-        let number = |name: &str| var(name).and_then(|v| v.trim().parse::<usize>().ok());
-        let (Some(id), Some(count)) = (
-            number("SLURM_ARRAY_TASK_ID"),
-            number("SLURM_ARRAY_TASK_COUNT"),
-        ) else {
-            return Err(
-                "--shard auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, \
-                        which are not set: run it as a Slurm job array (sbatch --array=0-N), \
-                        or give --shard I/N"
-                    .into(),
-            );
-        };
-        let first = number("SLURM_ARRAY_TASK_MIN").unwrap_or(0);
-        let index = id
-            .checked_sub(first)
-            .filter(|i| *i < count)
-            .ok_or_else(|| {
-                format!("Slurm array task {id} is not within {count} tasks from {first}")
-            })?;
-        Ok(Shard { index, count })
-    }
-
-    /// Whether point `index` belongs to this shard.
-    pub fn has(&self, index: usize) -> bool {
-        index % self.count == self.index
-    }
-}
-
 /// A sweep ready to run: its plan and a validated model per point.
 pub struct Prepared {
     /// The plan.
@@ -213,10 +156,9 @@ fn point_model(
 ) -> Result<(crate::scenario::Loaded, Model), ExperimentError> {
     let point = plan.sets_at(index);
     let all: Vec<String> = sets.iter().chain(&point).cloned().collect();
-    let named = |message: String| {
-        ExperimentError::Input(format!("--vary point {}: {message}", point.join(", ")))
-    };
-    let (loaded, model) = load(file, &all).map_err(|e| named(e.to_string()))?;
+    let what = format!("--vary point {}", point.join(", "));
+    let named = |message: String| ExperimentError::Input(message).within(what.clone());
+    let (loaded, model) = load(file, &all).map_err(|e| e.within(what.clone()))?;
     let same_run = model.seed == base.seed
         && model.replications == base.replications
         && model.days == base.days
@@ -242,28 +184,6 @@ fn point_model(
     Ok((loaded, model))
 }
 
-/// Runs the points `indices` one after another, each with all replications in
-/// parallel, and hands each to `done` as soon as it finishes. One progress bar counts
-/// every replication of every point.
-pub fn run_points<E>(
-    prepared: &Prepared,
-    indices: &[usize],
-    options: &RunOptions,
-    done: impl FnMut(SweepPoint) -> Result<(), E>,
-) -> Result<(), SweepError<E>> {
-    run_each(&prepared.runs(), indices, options, done)
-}
-
-/// Independent runs of an experiment: a model per point and what identifies each.
-pub struct Runs<'a> {
-    /// The model of each point.
-    pub models: &'a [Model],
-    /// Replications of every point.
-    pub replications: u32,
-    /// The values each point's saved file carries.
-    pub values: Vec<Vec<String>>,
-}
-
 impl Prepared {
     /// The sweep's points as runs.
     pub fn runs(&self) -> Runs<'_> {
@@ -275,40 +195,6 @@ impl Prepared {
                 .collect(),
         }
     }
-}
-
-/// Runs the points `indices` of `runs` in turn (replications in parallel) and hands
-/// each to `done` as soon as it finishes, so it can be saved at once.
-pub fn run_each<E>(
-    runs: &Runs<'_>,
-    indices: &[usize],
-    options: &RunOptions,
-    mut done: impl FnMut(SweepPoint) -> Result<(), E>,
-) -> Result<(), SweepError<E>> {
-    let pool = super::pool(options.threads).map_err(SweepError::Experiment)?;
-    let reps = runs.replications;
-    let bar = progress_bar(indices.len() as u64 * u64::from(reps), options.progress);
-    let result = indices.iter().try_for_each(|&index| {
-        let summaries = replicate_in(&pool, &runs.models[index], 0..reps, &bar)
-            .map_err(SweepError::Experiment)?;
-        done(SweepPoint {
-            index,
-            values: runs.values[index].clone(),
-            replications: summaries.into_iter().map(|r| r.values).collect(),
-        })
-        .map_err(SweepError::Saving)
-    });
-    bar.finish_and_clear();
-    result
-}
-
-/// Why a sweep stopped.
-#[derive(Debug)]
-pub enum SweepError<E> {
-    /// The experiment could not run.
-    Experiment(ExperimentError),
-    /// A finished point could not be kept.
-    Saving(E),
 }
 
 #[cfg(test)]
@@ -341,30 +227,5 @@ mod tests {
         ] {
             assert!(parse_vary(bad).is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn shards_from_flags_and_from_slurm() {
-        assert_eq!(Shard::parse("1/4"), Ok(Shard { index: 1, count: 4 }));
-        for bad in ["4/4", "1", "a/2", "-1/3"] {
-            assert!(Shard::parse(bad).is_err(), "{bad}");
-        }
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        let slurm = Shard::from_slurm(env(&[
-            ("SLURM_ARRAY_TASK_ID", "3"),
-            ("SLURM_ARRAY_TASK_COUNT", "4"),
-            ("SLURM_ARRAY_TASK_MIN", "1"),
-        ]));
-        assert_eq!(slurm, Ok(Shard { index: 2, count: 4 }));
-        assert!(Shard::from_slurm(env(&[])).is_err());
-        let s = Shard { index: 1, count: 3 };
-        assert!(s.has(4) && !s.has(3));
     }
 }

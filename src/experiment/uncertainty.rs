@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 
-use super::sweep::Runs;
+use super::saved::Runs;
 use super::{ExperimentError, compare, load};
 use crate::model::Model;
 use crate::model::uncertain::{Form, Uncertain};
@@ -70,7 +70,7 @@ pub fn prepare(
     common.push(format!("scenario.replications={}", o.replications));
     let base = compare::prepare(files, &common, &[])?;
     let scenarios: Vec<(&PathBuf, &Loaded, &Model)> = (base.scenarios.iter())
-        .map(|(f, l, m, _)| (f, l, m))
+        .map(|s| (&s.file, &s.loaded, &s.model))
         .collect();
     let inputs = inputs(&scenarios)?;
     let names: Vec<String> = scenarios.iter().map(|s| s.2.name.clone()).collect();
@@ -86,7 +86,7 @@ pub fn prepare(
     let plan = UncertaintyPlan {
         scenarios: names,
         provenance: (base.scenarios.iter())
-            .map(|(f, l, _, s)| super::provenance(f, l, s))
+            .map(|s| super::provenance(&s.file, &s.loaded, &s.overrides))
             .collect(),
         inputs: inputs
             .iter()
@@ -317,8 +317,8 @@ fn point_model(
     let (file, _, base) = scenarios[p.scenario];
     let all: Vec<String> = common.iter().chain(&p.sets).cloned().collect();
     let (_, mut model) = load(file, &all).map_err(|e| {
-        input_error(format!(
-            "[uncertainty] at {} ({}): the drawn values are refused: {e}",
+        e.within(format!(
+            "[uncertainty] at {} ({}): the drawn values are refused",
             plan.label(index),
             p.sets.join(", ")
         ))

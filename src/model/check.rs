@@ -29,6 +29,15 @@ impl fmt::Display for ModelError {
 
 impl std::error::Error for ModelError {}
 
+impl ModelError {
+    /// Whether the first problem comes from a `--set` override rather than a file.
+    pub fn from_override(&self) -> bool {
+        self.problems
+            .first()
+            .is_some_and(|l| l.origin.is_override())
+    }
+}
+
 /// Builds a path into the scenario: `key_path!["call_types", 2, "share"]`.
 macro_rules! key_path {
     ($($seg:expr),* $(,)?) => { vec![$(crate::scenario::tree::Seg::from($seg)),*] };

@@ -453,6 +453,26 @@ impl Model {
     pub fn mean_crises_per_day(&self) -> f64 {
         self.demand.rate_by_hour.iter().sum::<f64>() / 168.0 * DAY
     }
+
+    /// Kinds whose background work alone asks more unit-time than their staffed units
+    /// give, in words: their queues grow without bound.
+    pub fn background_overload(&self) -> Vec<String> {
+        self.kinds
+            .iter()
+            .filter_map(|k| {
+                let b = k.background.as_ref()?;
+                let offered = b.rate * b.service.mean();
+                let capacity = k.schedule.mean_units() * (1.0 - k.absence);
+                (offered >= capacity).then(|| {
+                    format!(
+                        "`{}`'s background work alone keeps {offered:.1} units busy on average, \
+                         but only {capacity:.1} are staffed: its queue will grow without bound",
+                        k.name
+                    )
+                })
+            })
+            .collect()
+    }
 }
 /// Validates a loaded scenario into a [`Model`].
 pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {

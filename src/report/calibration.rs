@@ -2,14 +2,14 @@
 //! records, the hourly profile, and a quantile plot of each fitted time.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use super::charts::{Bar, GroupedBars, LineSeries, Lines};
 use super::figures::{self, Figure, Named};
 use super::html::{escape, figures as figure_html, page};
-use super::{write_atomic, write_charts};
+use super::{ReportError, chart_files};
 use crate::calibrate::Calibration;
 use crate::calibrate::fit::LogNormalFit;
+use crate::store::Files;
 
 fn quantile_plot(name: String, what: &str, fit: &LogNormalFit) -> Named {
     let top = fit
@@ -153,14 +153,14 @@ fn types_table(c: &Calibration) -> String {
     body
 }
 
-/// Writes the calibration report into `dir`.
-pub fn write_calibration(
-    dir: &Path,
+/// The calibration report (`report.html` and its charts) for the scenario `scenario`
+/// written as `scenario_file`.
+pub fn calibration_files(
     c: &Calibration,
     scenario: &str,
     scenario_file: &str,
-) -> std::io::Result<Vec<PathBuf>> {
-    let charts = figures::render_all(&calibration_figures(c)).map_err(std::io::Error::other)?;
+) -> Result<Files, ReportError> {
+    let charts = figures::render_all(&calibration_figures(c))?;
     let mut body = format!(
         "<h1>Calibration from dispatch records</h1>\n<p class=\"lede\">{} crisis calls over {:.1} days \
          gave the scenario <code>{}</code>. Each value in it says, beside it, how many records it rests \
@@ -183,12 +183,8 @@ pub fn write_calibration(
         "<h2>The scenario</h2>\n<pre>{}</pre>\n",
         escape(scenario)
     );
-    std::fs::create_dir_all(dir)?;
-    let mut written = write_charts(dir, &charts)?;
-    written.push(write_atomic(
-        dir,
-        "report.html",
-        page("Calibration", &body).as_bytes(),
-    )?);
-    Ok(written)
+    let mut files = Files::new();
+    chart_files(&mut files, &charts);
+    files.add("report.html", page("Calibration", &body));
+    Ok(files)
 }

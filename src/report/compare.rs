@@ -2,13 +2,16 @@
 //! `report.html`, and each scenario's own run files in a subfolder, all made from the
 //! comparison's run summaries.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Value, json};
 
-use super::{figures, html, read_summary, write_atomic, write_charts, write_run};
+use super::{
+    ReportError, chart_files, figures, html, read_saved, read_summary, run_files, text_cell,
+};
 use crate::stats::compare::RESOLVED;
 use crate::stats::{Comparison, RunSummary, metrics};
+use crate::store::{Files, safe_name};
 
 /// Folder names for the scenarios: file stems, made unique.
 pub fn subfolders(c: &Comparison) -> Vec<String> {
@@ -17,7 +20,7 @@ pub fn subfolders(c: &Comparison) -> Vec<String> {
         let raw = Path::new(&s.provenance.file)
             .file_stem()
             .map_or(String::new(), |s| s.to_string_lossy().to_string());
-        let mut stem = super::folder::safe_name(&raw);
+        let mut stem = safe_name(&raw);
         // A scenario may not take the name of the comparison's own files.
         if ["charts", "report.html", "comparison.json", "comparison.csv"].contains(&stem.as_str()) {
             stem.push_str("-scenario");
@@ -66,13 +69,17 @@ fn comparison_json(c: &Comparison, folders: &[String]) -> Value {
     })
 }
 
-/// The comparison saved in `dir` by `compare`, read back from its scenarios' summaries.
-pub fn read_comparison(dir: &Path) -> Result<Comparison, String> {
+/// The comparison saved in `dir` by `compare`, read back from its scenarios' summaries
+/// (each in a folder of `dir`'s own, never outside it).
+pub fn read_comparison(dir: &Path) -> Result<Comparison, ReportError> {
     let path = dir.join("comparison.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let bad = |why: String| ReportError::Saved {
+        path: path.clone(),
+        why,
+    };
+    let text = read_saved(&path, 1 << 26)?;
     let json: Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: not a crisis-sim comparison: {e}", path.display()))?;
+        .map_err(|e| bad(format!("not a crisis-sim comparison: {e}")))?;
     let folders = json["scenarios"]
         .as_array()
         .map(|a| {
@@ -82,16 +89,18 @@ pub fn read_comparison(dir: &Path) -> Result<Comparison, String> {
         })
         .unwrap_or_default();
     if folders.len() < 2 {
-        return Err(format!(
-            "{}: lists no scenario folders to rebuild from",
-            path.display()
-        ));
+        return Err(bad("lists no scenario folders to rebuild from".into()));
+    }
+    if let Some(f) = folders.iter().find(|f| safe_name(f) != **f) {
+        return Err(bad(format!(
+            "names the folder `{f}`, which is not one of its own"
+        )));
     }
     let summaries = folders
         .iter()
         .map(|f| read_summary(&dir.join(f)))
-        .collect::<Result<Vec<RunSummary>, String>>()?;
-    Ok(Comparison::new(summaries))
+        .collect::<Result<Vec<RunSummary>, ReportError>>()?;
+    Comparison::new(summaries).map_err(|why| bad(why.to_string()))
 }
 
 /// `comparison.csv`: one row per scenario and metric, with its difference from the baseline.
@@ -118,8 +127,8 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
         for (name, v) in &s.metrics {
             let d = diff.iter().find(|(n, _)| n == name).map(|(_, d)| d);
             w.write_record([
-                s.scenario.clone(),
-                name.clone(),
+                text_cell(&s.scenario),
+                text_cell(name),
                 num(Some(v.mean)),
                 num(v.ci95.map(|c| c[0])),
                 num(v.ci95.map(|c| c[1])),
@@ -135,31 +144,28 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes a comparison into `dir`; the first scenario is the baseline.
-pub fn write_compare(dir: &Path, c: &Comparison) -> std::io::Result<Vec<PathBuf>> {
+/// The files of a comparison (the first scenario is the baseline), each scenario's
+/// run files in a folder of its own.
+pub fn compare_files(c: &Comparison) -> Result<Files, ReportError> {
+    let mut files = Files::new();
     if c.summaries.is_empty() {
-        return Ok(Vec::new());
+        return Ok(files);
     }
     let folders = subfolders(c);
     let runs: Vec<&RunSummary> = c.summaries.iter().collect();
-    let charts =
-        figures::render_all(&figures::compare_figures(&runs)).map_err(std::io::Error::other)?;
+    let charts = figures::render_all(&figures::compare_figures(&runs))?;
     let page = html::compare_report(c, &charts);
-    let mut json =
-        serde_json::to_vec_pretty(&comparison_json(c, &folders)).map_err(std::io::Error::other)?;
-    json.push(b'\n');
-    let csv = comparison_csv(c).map_err(std::io::Error::other)?;
-    std::fs::create_dir_all(dir)?;
-    let mut written = vec![
-        write_atomic(dir, "comparison.json", &json)?,
-        write_atomic(dir, "comparison.csv", &csv)?,
-    ];
-    written.extend(write_charts(dir, &charts)?);
-    written.push(write_atomic(dir, "report.html", page.as_bytes())?);
+    files.add(
+        "comparison.json",
+        crate::store::json(&comparison_json(c, &folders)),
+    );
+    files.add("comparison.csv", comparison_csv(c)?);
+    chart_files(&mut files, &charts);
+    files.add("report.html", page);
     for (s, folder) in c.summaries.iter().zip(&folders) {
-        written.extend(write_run(&dir.join(folder), s)?);
+        files.extend_under(folder, run_files(s)?);
     }
-    Ok(written)
+    Ok(files)
 }
 
 /// The console summary of a comparison: the metrics the registry marks for it, with

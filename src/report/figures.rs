@@ -890,12 +890,12 @@ fn short(metric: &str) -> String {
 }
 
 /// Renders every figure that has something to draw.
-pub fn render_all(figures: &[Named]) -> Result<Vec<Drawn>, String> {
+pub fn render_all(figures: &[Named]) -> Result<Vec<Drawn>, super::ReportError> {
     figures
         .iter()
         .map(|f| {
             let rendered = match &f.figure {
-                Ok(figure) => Ok(charts::render(figure)?),
+                Ok(figure) => Ok(charts::render(figure).map_err(super::ReportError::Chart)?),
                 Err(why) => Err(why.clone()),
             };
             Ok(Drawn {

@@ -1,58 +1,115 @@
 //! Reports: `summary.json`, `summary.csv`, `replications.csv`, charts, `report.html`
 //! and the console table, all made from run summaries (statistics types) alone, so a
-//! saved `summary.json` is enough to make them again. Every file is written to a
-//! temporary name and renamed, so a killed run never leaves a half-written file behind.
+//! saved `summary.json` is enough to make them again. Reports make bytes
+//! ([`Files`]); the store writes them.
 
 pub mod calibration;
 pub mod charts;
 pub mod compare;
 pub mod figures;
-pub mod folder;
 pub mod html;
 pub mod size;
 pub mod spread_charts;
-pub mod store;
 pub mod sweep;
 pub mod uncertainty;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::stats::summary::Estimates;
 use crate::stats::{Estimate, RunSummary, metrics};
+use crate::store::{Files, json};
 use crate::text::decimals_for;
 use crate::text::plural;
 pub use crate::text::{human, human_with};
 
-/// The summary of the run in `dir`, as `run` wrote it to `summary.json`.
-pub fn read_summary(dir: &Path) -> Result<RunSummary, String> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{}:{}:{}: not a crisis-sim summary: {e}",
-            path.display(),
-            e.line(),
-            e.column()
-        )
-    })
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A chart could not be drawn.
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
+    /// A table could not be made.
+    #[error("cannot make a table: {0}")]
+    Csv(#[from] csv::Error),
+    /// A saved result cannot be read back (bad input: exit 2).
+    #[error("{}: {why}", path.display())]
+    Saved {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        why: String,
+    },
+    /// A saved JSON file does not read back, at this line and column (exit 2).
+    #[error("{}:{line}:{column}: {why}", path.display())]
+    SavedAt {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong there.
+        why: String,
+    },
 }
 
-/// Writes `bytes` to `dir/name` through a temporary file and a rename.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<PathBuf> {
-    let target = dir.join(name);
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&temp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&temp, &target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+impl ReportError {
+    /// Whether the user's input is at fault (a saved file that does not read back).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::Saved { .. } | ReportError::SavedAt { .. }
+        )
     }
-    result.map(|()| target)
+}
+
+/// Reads a file crisis-sim saved: a regular file, at most `limit` bytes.
+pub fn read_saved(path: &Path, limit: u64) -> Result<String, ReportError> {
+    let saved = |why: String| ReportError::Saved {
+        path: path.to_path_buf(),
+        why,
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|e| saved(format!("cannot read: {e}")))?;
+    if !meta.is_file() {
+        return Err(saved("not a regular file".into()));
+    }
+    if meta.len() > limit {
+        return Err(saved(format!(
+            "{} bytes, more than crisis-sim writes ({limit} at most)",
+            meta.len()
+        )));
+    }
+    std::fs::read_to_string(path).map_err(|e| saved(format!("cannot read: {e}")))
+}
+
+/// The summary of the run in `dir`, as `run` wrote it to `summary.json`, checked to
+/// be whole (a value for every metric of every replication).
+pub fn read_summary(dir: &Path) -> Result<RunSummary, ReportError> {
+    let path = dir.join("summary.json");
+    let text = read_saved(&path, 1 << 30)?;
+    let summary: RunSummary = serde_json::from_str(&text).map_err(|e| ReportError::SavedAt {
+        path: path.clone(),
+        line: e.line(),
+        column: e.column(),
+        why: format!("not a crisis-sim summary: {e}"),
+    })?;
+    summary.consistency().map_err(|why| ReportError::Saved {
+        path,
+        why: format!("not a consistent crisis-sim summary: {why}"),
+    })?;
+    Ok(summary)
+}
+
+/// A CSV cell of free text: text that a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return, and not a number) gets a
+/// leading `'`, as spreadsheets expect.
+pub fn text_cell(text: &str) -> String {
+    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && text.parse::<f64>().is_err() {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
 }
 
 fn csv_number(x: f64) -> String {
@@ -73,7 +130,7 @@ pub fn summary_csv(estimates: &Estimates) -> Result<Vec<u8>, csv::Error> {
         let [lo, hi] = e.ci95.unwrap_or([f64::NAN; 2]);
         let [plo, phi] = e.pi95.unwrap_or([f64::NAN; 2]);
         w.write_record([
-            name.clone(),
+            text_cell(name),
             csv_number(e.mean),
             csv_number(e.sd.unwrap_or(f64::NAN)),
             csv_number(lo),
@@ -92,7 +149,7 @@ pub fn replications_csv(s: &RunSummary) -> Result<Vec<u8>, csv::Error> {
     let header = ["replication", "seed"]
         .into_iter()
         .map(String::from)
-        .chain(s.metrics.keys().cloned());
+        .chain(s.metrics.keys().map(|k| text_cell(k)));
     w.write_record(header)?;
     for r in &s.per_replication {
         let row = [r.index.to_string(), r.seed.to_string()]
@@ -103,66 +160,39 @@ pub fn replications_csv(s: &RunSummary) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes an incident trace as `name` in `dir`, in the columns of
-/// `stats::trace::COLUMNS`.
-pub fn write_trace(
-    dir: &Path,
-    name: &str,
-    rows: impl Iterator<Item = Vec<String>>,
-) -> std::io::Result<PathBuf> {
+/// An incident trace as CSV, in the columns of `stats::trace::COLUMNS`.
+pub fn trace_csv(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, ReportError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(crate::stats::trace::COLUMNS)?;
     for row in rows {
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|c| text_cell(c)))?;
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    write_atomic(dir, name, &bytes)
+    Ok(w.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?)
 }
 
-/// Writes the run's files into `dir` (created if needed) from its summary; returns
-/// the paths written.
-pub fn write_run(dir: &Path, summary: &RunSummary) -> std::io::Result<Vec<PathBuf>> {
-    let mut json = serde_json::to_vec_pretty(summary).map_err(std::io::Error::other)?;
-    json.push(b'\n');
-    let summary_csv = summary_csv(&summary.metrics).map_err(std::io::Error::other)?;
-    let reps_csv = replications_csv(summary).map_err(std::io::Error::other)?;
-    let charts =
-        figures::render_all(&figures::run_figures(summary)).map_err(std::io::Error::other)?;
+/// The run's files, made from its summary.
+pub fn run_files(summary: &RunSummary) -> Result<Files, ReportError> {
+    let charts = figures::render_all(&figures::run_figures(summary))?;
     let page = html::run_report(summary, &charts);
-    std::fs::create_dir_all(dir)?;
-    let mut written = vec![
-        write_atomic(dir, "summary.json", &json)?,
-        write_atomic(dir, "summary.csv", &summary_csv)?,
-        write_atomic(dir, "replications.csv", &reps_csv)?,
-    ];
-    written.extend(write_charts(dir, &charts)?);
-    written.push(write_atomic(dir, "report.html", page.as_bytes())?);
-    Ok(written)
+    let mut files = Files::new();
+    files.add("summary.json", json(summary));
+    files.add("summary.csv", summary_csv(&summary.metrics)?);
+    files.add("replications.csv", replications_csv(summary)?);
+    chart_files(&mut files, &charts);
+    files.add("report.html", page);
+    Ok(files)
 }
 
-/// Writes each chart as `charts/NAME.svg` and `charts/NAME.png`.
-pub fn write_charts(dir: &Path, charts: &[figures::Drawn]) -> std::io::Result<Vec<PathBuf>> {
-    let folder = dir.join("charts");
-    std::fs::create_dir_all(&folder)?;
-    let mut written = Vec::new();
+/// Adds each chart as `charts/NAME.svg` and `charts/NAME.png`.
+pub fn chart_files(files: &mut Files, charts: &[figures::Drawn]) {
     for chart in charts {
         let (name, Ok(rendered)) = (&chart.name, &chart.rendered) else {
             continue;
         };
-        written.push(write_atomic(
-            &folder,
-            &format!("{name}.svg"),
-            rendered.svg.as_bytes(),
-        )?);
-        written.push(write_atomic(
-            &folder,
-            &format!("{name}.png"),
-            &rendered.png,
-        )?);
+        files.add(&format!("charts/{name}.svg"), rendered.svg.as_bytes());
+        files.add(&format!("charts/{name}.png"), rendered.png.clone());
     }
-    Ok(written)
 }
 
 /// Dollars for people: `$76.7 M`, `$4,480`.
@@ -225,6 +255,14 @@ pub fn overload_warning(s: &RunSummary) -> Option<String> {
         why.join("; "),
         s.mean("backlog_background")
     ))
+}
+
+/// Every warning about a run: a warm-up that looks too short, an overloaded run.
+pub fn warnings(s: &RunSummary) -> Vec<String> {
+    [warmup_warning(s), overload_warning(s)]
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// A warning when a run's warm-up looks too short (`None` when it looks long enough).
@@ -332,16 +370,11 @@ mod tests {
     }
 
     #[test]
-    fn atomic_write_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("crisis-sim-atomic-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = write_atomic(&dir, "a.txt", b"hello").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
-        let names: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1);
-        std::fs::remove_dir_all(&dir).unwrap();
+    fn formulas_in_names_are_not_run_by_spreadsheets() {
+        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text_cell("-3.5"), "-3.5");
+        assert_eq!(text_cell("+1e3"), "+1e3");
+        assert_eq!(text_cell("police"), "police");
     }
 }

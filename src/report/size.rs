@@ -2,13 +2,13 @@
 //! and the answer with its evidence on the console.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use super::charts::{Bar, GroupedBars};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page};
-use super::{align, human, interval, write_atomic, write_charts};
+use super::{ReportError, align, chart_files, human, interval};
 use crate::stats::size::{SizePoint, SizeResult, Verdict};
+use crate::store::{Files, json};
 
 fn label(p: &SizePoint) -> String {
     p.values.values().cloned().collect::<Vec<_>>().join(", ")
@@ -159,15 +159,13 @@ fn size_report(r: &SizeResult, charts: &[Drawn]) -> String {
     page(&format!("Sizing: {}", r.scenario), &body)
 }
 
-/// Writes `size.json`, the evidence charts and `report.html` into `dir`.
-pub fn write_size(dir: &Path, r: &SizeResult) -> std::io::Result<Vec<PathBuf>> {
-    let charts = figures::render_all(&size_figures(r)).map_err(std::io::Error::other)?;
+/// `size.json`, the evidence charts and `report.html`.
+pub fn size_files(r: &SizeResult) -> Result<Files, ReportError> {
+    let charts = figures::render_all(&size_figures(r))?;
     let page = size_report(r, &charts);
-    let mut json = serde_json::to_vec_pretty(r).map_err(std::io::Error::other)?;
-    json.push(b'\n');
-    std::fs::create_dir_all(dir)?;
-    let mut written = vec![write_atomic(dir, "size.json", &json)?];
-    written.extend(write_charts(dir, &charts)?);
-    written.push(write_atomic(dir, "report.html", page.as_bytes())?);
-    Ok(written)
+    let mut files = Files::new();
+    files.add("size.json", json(r));
+    chart_files(&mut files, &charts);
+    files.add("report.html", page);
+    Ok(files)
 }

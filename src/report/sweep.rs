@@ -3,28 +3,14 @@
 //! shards gives the same bytes.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use super::charts::{Heatmap, LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
-use super::store::{self, StoreError, io, json};
-use super::{human, interval, write_atomic, write_charts};
-use crate::stats::sweep::{SweepPlan, SweepPoint, SweepSummary};
+use super::{ReportError, chart_files, human, interval, text_cell};
+use crate::stats::sweep::{SweepPlan, SweepSummary};
+use crate::store::{Files, json};
 use crate::text::plural;
-
-/// Writes a whole sweep into `out`, as one that ran there would have.
-pub fn write_whole(
-    out: &Path,
-    plan: &SweepPlan,
-    points: &[SweepPoint],
-) -> Result<Vec<PathBuf>, StoreError> {
-    store::open(out, plan, false)?;
-    for p in points {
-        store::save_point(out, p)?;
-    }
-    write_sweep(out, &SweepSummary::new(plan.clone(), points))
-}
 
 /// Metrics a sweep charts and tabulates, where the scenario has them.
 fn main_metrics(plan: &SweepPlan) -> Vec<String> {
@@ -44,24 +30,24 @@ fn main_metrics(plan: &SweepPlan) -> Vec<String> {
 /// `sweep.csv`: one row per point, the varied keys, then each metric's mean and 95 % CI.
 pub fn sweep_csv(s: &SweepSummary) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let header = s
-        .plan
-        .axes
-        .iter()
-        .map(|a| a.key.clone())
-        .chain(s.plan.metrics.iter().flat_map(|m| {
-            [
-                format!("{m}_mean"),
-                format!("{m}_ci95_lo"),
-                format!("{m}_ci95_hi"),
-            ]
-        }));
+    let header =
+        s.plan
+            .axes
+            .iter()
+            .map(|a| text_cell(&a.key))
+            .chain(s.plan.metrics.iter().flat_map(|m| {
+                [
+                    format!("{m}_mean"),
+                    format!("{m}_ci95_lo"),
+                    format!("{m}_ci95_hi"),
+                ]
+            }));
     w.write_record(header)?;
     for p in &s.points {
         let row = p
             .values
             .values()
-            .cloned()
+            .map(|v| text_cell(v))
             .chain(p.metrics.values().flat_map(|e| {
                 let [lo, hi] = e.ci95.unwrap_or([f64::NAN; 2]);
                 [
@@ -75,18 +61,16 @@ pub fn sweep_csv(s: &SweepSummary) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
-/// Writes `sweep.csv`, `sweep.json`, the charts and `report.html` into `dir`.
-pub fn write_sweep(dir: &Path, s: &SweepSummary) -> Result<Vec<PathBuf>, StoreError> {
-    let csv = sweep_csv(s).map_err(|e| StoreError::Io(e.to_string()))?;
-    let charts = figures::render_all(&sweep_figures(s)).map_err(StoreError::Io)?;
+/// `sweep.csv`, `sweep.json`, the charts and `report.html`.
+pub fn sweep_files(s: &SweepSummary) -> Result<Files, ReportError> {
+    let charts = figures::render_all(&sweep_figures(s))?;
     let page = sweep_report(s, &charts);
-    let mut written = vec![
-        write_atomic(dir, "sweep.csv", &csv).map_err(io(dir))?,
-        write_atomic(dir, "sweep.json", &json(s)?).map_err(io(dir))?,
-    ];
-    written.extend(write_charts(dir, &charts).map_err(io(dir))?);
-    written.push(write_atomic(dir, "report.html", page.as_bytes()).map_err(io(dir))?);
-    Ok(written)
+    let mut files = Files::new();
+    files.add("sweep.csv", sweep_csv(s)?);
+    files.add("sweep.json", json(s));
+    chart_files(&mut files, &charts);
+    files.add("report.html", page);
+    Ok(files)
 }
 
 /// A value as a number for an axis (its position when it is not one).

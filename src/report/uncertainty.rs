@@ -5,16 +5,14 @@
 //! same bytes.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use super::charts::{LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
 use super::spread_charts::{Histogram, Scatter, TornadoBars};
-use super::store::{self, StoreError, io, json};
-use super::{human, write_atomic, write_charts};
-use crate::stats::sweep::SweepPoint;
+use super::{ReportError, chart_files, human, text_cell};
 use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary, short};
+use crate::store::{Files, json};
 
 /// Metrics whose differences are charted and tabled, where the scenarios have them.
 const HEADLINES: [&str; 6] = [
@@ -51,7 +49,7 @@ pub fn uncertainty_csv(s: &UncertaintySummary) -> Result<Vec<u8>, csv::Error> {
             .iter()
             .map(|(k, m, _)| format!("difference {m} [{}]", plan.scenarios[*k])),
     );
-    w.write_record(&header)?;
+    w.write_record(header.iter().map(|h| text_cell(h)))?;
     for (d, row) in s.draws.iter().enumerate() {
         let mut out: Vec<String> = vec![(d + 1).to_string()];
         out.extend(plan.values[d].iter().map(|v| cell(*v)));
@@ -409,26 +407,14 @@ fn uncertainty_report(s: &UncertaintySummary, charts: &[Drawn]) -> String {
     )
 }
 
-/// Writes `uncertainty.csv`, `uncertainty.json`, the charts and `report.html` into `dir`.
-pub fn write_uncertainty(dir: &Path, s: &UncertaintySummary) -> Result<Vec<PathBuf>, StoreError> {
-    let csv = uncertainty_csv(s).map_err(|e| StoreError::Io(e.to_string()))?;
-    let charts = figures::render_all(&uncertainty_figures(s)).map_err(StoreError::Io)?;
+/// `uncertainty.csv`, `uncertainty.json`, the charts and `report.html`.
+pub fn uncertainty_files(s: &UncertaintySummary) -> Result<Files, ReportError> {
+    let charts = figures::render_all(&uncertainty_figures(s))?;
     let page = uncertainty_report(s, &charts);
-    let mut written = vec![
-        write_atomic(dir, "uncertainty.csv", &csv).map_err(io(dir))?,
-        write_atomic(dir, "uncertainty.json", &json(s)?).map_err(io(dir))?,
-    ];
-    written.extend(write_charts(dir, &charts).map_err(io(dir))?);
-    written.push(write_atomic(dir, "report.html", page.as_bytes()).map_err(io(dir))?);
-    Ok(written)
-}
-
-/// Writes a whole analysis into `out`, as one that ran there would have.
-pub fn write_whole(
-    out: &Path,
-    plan: &UncertaintyPlan,
-    points: &[SweepPoint],
-) -> Result<Vec<PathBuf>, StoreError> {
-    store::write_points(out, plan, points)?;
-    write_uncertainty(out, &UncertaintySummary::new(plan.clone(), points))
+    let mut files = Files::new();
+    files.add("uncertainty.csv", uncertainty_csv(s)?);
+    files.add("uncertainty.json", json(s));
+    chart_files(&mut files, &charts);
+    files.add("report.html", page);
+    Ok(files)
 }

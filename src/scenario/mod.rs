@@ -52,6 +52,17 @@ pub enum ScenarioError {
     Schema(Vec<Located>),
 }
 
+impl ScenarioError {
+    /// Whether the first problem comes from a `--set` override rather than a file.
+    pub fn from_override(&self) -> bool {
+        match self {
+            ScenarioError::Read { .. } => false,
+            ScenarioError::Invalid(l) => l.origin.is_override(),
+            ScenarioError::Schema(all) => all.first().is_some_and(|l| l.origin.is_override()),
+        }
+    }
+}
+
 fn lines(problems: &[Located]) -> String {
     let text: Vec<String> = problems.iter().map(Located::to_string).collect();
     text.join("\n")
@@ -89,6 +100,13 @@ impl Loaded {
 }
 
 impl Loaded {
+    /// The files it was read from: the scenario and every file it extends.
+    pub fn paths(&self) -> Vec<&Path> {
+        std::iter::once(self.path.as_path())
+            .chain(self.bases.iter().map(|(p, _)| Path::new(p.as_str())))
+            .collect()
+    }
+
     /// The comment beside the value at `origin` (after it on its line, or else the
     /// comment lines just above it): where a scenario says where a value came from.
     pub fn comment_at(&self, origin: &Origin) -> String {

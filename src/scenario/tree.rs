@@ -19,6 +19,13 @@ pub struct Origin {
     pub column: usize,
 }
 
+impl Origin {
+    /// Whether the value came from a `--set` on the command line, not from a file.
+    pub fn is_override(&self) -> bool {
+        self.line == 0
+    }
+}
+
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.line == 0 {

@@ -32,9 +32,43 @@ pub fn differences(base: &RunSummary, other: &RunSummary) -> Vec<(String, Differ
         .collect()
 }
 
+/// Runs that cannot be paired replication by replication.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "`{scenario}` has {replications} replications from seed {seed}, the baseline \
+     {base_replications} from seed {base_seed}: paired differences need the same seed and \
+     replications"
+)]
+pub struct Unpaired {
+    /// The scenario that differs.
+    pub scenario: String,
+    /// Its replications.
+    pub replications: u32,
+    /// Its seed.
+    pub seed: u64,
+    /// The baseline's replications.
+    pub base_replications: u32,
+    /// The baseline's seed.
+    pub base_seed: u64,
+}
+
 impl Comparison {
-    /// Pairs every summary after the first with the first.
-    pub fn new(summaries: Vec<RunSummary>) -> Self {
+    /// Pairs every summary after the first with the first; all must share the seed and
+    /// the replications.
+    pub fn new(summaries: Vec<RunSummary>) -> Result<Self, Unpaired> {
+        if let Some(base) = summaries.first()
+            && let Some(odd) = summaries
+                .iter()
+                .find(|s| s.seed != base.seed || s.replications != base.replications)
+        {
+            return Err(Unpaired {
+                scenario: odd.scenario.clone(),
+                replications: odd.replications,
+                seed: odd.seed,
+                base_replications: base.replications,
+                base_seed: base.seed,
+            });
+        }
         let differences = summaries
             .iter()
             .enumerate()
@@ -46,9 +80,9 @@ impl Comparison {
                 }
             })
             .collect();
-        Comparison {
+        Ok(Comparison {
             summaries,
             differences,
-        }
+        })
     }
 }

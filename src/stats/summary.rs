@@ -341,6 +341,56 @@ impl RunSummary {
         }
     }
 
+    /// Checks that the summary is whole, as a run writes it: one entry per replication,
+    /// a value for every metric and group in each (a hand-edited file may not be).
+    pub fn consistency(&self) -> Result<(), String> {
+        if self.per_replication.len() != self.replications as usize {
+            return Err(format!(
+                "{} replications, but {} replications' values",
+                self.replications,
+                self.per_replication.len()
+            ));
+        }
+        let groups = [
+            ("call type", self.by_call_type.len(), 0),
+            ("zone", self.by_zone.len(), 1),
+            ("priority", self.by_priority.len(), 2),
+            ("first responder", self.by_first_responder.len(), 3),
+            ("facility", self.by_facility.len(), 4),
+        ];
+        for r in &self.per_replication {
+            if r.values.len() != self.metrics.len() {
+                return Err(format!(
+                    "replication {} has {} values for {} metrics",
+                    r.index,
+                    r.values.len(),
+                    self.metrics.len()
+                ));
+            }
+            let lists = [
+                &r.by_call_type,
+                &r.by_zone,
+                &r.by_priority,
+                &r.by_first_responder,
+                &r.by_facility,
+            ];
+            for (what, n, i) in groups {
+                let width = if i == 4 {
+                    metrics::FACILITY_METRICS.len()
+                } else {
+                    metrics::GROUP_METRICS.len()
+                };
+                if lists[i].len() != n || lists[i].iter().any(|g| g.len() != width) {
+                    return Err(format!(
+                        "replication {} does not have {n} {what} groups of {width} values",
+                        r.index
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// The per-replication values of a metric, in replication order.
     pub fn column(&self, metric: &str) -> Option<Vec<f64>> {
         let i = self.metrics.get_index_of(metric)?;

@@ -229,12 +229,13 @@ fn a_trace_calibrates_back_to_its_scenario() {
     let trace = temp.path().join("incidents.csv");
     write_trace(&trace, &original, &first_run);
     let first = first_run.trace.clone().unwrap();
-    let city = temp.path().join("city.toml");
+    let made = temp.path().join("city");
+    let city = made.join("scenario.toml");
     let mut args = vec![
         "calibrate",
         trace.to_str().unwrap(),
         "--out",
-        city.to_str().unwrap(),
+        made.to_str().unwrap(),
     ];
     args.extend_from_slice(CALIBRATE);
     let out = crisis_sim(&args);
@@ -243,7 +244,7 @@ fn a_trace_calibrates_back_to_its_scenario() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(temp.path().join("city-calibration/report.html").is_file());
+    assert!(made.join("report.html").is_file());
     let calibrated = common::load(city.to_str().unwrap(), &["scenario.replications=1"]);
     let second_run = traced(&calibrated);
     let second = second_run.trace.clone().unwrap();
@@ -343,8 +344,9 @@ fn files_it_cannot_use_are_refused_with_exit_2() {
         p.to_str().unwrap().to_string()
     };
     let good = "when,what\n2024-01-01 10:00:00,MH\n2024-01-02 10:00:00,MH\n";
-    let out = temp.path().join("o.toml");
+    let out = temp.path().join("o");
     let o = out.to_str().unwrap();
+    let scenario = out.join("scenario.toml");
     let cases: Vec<(String, Vec<&str>, &str)> = vec![
         (
             file("empty.csv", ""),
@@ -422,12 +424,12 @@ fn files_it_cannot_use_are_refused_with_exit_2() {
         "{}",
         String::from_utf8_lossy(&alike.stderr)
     );
-    let text = std::fs::read_to_string(&out).unwrap();
+    let text = std::fs::read_to_string(&scenario).unwrap();
     assert!(
         text.contains("name = \"mh_1\"") && text.contains("name = \"mh_1_2\""),
         "{text}"
     );
-    std::fs::remove_file(&out).unwrap();
+    std::fs::remove_dir_all(&out).unwrap();
     let with_format = crisis_sim(&[
         "calibrate",
         &file(
@@ -452,7 +454,7 @@ fn files_it_cannot_use_are_refused_with_exit_2() {
         String::from_utf8_lossy(&with_format.stderr)
     );
     assert!(
-        std::fs::read_to_string(&out)
+        std::fs::read_to_string(&scenario)
             .unwrap()
             .contains("crises_per_100k_per_day")
     );

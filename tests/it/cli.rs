@@ -340,7 +340,12 @@ fn report_rebuilds_a_run_and_a_comparison_from_their_summaries() {
     }
     let empty = crisis_sim(&["report", temp.path().to_str().unwrap()], root());
     assert_eq!(empty.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&empty.stderr).contains("neither summary.json"));
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("did not write"));
+    let bare = temp.path().join("bare");
+    std::fs::create_dir(&bare).unwrap();
+    let nothing = crisis_sim(&["report", bare.to_str().unwrap()], root());
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nothing.stderr).contains("neither summary.json"));
     std::fs::write(run.join("summary.json"), "{\"scenario\": 1}").unwrap();
     let broken = crisis_sim(&["report", run.to_str().unwrap()], root());
     assert_eq!(broken.status.code(), Some(2));

@@ -62,8 +62,7 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
         args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
     }
     if args[0] == "calibrate" {
-        let file = out.join("city.toml").display().to_string();
-        args.extend(["--quiet".into(), "--out".into(), file]);
+        args.extend(["--quiet".into(), "--out".into(), out.display().to_string()]);
     }
     if args[0] == "uncertainty" {
         let more = [

@@ -286,7 +286,7 @@ fn one_writer_per_folder_and_no_stale_subfolders() {
     let out = temp.path().join("out");
     let o = out.to_str().unwrap();
     let before = earlier_result(&out);
-    let lock = crisis_sim::report::folder::Lock::take(&out).unwrap();
+    let lock = crisis_sim::store::Output::whole(&out, crisis_sim::store::Via::Out, &[]).unwrap();
     let busy = crisis_sim(&["run", TINY, "--out", o]);
     assert_eq!(busy.status.code(), Some(1));
     assert!(stderr(&busy).contains("another crisis-sim is writing to this folder"));

@@ -112,9 +112,9 @@ fn more_vans_mean_shorter_waits() {
         threads: Some(2),
         progress: false,
     };
-    sweep::run_points(&prepared, &[0, 1, 2, 3], &options, |p| {
+    crisis_sim::experiment::saved::run_each(&prepared.runs(), &[0, 1, 2, 3], &options, |p| {
         points.push(p);
-        Ok::<(), ()>(())
+        Ok(())
     })
     .unwrap();
     let summary = crisis_sim::stats::sweep::SweepSummary::new(prepared.plan.clone(), &points);

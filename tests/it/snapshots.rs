@@ -34,7 +34,7 @@ fn comparison_csv() {
     ];
     let sets = vec!["scenario.days=20".to_string()];
     let mut prepared = experiment::compare::prepare(&files, &sets, &[]).unwrap();
-    prepared.scenarios[1].2.kinds[0].schedule.steps = vec![(0.0, 2)];
+    prepared.scenarios[1].model.kinds[0].schedule.steps = vec![(0.0, 2)];
     let options = RunOptions {
         threads: Some(2),
         progress: false,

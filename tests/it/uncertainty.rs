@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use crisis_sim::experiment::RunOptions;
-use crisis_sim::experiment::sweep::{SweepError, run_each};
+use crisis_sim::experiment::saved::run_each;
 use crisis_sim::experiment::uncertainty::{self, Options};
 use crisis_sim::stats::sweep::SweepPoint;
 use crisis_sim::stats::uncertainty::UncertaintySummary;
@@ -30,9 +30,9 @@ fn analyse(file: &str, draws: usize, tornado: Option<&str>) -> UncertaintySummar
     };
     run_each(&prepared.runs(), &all, &run, |p| {
         points.push(p);
-        Ok::<(), ()>(())
+        Ok(())
     })
-    .unwrap_or_else(|e: SweepError<()>| panic!("{:?}", matches!(e, SweepError::Saving(_))));
+    .unwrap();
     UncertaintySummary::new(prepared.plan, &points)
 }
 

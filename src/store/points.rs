@@ -5,25 +5,38 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
-use super::write_atomic;
+use super::{StoreError, io, json, write_atomic};
 use crate::stats::sweep::{SweepPlan, SweepPoint};
 use crate::stats::uncertainty::UncertaintyPlan;
 
-const PLAN: &str = "plan.json";
-const POINTS: &str = "points";
+/// The plan's file.
+pub const PLAN: &str = "plan.json";
+/// The folder of saved points.
+pub const POINTS: &str = "points";
 
-/// Why an experiment folder cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The user's folders do not fit (exit 2).
-    #[error("{0}")]
-    Input(String),
-    /// Reading or writing failed.
-    #[error("{0}")]
-    Io(String),
+/// Most points a plan may have: far beyond any experiment the work limits allow, and
+/// a bound on what a tampered plan can make the program allocate.
+pub const MAX_POINTS: usize = 1_000_000;
+
+/// A point as saved: the point, and the plan it belongs to (a hash of the plan file),
+/// so a point of another experiment is never taken for one of this.
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    plan: String,
+    point: SweepPoint,
+}
+
+/// A fingerprint of a plan: FNV-1a over its JSON (stable across builds and machines).
+pub fn fingerprint<P: Serialize>(plan: &P) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in json(plan) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 /// What the folder needs to know of a plan.
@@ -108,20 +121,8 @@ impl Plan for UncertaintyPlan {
     }
 }
 
-/// Maps an I/O error on `path` (for writers of results too).
-pub fn io(path: &Path) -> impl Fn(std::io::Error) -> StoreError + '_ {
-    move |e| StoreError::Io(format!("{}: {e}", path.display()))
-}
-
 fn point_name(index: usize) -> String {
     format!("point-{index:06}.json")
-}
-
-/// Pretty JSON with a final newline.
-pub fn json<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| StoreError::Io(e.to_string()))?;
-    bytes.push(b'\n');
-    Ok(bytes)
 }
 
 /// Whether `dir` holds a plan of kind `P`.
@@ -136,13 +137,21 @@ pub fn read_plan<P: Plan>(dir: &Path) -> Result<Option<P>, StoreError> {
         return Ok(None);
     }
     let text = std::fs::read_to_string(&path).map_err(io(&path))?;
-    serde_json::from_str(&text).map(Some).map_err(|e| {
-        StoreError::Input(format!(
+    let plan: P = serde_json::from_str(&text).map_err(|e| {
+        StoreError::Mismatch(format!(
             "{}: not a crisis-sim {} plan: {e}",
             path.display(),
             P::WHAT
         ))
-    })
+    })?;
+    if plan.points() > MAX_POINTS {
+        return Err(StoreError::Mismatch(format!(
+            "{}: a plan of {} points is not one crisis-sim writes (at most {MAX_POINTS})",
+            path.display(),
+            plan.points()
+        )));
+    }
+    Ok(Some(plan))
 }
 
 /// Readies `dir` for `plan` and returns the points already finished there: with
@@ -152,14 +161,14 @@ pub fn open<P: Plan>(dir: &Path, plan: &P, resume: bool) -> Result<Vec<usize>, S
     let points = dir.join(POINTS);
     let done = if resume && dir.join(PLAN).is_file() {
         let old: Option<P> = read_plan(dir).map_err(|_| {
-            StoreError::Input(format!(
+            StoreError::Mismatch(format!(
                 "--resume: {} holds something other than this {}; choose another --out",
                 dir.display(),
                 P::WHAT
             ))
         })?;
         if let Some(what) = old.and_then(|old| old.difference(plan)) {
-            return Err(StoreError::Input(format!(
+            return Err(StoreError::Mismatch(format!(
                 "--resume: {} holds a different {} ({what} is not the same); \
                  resume with the same command, or choose another --out",
                 dir.display(),
@@ -174,7 +183,7 @@ pub fn open<P: Plan>(dir: &Path, plan: &P, resume: bool) -> Result<Vec<usize>, S
         Vec::new()
     };
     std::fs::create_dir_all(&points).map_err(io(&points))?;
-    write_atomic(dir, PLAN, &json(plan)?).map_err(io(dir))?;
+    write_atomic(dir, PLAN, &json(plan)).map_err(io(dir))?;
     Ok(done)
 }
 
@@ -192,10 +201,14 @@ fn finished<P: Plan>(dir: &Path, plan: &P) -> Result<Vec<usize>, StoreError> {
     Ok(read_points(dir, plan)?.iter().map(|p| p.index).collect())
 }
 
-/// Saves a finished point.
-pub fn save_point(dir: &Path, point: &SweepPoint) -> Result<(), StoreError> {
+/// Saves a finished point of the plan with fingerprint `plan`.
+pub fn save_point(dir: &Path, plan: &str, point: &SweepPoint) -> Result<(), StoreError> {
     let folder = dir.join(POINTS);
-    write_atomic(&folder, &point_name(point.index), &json(point)?).map_err(io(&folder))?;
+    let saved = Saved {
+        plan: plan.to_string(),
+        point: point.clone(),
+    };
+    write_atomic(&folder, &point_name(point.index), &json(&saved)).map_err(io(&folder))?;
     Ok(())
 }
 
@@ -203,12 +216,18 @@ pub fn save_point(dir: &Path, point: &SweepPoint) -> Result<(), StoreError> {
 /// as a point of this plan is left out (it is run again).
 pub fn read_points<P: Plan>(dir: &Path, plan: &P) -> Result<Vec<SweepPoint>, StoreError> {
     let mut out = Vec::new();
+    let mark = fingerprint(plan);
     for index in 0..plan.points() {
         let path = dir.join(POINTS).join(point_name(index));
+        // Regular files only: a FIFO or a device named like a point is never opened.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(&path) else {
             continue;
         };
-        let point: Option<SweepPoint> = serde_json::from_str(&text).ok();
+        let saved: Option<Saved> = serde_json::from_str(&text).ok();
+        let point = saved.filter(|s| s.plan == mark).map(|s| s.point);
         let fits = |p: &SweepPoint| {
             p.index == index
                 && p.values == plan.values_at(index)
@@ -229,14 +248,14 @@ pub fn gather<P: Plan>(dirs: &[PathBuf]) -> Result<(P, Vec<SweepPoint>), StoreEr
     let mut points: Vec<Option<SweepPoint>> = Vec::new();
     for dir in dirs {
         let this: P = read_plan(dir)?.ok_or_else(|| {
-            StoreError::Input(format!(
+            StoreError::Mismatch(format!(
                 "{}: has no {PLAN}; merge takes folders written with --shard",
                 dir.display()
             ))
         })?;
         if let Some((first, first_dir)) = &plan {
             if let Some(what) = first.difference(&this) {
-                return Err(StoreError::Input(format!(
+                return Err(StoreError::Mismatch(format!(
                     "{} and {} are shards of different {}s ({what} is not the same)",
                     first_dir.display(),
                     dir.display(),
@@ -253,14 +272,16 @@ pub fn gather<P: Plan>(dirs: &[PathBuf]) -> Result<(P, Vec<SweepPoint>), StoreEr
         }
     }
     let Some((plan, _)) = plan else {
-        return Err(StoreError::Input("merge needs at least one folder".into()));
+        return Err(StoreError::Mismatch(
+            "merge needs at least one folder".into(),
+        ));
     };
     let missing: Vec<String> = (0..points.len())
         .filter(|&i| points[i].is_none())
         .map(|i| plan.label(i))
         .collect();
     if !missing.is_empty() {
-        return Err(StoreError::Input(format!(
+        return Err(StoreError::Mismatch(format!(
             "the folders hold {} of {} points; missing: {}{}. Run the missing shards \
              (with --resume to finish a stopped one) and merge again",
             points.len() - missing.len(),
@@ -281,5 +302,6 @@ pub fn write_points<P: Plan>(
     points: &[SweepPoint],
 ) -> Result<(), StoreError> {
     open(out, plan, false)?;
-    points.iter().try_for_each(|p| save_point(out, p))
+    let mark = fingerprint(plan);
+    points.iter().try_for_each(|p| save_point(out, &mark, p))
 }
