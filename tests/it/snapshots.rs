@@ -43,3 +43,27 @@ fn comparison_csv() {
     let csv = report::compare::comparison_csv(&comparison).unwrap();
     insta::assert_snapshot!(String::from_utf8(csv).unwrap());
 }
+
+/// Every command's `--help`: the first document a user reads. A changed default or
+/// flag shows here as a diff.
+#[test]
+fn help_of_every_command() {
+    let commands = [
+        "", "run", "compare", "sweep", "size", "uncertainty", "calibrate", "merge", "report",
+        "check",
+    ];
+    for command in commands {
+        let mut args: Vec<&str> = vec![command, "--help"];
+        args.retain(|a| !a.is_empty());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let name = if command.is_empty() { "main" } else { command };
+        insta::assert_snapshot!(
+            format!("help_{name}"),
+            String::from_utf8(out.stdout).unwrap()
+        );
+    }
+}
