@@ -10,6 +10,8 @@ use super::common::{
 };
 use crate::experiment::sweep;
 use crate::report::{self, align, human, interval};
+use crate::stats::metrics;
+use crate::stats::summary::ByMetric;
 use crate::stats::sweep::{Axis, SweepSummary};
 use crate::store::{Output, Via};
 
@@ -95,21 +97,21 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
 /// The varied values and the main metrics at each point.
 fn console(s: &SweepSummary) -> String {
     let shown = [
-        "response_time_mean_min",
-        "response_time_p90_min",
-        "cost_total",
+        metrics::RESPONSE_TIME_MEAN_MIN,
+        metrics::RESPONSE_TIME_P90_MIN,
+        metrics::COST_TOTAL,
     ];
     let mut rows = vec![
         s.plan
             .axes
             .iter()
             .map(|a| a.key.clone())
-            .chain(shown.iter().map(|m| m.to_string()))
+            .chain(shown.iter().map(|m| m.name.to_string()))
             .collect::<Vec<_>>(),
     ];
     for p in &s.points {
         let row = p.values.values().cloned().chain(shown.iter().map(|m| {
-            p.metrics.get(*m).map_or(String::new(), |e| {
+            p.metrics.of(m).map_or(String::new(), |e| {
                 format!("{} {}", human(e.mean), interval(e))
             })
         }));

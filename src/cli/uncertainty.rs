@@ -8,6 +8,7 @@ use super::CliError;
 use super::common::{SavedRun, SimOptions, default_out, run_saved, shard, wrote};
 use crate::experiment::uncertainty::{self, Options};
 use crate::report::uncertainty as results;
+use crate::stats::metrics;
 use crate::stats::uncertainty::UncertaintySummary;
 use crate::store::{Output, Via};
 
@@ -27,11 +28,11 @@ pub struct UncertaintyArgs {
     pub replications_per_draw: u32,
     /// Also run each input alone at its 5 % and 95 % points and draw a tornado of
     /// METRIC (of its difference from the baseline, with several scenarios).
-    #[arg(long, value_name = "METRIC", num_args = 0..=1, default_missing_value = "cost_total")]
+    #[arg(long, value_name = "METRIC", num_args = 0..=1, default_missing_value = metrics::COST_TOTAL.name)]
     pub tornado: Option<String>,
     /// The outcome on the cost-effectiveness plane and acceptability curve (fewer is
     /// better), e.g. arrests.
-    #[arg(long, value_name = "METRIC", default_value = "emergency_department")]
+    #[arg(long, value_name = "METRIC", default_value = metrics::EMERGENCY_DEPARTMENT.name)]
     pub outcome: String,
     /// Output folder, kept across runs so an analysis can resume [default: out/<first scenario file stem>-uncertainty]
     #[arg(long, value_name = "DIR")]

@@ -204,8 +204,8 @@ pub fn console(c: &Comparison) -> String {
         for (name, d) in diffs.iter().filter(|(n, _)| shown(n)) {
             rows.push(vec![
                 name.clone(),
-                super::human(base.mean(name)),
-                super::human(other.mean(name)),
+                super::human(base.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
+                super::human(other.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
                 super::human(d.mean),
                 ci(d.ci95),
                 ci(d.unpaired_ci95),

@@ -349,22 +349,22 @@ fn stress_des(s: &RunSummary) -> String {
 
 /// The headline results in words, as a briefing opens.
 pub fn briefing(s: &RunSummary) -> String {
-    let m = |name: &str| s.mean(name);
+    let m = |metric: &metrics::Metric| s.mean(metric);
     // Counts and days as whole numbers; a fractional target keeps its decimal.
     let whole = |x: f64| human_with(x, if x.fract() == 0.0 || x >= 100.0 { 0 } else { 1 });
     let mut text = format!(
         "Over {} measured days, about {} crises arose. A unit reached them in {:.1} minutes on \
          average, and 90 % within {:.1} minutes",
         whole(s.days),
-        whole(m("incidents").round()),
-        m("response_time_mean_min"),
-        m("response_time_p90_min")
+        whole(m(metrics::INCIDENTS).round()),
+        m(metrics::RESPONSE_TIME_MEAN_MIN),
+        m(metrics::RESPONSE_TIME_P90_MIN)
     );
     if let Some(target) = s.response_target_min {
         let _ = write!(
             text,
             "; {:.0} % were reached within the {}-minute target",
-            100.0 * m("response_within_target_share"),
+            100.0 * m(metrics::RESPONSE_WITHIN_TARGET_SHARE),
             whole(target)
         );
     }
@@ -372,11 +372,11 @@ pub fn briefing(s: &RunSummary) -> String {
         text,
         ". Police were on scene at {:.0} % of them. They led to {} emergency-department visits \
          and {} arrests. Everything counted cost {} ({} per crisis).",
-        100.0 * m("police_involved_share"),
-        whole(m("emergency_department").round()),
-        whole(m("arrests").round()),
-        dollars(m("cost_total")),
-        dollars(m("cost_per_incident"))
+        100.0 * m(metrics::POLICE_INVOLVED_SHARE),
+        whole(m(metrics::EMERGENCY_DEPARTMENT).round()),
+        whole(m(metrics::ARRESTS).round()),
+        dollars(m(metrics::COST_TOTAL)),
+        dollars(m(metrics::COST_PER_INCIDENT))
     );
     text
 }
@@ -455,8 +455,8 @@ fn difference_table(
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n{}\">{}</td>\
              <td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
             escape(name),
-            human(baseline.mean(name)),
-            human(other.mean(name)),
+            human(baseline.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
+            human(other.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
             if d.resolved { " sig" } else { "" },
             human(d.mean),
             ci(d.ci95),

@@ -226,10 +226,10 @@ pub fn overload_warning(s: &RunSummary) -> Option<String> {
         .model
         .kinds
         .iter()
-        .filter(|k| s.mean(&format!("utilization_{}", k.name)) >= 0.99)
+        .filter(|k| s.kind_mean(metrics::UTILIZATION, &k.name) >= 0.99)
         .map(|k| k.name.as_str())
         .collect();
-    let unserved = s.mean("unserved") / s.mean("incidents");
+    let unserved = s.mean(metrics::UNSERVED) / s.mean(metrics::INCIDENTS);
     let left_waiting = unserved > 0.01;
     if saturated.is_empty() && !left_waiting {
         return None;
@@ -253,7 +253,7 @@ pub fn overload_warning(s: &RunSummary) -> Option<String> {
          lower the load.",
         s.scenario,
         why.join("; "),
-        s.mean("backlog_background")
+        s.mean(metrics::BACKLOG_BACKGROUND)
     ))
 }
 

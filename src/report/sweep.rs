@@ -8,23 +8,25 @@ use super::charts::{Heatmap, LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
 use super::{ReportError, chart_files, human, interval, text_cell};
+use crate::stats::metrics::{self as m, Metric};
+use crate::stats::summary::ByMetric;
 use crate::stats::sweep::{SweepPlan, SweepSummary};
 use crate::store::{Files, json};
 use crate::text::plural;
 
 /// Metrics a sweep charts and tabulates, where the scenario has them.
-fn main_metrics(plan: &SweepPlan) -> Vec<String> {
-    let mut names = vec![
-        "response_time_mean_min",
-        "response_time_p90_min",
-        "dispatch_wait_mean_min",
-        "police_involved_share",
-        "cost_total",
+fn main_metrics(plan: &SweepPlan) -> Vec<&'static Metric> {
+    let mut shown = vec![
+        m::RESPONSE_TIME_MEAN_MIN,
+        m::RESPONSE_TIME_P90_MIN,
+        m::DISPATCH_WAIT_MEAN_MIN,
+        m::POLICE_INVOLVED_SHARE,
+        m::COST_TOTAL,
     ];
     if plan.response_target_min.is_some() {
-        names.insert(2, "response_within_target_share");
+        shown.insert(2, m::RESPONSE_WITHIN_TARGET_SHARE);
     }
-    names.into_iter().map(String::from).collect()
+    shown
 }
 
 /// `sweep.csv`: one row per point, the varied keys, then each metric's mean and 95 % CI.
@@ -82,11 +84,12 @@ fn sweep_figures(s: &SweepSummary) -> Vec<Named> {
     let axes = &s.plan.axes;
     main_metrics(&s.plan)
         .into_iter()
-        .filter(|m| m != "cost_total" || s.points.iter().any(|p| p.metrics[m].mean > 0.0))
-        .map(|metric| {
+        .filter(|x| *x != m::COST_TOTAL || s.points.iter().any(|p| p.metrics.mean_of(x) > 0.0))
+        .map(|x| {
+            let metric = x.name;
             let figure = match axes.len() {
-                1 => Ok(Figure::Lines(metric_line(s, &metric))),
-                2 => Ok(Figure::Heatmap(metric_heatmap(s, &metric))),
+                1 => Ok(Figure::Lines(metric_line(s, metric))),
+                2 => Ok(Figure::Heatmap(metric_heatmap(s, metric))),
                 n => Err(format!(
                     "The sweep varies {n} keys; charts show one or two. See sweep.csv."
                 )),
@@ -170,7 +173,12 @@ fn sweep_report(s: &SweepSummary, charts: &[Drawn]) -> String {
     body.push_str(&figure_html(charts));
     body.push_str("<h2>Points</h2>\n<table>\n<tr>");
     let metrics = main_metrics(plan);
-    for name in plan.axes.iter().map(|a| &a.key).chain(&metrics) {
+    for name in plan
+        .axes
+        .iter()
+        .map(|a| a.key.as_str())
+        .chain(metrics.iter().map(|x| x.name))
+    {
         let _ = write!(body, "<th><code>{}</code></th>", escape(name));
     }
     body.push_str("</tr>\n");
@@ -179,14 +187,15 @@ fn sweep_report(s: &SweepSummary, charts: &[Drawn]) -> String {
         for v in p.values.values() {
             let _ = write!(body, "<td class=\"n\">{}</td>", escape(v));
         }
-        for m in &metrics {
-            let e = &p.metrics[m];
-            let _ = write!(
-                body,
-                "<td class=\"n\">{} <span class=\"muted\">{}</span></td>",
-                human(e.mean),
-                interval(e)
-            );
+        for x in &metrics {
+            let cell = p.metrics.of(x).map_or(String::new(), |e| {
+                format!(
+                    "{} <span class=\"muted\">{}</span>",
+                    human(e.mean),
+                    interval(e)
+                )
+            });
+            let _ = write!(body, "<td class=\"n\">{cell}</td>");
         }
         body.push_str("</tr>\n");
     }

@@ -11,21 +11,22 @@ use super::figures::{self, Drawn, Figure, Named};
 use super::html::{escape, figures as figure_html, page, scenario_files};
 use super::spread_charts::{Histogram, Scatter, TornadoBars};
 use super::{ReportError, chart_files, human, text_cell};
+use crate::stats::metrics::{self as m, Metric};
 use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary, short};
 use crate::store::{Files, json};
 
 /// Metrics whose differences are charted and tabled, where the scenarios have them.
-const HEADLINES: [&str; 6] = [
-    "cost_total",
-    "cost_per_incident",
-    "police_involved_share",
-    "emergency_department",
-    "arrests",
-    "response_time_p90_min",
+const HEADLINES: [&Metric; 6] = [
+    m::COST_TOTAL,
+    m::COST_PER_INCIDENT,
+    m::POLICE_INVOLVED_SHARE,
+    m::EMERGENCY_DEPARTMENT,
+    m::ARRESTS,
+    m::RESPONSE_TIME_P90_MIN,
 ];
 
 fn headlines(s: &UncertaintySummary) -> Vec<String> {
-    let mut names: Vec<String> = HEADLINES.iter().map(|m| m.to_string()).collect();
+    let mut names: Vec<String> = HEADLINES.iter().map(|m| m.name.to_string()).collect();
     if !names.contains(&s.plan.outcome) {
         names.push(s.plan.outcome.clone());
     }
@@ -86,7 +87,7 @@ fn cell(v: f64) -> String {
 /// The value of one outcome averted, from zero up to three times the mean cost per
 /// outcome averted (or 10,000 where that is undefined).
 fn willingness(s: &UncertaintySummary, k: usize) -> Option<(Vec<f64>, Vec<f64>, f64)> {
-    let cost = s.difference_by_draw(k, "cost_total")?;
+    let cost = s.difference_by_draw(k, m::COST_TOTAL.name)?;
     let more = s.difference_by_draw(k, &s.plan.outcome)?;
     let averted: Vec<f64> = more.iter().map(|x| -x).collect();
     let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
@@ -245,7 +246,7 @@ pub fn statements(s: &UncertaintySummary) -> Vec<String> {
     let mut out = Vec::new();
     for (name, by) in &s.differences {
         for (metric, what) in [
-            ("cost_total", "total cost"),
+            (m::COST_TOTAL.name, "total cost"),
             (plan.outcome.as_str(), plan.outcome.as_str()),
         ] {
             let Some(sp) = by.get(metric) else { continue };

@@ -1,10 +1,17 @@
-//! The one registry of metrics: each metric's name, unit, meaning in plain words and
-//! where it is shown. Every other place (the per-replication values, the console,
-//! the comparison, the report, the README's table) reads names and meanings from here.
+//! The one registry of metrics: each metric's name, measure, meaning in plain words,
+//! where it is shown, and how its value is made from a replication's record. Every
+//! other place (the per-replication values, the console, the comparison, the report,
+//! the README's table) reads metrics through the handles defined here (`INCIDENTS`,
+//! `COST_TOTAL`, …); their names are typed once, in their row.
+
+use crate::model::{Disposition, Kind, KindId, Model};
+use crate::sim::Record;
+use crate::sim::record::KindRecord;
+use crate::time::{HOUR, YEAR};
 
 /// What a metric counts or measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Unit {
+pub enum Measure {
     /// A number of events over the measured period.
     Count,
     /// A share in [0, 1].
@@ -17,28 +24,35 @@ pub enum Unit {
     Dollars,
 }
 
-impl Unit {
-    /// The unit as a word for tables.
+impl Measure {
+    /// The measure as a word for tables.
     pub fn label(self) -> &'static str {
         match self {
-            Unit::Count => "count",
-            Unit::Share => "share",
-            Unit::Minutes => "minutes",
-            Unit::Hours => "hours",
-            Unit::Dollars => "dollars",
+            Measure::Count => "count",
+            Measure::Share => "share",
+            Measure::Minutes => "minutes",
+            Measure::Hours => "hours",
+            Measure::Dollars => "dollars",
         }
     }
 }
 
-/// One metric.
+/// How a metric's value is made from one replication.
 #[derive(Clone, Copy, Debug)]
+pub enum Value {
+    /// One value for the whole run.
+    Whole(fn(&Measured) -> f64),
+    /// One value per responder kind.
+    PerKind(fn(&Measured, KindId) -> f64),
+}
+
+/// One metric: a row of the registry.
+#[derive(Debug)]
 pub struct Metric {
     /// The stable name; per-kind metrics are this prefix followed by the kind's name.
     pub name: &'static str,
-    /// One of each per responder kind (`utilization_police`, …).
-    pub per_kind: bool,
-    /// Its unit.
-    pub unit: Unit,
+    /// What it counts or measures.
+    pub measure: Measure,
     /// What it means, in plain words.
     pub meaning: &'static str,
     /// Shown in the console table of `run`.
@@ -47,327 +61,817 @@ pub struct Metric {
     pub compare: bool,
     /// A cost component: `cost_total` is the sum of these.
     pub cost_part: bool,
+    /// How its value is made.
+    pub value: Value,
 }
 
-const fn metric(name: &'static str, unit: Unit, meaning: &'static str) -> Metric {
-    Metric {
-        name,
-        per_kind: false,
-        unit,
-        meaning,
-        console: true,
-        compare: false,
-        cost_part: false,
+impl Metric {
+    /// One of each per responder kind (`utilization_police`, …).
+    pub fn per_kind(&self) -> bool {
+        matches!(self.value, Value::PerKind(_))
+    }
+
+    /// The name of this per-kind metric for `kind` (`utilization_` → `utilization_vans`).
+    pub fn of(&self, kind: &str) -> String {
+        format!("{}{kind}", self.name)
     }
 }
 
-const fn compared(m: Metric) -> Metric {
-    Metric { compare: true, ..m }
-}
-
-const fn files_only(m: Metric) -> Metric {
-    Metric {
-        console: false,
-        ..m
+impl PartialEq for Metric {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
     }
 }
 
-const fn per_kind(m: Metric) -> Metric {
-    Metric {
-        per_kind: true,
-        ..m
+/// What a replication's metrics are made from: the model, the record, and its costs.
+pub struct Measured<'a> {
+    /// The model run.
+    pub model: &'a Model,
+    /// What the replication recorded.
+    pub rec: &'a Record,
+    /// Its costs by part.
+    pub costs: CostParts,
+}
+
+impl Measured<'_> {
+    /// `part` as a share of the incidents (NaN with none).
+    fn of_incidents(&self, part: u64) -> f64 {
+        share(part, self.rec.incidents)
+    }
+
+    /// Incidents that ended with disposition `d`.
+    fn disposition(&self, d: Disposition) -> u64 {
+        self.rec.dispositions[d as usize]
     }
 }
 
-const fn cost_part(m: Metric) -> Metric {
-    Metric {
-        cost_part: true,
-        console: false,
-        ..m
+/// `part / whole`, NaN when `whole` is 0 (nothing to measure).
+pub fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        f64::NAN
+    } else {
+        part as f64 / whole as f64
     }
 }
+
+/// `sum / n`, NaN when `n` is 0.
+fn mean(sum: f64, n: u64) -> f64 {
+    if n == 0 { f64::NAN } else { sum / n as f64 }
+}
+
+/// On-duty hours of a kind at its hourly rate; overtime at time and a half.
+pub fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
+    spec.cost_per_hour * (r.on_duty + 1.5 * r.overtime) / HOUR
+}
+
+/// A replication's costs by part; `cost_total` is their sum.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CostParts {
+    /// Responder hours × rates.
+    pub responders: f64,
+    /// ED visits.
+    pub ed_visits: f64,
+    /// Inpatient days after ED visits.
+    pub inpatient: f64,
+    /// Crisis-center stays.
+    pub crisis_center: f64,
+    /// Jail bookings.
+    pub jail: f64,
+    /// Community programs.
+    pub programs: f64,
+}
+
+impl CostParts {
+    /// The costs of one replication.
+    pub fn of(model: &Model, rec: &Record) -> CostParts {
+        let c = &model.costs;
+        let d = |x: Disposition| rec.dispositions[x as usize] as f64;
+        CostParts {
+            responders: (model.kinds.iter().zip(&rec.kinds))
+                .map(|(spec, r)| responder_cost(spec, r))
+                .sum(),
+            ed_visits: d(Disposition::EmergencyDepartment) * c.ed_visit,
+            inpatient: rec.inpatient_days * c.inpatient_day,
+            crisis_center: d(Disposition::CrisisCenter) * c.crisis_center_stay,
+            jail: d(Disposition::Arrest) * c.jail_booking,
+            programs: model.prevention.program_cost_per_year
+                * model
+                    .prevention
+                    .running(model.warmup_end(), model.horizon())
+                / YEAR,
+        }
+    }
+
+    /// Every part, summed.
+    pub fn total(&self) -> f64 {
+        self.responders
+            + self.ed_visits
+            + self.inpatient
+            + self.crisis_center
+            + self.jail
+            + self.programs
+    }
+}
+
+/// The metric `incidents`.
+pub const INCIDENTS: &Metric = &Metric {
+    name: "incidents",
+    measure: Measure::Count,
+    meaning: "crises arriving in the measured period, first and repeat, by any channel",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.incidents as f64),
+};
+
+/// The metric `response_time_mean_min`.
+pub const RESPONSE_TIME_MEAN_MIN: &Metric = &Metric {
+    name: "response_time_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes from the call received (by 911, or passed on by the hotline) to the first unit on scene",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.response.mean()),
+};
+
+/// The metric `response_time_p50_min`.
+pub const RESPONSE_TIME_P50_MIN: &Metric = &Metric {
+    name: "response_time_p50_min",
+    measure: Measure::Minutes,
+    meaning: "median of those minutes in each replication (from 1/16-minute histogram bins), averaged over replications",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.response.quantile(0.5)),
+};
+
+/// The metric `response_time_p90_min`.
+pub const RESPONSE_TIME_P90_MIN: &Metric = &Metric {
+    name: "response_time_p90_min",
+    measure: Measure::Minutes,
+    meaning: "90th percentile of those minutes in each replication, averaged over replications",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.response.quantile(0.9)),
+};
+
+/// The metric `response_within_target_share`.
+pub const RESPONSE_WITHIN_TARGET_SHARE: &Metric = &Metric {
+    name: "response_within_target_share",
+    measure: Measure::Share,
+    meaning: "of the incidents a unit reached, the share reached in less than `scenario.response_target` (absent without a target)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| {
+        m.model
+            .response_target
+            .map_or(f64::NAN, |t| m.rec.response.share_below(t))
+    }),
+};
+
+/// The metric `dispatch_wait_mean_min`.
+pub const DISPATCH_WAIT_MEAN_MIN: &Metric = &Metric {
+    name: "dispatch_wait_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes from the call received to the first unit assigned, over incidents reached",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.dispatch_wait.mean()),
+};
+
+/// The metric `unserved`.
+pub const UNSERVED: &Metric = &Metric {
+    name: "unserved",
+    measure: Measure::Count,
+    meaning: "incidents neither dispatched, closed by the hotline nor cancelled by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911 + cancelled before dispatch)",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.unserved as f64),
+};
+
+/// The metric `police_involved_share`.
+pub const POLICE_INVOLVED_SHARE: &Metric = &Metric {
+    name: "police_involved_share",
+    measure: Measure::Share,
+    meaning: "share of incidents where a police unit arrived on scene at any time",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.of_incidents(m.rec.police_involved)),
+};
+
+/// The metric `no_police_share`.
+pub const NO_POLICE_SHARE: &Metric = &Metric {
+    name: "no_police_share",
+    measure: Measure::Share,
+    meaning: "share of incidents where no police unit arrived on scene (1 − police_involved_share)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.of_incidents(m.rec.incidents - m.rec.police_involved)),
+};
+
+/// The metric `backup_requests`.
+pub const BACKUP_REQUESTS: &Metric = &Metric {
+    name: "backup_requests",
+    measure: Measure::Count,
+    meaning: "requests for police backup",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.backup_requests as f64),
+};
+
+/// The metric `backlog_background`.
+pub const BACKLOG_BACKGROUND: &Metric = &Metric {
+    name: "backlog_background",
+    measure: Measure::Count,
+    meaning: "background (non-crisis) jobs still waiting for a unit at the horizon",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.backlog_background as f64),
+};
+
+/// The metric `cancelled_share`.
+pub const CANCELLED_SHARE: &Metric = &Metric {
+    name: "cancelled_share",
+    measure: Measure::Share,
+    meaning: "share of incidents cancelled (by the caller, or the person gone) before a unit was on scene",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.of_incidents(m.rec.cancelled)),
+};
+
+/// The metric `resolved_on_scene_share`.
+pub const RESOLVED_ON_SCENE_SHARE: &Metric = &Metric {
+    name: "resolved_on_scene_share",
+    measure: Measure::Share,
+    meaning: "share of incidents resolved on scene",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.of_incidents(m.disposition(Disposition::ResolvedOnScene))),
+};
+
+/// The metric `referred_share`.
+pub const REFERRED_SHARE: &Metric = &Metric {
+    name: "referred_share",
+    measure: Measure::Share,
+    meaning: "share of incidents referred to follow-up care",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.of_incidents(m.disposition(Disposition::Referred))),
+};
+
+/// The metric `crisis_center`.
+pub const CRISIS_CENTER: &Metric = &Metric {
+    name: "crisis_center",
+    measure: Measure::Count,
+    meaning: "incidents ending at a crisis center",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.disposition(Disposition::CrisisCenter) as f64),
+};
+
+/// The metric `emergency_department`.
+pub const EMERGENCY_DEPARTMENT: &Metric = &Metric {
+    name: "emergency_department",
+    measure: Measure::Count,
+    meaning: "incidents ending at an emergency department",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.disposition(Disposition::EmergencyDepartment) as f64),
+};
+
+/// The metric `hospitalizations`.
+pub const HOSPITALIZATIONS: &Metric = &Metric {
+    name: "hospitalizations",
+    measure: Measure::Count,
+    meaning: "ED visits that led to an inpatient stay",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hospitalizations as f64),
+};
+
+/// The metric `arrests`.
+pub const ARRESTS: &Metric = &Metric {
+    name: "arrests",
+    measure: Measure::Count,
+    meaning: "incidents ending in arrest",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.disposition(Disposition::Arrest) as f64),
+};
+
+/// The metric `use_of_force`.
+pub const USE_OF_FORCE: &Metric = &Metric {
+    name: "use_of_force",
+    measure: Measure::Count,
+    meaning: "use-of-force events (drawn per unit on scene)",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.use_of_force as f64),
+};
+
+/// The metric `injuries`.
+pub const INJURIES: &Metric = &Metric {
+    name: "injuries",
+    measure: Measure::Count,
+    meaning: "injury events (drawn per unit on scene)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.injuries as f64),
+};
+
+/// The metric `repeat_crises`.
+pub const REPEAT_CRISES: &Metric = &Metric {
+    name: "repeat_crises",
+    measure: Measure::Count,
+    meaning: "crises of people who had one before (included in incidents)",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.repeat_crises as f64),
+};
+
+/// The metric `hotline_calls`.
+pub const HOTLINE_CALLS: &Metric = &Metric {
+    name: "hotline_calls",
+    measure: Measure::Count,
+    meaning: "crises that reached the 988 hotline first",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_calls as f64),
+};
+
+/// The metric `hotline_abandoned_share`.
+pub const HOTLINE_ABANDONED_SHARE: &Metric = &Metric {
+    name: "hotline_abandoned_share",
+    measure: Measure::Share,
+    meaning: "share of hotline calls that hung up before an answer",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.hotline_abandoned, m.rec.hotline_calls)),
+};
+
+/// The metric `hotline_resolved_share`.
+pub const HOTLINE_RESOLVED_SHARE: &Metric = &Metric {
+    name: "hotline_resolved_share",
+    measure: Measure::Share,
+    meaning: "share of hotline calls resolved by phone",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.hotline_resolved, m.rec.hotline_calls)),
+};
+
+/// The metric `utilization_<kind>`.
+pub const UTILIZATION: &Metric = &Metric {
+    name: "utilization_",
+    measure: Measure::Share,
+    meaning: "busy share of on-duty unit time of this kind (background work and travel included)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].busy_on_duty / m.rec.kinds[k].on_duty),
+};
+
+/// The metric `overtime_hours_<kind>`.
+pub const OVERTIME_HOURS: &Metric = &Metric {
+    name: "overtime_hours_",
+    measure: Measure::Hours,
+    meaning: "unit-hours worked past the end of a shift by this kind",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].overtime / HOUR),
+};
+
+/// The metric `unstaffed_shift_share_<kind>`.
+pub const UNSTAFFED_SHIFT_SHARE: &Metric = &Metric {
+    name: "unstaffed_shift_share_",
+    measure: Measure::Share,
+    meaning: "share of this kind's scheduled unit-shifts left unstaffed (absence)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| {
+        let r = &m.rec.kinds[k];
+        if m.model.kinds[k].absence == 0.0 {
+            0.0
+        } else {
+            share(r.unstaffed_shifts, r.scheduled_shifts)
+        }
+    }),
+};
+
+/// The metric `calls_<kind>`.
+pub const CALLS: &Metric = &Metric {
+    name: "calls_",
+    measure: Measure::Count,
+    meaning: "incidents a unit of this kind reached (arrived on scene), each counted once",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].calls as f64),
+};
+
+/// The metric `calls_per_12h_<kind>`.
+pub const CALLS_PER_12H: &Metric = &Metric {
+    name: "calls_per_12h_",
+    measure: Measure::Count,
+    meaning: "incidents this kind reached per 12 unit-hours on duty (the \"calls per 12-hour shift\" programmes report)",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| {
+        let r = &m.rec.kinds[k];
+        if r.on_duty == 0.0 {
+            f64::NAN
+        } else {
+            r.calls as f64 / (r.on_duty / (12.0 * HOUR))
+        }
+    }),
+};
+
+/// The metric `busy_hours_crisis_<kind>`.
+pub const BUSY_HOURS_CRISIS: &Metric = &Metric {
+    name: "busy_hours_crisis_",
+    measure: Measure::Hours,
+    meaning: "unit-hours this kind spent on crisis calls, from dispatch to clearing (background work left out)",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].crisis_minutes / HOUR),
+};
+
+/// The metric `cost_responders_<kind>`.
+pub const COST_RESPONDERS_BY_KIND: &Metric = &Metric {
+    name: "cost_responders_",
+    measure: Measure::Dollars,
+    meaning: "this kind's on-duty unit-hours × hourly cost, overtime at 1.5 × (the whole kind, crisis work or not)",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| responder_cost(&m.model.kinds[k], &m.rec.kinds[k])),
+};
+
+/// The metric `cost_per_call_<kind>`.
+pub const COST_PER_CALL: &Metric = &Metric {
+    name: "cost_per_call_",
+    measure: Measure::Dollars,
+    meaning: "cost_responders of this kind divided by its calls",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| {
+        let calls = m.rec.kinds[k].calls;
+        if calls == 0 {
+            f64::NAN
+        } else {
+            responder_cost(&m.model.kinds[k], &m.rec.kinds[k]) / calls as f64
+        }
+    }),
+};
+
+/// The metric `hotline_answer_mean_min`.
+pub const HOTLINE_ANSWER_MEAN_MIN: &Metric = &Metric {
+    name: "hotline_answer_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes an answered hotline caller waited for a counselor",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_answer.mean()),
+};
+
+/// The metric `hotline_answer_p90_min`.
+pub const HOTLINE_ANSWER_P90_MIN: &Metric = &Metric {
+    name: "hotline_answer_p90_min",
+    measure: Measure::Minutes,
+    meaning: "90th percentile of the minutes answered hotline callers waited",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_answer.quantile(0.9)),
+};
+
+/// The metric `hotline_contacts`.
+pub const HOTLINE_CONTACTS: &Metric = &Metric {
+    name: "hotline_contacts",
+    measure: Measure::Count,
+    meaning: "the line's ordinary contacts (people who would not have called 911), which take counselors' time",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_contacts as f64),
+};
+
+/// The metric `hotline_all_answer_mean_min`.
+pub const HOTLINE_ALL_ANSWER_MEAN_MIN: &Metric = &Metric {
+    name: "hotline_all_answer_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes every answered caller waited, crises and ordinary contacts alike (the line's published answer speed)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_all_answer.mean()),
+};
+
+/// The metric `hotline_all_abandoned_share`.
+pub const HOTLINE_ALL_ABANDONED_SHARE: &Metric = &Metric {
+    name: "hotline_all_abandoned_share",
+    measure: Measure::Share,
+    meaning: "share of everything that reached the line, crises and ordinary contacts, that hung up before an answer",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.hotline_all_abandoned, m.rec.hotline_all)),
+};
+
+/// The metric `psychiatry_consults`.
+pub const PSYCHIATRY_CONSULTS: &Metric = &Metric {
+    name: "psychiatry_consults",
+    measure: Measure::Count,
+    meaning: "psychiatry consults given to teams on scene",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.consults as f64),
+};
+
+/// The metric `consult_wait_mean_min`.
+pub const CONSULT_WAIT_MEAN_MIN: &Metric = &Metric {
+    name: "consult_wait_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes a team waited for a consult line, until a consult began or it gave up at max_wait (waits still open at the horizon are left out)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| mean(m.rec.consult_wait, m.rec.consult_waits)),
+};
+
+/// The metric `facility_wait_mean_min`.
+pub const FACILITY_WAIT_MEAN_MIN: &Metric = &Metric {
+    name: "facility_wait_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes from a unit's arrival at a facility to a place for its person, over the transports given one (0 where places are free or unlimited)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| mean(m.rec.facility_wait_minutes, m.rec.facility_waits)),
+};
+
+/// The metric `diversions`.
+pub const DIVERSIONS: &Metric = &Metric {
+    name: "diversions",
+    measure: Measure::Count,
+    meaning: "transports turned away from a full facility (sent on, or the call ended where the person was)",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.diversions as f64),
+};
+
+/// The metric `unit_hours_at_facilities`.
+pub const UNIT_HOURS_AT_FACILITIES: &Metric = &Metric {
+    name: "unit_hours_at_facilities",
+    measure: Measure::Hours,
+    meaning: "responder unit-hours spent at facilities: waiting for a place plus handing over",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.kinds.iter().map(|k| k.facility_minutes).sum::<f64>() / HOUR),
+};
+
+/// The metric `facility_hours_<kind>`.
+pub const FACILITY_HOURS: &Metric = &Metric {
+    name: "facility_hours_",
+    measure: Measure::Hours,
+    meaning: "unit-hours this kind spent at facilities, waiting for a place plus handing over",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].facility_minutes / HOUR),
+};
+
+/// The metric `facility_wait_hours_<kind>`.
+pub const FACILITY_WAIT_HOURS: &Metric = &Metric {
+    name: "facility_wait_hours_",
+    measure: Measure::Hours,
+    meaning: "unit-hours this kind spent waiting at full facilities for a place",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.rec.kinds[k].facility_wait_minutes / HOUR),
+};
+
+/// The metric `cost_total`.
+pub const COST_TOTAL: &Metric = &Metric {
+    name: "cost_total",
+    measure: Measure::Dollars,
+    meaning: "all costs below, summed",
+    console: true,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.costs.total()),
+};
+
+/// The metric `cost_per_incident`.
+pub const COST_PER_INCIDENT: &Metric = &Metric {
+    name: "cost_per_incident",
+    measure: Measure::Dollars,
+    meaning: "cost_total divided by incidents",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| {
+        if m.rec.incidents == 0 {
+            f64::NAN
+        } else {
+            m.costs.total() / m.rec.incidents as f64
+        }
+    }),
+};
+
+/// The metric `cost_responders`.
+pub const COST_RESPONDERS: &Metric = &Metric {
+    name: "cost_responders",
+    measure: Measure::Dollars,
+    meaning: "on-duty unit-hours × hourly cost, overtime at 1.5 ×",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.responders),
+};
+
+/// The metric `cost_ed_visits`.
+pub const COST_ED_VISITS: &Metric = &Metric {
+    name: "cost_ed_visits",
+    measure: Measure::Dollars,
+    meaning: "ED visits × cost per visit",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.ed_visits),
+};
+
+/// The metric `cost_inpatient`.
+pub const COST_INPATIENT: &Metric = &Metric {
+    name: "cost_inpatient",
+    measure: Measure::Dollars,
+    meaning: "inpatient days after ED visits × cost per day",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.inpatient),
+};
+
+/// The metric `cost_crisis_center`.
+pub const COST_CRISIS_CENTER: &Metric = &Metric {
+    name: "cost_crisis_center",
+    measure: Measure::Dollars,
+    meaning: "crisis-center stays × cost per stay",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.crisis_center),
+};
+
+/// The metric `cost_jail`.
+pub const COST_JAIL: &Metric = &Metric {
+    name: "cost_jail",
+    measure: Measure::Dollars,
+    meaning: "jail bookings × cost per booking",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.jail),
+};
+
+/// The metric `cost_programs`.
+pub const COST_PROGRAMS: &Metric = &Metric {
+    name: "cost_programs",
+    measure: Measure::Dollars,
+    meaning: "community prevention programs, per year × years measured",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.programs),
+};
 
 /// Every metric, in the order of outputs. Per-kind metrics expand in the order of the
 /// scenario's responder kinds.
-pub const METRICS: &[Metric] = &[
-    compared(metric(
-        "incidents",
-        Unit::Count,
-        "crises arriving in the measured period, first and repeat, by any channel",
-    )),
-    compared(metric(
-        "response_time_mean_min",
-        Unit::Minutes,
-        "mean minutes from the call received (by 911, or passed on by the hotline) to the first unit on scene",
-    )),
-    metric(
-        "response_time_p50_min",
-        Unit::Minutes,
-        "median of those minutes in each replication (from 1/16-minute histogram bins), averaged over replications",
-    ),
-    compared(metric(
-        "response_time_p90_min",
-        Unit::Minutes,
-        "90th percentile of those minutes in each replication, averaged over replications",
-    )),
-    metric(
-        "response_within_target_share",
-        Unit::Share,
-        "of the incidents a unit reached, the share reached in less than `scenario.response_target` (absent without a target)",
-    ),
-    metric(
-        "dispatch_wait_mean_min",
-        Unit::Minutes,
-        "mean minutes from the call received to the first unit assigned, over incidents reached",
-    ),
-    compared(metric(
-        "unserved",
-        Unit::Count,
-        "incidents neither dispatched, closed by the hotline nor cancelled by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911 + cancelled before dispatch)",
-    )),
-    compared(metric(
-        "police_involved_share",
-        Unit::Share,
-        "share of incidents where a police unit arrived on scene at any time",
-    )),
-    metric(
-        "no_police_share",
-        Unit::Share,
-        "share of incidents where no police unit arrived on scene (1 − police_involved_share)",
-    ),
-    metric("backup_requests", Unit::Count, "requests for police backup"),
-    metric(
-        "backlog_background",
-        Unit::Count,
-        "background (non-crisis) jobs still waiting for a unit at the horizon",
-    ),
-    metric(
-        "cancelled_share",
-        Unit::Share,
-        "share of incidents cancelled (by the caller, or the person gone) before a unit was on scene",
-    ),
-    metric(
-        "resolved_on_scene_share",
-        Unit::Share,
-        "share of incidents resolved on scene",
-    ),
-    metric(
-        "referred_share",
-        Unit::Share,
-        "share of incidents referred to follow-up care",
-    ),
-    metric(
-        "crisis_center",
-        Unit::Count,
-        "incidents ending at a crisis center",
-    ),
-    compared(metric(
-        "emergency_department",
-        Unit::Count,
-        "incidents ending at an emergency department",
-    )),
-    compared(metric(
-        "hospitalizations",
-        Unit::Count,
-        "ED visits that led to an inpatient stay",
-    )),
-    compared(metric("arrests", Unit::Count, "incidents ending in arrest")),
-    compared(metric(
-        "use_of_force",
-        Unit::Count,
-        "use-of-force events (drawn per unit on scene)",
-    )),
-    metric(
-        "injuries",
-        Unit::Count,
-        "injury events (drawn per unit on scene)",
-    ),
-    compared(metric(
-        "repeat_crises",
-        Unit::Count,
-        "crises of people who had one before (included in incidents)",
-    )),
-    metric(
-        "hotline_calls",
-        Unit::Count,
-        "crises that reached the 988 hotline first",
-    ),
-    metric(
-        "hotline_abandoned_share",
-        Unit::Share,
-        "share of hotline calls that hung up before an answer",
-    ),
-    metric(
-        "hotline_resolved_share",
-        Unit::Share,
-        "share of hotline calls resolved by phone",
-    ),
-    per_kind(metric(
-        "utilization_",
-        Unit::Share,
-        "busy share of on-duty unit time of this kind (background work and travel included)",
-    )),
-    per_kind(metric(
-        "overtime_hours_",
-        Unit::Hours,
-        "unit-hours worked past the end of a shift by this kind",
-    )),
-    per_kind(metric(
-        "unstaffed_shift_share_",
-        Unit::Share,
-        "share of this kind's scheduled unit-shifts left unstaffed (absence)",
-    )),
-    per_kind(metric(
-        "calls_",
-        Unit::Count,
-        "incidents a unit of this kind reached (arrived on scene), each counted once",
-    )),
-    files_only(per_kind(metric(
-        "calls_per_12h_",
-        Unit::Count,
-        "incidents this kind reached per 12 unit-hours on duty (the \"calls per 12-hour shift\" programmes report)",
-    ))),
-    files_only(per_kind(metric(
-        "busy_hours_crisis_",
-        Unit::Hours,
-        "unit-hours this kind spent on crisis calls, from dispatch to clearing (background work left out)",
-    ))),
-    files_only(per_kind(metric(
-        "cost_responders_",
-        Unit::Dollars,
-        "this kind's on-duty unit-hours × hourly cost, overtime at 1.5 × (the whole kind, crisis work or not)",
-    ))),
-    per_kind(metric(
-        "cost_per_call_",
-        Unit::Dollars,
-        "cost_responders of this kind divided by its calls",
-    )),
-    metric(
-        "hotline_answer_mean_min",
-        Unit::Minutes,
-        "mean minutes an answered hotline caller waited for a counselor",
-    ),
-    metric(
-        "hotline_answer_p90_min",
-        Unit::Minutes,
-        "90th percentile of the minutes answered hotline callers waited",
-    ),
-    metric(
-        "hotline_contacts",
-        Unit::Count,
-        "the line's ordinary contacts (people who would not have called 911), which take counselors' time",
-    ),
-    metric(
-        "hotline_all_answer_mean_min",
-        Unit::Minutes,
-        "mean minutes every answered caller waited, crises and ordinary contacts alike (the line's published answer speed)",
-    ),
-    metric(
-        "hotline_all_abandoned_share",
-        Unit::Share,
-        "share of everything that reached the line, crises and ordinary contacts, that hung up before an answer",
-    ),
-    metric(
-        "psychiatry_consults",
-        Unit::Count,
-        "psychiatry consults given to teams on scene",
-    ),
-    metric(
-        "consult_wait_mean_min",
-        Unit::Minutes,
-        "mean minutes a team waited for a consult line, until a consult began or it gave up at max_wait (waits still open at the horizon are left out)",
-    ),
-    metric(
-        "facility_wait_mean_min",
-        Unit::Minutes,
-        "mean minutes from a unit's arrival at a facility to a place for its person, over the transports given one (0 where places are free or unlimited)",
-    ),
-    metric(
-        "diversions",
-        Unit::Count,
-        "transports turned away from a full facility (sent on, or the call ended where the person was)",
-    ),
-    compared(metric(
-        "unit_hours_at_facilities",
-        Unit::Hours,
-        "responder unit-hours spent at facilities: waiting for a place plus handing over",
-    )),
-    files_only(per_kind(metric(
-        "facility_hours_",
-        Unit::Hours,
-        "unit-hours this kind spent at facilities, waiting for a place plus handing over",
-    ))),
-    files_only(per_kind(metric(
-        "facility_wait_hours_",
-        Unit::Hours,
-        "unit-hours this kind spent waiting at full facilities for a place",
-    ))),
-    compared(metric(
-        "cost_total",
-        Unit::Dollars,
-        "all costs below, summed",
-    )),
-    metric(
-        "cost_per_incident",
-        Unit::Dollars,
-        "cost_total divided by incidents",
-    ),
-    cost_part(metric(
-        "cost_responders",
-        Unit::Dollars,
-        "on-duty unit-hours × hourly cost, overtime at 1.5 ×",
-    )),
-    cost_part(metric(
-        "cost_ed_visits",
-        Unit::Dollars,
-        "ED visits × cost per visit",
-    )),
-    cost_part(metric(
-        "cost_inpatient",
-        Unit::Dollars,
-        "inpatient days after ED visits × cost per day",
-    )),
-    cost_part(metric(
-        "cost_crisis_center",
-        Unit::Dollars,
-        "crisis-center stays × cost per stay",
-    )),
-    cost_part(metric(
-        "cost_jail",
-        Unit::Dollars,
-        "jail bookings × cost per booking",
-    )),
-    cost_part(metric(
-        "cost_programs",
-        Unit::Dollars,
-        "community prevention programs, per year × years measured",
-    )),
+pub const METRICS: &[&Metric] = &[
+    INCIDENTS,
+    RESPONSE_TIME_MEAN_MIN,
+    RESPONSE_TIME_P50_MIN,
+    RESPONSE_TIME_P90_MIN,
+    RESPONSE_WITHIN_TARGET_SHARE,
+    DISPATCH_WAIT_MEAN_MIN,
+    UNSERVED,
+    POLICE_INVOLVED_SHARE,
+    NO_POLICE_SHARE,
+    BACKUP_REQUESTS,
+    BACKLOG_BACKGROUND,
+    CANCELLED_SHARE,
+    RESOLVED_ON_SCENE_SHARE,
+    REFERRED_SHARE,
+    CRISIS_CENTER,
+    EMERGENCY_DEPARTMENT,
+    HOSPITALIZATIONS,
+    ARRESTS,
+    USE_OF_FORCE,
+    INJURIES,
+    REPEAT_CRISES,
+    HOTLINE_CALLS,
+    HOTLINE_ABANDONED_SHARE,
+    HOTLINE_RESOLVED_SHARE,
+    UTILIZATION,
+    OVERTIME_HOURS,
+    UNSTAFFED_SHIFT_SHARE,
+    CALLS,
+    CALLS_PER_12H,
+    BUSY_HOURS_CRISIS,
+    COST_RESPONDERS_BY_KIND,
+    COST_PER_CALL,
+    HOTLINE_ANSWER_MEAN_MIN,
+    HOTLINE_ANSWER_P90_MIN,
+    HOTLINE_CONTACTS,
+    HOTLINE_ALL_ANSWER_MEAN_MIN,
+    HOTLINE_ALL_ABANDONED_SHARE,
+    PSYCHIATRY_CONSULTS,
+    CONSULT_WAIT_MEAN_MIN,
+    FACILITY_WAIT_MEAN_MIN,
+    DIVERSIONS,
+    UNIT_HOURS_AT_FACILITIES,
+    FACILITY_HOURS,
+    FACILITY_WAIT_HOURS,
+    COST_TOTAL,
+    COST_PER_INCIDENT,
+    COST_RESPONDERS,
+    COST_ED_VISITS,
+    COST_INPATIENT,
+    COST_CRISIS_CENTER,
+    COST_JAIL,
+    COST_PROGRAMS,
 ];
 
-/// Metrics of a group of incidents (a call type or a zone), in output order.
-pub const GROUP_METRICS: [&str; 7] = [
-    "incidents",
-    "response_time_mean_min",
-    "response_time_p50_min",
-    "response_time_p90_min",
-    "response_within_target_share",
-    "unserved",
-    "police_involved_share",
+/// The metrics of a group of incidents (a call type, a zone, a priority, the kind
+/// first on scene), in output order.
+pub const GROUP_METRICS: [&Metric; 7] = [
+    INCIDENTS,
+    RESPONSE_TIME_MEAN_MIN,
+    RESPONSE_TIME_P50_MIN,
+    RESPONSE_TIME_P90_MIN,
+    RESPONSE_WITHIN_TARGET_SHARE,
+    UNSERVED,
+    POLICE_INVOLVED_SHARE,
 ];
 
-/// Metrics of a facility, in output order.
-pub const FACILITY_METRICS: [&str; 5] = [
-    "arrivals",
-    "diverted_share",
-    "wait_mean_min",
-    "occupancy",
-    "boarding_hours",
-];
+/// A metric of a facility.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray)]
+#[strum(serialize_all = "snake_case")]
+pub enum FacilityMetric {
+    /// Transports arriving.
+    Arrivals,
+    /// Share of them turned away.
+    DivertedShare,
+    /// Mean minutes from arrival to a place.
+    WaitMeanMin,
+    /// Share of places in use (null without a capacity).
+    Occupancy,
+    /// Hours its people spent boarding (at EDs only).
+    BoardingHours,
+}
+
+impl FacilityMetric {
+    /// Its name in the files.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
 
 /// The registry entry of a metric name (a per-kind name finds its prefix's entry).
 pub fn lookup(name: &str) -> Option<&'static Metric> {
-    METRICS.iter().find(|m| {
-        if m.per_kind {
+    METRICS.iter().copied().find(|m| {
+        if m.per_kind() {
             name.strip_prefix(m.name).is_some_and(|k| !k.is_empty())
         } else {
             m.name == name
@@ -379,8 +883,8 @@ pub fn lookup(name: &str) -> Option<&'static Metric> {
 pub fn names(kinds: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for m in METRICS {
-        if m.per_kind {
-            out.extend(kinds.iter().map(|k| format!("{}{k}", m.name)));
+        if m.per_kind() {
+            out.extend(kinds.iter().map(|k| m.of(k)));
         } else {
             out.push(m.name.to_string());
         }
@@ -388,9 +892,22 @@ pub fn names(kinds: &[String]) -> Vec<String> {
     out
 }
 
+/// Every metric's value for one replication, in the order of [`names`].
+pub fn values(measured: &Measured) -> Vec<f64> {
+    let kinds = measured.model.kinds.len();
+    let mut out = Vec::new();
+    for m in METRICS {
+        match m.value {
+            Value::Whole(f) => out.push(f(measured)),
+            Value::PerKind(f) => out.extend((0..kinds).map(|k| f(measured, k))),
+        }
+    }
+    out
+}
+
 /// The cost components, in output order; `cost_total` is their sum.
-pub fn cost_parts() -> impl Iterator<Item = &'static str> {
-    METRICS.iter().filter(|m| m.cost_part).map(|m| m.name)
+pub fn cost_parts() -> impl Iterator<Item = &'static Metric> {
+    METRICS.iter().copied().filter(|m| m.cost_part)
 }
 
 /// What a metric means (the registry's words), or `None` for a name it does not know.
@@ -398,18 +915,18 @@ pub fn describe(name: &str) -> Option<&'static str> {
     lookup(name).map(|m| m.meaning)
 }
 
-/// The registry as a Markdown table (name, unit, meaning), as the README shows it.
+/// The registry as a Markdown table (name, measure, meaning), as the docs show it.
 pub fn markdown_table() -> String {
     let mut out = String::from("| metric | unit | meaning |\n|---|---|---|\n");
     for m in METRICS {
-        let name = if m.per_kind {
-            format!("{}<kind>", m.name)
+        let name = if m.per_kind() {
+            m.of("<kind>")
         } else {
             m.name.to_string()
         };
         out.push_str(&format!(
             "| `{name}` | {} | {} |\n",
-            m.unit.label(),
+            m.measure.label(),
             m.meaning
         ));
     }
@@ -428,12 +945,11 @@ mod tests {
             assert!(describe(n).is_some_and(|d| !d.is_empty()), "{n}");
             assert_eq!(names.iter().filter(|m| *m == n).count(), 1, "{n}");
         }
-        assert!(names.contains(&"utilization_mobile_crisis".to_string()));
-        for g in GROUP_METRICS {
-            assert!(lookup(g).is_some(), "{g}");
-        }
+        assert!(names.contains(&UTILIZATION.of("mobile_crisis")));
         assert_eq!(describe("no_such_metric"), None);
         assert_eq!(describe("utilization_"), None);
         assert_eq!(cost_parts().count(), 6);
+        assert_eq!(lookup("cost_total"), Some(COST_TOTAL));
+        assert_eq!(FacilityMetric::WaitMeanMin.name(), "wait_mean_min");
     }
 }

@@ -4,12 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::metrics;
+use super::metrics::{self, CostParts, FacilityMetric, Measured, Metric, share};
 use super::nullable;
-use crate::model::{Disposition, Kind, Model};
+use crate::model::Model;
 use crate::sim::Record;
-use crate::sim::record::{GroupCounts, KindRecord};
-use crate::time::YEAR;
+use crate::sim::record::GroupCounts;
+use crate::time::{DAY, HOUR, WEEK};
 
 /// Points of the response-time quantile grid: q = 0, 0.005, …, 1.
 pub const QUANTILE_POINTS: usize = 201;
@@ -39,6 +39,159 @@ pub struct Series {
     pub occupancy_by_hour: Vec<Vec<f64>>,
 }
 
+/// The values of one group of incidents, the metrics of [`metrics::GROUP_METRICS`]
+/// (NaN where there was nothing to measure). Written to files as a list in that order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Vec<Option<f64>>", try_from = "Vec<Option<f64>>")]
+pub struct GroupValues {
+    /// Incidents.
+    pub incidents: f64,
+    /// Mean response, minutes.
+    pub response_mean: f64,
+    /// Median response, minutes.
+    pub response_p50: f64,
+    /// 90th-percentile response, minutes.
+    pub response_p90: f64,
+    /// Share reached within the response target.
+    pub within_target: f64,
+    /// Incidents never dispatched.
+    pub unserved: f64,
+    /// Share with police on scene.
+    pub police_share: f64,
+}
+
+impl GroupValues {
+    /// The values in the order of [`metrics::GROUP_METRICS`].
+    pub fn to_array(&self) -> [f64; 7] {
+        [
+            self.incidents,
+            self.response_mean,
+            self.response_p50,
+            self.response_p90,
+            self.within_target,
+            self.unserved,
+            self.police_share,
+        ]
+    }
+
+    /// The value of `m`, one of [`metrics::GROUP_METRICS`] (NaN for another).
+    pub fn get(&self, m: &Metric) -> f64 {
+        let at = metrics::GROUP_METRICS.iter().position(|g| *g == m);
+        at.map_or(f64::NAN, |i| self.to_array()[i])
+    }
+}
+
+impl From<GroupValues> for Vec<Option<f64>> {
+    fn from(g: GroupValues) -> Self {
+        g.to_array()
+            .iter()
+            .map(|x| x.is_finite().then_some(*x))
+            .collect()
+    }
+}
+
+impl TryFrom<Vec<Option<f64>>> for GroupValues {
+    type Error = String;
+    fn try_from(v: Vec<Option<f64>>) -> Result<Self, String> {
+        let x: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        let [
+            incidents,
+            response_mean,
+            response_p50,
+            response_p90,
+            within_target,
+            unserved,
+            police_share,
+        ] = x[..]
+        else {
+            return Err(format!("a group has {} values, not 7", x.len()));
+        };
+        Ok(GroupValues {
+            incidents,
+            response_mean,
+            response_p50,
+            response_p90,
+            within_target,
+            unserved,
+            police_share,
+        })
+    }
+}
+
+/// The values of one facility, the metrics of [`FacilityMetric`] (NaN where there was
+/// nothing to measure). Written to files as a list in that order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Vec<Option<f64>>", try_from = "Vec<Option<f64>>")]
+pub struct FacilityValues {
+    /// Transports arriving.
+    pub arrivals: f64,
+    /// Share of them turned away.
+    pub diverted_share: f64,
+    /// Mean minutes from arrival to a place.
+    pub wait_mean_min: f64,
+    /// Share of places in use (NaN without a capacity).
+    pub occupancy: f64,
+    /// Hours of boarding (NaN but at EDs).
+    pub boarding_hours: f64,
+}
+
+impl FacilityValues {
+    /// The values in the order of [`FacilityMetric::VARIANTS`].
+    pub fn to_array(&self) -> [f64; 5] {
+        [
+            self.arrivals,
+            self.diverted_share,
+            self.wait_mean_min,
+            self.occupancy,
+            self.boarding_hours,
+        ]
+    }
+
+    /// The value of `m`.
+    pub fn get(&self, m: FacilityMetric) -> f64 {
+        match m {
+            FacilityMetric::Arrivals => self.arrivals,
+            FacilityMetric::DivertedShare => self.diverted_share,
+            FacilityMetric::WaitMeanMin => self.wait_mean_min,
+            FacilityMetric::Occupancy => self.occupancy,
+            FacilityMetric::BoardingHours => self.boarding_hours,
+        }
+    }
+}
+
+impl From<FacilityValues> for Vec<Option<f64>> {
+    fn from(f: FacilityValues) -> Self {
+        f.to_array()
+            .iter()
+            .map(|x| x.is_finite().then_some(*x))
+            .collect()
+    }
+}
+
+impl TryFrom<Vec<Option<f64>>> for FacilityValues {
+    type Error = String;
+    fn try_from(v: Vec<Option<f64>>) -> Result<Self, String> {
+        let x: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        let [
+            arrivals,
+            diverted_share,
+            wait_mean_min,
+            occupancy,
+            boarding_hours,
+        ] = x[..]
+        else {
+            return Err(format!("a facility has {} values, not 5", x.len()));
+        };
+        Ok(FacilityValues {
+            arrivals,
+            diverted_share,
+            wait_mean_min,
+            occupancy,
+            boarding_hours,
+        })
+    }
+}
+
 /// One replication, summarised.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplicationSummary {
@@ -50,46 +203,33 @@ pub struct ReplicationSummary {
     /// there was nothing to measure).
     #[serde(with = "nullable")]
     pub values: Vec<f64>,
-    /// Per call type: values of [`metrics::GROUP_METRICS`].
-    #[serde(with = "nullable::nested")]
-    pub by_call_type: Vec<Vec<f64>>,
-    /// Per zone: values of [`metrics::GROUP_METRICS`].
-    #[serde(with = "nullable::nested")]
-    pub by_zone: Vec<Vec<f64>>,
-    /// Per priority, most urgent first: values of [`metrics::GROUP_METRICS`].
-    #[serde(with = "nullable::nested")]
-    pub by_priority: Vec<Vec<f64>>,
-    /// Per kind of the first unit on scene: values of [`metrics::GROUP_METRICS`] over
-    /// the incidents it reached first (`unserved` and the police share are NaN).
-    #[serde(with = "nullable::nested")]
-    pub by_first_responder: Vec<Vec<f64>>,
-    /// Per facility: values of [`metrics::FACILITY_METRICS`].
-    #[serde(with = "nullable::nested")]
-    pub by_facility: Vec<Vec<f64>>,
+    /// Per call type.
+    pub by_call_type: Vec<GroupValues>,
+    /// Per zone.
+    pub by_zone: Vec<GroupValues>,
+    /// Per priority, most urgent first.
+    pub by_priority: Vec<GroupValues>,
+    /// Per kind of the first unit on scene, over the incidents it reached first
+    /// (`unserved` and the police share are NaN).
+    pub by_first_responder: Vec<GroupValues>,
+    /// Per facility.
+    pub by_facility: Vec<FacilityValues>,
     /// Kernel events handled (warm-up included).
     pub events: u64,
     /// Series for charts.
     pub series: Series,
 }
 
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        f64::NAN
-    } else {
-        part as f64 / whole as f64
+fn group_values(g: &GroupCounts, target: Option<f64>) -> GroupValues {
+    GroupValues {
+        incidents: g.incidents as f64,
+        response_mean: g.response.mean(),
+        response_p50: g.response.quantile(0.5),
+        response_p90: g.response.quantile(0.9),
+        within_target: target.map_or(f64::NAN, |t| g.response.share_below(t)),
+        unserved: g.unserved as f64,
+        police_share: share(g.police_involved, g.incidents),
     }
-}
-
-fn group_values(g: &GroupCounts, target: Option<f64>) -> Vec<f64> {
-    vec![
-        g.incidents as f64,
-        g.response.mean(),
-        g.response.quantile(0.5),
-        g.response.quantile(0.9),
-        target.map_or(f64::NAN, |t| g.response.share_below(t)),
-        g.unserved as f64,
-        share(g.police_involved, g.incidents),
-    ]
 }
 
 /// Summarises replication `index` (seed `seed`) of `model` from its record.
@@ -104,16 +244,20 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             })
             .collect()
     };
-    let days = rec.measured_minutes / crate::time::DAY;
+    let days = rec.measured_minutes / DAY;
     let on_duty_by_hour = rec
         .kinds
         .iter()
-        .map(|k| k.on_duty_by_hour.map(|minutes| minutes / 60.0 / days))
+        .map(|k| k.on_duty_by_hour.map(|minutes| minutes / HOUR / days))
         .collect();
     ReplicationSummary {
         index,
         seed,
-        values: values(model, rec),
+        values: metrics::values(&Measured {
+            model,
+            rec,
+            costs: CostParts::of(model, rec),
+        }),
         by_call_type: rec
             .by_call_type
             .iter()
@@ -132,11 +276,10 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
         by_first_responder: rec
             .by_first_responder
             .iter()
-            .map(|g| {
-                let mut v = group_values(g, model.response_target);
-                v[5] = f64::NAN;
-                v[6] = f64::NAN;
-                v
+            .map(|g| GroupValues {
+                unserved: f64::NAN,
+                police_share: f64::NAN,
+                ..group_values(g, model.response_target)
             })
             .collect(),
         by_facility: facility_values(model, rec),
@@ -155,8 +298,8 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
     }
 }
 
-/// Each facility's values of [`metrics::FACILITY_METRICS`].
-fn facility_values(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
+/// Each facility's values.
+fn facility_values(model: &Model, rec: &Record) -> Vec<FacilityValues> {
     model
         .facilities
         .iter()
@@ -167,28 +310,28 @@ fn facility_values(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
                 .as_ref()
                 .map_or(f64::NAN, |c| f64::from(c.places));
             let boards = f.kind == crate::model::FacilityKind::EmergencyDepartment;
-            vec![
-                r.arrivals as f64,
-                share(r.diverted, r.arrivals),
-                if r.admitted == 0 {
+            FacilityValues {
+                arrivals: r.arrivals as f64,
+                diverted_share: share(r.diverted, r.arrivals),
+                wait_mean_min: if r.admitted == 0 {
                     f64::NAN
                 } else {
                     r.wait_minutes / r.admitted as f64
                 },
-                r.place_minutes / rec.measured_minutes / places,
-                if boards {
-                    r.boarding_minutes / 60.0
+                occupancy: r.place_minutes / rec.measured_minutes / places,
+                boarding_hours: if boards {
+                    r.boarding_minutes / HOUR
                 } else {
                     f64::NAN
                 },
-            ]
+            }
         })
         .collect()
 }
 
 /// Mean share of each capacity facility's places in use by hour of the week.
 fn occupancy_by_hour(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
-    let weeks = rec.measured_minutes / crate::time::WEEK;
+    let weeks = rec.measured_minutes / WEEK;
     model
         .facilities
         .iter()
@@ -197,149 +340,9 @@ fn occupancy_by_hour(model: &Model, rec: &Record) -> Vec<Vec<f64>> {
             Some(c) => r
                 .occupancy_by_hour
                 .iter()
-                .map(|m| m / 60.0 / weeks / f64::from(c.places))
+                .map(|m| m / HOUR / weeks / f64::from(c.places))
                 .collect(),
             None => Vec::new(),
         })
         .collect()
-}
-
-/// The value of every metric, in registry order.
-fn values(model: &Model, rec: &Record) -> Vec<f64> {
-    let kinds: Vec<String> = model.kinds.iter().map(|k| k.name.clone()).collect();
-    let costs = costs(model, rec);
-    metrics::names(&kinds)
-        .iter()
-        .map(|name| value(model, rec, &costs, name))
-        .collect()
-}
-
-/// On-duty hours of a kind at its hourly rate; overtime at time and a half.
-fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
-    spec.cost_per_hour * (r.on_duty + 1.5 * r.overtime) / 60.0
-}
-
-fn per_kind(model: &Model, rec: &Record, prefix: &str, name: &str) -> Option<f64> {
-    let kind = name.strip_prefix(prefix)?;
-    let k = model.kinds.iter().position(|x| x.name == kind)?;
-    let (spec, r) = (&model.kinds[k], &rec.kinds[k]);
-    let cost = responder_cost(spec, r);
-    Some(match prefix {
-        "utilization_" => r.busy_on_duty / r.on_duty,
-        "overtime_hours_" => r.overtime / 60.0,
-        "calls_" => r.calls as f64,
-        "calls_per_12h_" if r.on_duty == 0.0 => f64::NAN,
-        "calls_per_12h_" => r.calls as f64 / (r.on_duty / 720.0),
-        "busy_hours_crisis_" => r.crisis_minutes / 60.0,
-        "cost_responders_" => cost,
-        "cost_per_call_" if r.calls == 0 => f64::NAN,
-        "cost_per_call_" => cost / r.calls as f64,
-        "facility_hours_" => r.facility_minutes / 60.0,
-        "facility_wait_hours_" => r.facility_wait_minutes / 60.0,
-        _ if spec.absence == 0.0 => 0.0,
-        _ => share(r.unstaffed_shifts, r.scheduled_shifts),
-    })
-}
-
-fn value(model: &Model, rec: &Record, costs: &[f64; 6], name: &str) -> f64 {
-    let d = |x: Disposition| rec.dispositions[x as usize];
-    let n = rec.incidents;
-    let total_cost: f64 = costs.iter().sum();
-    for prefix in metrics::METRICS
-        .iter()
-        .filter(|m| m.per_kind)
-        .map(|m| m.name)
-    {
-        if let Some(v) = per_kind(model, rec, prefix, name) {
-            return v;
-        }
-    }
-    if let Some(i) = metrics::cost_parts().position(|p| p == name) {
-        return costs[i];
-    }
-    match name {
-        "incidents" => n as f64,
-        "response_time_mean_min" => rec.response.mean(),
-        "response_time_p50_min" => rec.response.quantile(0.5),
-        "response_time_p90_min" => rec.response.quantile(0.9),
-        "response_within_target_share" => model
-            .response_target
-            .map_or(f64::NAN, |t| rec.response.share_below(t)),
-        "dispatch_wait_mean_min" => rec.dispatch_wait.mean(),
-        "unserved" => rec.unserved as f64,
-        "police_involved_share" => share(rec.police_involved, n),
-        "no_police_share" => share(n - rec.police_involved, n),
-        "backup_requests" => rec.backup_requests as f64,
-        "backlog_background" => rec.backlog_background as f64,
-        "cancelled_share" => share(rec.cancelled, n),
-        "resolved_on_scene_share" => share(d(Disposition::ResolvedOnScene), n),
-        "referred_share" => share(d(Disposition::Referred), n),
-        "crisis_center" => d(Disposition::CrisisCenter) as f64,
-        "emergency_department" => d(Disposition::EmergencyDepartment) as f64,
-        "hospitalizations" => rec.hospitalizations as f64,
-        "arrests" => d(Disposition::Arrest) as f64,
-        "use_of_force" => rec.use_of_force as f64,
-        "injuries" => rec.injuries as f64,
-        "repeat_crises" => rec.repeat_crises as f64,
-        "hotline_calls" => rec.hotline_calls as f64,
-        "hotline_abandoned_share" => share(rec.hotline_abandoned, rec.hotline_calls),
-        "hotline_resolved_share" => share(rec.hotline_resolved, rec.hotline_calls),
-        "hotline_answer_mean_min" => rec.hotline_answer.mean(),
-        "hotline_answer_p90_min" => rec.hotline_answer.quantile(0.9),
-        "hotline_contacts" => rec.hotline_contacts as f64,
-        "hotline_all_answer_mean_min" => rec.hotline_all_answer.mean(),
-        "hotline_all_abandoned_share" => share(rec.hotline_all_abandoned, rec.hotline_all),
-        "psychiatry_consults" => rec.consults as f64,
-        "consult_wait_mean_min" => {
-            if rec.consult_waits == 0 {
-                f64::NAN
-            } else {
-                rec.consult_wait / rec.consult_waits as f64
-            }
-        }
-        "facility_wait_mean_min" => {
-            if rec.facility_waits == 0 {
-                f64::NAN
-            } else {
-                rec.facility_wait_minutes / rec.facility_waits as f64
-            }
-        }
-        "diversions" => rec.diversions as f64,
-        "unit_hours_at_facilities" => {
-            rec.kinds.iter().map(|k| k.facility_minutes).sum::<f64>() / 60.0
-        }
-        "cost_total" => total_cost,
-        "cost_per_incident" => {
-            if n == 0 {
-                f64::NAN
-            } else {
-                total_cost / n as f64
-            }
-        }
-        _ => unreachable!("metric {name} is in the registry but has no value"),
-    }
-}
-
-/// The cost components of one replication, in [`metrics::cost_parts`] order.
-fn costs(model: &Model, rec: &Record) -> [f64; 6] {
-    let c = &model.costs;
-    let responders: f64 = model
-        .kinds
-        .iter()
-        .zip(&rec.kinds)
-        .map(|(spec, r)| responder_cost(spec, r))
-        .sum();
-    let d = |x: Disposition| rec.dispositions[x as usize] as f64;
-    [
-        responders,
-        d(Disposition::EmergencyDepartment) * c.ed_visit,
-        rec.inpatient_days * c.inpatient_day,
-        d(Disposition::CrisisCenter) * c.crisis_center_stay,
-        d(Disposition::Arrest) * c.jail_booking,
-        model.prevention.program_cost_per_year
-            * model
-                .prevention
-                .running(model.warmup_end(), model.horizon())
-            / YEAR,
-    ]
 }

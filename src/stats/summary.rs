@@ -4,9 +4,10 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use super::replication::ReplicationSummary;
+use super::metrics::{self, FacilityMetric, Metric};
+use super::replication::{GroupValues, ReplicationSummary};
 use super::warmup::{self, WarmupCheck};
-use super::{Estimate, estimate, metrics};
+use super::{Estimate, estimate};
 use crate::model::{FacilityKind, Model, Role};
 
 /// What `ci95` and `pi95` mean, in the words the files, the console and the report use.
@@ -16,6 +17,22 @@ pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expe
 
 /// Estimates by metric name, in output order.
 pub type Estimates = IndexMap<String, Estimate>;
+
+/// Looking up estimates by the registry's handles.
+pub trait ByMetric {
+    /// The estimate of a whole-run metric.
+    fn of(&self, m: &Metric) -> Option<&Estimate>;
+    /// Its mean (NaN when absent or unmeasured).
+    fn mean_of(&self, m: &Metric) -> f64 {
+        self.of(m).map_or(f64::NAN, |e| e.mean)
+    }
+}
+
+impl ByMetric for Estimates {
+    fn of(&self, m: &Metric) -> Option<&Estimate> {
+        self.get(m.name)
+    }
+}
 
 /// How a run was made, for the reader who wants to judge or repeat it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -213,7 +230,7 @@ pub struct RunSummary {
     /// Kind of the first unit on scene → metric → estimate over the incidents it
     /// reached first (`unserved` and `police_involved_share` are null).
     pub by_first_responder: IndexMap<String, Estimates>,
-    /// Facility → [`metrics::FACILITY_METRICS`] → estimate (`occupancy` null without a
+    /// Facility → [`FacilityMetric`] name → estimate (`occupancy` null without a
     /// capacity, `boarding_hours` null but at EDs).
     pub by_facility: IndexMap<String, Estimates>,
     /// Cost component → estimate (without the `cost_` prefix); `total` is their sum.
@@ -230,9 +247,11 @@ pub struct RunSummary {
     pub per_replication: Vec<ReplicationSummary>,
 }
 
-fn estimates(names: &[&str], column: impl Fn(usize) -> Vec<f64>) -> Estimates {
+fn estimates<'a>(
+    names: impl Iterator<Item = &'a str>,
+    column: impl Fn(usize) -> Vec<f64>,
+) -> Estimates {
     names
-        .iter()
         .enumerate()
         .map(|(i, n)| (n.to_string(), estimate(&column(i))))
         .collect()
@@ -241,29 +260,32 @@ fn estimates(names: &[&str], column: impl Fn(usize) -> Vec<f64>) -> Estimates {
 fn groups(
     names: &[String],
     reps: &[ReplicationSummary],
-    pick: impl Fn(&ReplicationSummary) -> &Vec<Vec<f64>>,
+    pick: impl Fn(&ReplicationSummary) -> &Vec<GroupValues>,
 ) -> IndexMap<String, Estimates> {
     names
         .iter()
         .enumerate()
         .map(|(g, name)| {
-            let column = |i: usize| reps.iter().map(|r| pick(r)[g][i]).collect();
-            (name.clone(), estimates(&metrics::GROUP_METRICS, column))
+            let column = |i: usize| reps.iter().map(|r| pick(r)[g].to_array()[i]).collect();
+            let names = metrics::GROUP_METRICS.iter().map(|m| m.name);
+            (name.clone(), estimates(names, column))
         })
         .collect()
 }
 
 fn facility_groups(facts: &ModelFacts, reps: &[ReplicationSummary]) -> IndexMap<String, Estimates> {
+    use strum::VariantArray;
     facts
         .facilities
         .iter()
         .enumerate()
         .map(|(f, facility)| {
-            let column = |i: usize| reps.iter().map(|r| r.by_facility[f][i]).collect();
-            (
-                facility.name.clone(),
-                estimates(&metrics::FACILITY_METRICS, column),
-            )
+            let column = |i: usize| {
+                let m = FacilityMetric::VARIANTS[i];
+                reps.iter().map(|r| r.by_facility[f].get(m)).collect()
+            };
+            let names = FacilityMetric::VARIANTS.iter().map(|m| m.name());
+            (facility.name.clone(), estimates(names, column))
         })
         .collect()
 }
@@ -279,15 +301,15 @@ impl RunSummary {
         let facts = ModelFacts::of(model);
         let kinds: Vec<String> = facts.kinds.iter().map(|k| k.name.clone()).collect();
         let names = metrics::names(&kinds);
-        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let reps = &per_replication;
-        let metric_estimates =
-            estimates(&name_refs, |i| reps.iter().map(|r| r.values[i]).collect());
+        let metric_estimates = estimates(names.iter().map(String::as_str), |i| {
+            reps.iter().map(|r| r.values[i]).collect()
+        });
         let costs = metrics::cost_parts()
-            .chain(["cost_total"])
-            .filter_map(|n| {
-                let e = metric_estimates.get(n)?.clone();
-                Some((n.trim_start_matches("cost_").to_string(), e))
+            .chain([metrics::COST_TOTAL])
+            .filter_map(|m| {
+                let e = metric_estimates.of(m)?.clone();
+                Some((m.name.trim_start_matches("cost_").to_string(), e))
             })
             .collect();
         RunSummary {
@@ -351,13 +373,6 @@ impl RunSummary {
                 self.per_replication.len()
             ));
         }
-        let groups = [
-            ("call type", self.by_call_type.len(), 0),
-            ("zone", self.by_zone.len(), 1),
-            ("priority", self.by_priority.len(), 2),
-            ("first responder", self.by_first_responder.len(), 3),
-            ("facility", self.by_facility.len(), 4),
-        ];
         for r in &self.per_replication {
             if r.values.len() != self.metrics.len() {
                 return Err(format!(
@@ -367,43 +382,57 @@ impl RunSummary {
                     self.metrics.len()
                 ));
             }
-            let lists = [
-                &r.by_call_type,
-                &r.by_zone,
-                &r.by_priority,
-                &r.by_first_responder,
-                &r.by_facility,
+            let counts = [
+                ("call type", r.by_call_type.len(), self.by_call_type.len()),
+                ("zone", r.by_zone.len(), self.by_zone.len()),
+                ("priority", r.by_priority.len(), self.by_priority.len()),
+                (
+                    "first responder",
+                    r.by_first_responder.len(),
+                    self.by_first_responder.len(),
+                ),
+                ("facility", r.by_facility.len(), self.by_facility.len()),
             ];
-            for (what, n, i) in groups {
-                let width = if i == 4 {
-                    metrics::FACILITY_METRICS.len()
-                } else {
-                    metrics::GROUP_METRICS.len()
-                };
-                if lists[i].len() != n || lists[i].iter().any(|g| g.len() != width) {
-                    return Err(format!(
-                        "replication {} does not have {n} {what} groups of {width} values",
-                        r.index
-                    ));
-                }
+            if let Some((what, has, want)) = counts.iter().find(|(_, a, b)| a != b) {
+                return Err(format!(
+                    "replication {} has {has} {what} groups, the summary {want}",
+                    r.index
+                ));
             }
         }
         Ok(())
     }
 
-    /// The per-replication values of a metric, in replication order.
-    pub fn column(&self, metric: &str) -> Option<Vec<f64>> {
-        let i = self.metrics.get_index_of(metric)?;
+    /// The per-replication values of a metric by its name (as the files and the user
+    /// write it), in replication order; `None` for a name the run does not have.
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let i = self.metrics.get_index_of(name)?;
         Some(self.per_replication.iter().map(|r| r.values[i]).collect())
     }
 
-    /// The estimate of a metric.
-    pub fn estimate(&self, metric: &str) -> Option<&Estimate> {
-        self.metrics.get(metric)
+    /// The estimate of a metric by its name, as the files and the user write it
+    /// (`utilization_police`); `None` for a name the run does not have.
+    pub fn named(&self, name: &str) -> Option<&Estimate> {
+        self.metrics.get(name)
     }
 
-    /// The mean of a metric (NaN when unknown or unmeasured).
-    pub fn mean(&self, metric: &str) -> f64 {
-        self.estimate(metric).map_or(f64::NAN, |e| e.mean)
+    /// The estimate of a whole-run metric.
+    pub fn estimate(&self, m: &Metric) -> Option<&Estimate> {
+        self.metrics.of(m)
+    }
+
+    /// The mean of a whole-run metric (NaN when unmeasured).
+    pub fn mean(&self, m: &Metric) -> f64 {
+        self.metrics.mean_of(m)
+    }
+
+    /// The estimate of a per-kind metric for `kind`.
+    pub fn kind_estimate(&self, m: &Metric, kind: &str) -> Option<&Estimate> {
+        self.metrics.get(&m.of(kind))
+    }
+
+    /// The mean of a per-kind metric for `kind` (NaN when unmeasured).
+    pub fn kind_mean(&self, m: &Metric, kind: &str) -> f64 {
+        self.kind_estimate(m, kind).map_or(f64::NAN, |e| e.mean)
     }
 }

@@ -3,6 +3,7 @@
 //! they serve and to their reach, and units take calls from the field.
 
 use super::common;
+use crisis_sim::stats::metrics;
 use crisis_sim::stats::{RunSummary, estimate};
 
 /// Checks that `part / whole` across replications covers `exact`, with an interval
@@ -71,7 +72,7 @@ fn teams_keep_to_the_zones_they_serve_and_their_reach() {
     assert_eq!(zone("B"), 1.0, "B is beyond the teams' 30-minute reach");
     assert_eq!(zone("C"), 1.0, "the teams do not serve C");
     assert_eq!(zone("A"), 0.0, "teams are free in A, so police never go");
-    assert!(run.mean("calls_team") > 1000.0);
+    assert!(run.kind_mean(metrics::CALLS, "team") > 1000.0);
     // Without the limits, teams go everywhere first.
     let open = common::load(
         "tests/data/reach.toml",

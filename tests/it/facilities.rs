@@ -4,6 +4,7 @@
 
 use super::common;
 use crisis_sim::stats::estimate;
+use crisis_sim::stats::metrics::FacilityMetric;
 
 const FACILITY: &str = "scenarios/validation/facility-loss.toml";
 
@@ -19,14 +20,10 @@ fn erlang_c_wait(c: u32, a: f64) -> f64 {
     wait_probability / (f64::from(c) - a)
 }
 
-fn facility_column(run: &crisis_sim::stats::RunSummary, metric: &str) -> Vec<f64> {
-    let i = crisis_sim::stats::metrics::FACILITY_METRICS
-        .iter()
-        .position(|m| *m == metric)
-        .unwrap();
+fn facility_column(run: &crisis_sim::stats::RunSummary, metric: FacilityMetric) -> Vec<f64> {
     run.per_replication
         .iter()
-        .map(|r| r.by_facility[0][i])
+        .map(|r| r.by_facility[0].get(metric))
         .collect()
 }
 
@@ -56,7 +53,7 @@ fn a_full_facility_that_diverts_loses_erlang_b() {
         covers(
             &format!("diverted share, stay {stay}"),
             b,
-            &facility_column(&run, "diverted_share"),
+            &facility_column(&run, FacilityMetric::DivertedShare),
         );
     }
 }
@@ -69,10 +66,10 @@ fn units_that_wait_for_a_place_wait_erlang_c() {
     covers(
         "mean wait for a place (min)",
         expected,
-        &facility_column(&run, "wait_mean_min"),
+        &facility_column(&run, FacilityMetric::WaitMeanMin),
     );
     // Little's law: places in use on average = admissions per minute × mean stay.
-    let places: Vec<f64> = facility_column(&run, "occupancy")
+    let places: Vec<f64> = facility_column(&run, FacilityMetric::Occupancy)
         .iter()
         .map(|o| o * 5.0)
         .collect();
@@ -81,7 +78,7 @@ fn units_that_wait_for_a_place_wait_erlang_c() {
         .per_replication
         .iter()
         .zip(&places)
-        .map(|(r, l)| l - r.by_facility[0][0] / (days * 1440.0) * 60.0)
+        .map(|(r, l)| l - r.by_facility[0].arrivals / (days * 1440.0) * 60.0)
         .collect();
     let d = estimate(&little);
     let [lo, hi] = d.ci95.unwrap();

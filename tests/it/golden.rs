@@ -4,6 +4,7 @@
 //! change, write the file again with `CRISIS_SIM_UPDATE_GOLDEN=1 cargo test golden`
 //! and say why in the commit.
 
+use crisis_sim::stats::metrics;
 use std::path::Path;
 
 use super::common;
@@ -35,6 +36,9 @@ fn the_golden_scenario_gives_exactly_the_checked_in_summary() {
             want.lines().nth(line)
         );
     }
-    assert!(summary.mean("hotline_calls") > 0.0 && summary.mean("psychiatry_consults") > 0.0);
-    assert!(summary.mean("repeat_crises") > 0.0 && summary.mean("arrests") > 0.0);
+    assert!(
+        summary.mean(metrics::HOTLINE_CALLS) > 0.0
+            && summary.mean(metrics::PSYCHIATRY_CONSULTS) > 0.0
+    );
+    assert!(summary.mean(metrics::REPEAT_CRISES) > 0.0 && summary.mean(metrics::ARRESTS) > 0.0);
 }

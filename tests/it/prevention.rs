@@ -229,16 +229,19 @@ fn cost_total_is_exactly_the_sum_of_its_parts() {
     );
     let run = common::run(&model, 2);
     for i in 0..run.per_replication.len() {
-        let get = |name: &str| metric(&run, name)[i];
+        let get = |m: &metrics::Metric| metric(&run, m.name)[i];
         let sum: f64 = metrics::cost_parts().map(get).sum();
-        assert_eq!(get("cost_total"), sum);
-        assert_eq!(get("cost_per_incident"), sum / get("incidents"));
+        assert_eq!(get(metrics::COST_TOTAL), sum);
+        assert_eq!(
+            get(metrics::COST_PER_INCIDENT),
+            sum / get(metrics::INCIDENTS)
+        );
         assert!(
             metrics::cost_parts().all(|p| get(p) > 0.0),
             "every component is exercised"
         );
         let program = model.prevention.program_cost_per_year * 200.0 / 365.0;
-        assert!((get("cost_programs") - program).abs() < 1e-6);
+        assert!((get(metrics::COST_PROGRAMS) - program).abs() < 1e-6);
     }
 }
 

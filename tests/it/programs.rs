@@ -74,7 +74,7 @@ struct Figure {
 }
 
 fn m(run: &RunSummary, metric: &str) -> f64 {
-    run.mean(metric)
+    run.named(metric).map_or(f64::NAN, |e| e.mean)
 }
 
 fn first(run: &RunSummary, kind: &str, metric: &str) -> f64 {

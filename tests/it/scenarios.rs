@@ -141,7 +141,7 @@ fn shipped_scenarios_stay_in_their_documented_ranges() {
         let model = common::load(path.to_str().unwrap(), &["scenario.replications=6"]);
         let run = common::run(&model, 2);
         for (name, lo, hi) in ranges {
-            let e = run.estimate(name).unwrap();
+            let e = run.named(name).unwrap();
             assert!(
                 lo <= e.mean && e.mean <= hi,
                 "{file}: {name} = {} outside [{lo}, {hi}]",

@@ -49,7 +49,15 @@ fn comparison_csv() {
 #[test]
 fn help_of_every_command() {
     let commands = [
-        "", "run", "compare", "sweep", "size", "uncertainty", "calibrate", "merge", "report",
+        "",
+        "run",
+        "compare",
+        "sweep",
+        "size",
+        "uncertainty",
+        "calibrate",
+        "merge",
+        "report",
         "check",
     ];
     for command in commands {

@@ -91,7 +91,7 @@ fn total_cost_is_linear_in_an_uncertain_ed_cost() {
         ),
         2,
     )
-    .mean("cost_total");
+    .mean(crisis_sim::stats::metrics::COST_TOTAL);
     let constant = cost[0] - visits * drawn[0];
     assert!((at_mean - (constant + visits * 1000.0)).abs() <= 1e-6 * at_mean);
     let limit = visits * w / 2.0;
