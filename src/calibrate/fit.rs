@@ -3,15 +3,7 @@
 //! assumption it is.
 
 use super::read::{Durations, Tally};
-
-/// Dispositions the model knows, as a file may name them.
-pub const DISPOSITIONS: [&str; 5] = [
-    "resolved_on_scene",
-    "referred",
-    "crisis_center",
-    "emergency_department",
-    "arrest",
-];
+use crate::model::Disposition;
 
 /// Outcome shares in the model's names, and the dispositions they rest on.
 pub type Shares = (Vec<(&'static str, f64)>, u64);
@@ -144,9 +136,9 @@ pub fn profiles(t: &Tally) -> ([f64; 24], [f64; 7]) {
 pub fn outcome_shares(
     counts: &indexmap::IndexMap<String, u64>,
 ) -> Option<(Vec<(&'static str, f64)>, u64)> {
-    let known: Vec<(&'static str, u64)> = DISPOSITIONS
-        .iter()
-        .map(|d| (*d, counts.get(*d).copied().unwrap_or(0)))
+    let known: Vec<(&'static str, u64)> = Disposition::names()
+        .into_iter()
+        .map(|d| (d, counts.get(d).copied().unwrap_or(0)))
         .filter(|(_, c)| *c > 0)
         .collect();
     let total: u64 = known.iter().map(|(_, c)| c).sum();

@@ -11,6 +11,7 @@ use indexmap::IndexMap;
 use regex::Regex;
 
 use crate::histogram::Histogram;
+use crate::model::Disposition;
 
 /// The fields a column can be mapped to.
 pub const FIELDS: [&str; 13] = [
@@ -372,7 +373,8 @@ impl Tally {
         // A transport adds a drive and a hand-over the model draws separately.
         let transported = disposition
             .as_deref()
-            .is_some_and(|d| ["emergency_department", "crisis_center", "arrest"].contains(&d));
+            .and_then(|d| d.parse::<Disposition>().ok())
+            .is_some_and(|d| d.facility().is_some());
         if let (Some(m), false) = (on_scene, transported) {
             tally.on_scene.entry(agency.clone()).or_default().add(m);
         }

@@ -85,7 +85,7 @@ pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Preventio
             program_cost_per_year: 0.0,
         };
     };
-    let names: Vec<&str> = Disposition::ALL.iter().map(|d| d.name()).collect();
+    let names = Disposition::names();
     let mut repeat = [0.0; 5];
     for (name, prob) in &p.repeat {
         let key = key_path!["prevention", "repeat", name];
@@ -374,7 +374,8 @@ pub(super) fn build_facilities(
 ) -> Vec<Facility> {
     let names: Vec<&str> = facilities.iter().map(|f| f.name.as_str()).collect();
     c.unique_names(&names, "facilities");
-    let kinds: Vec<&str> = FacilityKind::NAMES.iter().map(|(n, _)| *n).collect();
+    use strum::VariantArray;
+    let kinds: Vec<&str> = FacilityKind::VARIANTS.iter().map(|k| k.name()).collect();
     let built: Vec<Facility> = facilities
         .iter()
         .enumerate()
@@ -391,7 +392,7 @@ pub(super) fn build_facilities(
                 "zone",
                 key_path!["facilities", i, "zone"],
             );
-            let kind = FacilityKind::NAMES[kind.unwrap_or(0)].1;
+            let kind = FacilityKind::VARIANTS[kind.unwrap_or(0)];
             Facility {
                 name: f.name.clone(),
                 kind,
@@ -541,13 +542,8 @@ pub(super) fn build_kinds(
     );
     let names: Vec<&str> = responders.iter().map(|r| r.name.as_str()).collect();
     c.unique_names(&names, "responders");
-    const ROLES: [(&str, Role); 4] = [
-        ("police", Role::Police),
-        ("clinical", Role::Clinical),
-        ("civilian", Role::Civilian),
-        ("medical", Role::Medical),
-    ];
-    let role_names: Vec<&str> = ROLES.iter().map(|(n, _)| *n).collect();
+    use strum::VariantArray;
+    let role_names: Vec<&str> = Role::VARIANTS.iter().map(|r| r.name()).collect();
     let kinds: Vec<Kind> = responders
         .iter()
         .enumerate()
@@ -578,7 +574,7 @@ pub(super) fn build_kinds(
             c.within(r.cost_per_hour, 0.0, limits::DOLLARS, at, cost);
             Kind {
                 name: r.name.clone(),
-                role: ROLES[role.unwrap_or(0)].1,
+                role: Role::VARIANTS[role.unwrap_or(0)],
                 homes,
                 cost_per_hour: r.cost_per_hour,
                 schedule: build_schedule(

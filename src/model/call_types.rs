@@ -222,7 +222,7 @@ pub(super) fn outcome_mix(
     path: Vec<Seg>,
     facilities: &[Facility],
 ) -> [f64; 5] {
-    let names: Vec<&str> = Disposition::ALL.iter().map(|d| d.name()).collect();
+    let names = Disposition::names();
     let mut out = [0.0; 5];
     for (name, p) in mix {
         let mut key = path.clone();
@@ -239,10 +239,7 @@ pub(super) fn outcome_mix(
                 key,
                 format!(
                     "needs a facility of kind `{}`, but the scenario has no such [[facilities]]",
-                    FacilityKind::NAMES
-                        .iter()
-                        .find(|(_, k)| *k == kind)
-                        .map_or("", |(n, _)| *n)
+                    kind.name()
                 ),
             );
         }

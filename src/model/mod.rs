@@ -27,8 +27,12 @@ pub type KindId = usize;
 /// Index of a call type in [`Model::call_types`].
 pub type CallTypeId = usize;
 
-/// What a responder kind is, for metrics such as police involvement.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a responder kind is, for metrics such as police involvement. Its names in
+/// scenario files are the variants in snake case (`police`, `clinical`, …).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray, strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Sworn officers.
     Police,
@@ -40,8 +44,12 @@ pub enum Role {
     Medical,
 }
 
-/// How an incident ends.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How an incident ends. Its names in files are the variants in snake case
+/// (`resolved_on_scene`, …); [`Disposition::ALL`] is their order in outcome tables.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray, strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Disposition {
     /// Resolved where it happened.
     ResolvedOnScene,
@@ -67,13 +75,12 @@ impl Disposition {
 
     /// The name used in scenario files.
     pub fn name(self) -> &'static str {
-        match self {
-            Disposition::ResolvedOnScene => "resolved_on_scene",
-            Disposition::Referred => "referred",
-            Disposition::CrisisCenter => "crisis_center",
-            Disposition::EmergencyDepartment => "emergency_department",
-            Disposition::Arrest => "arrest",
-        }
+        self.into()
+    }
+
+    /// Every name, in [`Disposition::ALL`] order.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|d| d.name()).collect()
     }
 
     /// The facility the unit must drive to, if any.
@@ -87,8 +94,12 @@ impl Disposition {
     }
 }
 
-/// Kinds of transport destination.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Kinds of transport destination. Their names in files are the variants in snake
+/// case (`emergency_department`, …).
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, strum::IntoStaticStr, strum::VariantArray, strum::EnumString,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum FacilityKind {
     /// Hospital emergency department.
     EmergencyDepartment,
@@ -102,12 +113,17 @@ pub enum FacilityKind {
 }
 
 impl FacilityKind {
-    const NAMES: [(&'static str, FacilityKind); 4] = [
-        ("emergency_department", FacilityKind::EmergencyDepartment),
-        ("crisis_center", FacilityKind::CrisisCenter),
-        ("jail", FacilityKind::Jail),
-        ("inpatient", FacilityKind::Inpatient),
-    ];
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+}
+
+impl Role {
+    /// The name used in scenario files.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
 }
 
 /// What a unit does at a facility whose places are all taken.

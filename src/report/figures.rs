@@ -6,6 +6,7 @@ use super::charts::{
     ZoneMap,
 };
 use super::spread_charts::{Histogram, Scatter, TornadoBars};
+use crate::model::Disposition;
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::summary::ByMetric;
 use crate::stats::{self, Estimate, RunSummary, quantile};
@@ -637,14 +638,6 @@ fn hourly_load(r: &RunSummary) -> HourlyLoad {
     }
 }
 
-const DISPOSITIONS: [&str; 5] = [
-    "resolved on scene",
-    "referred",
-    "crisis center",
-    "emergency department",
-    "arrest",
-];
-
 /// Mean calls the hotline resolved by phone per replication.
 fn resolved_by_phone(r: &RunSummary) -> f64 {
     let (Some(share), Some(calls)) = (
@@ -666,7 +659,7 @@ fn disposition_mix(runs: &[&RunSummary]) -> StackedShares {
     let bars = runs
         .iter()
         .map(|r| {
-            let mut shares: Vec<f64> = (0..DISPOSITIONS.len())
+            let mut shares: Vec<f64> = (0..Disposition::ALL.len())
                 .map(|d| {
                     let total: u64 = r
                         .per_replication
@@ -682,7 +675,10 @@ fn disposition_mix(runs: &[&RunSummary]) -> StackedShares {
             (r.scenario.clone(), shares)
         })
         .collect();
-    let mut parts: Vec<String> = DISPOSITIONS.iter().map(|d| d.to_string()).collect();
+    let mut parts: Vec<String> = Disposition::ALL
+        .iter()
+        .map(|d| d.name().replace('_', " "))
+        .collect();
     if phone {
         parts.push("resolved by phone (988)".into());
     }

@@ -8,7 +8,7 @@ use super::metrics::{self, FacilityMetric, Metric};
 use super::replication::{GroupValues, ReplicationSummary};
 use super::warmup::{self, WarmupCheck};
 use super::{Estimate, estimate};
-use crate::model::{FacilityKind, Model, Role};
+use crate::model::Model;
 
 /// What `ci95` and `pi95` mean, in the words the files, the console and the report use.
 pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
@@ -130,19 +130,13 @@ fn by_hour(schedule: &crate::model::Schedule) -> Vec<f64> {
 
 impl ModelFacts {
     fn of(model: &Model) -> Self {
-        let role = |r: Role| match r {
-            Role::Police => "police",
-            Role::Clinical => "clinical",
-            Role::Civilian => "civilian",
-            Role::Medical => "medical",
-        };
         ModelFacts {
             kinds: model
                 .kinds
                 .iter()
                 .map(|k| KindFacts {
                     name: k.name.clone(),
-                    role: role(k.role).into(),
+                    role: k.role.name().into(),
                     mean_units: k.schedule.mean_units(),
                     max_units: k.schedule.max_units(),
                 })
@@ -176,13 +170,7 @@ impl ModelFacts {
                 .iter()
                 .map(|f| FacilityFacts {
                     name: f.name.clone(),
-                    kind: match f.kind {
-                        FacilityKind::EmergencyDepartment => "emergency_department",
-                        FacilityKind::CrisisCenter => "crisis_center",
-                        FacilityKind::Jail => "jail",
-                        FacilityKind::Inpatient => "inpatient",
-                    }
-                    .into(),
+                    kind: f.kind.name().into(),
                     capacity: f.capacity.as_ref().map(|c| c.places),
                 })
                 .collect(),

@@ -43,21 +43,10 @@ pub fn timestamp(at: Minutes) -> String {
         .to_string()
 }
 
-/// The name a disposition has in files.
-pub fn disposition_name(d: Disposition) -> &'static str {
-    match d {
-        Disposition::ResolvedOnScene => "resolved_on_scene",
-        Disposition::Referred => "referred",
-        Disposition::CrisisCenter => "crisis_center",
-        Disposition::EmergencyDepartment => "emergency_department",
-        Disposition::Arrest => "arrest",
-    }
-}
-
 fn ending(e: Ending) -> &'static str {
     match e {
         Ending::Open => "",
-        Ending::Disposition(d) => disposition_name(d),
+        Ending::Disposition(d) => d.name(),
         Ending::Phone => "resolved_by_phone",
         Ending::Cancelled => "cancelled",
         Ending::HungUp => "hung_up",
