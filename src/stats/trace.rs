@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
-use crate::model::{Disposition, Model, Role};
+use crate::model::{Model, Role};
 use crate::sim::trace::{BackgroundRow, Ending, TraceRow};
 use crate::time::Minutes;
 
