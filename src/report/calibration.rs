@@ -1,11 +1,11 @@
 //! The calibration report: what was read and left out, what was fitted from how many
 //! records, the hourly profile, and a quantile plot of each fitted time.
 
-use std::fmt::Write as _;
+use maud::{Markup, html};
 
 use super::charts::{Bar, GroupedBars, LineSeries, Lines};
 use super::figures::{self, Figure, Named};
-use super::html::{escape, figures as figure_html, page};
+use super::page::{figures as figure_html, page};
 use super::{ReportError, chart_files};
 use crate::calibrate::Calibration;
 use crate::calibrate::fit::LogNormalFit;
@@ -97,7 +97,7 @@ fn calibration_figures(c: &Calibration) -> Vec<Named> {
     out
 }
 
-fn counts_table(c: &Calibration) -> String {
+fn counts_table(c: &Calibration) -> Markup {
     let t = &c.tally;
     let d = &t.dropped;
     let b = &t.bad_intervals;
@@ -114,43 +114,42 @@ fn counts_table(c: &Calibration) -> String {
         ("intervals not used: a time in no known form", b.unreadable),
         ("intervals not used: longer than a day", b.too_long),
     ];
-    let mut body = String::from("<table>\n<tr><th>records</th><th>count</th></tr>\n");
-    for (what, n) in rows {
-        let _ = writeln!(body, "<tr><td>{what}</td><td class=\"n\">{n}</td></tr>");
-    }
-    body.push_str("</table>\n");
-    body
-}
-
-fn types_table(c: &Calibration) -> String {
-    let mut body = String::from(
-        "<table>\n<tr><th>call type (records)</th><th>calls</th><th>priority</th><th>responder</th>\
-         <th>on scene: fitted mean, median (records), p90 (records)</th><th>from</th></tr>\n",
-    );
-    for t in &c.types {
-        for (k, fit) in &t.on_scene {
-            let cell = fit
-                .as_ref()
-                .map_or("assumption (too few records)".to_string(), |f| {
-                    format!(
-                        "{:.1} min; {:.1} ({:.1}); {:.1} ({:.1})",
-                        f.mean, f.fitted[0], f.empirical[0], f.fitted[1], f.empirical[1]
-                    )
-                });
-            let _ = writeln!(
-                body,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-                escape(&t.label),
-                t.calls,
-                t.priority,
-                escape(k),
-                cell,
-                fit.as_ref().map_or(0, |f| f.n)
-            );
+    html! {
+        table {
+            tr { th { "records" } th { "count" } }
+            @for (what, n) in rows { tr { td { (what) } td .n { (n) } } }
         }
     }
-    body.push_str("</table>\n");
-    body
+}
+
+fn types_table(c: &Calibration) -> Markup {
+    html! {
+        table {
+            tr {
+                th { "call type (records)" } th { "calls" } th { "priority" } th { "responder" }
+                th { "on scene: fitted mean, median (records), p90 (records)" } th { "from" }
+            }
+            @for t in &c.types {
+                @for (k, fit) in &t.on_scene {
+                    tr {
+                        td { (t.label) }
+                        td .n { (t.calls) }
+                        td .n { (t.priority) }
+                        td { (k) }
+                        td {
+                            (fit.as_ref().map_or("assumption (too few records)".to_string(), |f| {
+                                format!(
+                                    "{:.1} min; {:.1} ({:.1}); {:.1} ({:.1})",
+                                    f.mean, f.fitted[0], f.empirical[0], f.fitted[1], f.empirical[1]
+                                )
+                            }))
+                        }
+                        td .n { (fit.as_ref().map_or(0, |f| f.n)) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The calibration report (`report.html` and its charts) for the scenario `scenario`
@@ -161,30 +160,25 @@ pub fn calibration_files(
     scenario_file: &str,
 ) -> Result<Files, ReportError> {
     let charts = figures::render_all(&calibration_figures(c))?;
-    let mut body = format!(
-        "<h1>Calibration from dispatch records</h1>\n<p class=\"lede\">{} crisis calls over {:.1} days \
-         gave the scenario <code>{}</code>. Each value in it says, beside it, how many records it rests \
-         on; what records cannot give (staffing, facilities, costs, dispatch rules) is marked as an \
-         assumption.</p>\n<h2>What was read and what was left out</h2>\n{}",
-        c.crises,
-        c.days,
-        escape(scenario_file),
-        counts_table(c)
-    );
-    let _ = write!(
-        body,
-        "<h2>Call types and scene times</h2>\n{}",
-        types_table(c)
-    );
-    body.push_str("<h2>Fits</h2>\n");
-    body.push_str(&figure_html(&charts));
-    let _ = write!(
-        body,
-        "<h2>The scenario</h2>\n<pre>{}</pre>\n",
-        escape(scenario)
-    );
+    let body = html! {
+        h1 { "Calibration from dispatch records" }
+        p .lede {
+            (format!("{} crisis calls over {:.1} days gave the scenario ", c.crises, c.days))
+            code { (scenario_file) }
+            ". Each value in it says, beside it, how many records it rests on; what records \
+             cannot give (staffing, facilities, costs, dispatch rules) is marked as an assumption."
+        }
+        h2 { "What was read and what was left out" }
+        (counts_table(c))
+        h2 { "Call types and scene times" }
+        (types_table(c))
+        h2 { "Fits" }
+        (figure_html(&charts))
+        h2 { "The scenario" }
+        pre { (scenario) }
+    };
     let mut files = Files::new();
     chart_files(&mut files, &charts);
-    files.add("report.html", page("Calibration", &body));
+    files.add("report.html", page("Calibration", body));
     Ok(files)
 }

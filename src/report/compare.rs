@@ -4,13 +4,16 @@
 
 use std::path::Path;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use super::{
-    ReportError, chart_files, figures, html, read_saved, read_summary, run_files, text_cell,
-};
+use maud::{Markup, html};
+
+use super::figures::Drawn;
+use super::page::{figures as figure_html, page, provenance_table, scenario_files, stress_des};
+use super::run::warning_lines;
+use super::{ReportError, chart_files, figures, read_saved, read_summary, run_files, text_cell};
 use crate::stats::compare::RESOLVED;
-use crate::stats::{Comparison, RunSummary, metrics};
+use crate::stats::{Comparison, Difference, RunSummary, metrics};
 use crate::store::{Files, safe_name};
 
 /// Folder names for the scenarios: file stems, made unique.
@@ -38,14 +41,14 @@ pub fn subfolders(c: &Comparison) -> Vec<String> {
 
 fn comparison_json(c: &Comparison, folders: &[String]) -> Value {
     let Some(base) = c.summaries.first() else {
-        return json!({});
+        return serde_json::json!({});
     };
     let scenarios: Vec<Value> = c
         .summaries
         .iter()
         .zip(folders)
         .map(|(s, folder)| {
-            json!({ "name": s.scenario, "file": s.provenance.file, "folder": folder, "metrics": s.metrics })
+            serde_json::json!({ "name": s.scenario, "file": s.provenance.file, "folder": folder, "metrics": s.metrics })
         })
         .collect();
     let differences: Vec<Value> = c
@@ -55,11 +58,11 @@ fn comparison_json(c: &Comparison, folders: &[String]) -> Value {
         .skip(1)
         .map(|(s, d)| {
             let metrics: serde_json::Map<String, Value> =
-                d.iter().map(|(n, v)| (n.clone(), json!(v))).collect();
-            json!({ "scenario": s.scenario, "baseline": base.scenario, "metrics": metrics })
+                d.iter().map(|(n, v)| (n.clone(), serde_json::json!(v))).collect();
+            serde_json::json!({ "scenario": s.scenario, "baseline": base.scenario, "metrics": metrics })
         })
         .collect();
-    json!({
+    serde_json::json!({
         "baseline": base.scenario,
         "seed": base.seed,
         "replications": base.replications,
@@ -144,6 +147,84 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+fn difference_table(
+    baseline: &RunSummary,
+    other: &RunSummary,
+    diffs: &[(String, Difference)],
+) -> Markup {
+    let ci = |c: Option<[f64; 2]>| {
+        c.map_or(String::new(), |[lo, hi]| {
+            format!("[{}, {}]", super::human(lo), super::human(hi))
+        })
+    };
+    let mean = |s: &RunSummary, name: &str| s.metrics.get(name).map_or(f64::NAN, |e| e.mean);
+    html! {
+        table {
+            tr {
+                th { "metric" } th { (baseline.scenario) } th { (other.scenario) } th { "difference" }
+                th { "paired 95 % CI" } th { "unpaired 95 % CI" } th { "resolved by the simulation" }
+            }
+            @for (name, d) in diffs {
+                tr {
+                    td { code { (name) } }
+                    td .n { (super::human(mean(baseline, name))) }
+                    td .n { (super::human(mean(other, name))) }
+                    td .n .sig[d.resolved] { (super::human(d.mean)) }
+                    td .n { (ci(d.ci95)) }
+                    td .n { (ci(d.unpaired_ci95)) }
+                    td { @if d.resolved { "yes" } @else { "no" } }
+                }
+            }
+        }
+    }
+}
+
+/// The report of a comparison; the first scenario is the baseline.
+fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
+    let Some(baseline) = c.summaries.first() else {
+        return page("Comparison", html! { p { "No scenarios." } });
+    };
+    let names: Vec<&str> = c.summaries.iter().map(|s| s.scenario.as_str()).collect();
+    let warnings: Vec<String> = (c.summaries.iter())
+        .flat_map(|s| {
+            super::warnings(s)
+                .into_iter()
+                .map(move |w| format!("{}: {w}", s.scenario))
+        })
+        .collect();
+    let body = html! {
+        h1 { "Comparison: " (names.join(" vs ")) }
+        p .lede {
+            (format!(
+                "{} replications × {} days each, seed {}, with common random numbers: every \
+                 scenario sees the same crises, so differences come from the response. Differences \
+                 are paired by replication; the unpaired interval shows what the same comparison \
+                 would give without pairing.",
+                baseline.replications, baseline.days, baseline.seed
+            ))
+        }
+        (warning_lines(&warnings))
+        p .muted { (RESOLVED) }
+        @for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
+            h2 { (other.scenario) " against " (baseline.scenario) }
+            (difference_table(baseline, other, diffs))
+        }
+        h2 { "Charts" }
+        (figure_html(charts))
+        @for s in &c.summaries {
+            h2 { "How “" (s.scenario) "” was made" }
+            (provenance_table(s))
+            details {
+                summary { "Scenario file " code { (s.provenance.file) } }
+                (scenario_files(&s.provenance))
+            }
+        }
+        h2 { "STRESS-DES reporting checklist (baseline)" }
+        (stress_des(baseline))
+    };
+    page("Comparison", body)
+}
+
 /// The files of a comparison (the first scenario is the baseline), each scenario's
 /// run files in a folder of its own.
 pub fn compare_files(c: &Comparison) -> Result<Files, ReportError> {
@@ -154,7 +235,7 @@ pub fn compare_files(c: &Comparison) -> Result<Files, ReportError> {
     let folders = subfolders(c);
     let runs: Vec<&RunSummary> = c.summaries.iter().collect();
     let charts = figures::render_all(&figures::compare_figures(&runs))?;
-    let page = html::compare_report(c, &charts);
+    let page = compare_report(c, &charts);
     files.add(
         "comparison.json",
         crate::store::json(&comparison_json(c, &folders)),

@@ -7,7 +7,8 @@ pub mod calibration;
 pub mod charts;
 pub mod compare;
 pub mod figures;
-pub mod html;
+pub mod page;
+pub mod run;
 pub mod size;
 pub mod spread_charts;
 pub mod sweep;
@@ -174,7 +175,7 @@ pub fn trace_csv(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, Rep
 /// The run's files, made from its summary.
 pub fn run_files(summary: &RunSummary) -> Result<Files, ReportError> {
     let charts = figures::render_all(&figures::run_figures(summary))?;
-    let page = html::run_report(summary, &charts);
+    let page = run::run_report(summary, &charts);
     let mut files = Files::new();
     files.add("summary.json", json(summary));
     files.add("summary.csv", summary_csv(&summary.metrics)?);
@@ -190,6 +191,7 @@ pub fn chart_files(files: &mut Files, charts: &[figures::Drawn]) {
         let (name, Ok(rendered)) = (&chart.name, &chart.rendered) else {
             continue;
         };
+        let name = crate::store::safe_name(name);
         files.add(&format!("charts/{name}.svg"), rendered.svg.as_bytes());
         files.add(&format!("charts/{name}.png"), rendered.png.clone());
     }

@@ -1,14 +1,14 @@
 //! What `size` writes: `size.json`, a chart of the evidence per target, `report.html`,
 //! and the answer with its evidence on the console.
 
-use std::fmt::Write as _;
+use maud::html;
 
 use super::charts::{Bar, GroupedBars};
 use super::figures::{self, Drawn, Figure, Named};
-use super::html::{escape, figures as figure_html, page};
+use super::page::{figures as figure_html, page};
 use super::{ReportError, align, chart_files, human, interval};
 use crate::stats::size::{SizePoint, SizeResult, Verdict};
-use crate::store::{Files, json};
+use crate::store::{Files, json, safe_name};
 
 fn label(p: &SizePoint) -> String {
     p.values.values().cloned().collect::<Vec<_>>().join(", ")
@@ -29,7 +29,7 @@ fn size_figures(r: &SizeResult) -> Vec<Named> {
     r.targets
         .iter()
         .map(|t| Named {
-            name: format!("size_{}", t.metric),
+            name: format!("size_{}", safe_name(&t.metric)),
             caption: format!(
                 "{} at each point tried ({}), with 95 % intervals; the dashed line is the \
                  target. A point meets it when its one-sided {:.0} % bound does.",
@@ -81,14 +81,7 @@ pub fn console(r: &SizeResult) -> String {
         row.push(p.replications.to_string());
         row.push(verdict(p.verdict).into());
         for t in &r.targets {
-            row.push(p.metrics.get(&t.metric).map_or(String::new(), |e| {
-                format!(
-                    "{} {} ({})",
-                    human(e.estimate.mean),
-                    interval(&e.estimate),
-                    human(e.bound)
-                )
-            }));
+            row.push(evidence(p, &t.metric));
         }
         rows.push(row);
     }
@@ -105,58 +98,48 @@ pub fn console(r: &SizeResult) -> String {
     )
 }
 
+/// A target's cell: mean [95 % CI] (one-sided bound).
+fn evidence(p: &SizePoint, metric: &str) -> String {
+    p.metrics.get(metric).map_or(String::new(), |e| {
+        format!(
+            "{} {} ({})",
+            human(e.estimate.mean),
+            interval(&e.estimate),
+            human(e.bound)
+        )
+    })
+}
+
 fn size_report(r: &SizeResult, charts: &[Drawn]) -> String {
-    let mut body = format!(
-        "<h1>Sizing: {}</h1>\n<p class=\"lede\"><strong>{}</strong></p>\n<p class=\"muted\">Method: {}. \
-         Each point starts with {} replications and doubles them, up to {}, while its verdict is too \
-         close to call. All points share their random numbers.</p>\n",
-        escape(&r.scenario),
-        escape(&r.summary),
-        escape(&r.method),
-        r.replications[0],
-        r.replications[1]
-    );
-    body.push_str("<h2>Evidence</h2>\n");
-    body.push_str(&figure_html(charts));
-    body.push_str("<table>\n<tr>");
-    for a in &r.axes {
-        let _ = write!(body, "<th><code>{}</code></th>", escape(&a.key));
-    }
-    body.push_str("<th>replications</th><th>verdict</th>");
-    for t in &r.targets {
-        let _ = write!(
-            body,
-            "<th><code>{}</code> mean [95 % CI] (one-sided bound)</th>",
-            escape(&t.to_string())
-        );
-    }
-    body.push_str("</tr>\n");
-    for p in &r.points {
-        body.push_str("<tr>");
-        for v in p.values.values() {
-            let _ = write!(body, "<td class=\"n\">{}</td>", escape(v));
+    let body = html! {
+        h1 { "Sizing: " (r.scenario) }
+        p .lede { strong { (r.summary) } }
+        p .muted {
+            (format!(
+                "Method: {}. Each point starts with {} replications and doubles them, up to {}, \
+                 while its verdict is too close to call. All points share their random numbers.",
+                r.method, r.replications[0], r.replications[1]
+            ))
         }
-        let _ = write!(
-            body,
-            "<td class=\"n\">{}</td><td>{}</td>",
-            p.replications,
-            verdict(p.verdict)
-        );
-        for t in &r.targets {
-            let cell = p.metrics.get(&t.metric).map_or(String::new(), |e| {
-                format!(
-                    "{} {} ({})",
-                    human(e.estimate.mean),
-                    interval(&e.estimate),
-                    human(e.bound)
-                )
-            });
-            let _ = write!(body, "<td class=\"n\">{}</td>", escape(&cell));
+        h2 { "Evidence" }
+        (figure_html(charts))
+        table {
+            tr {
+                @for a in &r.axes { th { code { (a.key) } } }
+                th { "replications" } th { "verdict" }
+                @for t in &r.targets { th { code { (t.to_string()) } " mean [95 % CI] (one-sided bound)" } }
+            }
+            @for p in &r.points {
+                tr {
+                    @for v in p.values.values() { td .n { (v) } }
+                    td .n { (p.replications) }
+                    td { (verdict(p.verdict)) }
+                    @for t in &r.targets { td .n { (evidence(p, &t.metric)) } }
+                }
+            }
         }
-        body.push_str("</tr>\n");
-    }
-    body.push_str("</table>\n");
-    page(&format!("Sizing: {}", r.scenario), &body)
+    };
+    page(&format!("Sizing: {}", r.scenario), body)
 }
 
 /// `size.json`, the evidence charts and `report.html`.

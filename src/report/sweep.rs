@@ -2,12 +2,12 @@
 //! the saved points alone (see `store`), so a sweep run whole, resumed or merged from
 //! shards gives the same bytes.
 
-use std::fmt::Write as _;
+use maud::html;
 
 use super::charts::{Heatmap, LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
-use super::html::{escape, figures as figure_html, page, scenario_files};
-use super::{ReportError, chart_files, human, interval, text_cell};
+use super::page::{estimate_cell, figures as figure_html, page, scenario_files};
+use super::{ReportError, chart_files, text_cell};
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::summary::ByMetric;
 use crate::stats::sweep::{SweepPlan, SweepSummary};
@@ -157,64 +157,47 @@ fn metric_heatmap(s: &SweepSummary, metric: &str) -> Heatmap {
 
 fn sweep_report(s: &SweepSummary, charts: &[Drawn]) -> String {
     let plan = &s.plan;
-    let mut body = format!(
-        "<h1>Sweep: {}</h1>\n<p class=\"lede\">{} × {} each, {} after a {}-day warm-up, seed {}, \
-         with common random numbers: every point sees the same crises, so differences between \
-         points come from the varied keys.</p>\n<p class=\"muted\">{}</p>\n",
-        escape(&plan.scenario),
-        plural(plan.points() as u32, "point"),
-        plural(plan.replications, "replication"),
-        plural(plan.days, "day"),
-        plan.warmup_days,
-        plan.seed,
-        escape(&s.intervals)
-    );
-    body.push_str("<h2>Charts</h2>\n");
-    body.push_str(&figure_html(charts));
-    body.push_str("<h2>Points</h2>\n<table>\n<tr>");
     let metrics = main_metrics(plan);
-    for name in plan
-        .axes
-        .iter()
-        .map(|a| a.key.as_str())
-        .chain(metrics.iter().map(|x| x.name))
-    {
-        let _ = write!(body, "<th><code>{}</code></th>", escape(name));
-    }
-    body.push_str("</tr>\n");
-    for p in &s.points {
-        body.push_str("<tr>");
-        for v in p.values.values() {
-            let _ = write!(body, "<td class=\"n\">{}</td>", escape(v));
-        }
-        for x in &metrics {
-            let cell = p.metrics.of(x).map_or(String::new(), |e| {
-                format!(
-                    "{} <span class=\"muted\">{}</span>",
-                    human(e.mean),
-                    interval(e)
-                )
-            });
-            let _ = write!(body, "<td class=\"n\">{cell}</td>");
-        }
-        body.push_str("</tr>\n");
-    }
-    body.push_str("</table>\n<p class=\"muted\">Every metric of every point is in sweep.csv and sweep.json.</p>\n");
-    let _ = write!(
-        body,
-        "<h2>How this sweep was made</h2>\n<p>crisis-sim {}; overrides: <code>{}</code>; varied: {}.</p>\n{}",
-        escape(&plan.crate_version),
-        escape(&plan.provenance.overrides.join(" ")),
-        plan.axes
-            .iter()
-            .map(|a| format!(
-                "<code>{}</code> = {}",
-                escape(&a.key),
-                escape(&a.values.join(", "))
+    let varied: Vec<String> = (plan.axes.iter())
+        .map(|a| format!("{} = {}", a.key, a.values.join(", ")))
+        .collect();
+    let body = html! {
+        h1 { "Sweep: " (plan.scenario) }
+        p .lede {
+            (format!(
+                "{} × {} each, {} after a {}-day warm-up, seed {}, with common random numbers: \
+                 every point sees the same crises, so differences between points come from the \
+                 varied keys.",
+                plural(plan.points() as u32, "point"),
+                plural(plan.replications, "replication"),
+                plural(plan.days, "day"),
+                plan.warmup_days,
+                plan.seed
             ))
-            .collect::<Vec<_>>()
-            .join("; "),
-        scenario_files(&plan.provenance)
-    );
-    page(&format!("Sweep: {}", plan.scenario), &body)
+        }
+        p .muted { (s.intervals) }
+        h2 { "Charts" }
+        (figure_html(charts))
+        h2 { "Points" }
+        table {
+            tr {
+                @for a in &plan.axes { th { code { (a.key) } } }
+                @for x in &metrics { th { code { (x.name) } } }
+            }
+            @for p in &s.points {
+                tr {
+                    @for v in p.values.values() { td .n { (v) } }
+                    @for x in &metrics { td .n { (estimate_cell(p.metrics.of(x))) } }
+                }
+            }
+        }
+        p .muted { "Every metric of every point is in sweep.csv and sweep.json." }
+        h2 { "How this sweep was made" }
+        p {
+            "crisis-sim " (plan.crate_version) "; overrides: "
+            code { (plan.provenance.overrides.join(" ")) } "; varied: " (varied.join("; ")) "."
+        }
+        (scenario_files(&plan.provenance))
+    };
+    page(&format!("Sweep: {}", plan.scenario), body)
 }

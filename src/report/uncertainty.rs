@@ -6,9 +6,11 @@
 
 use std::fmt::Write as _;
 
+use maud::{Markup, html};
+
 use super::charts::{LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
-use super::html::{escape, figures as figure_html, page, scenario_files};
+use super::page::{figures as figure_html, page, scenario_files};
 use super::spread_charts::{Histogram, Scatter, TornadoBars};
 use super::{ReportError, chart_files, human, text_cell};
 use crate::stats::metrics::{self as m, Metric};
@@ -306,106 +308,85 @@ pub fn console(s: &UncertaintySummary) -> String {
     out
 }
 
-fn inputs_table(plan: &UncertaintyPlan) -> String {
-    let mut body = String::from(
-        "<table>\n<tr><th>input</th><th>distribution</th><th>5 % to 95 %</th><th>mean</th><th>source</th></tr>\n",
-    );
-    for i in &plan.inputs {
-        let form = if i.scale {
-            " (a factor on the scenario's value)"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            body,
-            "<tr><td><code>{}</code></td><td><code>{}</code>{form}</td><td class=\"n\">{} to {}</td>\
-             <td class=\"n\">{}</td><td>{}</td></tr>",
-            escape(&i.key),
-            escape(&i.distribution),
-            human(i.p05),
-            human(i.p95),
-            human(i.mean),
-            if i.source.is_empty() {
-                "<em>no source given</em>".into()
-            } else {
-                escape(&i.source)
+fn inputs_table(plan: &UncertaintyPlan) -> Markup {
+    html! {
+        table {
+            tr { th { "input" } th { "distribution" } th { "5 % to 95 %" } th { "mean" } th { "source" } }
+            @for i in &plan.inputs {
+                tr {
+                    td { code { (i.key) } }
+                    td { code { (i.distribution) } @if i.scale { " (a factor on the scenario's value)" } }
+                    td .n { (human(i.p05)) " to " (human(i.p95)) }
+                    td .n { (human(i.mean)) }
+                    td { @if i.source.is_empty() { em { "no source given" } } @else { (i.source) } }
+                }
             }
-        );
-    }
-    body.push_str("</table>\n");
-    body
-}
-
-fn differences_table(s: &UncertaintySummary) -> String {
-    let mut body = String::from(
-        "<table>\n<tr><th>scenario</th><th>metric</th><th>difference: mean [2.5 %, 97.5 %] across draws</th>\
-         <th>P(below zero)</th></tr>\n",
-    );
-    for (name, by) in &s.differences {
-        for m in headlines(s) {
-            let Some(sp) = by.get(&m) else { continue };
-            let _ = writeln!(
-                body,
-                "<tr><td>{}</td><td><code>{m}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                escape(name),
-                range(sp),
-                sp.p_below_zero.map_or(String::new(), |p| format!("{p:.2}"))
-            );
         }
     }
-    body.push_str("</table>\n");
-    body
+}
+
+fn differences_table(s: &UncertaintySummary) -> Markup {
+    html! {
+        table {
+            tr {
+                th { "scenario" } th { "metric" }
+                th { "difference: mean [2.5 %, 97.5 %] across draws" } th { "P(below zero)" }
+            }
+            @for (name, by) in &s.differences {
+                @for m in headlines(s) {
+                    @if let Some(sp) = by.get(&m) {
+                        tr {
+                            td { (name) }
+                            td { code { (m) } }
+                            td .n { (range(sp)) }
+                            td .n { (sp.p_below_zero.map_or(String::new(), |p| format!("{p:.2}"))) }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn uncertainty_report(s: &UncertaintySummary, charts: &[Drawn]) -> String {
     let plan = &s.plan;
-    let mut body = format!(
-        "<h1>Input uncertainty: {}</h1>\n",
-        escape(&plan.scenarios.join(" vs "))
-    );
-    for line in statements(s) {
-        let _ = writeln!(
-            body,
-            "<p class=\"lede\"><strong>{}</strong></p>",
-            escape(&line)
-        );
-    }
-    let _ = write!(
-        body,
-        "<h2>What was varied</h2>\n<p>{} inputs were drawn together {} times by Latin hypercube \
-         sampling (each input's range cut into {} equally likely strata, each used once); at each \
-         draw every scenario ran {} replications of {} days after {} days of warm-up, on the same \
-         random numbers. Where a scenario lacks a key, that input leaves it unchanged.</p>\n{}",
-        plan.inputs.len(),
-        plan.draws,
-        plan.draws,
-        plan.replications,
-        plan.days,
-        plan.warmup_days,
-        inputs_table(plan)
-    );
-    let _ = write!(
-        body,
-        "<h2>What the numbers mean</h2>\n<p>{}</p>\n<p>These statements are only as good as the \
-         ranges above: an input left out, or a range drawn too narrow, makes the result look \
-         surer than it is. The simulation's own noise is not in these ranges; the run reports \
-         give it as confidence intervals.</p>\n",
-        escape(&s.meaning)
-    );
-    if !s.differences.is_empty() {
-        body.push_str("<h2>Differences from the baseline</h2>\n");
-        body.push_str(&differences_table(s));
-    }
-    body.push_str("<h2>Charts</h2>\n");
-    body.push_str(&figure_html(charts));
-    body.push_str("<h2>Scenario files</h2>\n");
-    for p in &plan.provenance {
-        body.push_str(&scenario_files(p));
-    }
-    page(
-        &format!("Input uncertainty: {}", plan.scenarios.join(" vs ")),
-        &body,
-    )
+    let title = format!("Input uncertainty: {}", plan.scenarios.join(" vs "));
+    let body = html! {
+        h1 { (title) }
+        @for line in statements(s) { p .lede { strong { (line) } } }
+        h2 { "What was varied" }
+        p {
+            (format!(
+                "{} inputs were drawn together {} times by Latin hypercube sampling (each input's \
+                 range cut into {} equally likely strata, each used once); at each draw every \
+                 scenario ran {} replications of {} days after {} days of warm-up, on the same \
+                 random numbers. Where a scenario lacks a key, that input leaves it unchanged.",
+                plan.inputs.len(),
+                plan.draws,
+                plan.draws,
+                plan.replications,
+                plan.days,
+                plan.warmup_days
+            ))
+        }
+        (inputs_table(plan))
+        h2 { "What the numbers mean" }
+        p { (s.meaning) }
+        p {
+            "These statements are only as good as the ranges above: an input left out, or a range \
+             drawn too narrow, makes the result look surer than it is. The simulation's own noise \
+             is not in these ranges; the run reports give it as confidence intervals."
+        }
+        @if !s.differences.is_empty() {
+            h2 { "Differences from the baseline" }
+            (differences_table(s))
+        }
+        h2 { "Charts" }
+        (figure_html(charts))
+        h2 { "Scenario files" }
+        @for p in &plan.provenance { (scenario_files(p)) }
+    };
+    page(&title, body)
 }
 
 /// `uncertainty.csv`, `uncertainty.json`, the charts and `report.html`.
