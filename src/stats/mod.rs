@@ -6,6 +6,7 @@ pub mod compare;
 pub mod metrics;
 pub mod nullable;
 pub mod replication;
+pub mod series;
 pub mod size;
 pub mod summary;
 pub mod sweep;
