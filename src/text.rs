@@ -28,12 +28,26 @@ pub fn human(x: f64) -> String {
     human_with(x, decimals_for(x))
 }
 
-/// Like [`human`] with a fixed number of decimals.
+/// Like [`human`] with a fixed number of decimals. Numbers of 10^15 and more are
+/// written in scientific form (`1.0e300`), never as hundreds of digits; −0 is 0.
 pub fn human_with(x: f64, decimals: usize) -> String {
     if !x.is_finite() {
         return "–".into();
     }
-    let s = format!("{x:.decimals$}");
+    if x.abs() >= 1e15 {
+        return format!("{x:.1e}");
+    }
+    // Adding 0 turns −0 into 0.
+    let s = format!("{:.decimals$}", x + 0.0);
+    let s = if s
+        .trim_start_matches('-')
+        .chars()
+        .all(|c| c == '0' || c == '.')
+    {
+        s.trim_start_matches('-').to_string()
+    } else {
+        s
+    };
     let (int, frac) = s.split_once('.').map_or((s.as_str(), ""), |(i, f)| (i, f));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
@@ -53,6 +67,14 @@ pub fn human_with(x: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_minus_zero_and_no_hundreds_of_digits() {
+        assert_eq!(human(-0.0), "0");
+        assert_eq!(human_with(-0.0004, 2), "0.00");
+        assert_eq!(human(1e300), "1.0e300");
+        assert_eq!(human(-1234.0), "-1,234");
+    }
 
     #[test]
     fn one_and_many() {

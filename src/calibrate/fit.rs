@@ -71,9 +71,15 @@ pub fn moments(d: &Durations) -> Option<(f64, f64)> {
     Some((mean, (d.sum_sq / n - mean * mean).max(0.0).sqrt()))
 }
 
-/// A name usable as a TOML key and in `--set` paths.
+/// Longest identifier made from the records' text.
+const IDENTIFIER_CHARS: usize = 60;
+
+/// A name usable as a TOML key and in `--set` paths (at most 60 characters).
 pub fn identifier(text: &str) -> String {
     let mut out: String = text
+        .chars()
+        .take(4 * IDENTIFIER_CHARS)
+        .collect::<String>()
         .trim()
         .to_lowercase()
         .chars()
@@ -82,7 +88,12 @@ pub fn identifier(text: &str) -> String {
     while out.contains("__") {
         out = out.replace("__", "_");
     }
-    let out = out.trim_matches('_').to_string();
+    let out: String = out
+        .trim_matches('_')
+        .chars()
+        .take(IDENTIFIER_CHARS)
+        .collect();
+    let out = out.trim_end_matches('_').to_string();
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         format!("t_{out}")
     } else {

@@ -5,12 +5,13 @@
 
 pub mod fit;
 pub mod read;
+pub mod times;
+pub mod write;
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use fit::{LogNormalFit, identifier, is_police, lognormal, moments, outcome_shares};
-pub use read::{Spec, Tally, tally};
+pub use read::{Frame, Spec, Stop, Tally, first_look, tally};
 
 /// Why dispatch records cannot be calibrated from (all bad input: exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -23,12 +24,32 @@ pub enum CalibrateError {
         /// What is wrong.
         why: String,
     },
+    /// Ctrl-C or SIGTERM while reading: nothing was written.
+    #[error("interrupted while reading the records; nothing was written")]
+    Interrupted,
 }
 
 impl CalibrateError {
-    /// Always the user's input: the records or the flags that describe them.
+    /// The records or the flags that describe them are at fault (exit 2), unless the
+    /// reading was interrupted.
     pub fn is_input(&self) -> bool {
-        true
+        matches!(self, CalibrateError::Records { .. })
+    }
+
+    /// Reading was interrupted.
+    pub fn is_interruption(&self) -> bool {
+        matches!(self, CalibrateError::Interrupted)
+    }
+
+    /// The error of reading `path`.
+    pub fn reading(path: &std::path::Path, stop: Stop) -> CalibrateError {
+        match stop {
+            Stop::Problem(why) => CalibrateError::Records {
+                path: path.to_path_buf(),
+                why,
+            },
+            Stop::Interrupted => CalibrateError::Interrupted,
+        }
     }
 }
 
@@ -54,6 +75,8 @@ pub struct TypeFit {
     pub calls: u64,
     /// Most common priority (1 when the records have none or it is not a number).
     pub priority: u32,
+    /// The records' most common priority was below 1 and is written as 1.
+    pub priority_read_as_one: bool,
     /// Agencies first on scene, most frequent first (scenario names).
     pub responders: Vec<String>,
     /// Per responder: the fitted on-scene time, if there were enough records.
@@ -109,6 +132,7 @@ impl Calibration {
         if crises == 0 {
             return Err(no_crises(&tally));
         }
+        within_limits(&tally)?;
         let days = fit::days(&tally);
         let (hourly, weekly) = fit::profiles(&tally);
         let mut types: Vec<TypeFit> = tally
@@ -193,6 +217,42 @@ impl Calibration {
     }
 }
 
+/// The records must fit a scenario: at most 64 agencies, 1,000 crisis call types and
+/// 10,000 zones (the limits a scenario has).
+fn within_limits(t: &Tally) -> Result<(), String> {
+    let agencies: std::collections::HashSet<&String> =
+        t.types.values().flat_map(|x| x.agencies.keys()).collect();
+    let checks = [
+        (
+            agencies.len(),
+            64,
+            "agencies first on scene (responder kinds)",
+            "--column agency",
+        ),
+        (
+            t.types.len(),
+            crate::model::limits::CALL_TYPES,
+            "crisis call types",
+            "--crisis-type",
+        ),
+        (
+            t.zones.len(),
+            crate::model::limits::ZONES,
+            "zones",
+            "--column zone",
+        ),
+    ];
+    for (n, most, what, flag) in checks {
+        if n > most {
+            return Err(format!(
+                "the records have {n} {what}, more than the {most} a scenario may have; \
+                 check {flag}, or group them in the export first"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn no_crises(t: &Tally) -> String {
     let mut common: Vec<(&String, &u64)> = t.other_types.iter().collect();
     common.sort_by(|a, b| b.1.cmp(a.1));
@@ -222,10 +282,11 @@ fn type_fit(label: &str, t: &read::TypeTally) -> TypeFit {
     let mut agencies: Vec<(&String, &u64)> = t.agencies.iter().collect();
     agencies.sort_by(|a, b| b.1.cmp(a.1));
     let responders: Vec<String> = agencies.iter().map(|(a, _)| identifier(a)).collect();
+    // Priority 1 is the most urgent a scenario knows: a 0 (or less) counts as 1.
     let priority = (t.priorities.iter())
         .max_by_key(|(_, c)| **c)
-        .and_then(|(p, _)| p.trim().parse::<u32>().ok())
-        .unwrap_or(1);
+        .and_then(|(p, _)| p.trim().parse::<i64>().ok())
+        .map_or(1, |p| p.clamp(1, i64::from(u32::MAX)) as u32);
     let by = |a: &str| {
         agencies
             .iter()
@@ -237,6 +298,10 @@ fn type_fit(label: &str, t: &read::TypeTally) -> TypeFit {
         name: identifier(label),
         calls: t.calls,
         priority,
+        priority_read_as_one: (t.priorities.iter())
+            .max_by_key(|(_, c)| **c)
+            .and_then(|(p, _)| p.trim().parse::<i64>().ok())
+            .is_some_and(|p| p < 1),
         on_scene: (responders.iter())
             .map(|r| {
                 (
@@ -259,384 +324,41 @@ fn type_fit(label: &str, t: &read::TypeTally) -> TypeFit {
     }
 }
 
-/// A TOML string literal.
-fn quoted(text: &str) -> String {
-    toml::Value::String(text.to_string()).to_string()
-}
-
-fn minutes(x: f64) -> String {
-    format!("{:.1}min", x.max(0.1))
-}
-
-fn round(x: f64, digits: usize) -> String {
-    let s = format!("{x:.digits$}");
-    if s.contains('.') { s } else { format!("{s}.0") }
-}
-
-/// Shares written to six decimals that sum to exactly 1: the largest takes the
-/// rounding.
-fn whole(shares: &[f64]) -> Vec<String> {
-    let mut micro: Vec<i64> = shares.iter().map(|s| (s * 1e6).round() as i64).collect();
-    let rest = 1_000_000 - micro.iter().sum::<i64>();
-    if let Some(i) = (0..micro.len()).max_by_key(|&i| micro[i]) {
-        micro[i] += rest;
-    }
-    micro
-        .iter()
-        .map(|m| format!("{}.{:06}", m / 1_000_000, m % 1_000_000))
-        .collect()
-}
-
-fn list(values: &[f64]) -> String {
-    values
-        .iter()
-        .map(|v| format!("{v:.3}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Calibration {
-    /// Total residents: given, or an assumption of 100,000.
-    fn population(&self, s: &Settings) -> f64 {
-        s.population.unwrap_or(100_000.0)
+    /// What the planner should know about the records: rows left out as strays,
+    /// priorities read as 1.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let d = &self.tally.dropped;
+        if d.outside_period > 0 {
+            out.push(format!(
+                "{} rows dated outside the records' main period (e.g. `{}`) were left out",
+                d.outside_period,
+                self.tally.first_outside.as_deref().unwrap_or_default()
+            ));
+        }
+        let low: Vec<&str> = (self.types.iter())
+            .filter(|t| t.priority_read_as_one)
+            .map(|t| t.label.as_str())
+            .collect();
+        if !low.is_empty() {
+            out.push(format!(
+                "the most common priority of {} is below 1; it is written as 1, the most urgent",
+                low.join(", ")
+            ));
+        }
+        out
     }
 
     /// The scenario, as TOML text with a comment beside every value.
     pub fn scenario(&self, s: &Settings) -> String {
-        let mut out = String::new();
-        self.head(&mut out, s);
-        self.zones_text(&mut out, s);
-        self.travel_text(&mut out);
-        self.demand_text(&mut out, s);
-        for t in &self.types {
-            self.type_text(&mut out, t);
-        }
-        self.facilities_text(&mut out);
-        self.responders_text(&mut out);
-        self.prevention_text(&mut out);
-        out
+        write::scenario(self, s)
     }
 
-    fn head(&self, out: &mut String, s: &Settings) {
-        let t = &self.tally;
-        let d = &t.dropped;
-        let _ = write!(
-            out,
-            "# {}\n# Calibrated by `crisis-sim calibrate` from {}: {} rows, {} crisis calls and {} \
-             other calls over {:.1} days.\n# Left out: {} without a received time, {} with an \
-             unreadable one, {} duplicates, {} self-initiated, {} unreadable rows.\n# Every value \
-             says what it rests on; \"assumption\" marks what dispatch records cannot give (staffing, \
-             facilities, costs): replace those with local figures.\n\n",
-            s.name,
-            s.source,
-            t.rows,
-            self.crises,
-            t.background,
-            self.days,
-            d.no_received,
-            d.bad_received,
-            d.duplicate,
-            d.self_initiated,
-            d.malformed
-        );
-        let _ = writeln!(out, "[scenario]\nname = {}", quoted(&s.name));
-        let _ = writeln!(
-            out,
-            "days = 365\nwarmup_days = {}   # assumption: long enough for queues (and repeat crises) to settle",
-            if self.repeat.is_some() { 365 } else { 30 }
-        );
-        let _ = writeln!(out, "replications = 20\nseed = 1\n");
-    }
-
-    fn zones_text(&self, out: &mut String, s: &Settings) {
-        let population = self.population(s);
-        let total: u64 = self.zones.iter().map(|z| z.calls).sum();
-        for (i, z) in self.zones.iter().enumerate() {
-            let share = z.calls as f64 / total.max(1) as f64;
-            let _ = writeln!(out, "[[zones]]\nname = {}", quoted(&z.name));
-            let _ = writeln!(
-                out,
-                "population = {:.0}   # {} × its share of crisis calls ({} of {total}){}",
-                (population * share).max(1.0),
-                if s.population.is_some() {
-                    "--population"
-                } else {
-                    "assumption: 100,000 residents"
-                },
-                z.calls,
-                if s.population.is_some() {
-                    ""
-                } else {
-                    "; give --population for rates per resident"
-                }
-            );
-            match z.place {
-                Some((x, y, r)) => {
-                    let _ = writeln!(
-                        out,
-                        "x_km = {}   # mean position of its calls\ny_km = {}\nradius_km = {}   # calls spread as over a disc of this radius (from their variance)\n",
-                        round(x, 3),
-                        round(y, 3),
-                        round(r, 2)
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "x_km = {}   # assumption: the records give no positions\ny_km = 0.0\nradius_km = 3.0   # assumption\n",
-                        round(6.0 * i as f64, 1)
-                    );
-                }
-            }
-        }
-    }
-
-    fn travel_text(&self, out: &mut String) {
-        let turnout = 2.0;
-        let circuity = 1.3;
-        let radius = self
-            .zones
-            .iter()
-            .map(|z| z.place.map_or(3.0, |p| p.2))
-            .sum::<f64>()
-            / self.zones.len().max(1) as f64;
-        out.push_str("[travel]\n");
-        match &self.travel {
-            Some(t) if t.mean > turnout + 0.5 => {
-                // Units patrol their zone: the mean distance to a call in a disc of
-                // radius R from a random point in it is about 0.9 R.
-                let speed =
-                    (circuity * 0.905 * radius / ((t.mean - turnout) / 60.0)).clamp(5.0, 120.0);
-                let _ = writeln!(
-                    out,
-                    "speed_kmh = {}   # from {} dispatched→arrived times (mean {:.1} min, median {:.1}), less the turnout, over the zones' mean distance to a call\n\
-                     circuity = {circuity}   # assumption\nturnout = \"{turnout}min\"   # assumption\nnoise_cv = 0.3   # assumption\n",
-                    round(speed, 1),
-                    t.n,
-                    t.mean,
-                    t.empirical[0]
-                );
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "speed_kmh = 40.0   # assumption: the records give too few dispatched→arrived times\n\
-                     circuity = {circuity}   # assumption\nturnout = \"{turnout}min\"   # assumption\nnoise_cv = 0.3   # assumption\n"
-                );
-            }
-        }
-    }
-
-    fn demand_text(&self, out: &mut String, s: &Settings) {
-        let per_day = self.crises as f64 / self.days;
-        let first = per_day * (1.0 - self.repeat.map_or(0.0, |r| r.0));
-        let rate = first / self.population(s) * 100_000.0;
-        let _ = writeln!(
-            out,
-            "[demand]\ncrises_per_100k_per_day = {}   # {} crisis calls over {:.1} days = {:.2} a day{}{}",
-            round(rate, 4),
-            self.crises,
-            self.days,
-            per_day,
-            self.repeat.map_or(String::new(), |(p, _)| format!(
-                ", of which {:.1} % repeats (modelled below), so first crises are {:.2} a day",
-                100.0 * p,
-                first
-            )),
-            if s.population.is_some() {
-                ""
-            } else {
-                " (per 100,000 assumed residents)"
-            }
-        );
-        let _ = writeln!(
-            out,
-            "hourly = [{}]   # crisis calls by hour of day, as weights averaging 1 ({} calls)",
-            list(&self.hourly),
-            self.crises
-        );
-        let _ = writeln!(
-            out,
-            "weekly = [{}]   # by day, Monday first\n",
-            list(&self.weekly)
-        );
-    }
-
-    fn type_text(&self, out: &mut String, t: &TypeFit) {
-        let shares: Vec<f64> = self
-            .types
-            .iter()
-            .map(|x| x.calls as f64 / self.crises as f64)
-            .collect();
-        let i = self
-            .types
-            .iter()
-            .position(|x| x.name == t.name)
-            .unwrap_or(0);
-        let _ = writeln!(
-            out,
-            "[[call_types]]\nname = {}   # records: {}",
-            quoted(&t.name),
-            quoted(&t.label)
-        );
-        let _ = writeln!(
-            out,
-            "share = {}   # {} of {} crisis calls",
-            whole(&shares)[i],
-            t.calls,
-            self.crises
-        );
-        let _ = writeln!(
-            out,
-            "priority = {}   # the most common priority in its records",
-            t.priority
-        );
-        let names: Vec<String> = t.responders.iter().map(|r| quoted(r)).collect();
-        let _ = writeln!(
-            out,
-            "responders = [{}]   # agencies first on scene, most frequent first",
-            names.join(", ")
-        );
-        if t.responders.len() > 1 {
-            out.push_str("fallback_after = \"15min\"   # assumption: dispatch rules are not in the records\n");
-        }
-        for (k, fit) in &t.on_scene {
-            match fit {
-                Some(f) => {
-                    let _ = writeln!(
-                        out,
-                        "on_scene.{k} = \"lognormal({}, {})\"   # maximum likelihood from {} arrived→cleared times without a transport: median {:.1} min (records {:.1}), 90th percentile {:.1} (records {:.1})",
-                        minutes(f.mean),
-                        minutes(f.sd),
-                        f.n,
-                        f.fitted[0],
-                        f.empirical[0],
-                        f.fitted[1],
-                        f.empirical[1]
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "on_scene.{k} = \"lognormal(45min, 25min)\"   # assumption: fewer than 5 usable arrived→cleared times"
-                    );
-                }
-            }
-        }
-        for (k, shares) in &t.outcomes {
-            match shares {
-                Some((parts, n)) => {
-                    let values: Vec<f64> = parts.iter().map(|(_, p)| *p).collect();
-                    let body: Vec<String> = parts
-                        .iter()
-                        .zip(whole(&values))
-                        .map(|((d, _), p)| format!("{d} = {p}"))
-                        .collect();
-                    let _ = writeln!(
-                        out,
-                        "outcomes.{k} = {{ {} }}   # from {n} dispositions",
-                        body.join(", ")
-                    );
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "outcomes.{k} = {{ resolved_on_scene = 1.0 }}   # assumption: the records name no disposition the model knows"
-                    );
-                }
-            }
-        }
-        out.push('\n');
-    }
-
-    fn uses(&self, disposition: &str) -> bool {
-        self.types.iter().any(|t| {
-            t.outcomes.iter().any(|(_, o)| {
-                o.as_ref()
-                    .is_some_and(|(p, _)| p.iter().any(|(d, _)| *d == disposition))
-            })
-        })
-    }
-
-    fn facilities_text(&self, out: &mut String) {
-        let zone = quoted(&self.zones[0].name);
-        for (disposition, kind, name, handoff) in [
-            (
-                "emergency_department",
-                "emergency_department",
-                "Emergency department",
-                "45min, 20min",
-            ),
-            (
-                "crisis_center",
-                "crisis_center",
-                "Crisis centre",
-                "15min, 8min",
-            ),
-            ("arrest", "jail", "Jail", "45min, 20min"),
-        ] {
-            if self.uses(disposition) {
-                let _ = writeln!(
-                    out,
-                    "[[facilities]]\nname = {}\nkind = \"{kind}\"\nzone = {zone}   # assumption: where it is\nhandoff = \"lognormal({handoff})\"   # assumption\n",
-                    quoted(name)
-                );
-            }
-        }
-    }
-
-    fn responders_text(&self, out: &mut String) {
-        let t = &self.tally;
-        let hours = self.days * 24.0;
-        let background = (t.background as f64 / hours, self.background_service);
-        let police = self.kinds.iter().position(|k| is_police(k)).unwrap_or(0);
-        for (i, k) in self.kinds.iter().enumerate() {
-            let role = if is_police(k) || (i == police && !self.kinds.iter().any(|k| is_police(k)))
-            {
-                "police"
-            } else {
-                "civilian"
-            };
-            let zones: Vec<String> = self.zones.iter().map(|z| quoted(&z.name)).collect();
-            let load = self.crisis_load(k)
-                + if i == police {
-                    background.0 * background.1.map_or(40.0, |b| b.0) / 60.0
-                } else {
-                    0.0
-                };
-            let units = (load / 0.6).ceil().max(1.0);
-            let _ = writeln!(
-                out,
-                "[[responders]]\nname = {}\nrole = \"{role}\"   # {}\nhome = [{}]\ncost_per_hour = 95.0   # assumption\nunits = {units}   # assumption: enough for 60 % of its busy time in the records ({load:.1} units busy on average); replace with its rosters",
-                quoted(k),
-                if role == "police" {
-                    "the agency that answers what the others do not"
-                } else {
-                    "a civilian team"
-                },
-                zones.join(", ")
-            );
-            if i == police && t.background > 0 {
-                let (mean, sd) = background.1.unwrap_or((40.0, 25.0));
-                let _ = writeln!(
-                    out,
-                    "background = {{ per_hour = {}, service = \"gamma({}, {})\", priority = 2 }}   # {} other calls over {:.1} days; service: {}; priority: assumption",
-                    round(background.0, 3),
-                    minutes(mean),
-                    minutes(sd.max(1.0)),
-                    t.background,
-                    self.days,
-                    background.1.map_or(
-                        "assumption (too few dispatched→cleared times)".to_string(),
-                        |_| format!(
-                            "mean and sd of {} dispatched→cleared times",
-                            t.background_service.n
-                        )
-                    )
-                );
-            }
-            out.push('\n');
-        }
+    /// The kind that answers what the others do not: the first whose name reads as
+    /// police, else the busiest.
+    pub fn police_kind(&self) -> usize {
+        self.kinds.iter().position(|k| is_police(k)).unwrap_or(0)
     }
 
     /// Units of kind `k` busy on crisis calls on average: its dispatched → cleared time
@@ -653,21 +375,5 @@ impl Calibration {
         }
         let per_call = if n > 0 { sum / n as f64 } else { 60.0 };
         calls as f64 * per_call / (self.days * 1440.0)
-    }
-
-    fn prevention_text(&self, out: &mut String) {
-        if let Some((p, gap)) = self.repeat {
-            let _ = writeln!(
-                out,
-                "[prevention]\n# {} of {} crisis calls were a person's second or later in the records: that share is\n\
-                 # each crisis's chance of another, the same whatever its outcome (the records alone\n\
-                 # cannot tell the effect of an outcome). People whose earlier crisis came before the\n\
-                 # records began count as first crises, and gaps longer than the records' {:.0} days\n\
-                 # cannot be seen: both the share and the delay are low, the more so the shorter the records.\n\
-                 repeat = {{ resolved_on_scene = {p:.4}, referred = {p:.4}, crisis_center = {p:.4}, emergency_department = {p:.4}, arrest = {p:.4} }}\n\
-                 repeat_delay = \"exp({gap:.3}d)\"   # mean gap between a person's consecutive crises in the records",
-                self.tally.repeats, self.crises, self.days
-            );
-        }
     }
 }

@@ -6,10 +6,11 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 
-use chrono::{Datelike, NaiveDateTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use indexmap::IndexMap;
 use regex::Regex;
 
+use super::times::{DateOrder, Dates, TimeReader};
 use crate::histogram::Histogram;
 use crate::model::Disposition;
 
@@ -72,6 +73,8 @@ pub struct Dropped {
     pub self_initiated: u64,
     /// Rows the CSV reader could not read.
     pub malformed: u64,
+    /// Dated outside the records' main period (a stray year).
+    pub outside_period: u64,
 }
 
 /// Time intervals that could not be used (the record itself is kept).
@@ -207,51 +210,14 @@ pub struct Tally {
     pub other_types: IndexMap<String, u64>,
     /// The first unreadable received value, for the error message.
     pub first_bad_time: Option<String>,
-    /// The usual time form the file uses.
-    format_hint: usize,
+    /// The first received value outside the main period, for the warning.
+    pub first_outside: Option<String>,
+    /// Reads the file's times.
+    times: TimeReader,
 }
 
 /// A problem with the file as a whole (exit 2).
 pub type Problem = String;
-
-const USUAL_FORMATS: [&str; 10] = [
-    "%Y-%m-%dT%H:%M:%S%.f",
-    "%Y-%m-%d %H:%M:%S%.f",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M",
-    "%m/%d/%Y %I:%M:%S %p",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-    "%Y/%m/%d %H:%M:%S",
-];
-
-/// Reads a timestamp in `format`, or else in the usual forms (ISO 8601 with or
-/// without `T`, fractional seconds, a trailing `Z`; `MM/DD/YYYY hh:mm:ss AM`).
-pub fn parse_time(text: &str, format: Option<&str>) -> Option<NaiveDateTime> {
-    parse_time_from(text, format, &mut 0)
-}
-
-/// [`parse_time`], trying first the usual form at `hint` (and keeping there the one
-/// that worked): a file writes all its times alike.
-fn parse_time_from(text: &str, format: Option<&str>, hint: &mut usize) -> Option<NaiveDateTime> {
-    let t = text.trim();
-    let t = t.strip_suffix('Z').unwrap_or(t);
-    if t.is_empty() {
-        return None;
-    }
-    if let Some(f) = format {
-        return NaiveDateTime::parse_from_str(t, f).ok();
-    }
-    if let Ok(at) = NaiveDateTime::parse_from_str(t, USUAL_FORMATS[*hint]) {
-        return Some(at);
-    }
-    let (i, at) = (USUAL_FORMATS.iter().enumerate())
-        .find_map(|(i, f)| NaiveDateTime::parse_from_str(t, f).ok().map(|at| (i, at)))?;
-    *hint = i;
-    Some(at)
-}
 
 /// The header index of each mapped field; every mapped header must exist.
 fn positions(headers: &csv::StringRecord, spec: &Spec) -> Result<HashMap<String, usize>, Problem> {
@@ -286,6 +252,14 @@ fn positions(headers: &csv::StringRecord, spec: &Spec) -> Result<HashMap<String,
     if out.contains_key("x") != out.contains_key("y") {
         return Err("give both --column x=HEADER and --column y=HEADER, or neither".into());
     }
+    if let Some((header, value)) = &spec.self_initiated
+        && !names.iter().any(|h| h.trim() == header.trim())
+    {
+        return Err(format!(
+            "--self-initiated {header}={value}: the file has no column `{header}`; its columns are {}",
+            names.join(", ")
+        ));
+    }
     Ok(out)
 }
 
@@ -312,12 +286,17 @@ fn position(row: &Row<'_>, coordinates: Coordinates) -> Option<(f64, f64)> {
     if !x.is_finite() || !y.is_finite() {
         return None;
     }
-    match coordinates {
+    let km = match coordinates {
         // An equirectangular projection, fine over a city.
-        Coordinates::LatLon => Some((x * 111.32 * y.to_radians().cos(), y * 111.32)),
-        Coordinates::Km => Some((x, y)),
-        Coordinates::Metres => Some((x / 1000.0, y / 1000.0)),
-    }
+        Coordinates::LatLon if y.abs() <= 90.0 && x.abs() <= 180.0 => {
+            (x * 111.32 * y.to_radians().cos(), y * 111.32)
+        }
+        Coordinates::LatLon => return None,
+        Coordinates::Km => (x, y),
+        Coordinates::Metres => (x / 1000.0, y / 1000.0),
+    };
+    // Beyond a quarter of the earth from the origin is no city's position.
+    (km.0.abs() <= crate::model::limits::KM && km.1.abs() <= crate::model::limits::KM).then_some(km)
 }
 
 impl Tally {
@@ -329,14 +308,9 @@ impl Tally {
                 .is_some_and(|r| r.is_match(call_type))
     }
 
-    fn interval(&mut self, row: &Row<'_>, from: &str, to: &str, spec: &Spec) -> Option<f64> {
+    fn interval(&mut self, row: &Row<'_>, from: &str, to: &str) -> Option<f64> {
         let (a, b) = (row.get(from)?, row.get(to)?);
-        let format = spec.time_format.as_deref();
-        let hint = &mut self.format_hint;
-        let (Some(a), Some(b)) = (
-            parse_time_from(a, format, hint),
-            parse_time_from(b, format, hint),
-        ) else {
+        let (Some(a), Some(b)) = (self.times.read(a), self.times.read(b)) else {
             self.bad_intervals.unreadable += 1;
             return None;
         };
@@ -355,13 +329,14 @@ impl Tally {
     fn add_crisis(&mut self, row: &Row<'_>, call_type: &str, at: NaiveDateTime, spec: &Spec) {
         let hour = at.weekday().num_days_from_monday() as usize * 24 + at.hour() as usize;
         self.by_hour_of_week[hour] += 1;
-        let agency = row.get("agency").unwrap_or("police").to_string();
+        // Agencies written alike ("Police", "POLICE") are one responder kind.
+        let agency = super::fit::identifier(row.get("agency").unwrap_or("police"));
         let disposition = row.get("disposition").map(str::to_string);
-        let on_scene = self.interval(row, "arrived", "cleared", spec);
-        if let Some(t) = self.interval(row, "dispatched", "arrived", spec) {
+        let on_scene = self.interval(row, "arrived", "cleared");
+        if let Some(t) = self.interval(row, "dispatched", "arrived") {
             self.travel.add(t);
         }
-        if let Some(t) = self.interval(row, "dispatched", "cleared", spec) {
+        if let Some(t) = self.interval(row, "dispatched", "cleared") {
             self.busy.entry(agency.clone()).or_default().add(t);
         }
         let tally = self.types.entry(call_type.to_string()).or_default();
@@ -396,8 +371,42 @@ impl Tally {
     }
 }
 
-/// Reads the whole file in one pass.
-pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
+/// Why reading stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The file cannot be used as it is (exit 2).
+    Problem(Problem),
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Self {
+        Stop::Problem(p)
+    }
+}
+
+/// What a first look at the file settles for the full read.
+#[derive(Clone, Debug, Default)]
+pub struct Frame {
+    /// How slashed dates are written.
+    pub order: DateOrder,
+    /// The records' main period; rows dated outside it are left out.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+}
+
+/// A CSV reader over `input` with the header row read, and each mapped field's column.
+fn open(
+    input: impl Read,
+    spec: &Spec,
+) -> Result<
+    (
+        csv::Reader<impl Read>,
+        csv::StringRecord,
+        HashMap<String, usize>,
+    ),
+    Problem,
+> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let headers = reader
         .headers()
@@ -407,14 +416,78 @@ pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
         return Err("the file is empty: it has no header row".into());
     }
     let at = positions(&headers, spec)?;
+    Ok((reader, headers, at))
+}
+
+/// Refuses a record in which a quote was left open: a mapped field (a time, a type, a
+/// zone) never spans lines, and no field spans dozens.
+fn one_row(record: &csv::StringRecord, at: &HashMap<String, usize>) -> Result<(), Problem> {
+    let line = record.position().map_or(0, |p| p.line());
+    for (field, i) in at {
+        if record.get(*i).is_some_and(|v| v.contains('\n')) {
+            return Err(format!(
+                "line {line}: the `{field}` field runs over several lines: is a quote left open there?"
+            ));
+        }
+    }
+    if record.iter().any(|v| v.matches('\n').count() > 20) {
+        return Err(format!(
+            "line {line}: a field runs over more than 20 lines: is a quote left open there?"
+        ));
+    }
+    Ok(())
+}
+
+/// Rows read between checks for Ctrl-C.
+const CHECK_EVERY: u64 = 4096;
+
+/// A first pass over the received times: the date order and the main period.
+pub fn first_look(input: impl Read, spec: &Spec) -> Result<Frame, Stop> {
+    let (mut reader, _, at) = open(input, spec)?;
+    let mut dates = Dates::default();
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0u64;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(_) => continue,
+        }
+        rows += 1;
+        if rows.is_multiple_of(CHECK_EVERY) && crate::stop::requested() {
+            return Err(Stop::Interrupted);
+        }
+        one_row(&record, &at)?;
+        let row = Row {
+            record: &record,
+            at: &at,
+        };
+        if let (Some(text), None) = (row.get("received"), &spec.time_format) {
+            dates.add(text);
+        }
+    }
+    let order = dates.order()?;
+    Ok(Frame {
+        order,
+        period: dates.main_period(order),
+    })
+}
+
+/// Reads the whole file in one pass.
+pub fn tally(input: impl Read, spec: &Spec, frame: &Frame) -> Result<Tally, Stop> {
+    let (mut reader, headers, at) = open(input, spec)?;
     let mut t = Tally {
         by_hour_of_week: vec![0; 168],
+        times: TimeReader::new(spec.time_format.clone(), frame.order),
         ..Tally::default()
     };
     let mut seen_ids: HashSet<u64> = HashSet::new();
     let mut last_crisis: HashMap<String, NaiveDateTime> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
+        if t.rows.is_multiple_of(CHECK_EVERY) && crate::stop::requested() {
+            return Err(Stop::Interrupted);
+        }
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
@@ -425,6 +498,7 @@ pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
             }
         }
         t.rows += 1;
+        one_row(&record, &at)?;
         let row = Row {
             record: &record,
             at: &at,
@@ -433,12 +507,19 @@ pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
             t.dropped.no_received += 1;
             continue;
         };
-        let Some(when) = parse_time_from(received, spec.time_format.as_deref(), &mut t.format_hint)
-        else {
+        let Some(when) = t.times.read(received) else {
             t.dropped.bad_received += 1;
             t.first_bad_time.get_or_insert_with(|| received.to_string());
             continue;
         };
+        if frame
+            .period
+            .is_some_and(|(from, to)| when.date() < from || when.date() > to)
+        {
+            t.dropped.outside_period += 1;
+            t.first_outside.get_or_insert_with(|| received.to_string());
+            continue;
+        }
         let mut hasher = DefaultHasher::new();
         match row.get("incident") {
             Some(id) => id.hash(&mut hasher),
@@ -465,7 +546,7 @@ pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
         if !Tally::is_crisis(spec, &call_type) {
             t.background += 1;
             *t.other_types.entry(call_type).or_default() += 1;
-            if let Some(m) = t.interval(&row, "dispatched", "cleared", spec) {
+            if let Some(m) = t.interval(&row, "dispatched", "cleared") {
                 t.background_service.add(m);
             }
             continue;
@@ -479,33 +560,4 @@ pub fn tally(input: impl Read, spec: &Spec) -> Result<Tally, Problem> {
         t.add_crisis(&row, &call_type, when, spec);
     }
     Ok(t)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps_in_the_usual_forms() {
-        let want = chrono::NaiveDate::from_ymd_opt(2024, 3, 5)
-            .and_then(|d| d.and_hms_opt(14, 7, 9))
-            .unwrap();
-        for text in [
-            "2024-03-05T14:07:09",
-            "2024-03-05 14:07:09",
-            "2024-03-05T14:07:09.250",
-            "2024-03-05 14:07:09Z",
-            "03/05/2024 02:07:09 PM",
-            "03/05/2024 14:07:09",
-        ] {
-            let got = parse_time(text, None).unwrap_or_else(|| panic!("{text}"));
-            assert_eq!(got.with_nanosecond(0).unwrap(), want, "{text}");
-        }
-        assert_eq!(
-            parse_time("05|03|2024 14:07:09", Some("%d|%m|%Y %H:%M:%S")),
-            Some(want)
-        );
-        assert_eq!(parse_time("yesterday", None), None);
-        assert_eq!(parse_time("", None), None);
-    }
 }

@@ -148,12 +148,12 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| Path::new("out").join(format!("{}-calibrated", stem(&args.records))));
     let mut out = Output::whole(&dir, Via::Out, &[&args.records])?;
+    let reading = |stop| CalibrateError::reading(&args.records, stop);
+    let at = |why: String| reading(calibrate::Stop::Problem(why));
+    let frame = calibrate::first_look(std::io::BufReader::new(open(&args.records)?), &spec)
+        .map_err(reading)?;
     let file = std::io::BufReader::new(open(&args.records)?);
-    let at = |why: String| CalibrateError::Records {
-        path: args.records.clone(),
-        why,
-    };
-    let tally = calibrate::tally(file, &spec).map_err(at)?;
+    let tally = calibrate::tally(file, &spec, &frame).map_err(reading)?;
     if tally.span.is_none() {
         return Err(at(match &tally.first_bad_time {
             Some(v) => format!(
@@ -185,6 +185,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
     out.write(&calibration_files(&calibration, &text, &shown)?)?;
     let written = out.finish()?;
     if !args.quiet {
+        for w in calibration.warnings() {
+            eprintln!("warning: {w}");
+        }
         sayln!(
             "{} crisis calls and {} other calls over {:.1} days ({} of {} rows left out): wrote \
              the scenario {} and {} files in all to {} (open report.html)",

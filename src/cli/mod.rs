@@ -148,6 +148,7 @@ impl CliError {
             CliError::Experiment(e) => e.is_input(),
             CliError::Store(e) => e.is_input(),
             CliError::Report(e) => e.is_input(),
+            CliError::Calibrate(e) if e.is_interruption() => return 130,
             CliError::Calibrate(e) => e.is_input(),
             CliError::Stdout(_) | CliError::Bug(_) => false,
         };

@@ -26,9 +26,9 @@ impl Variant {
         let (name, sets) = text
             .split_once(':')
             .ok_or_else(|| format!("--variant `{text}` has no name; {usage}"))?;
-        let sets: Vec<String> = sets
-            .split(';')
-            .map(str::trim)
+        let sets: Vec<String> = split_outside_quotes(sets)
+            .iter()
+            .map(|s| s.trim())
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect();
@@ -54,6 +54,42 @@ pub struct PreparedScenario {
     pub overrides: Vec<String>,
 }
 
+/// `text` split at each `;` that is not inside single or double quotes, so a value
+/// may hold one (`scenario.name="a; b"`).
+fn split_outside_quotes(text: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut quote: Option<char> = None;
+    for c in text.chars() {
+        match (c, quote) {
+            (';', None) => {
+                parts.push(std::mem::take(&mut part));
+                continue;
+            }
+            ('"' | '\'', None) => quote = Some(c),
+            (q, Some(open)) if q == open => quote = None,
+            _ => {}
+        }
+        part.push(c);
+    }
+    parts.push(part);
+    parts
+}
+
+/// Variant names must differ from each other and from the baseline's file stem and
+/// name, so that every column and folder of the comparison says which run it is.
+fn distinct_names(variants: &[Variant]) -> Result<(), ExperimentError> {
+    for (i, v) in variants.iter().enumerate() {
+        if variants[..i].iter().any(|w| w.name == v.name) {
+            return Err(ExperimentError::Input(format!(
+                "--variant `{}`: two variants have this name; give each its own",
+                v.name
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The scenarios of a comparison, the baseline first.
 pub struct Prepared {
     /// Every scenario and variant.
@@ -67,6 +103,7 @@ pub fn prepare(
     sets: &[String],
     variants: &[Variant],
 ) -> Result<Prepared, ExperimentError> {
+    distinct_names(variants)?;
     let mut runs: Vec<(PathBuf, Vec<String>, Option<&str>)> = files
         .iter()
         .map(|f| (f.clone(), sets.to_vec(), None))
@@ -87,6 +124,11 @@ pub fn prepare(
             }
         })?;
         if let Some(name) = name {
+            if scenarios.first().is_some_and(|b| b.model.name == name) {
+                return Err(ExperimentError::Input(format!(
+                    "--variant `{name}`: the baseline has this name; give the variant its own"
+                )));
+            }
             model.name = name.to_string();
         }
         if let Some(first) = scenarios.first().map(|s| &s.model) {
@@ -158,5 +200,10 @@ mod tests {
         assert!(Variant::parse("no name here").is_err());
         assert!(Variant::parse("name: ").is_err());
         assert!(Variant::parse("name: just words").is_err());
+        let quoted = Variant::parse("n: scenario.name=\"a; b\"; demand.scale=2").unwrap();
+        assert_eq!(
+            quoted.sets,
+            vec!["scenario.name=\"a; b\"", "demand.scale=2"]
+        );
     }
 }

@@ -185,13 +185,13 @@ pub fn check_work(model: &Model, replications: f64) -> Result<(), ExperimentErro
     if events > MAX_EVENTS {
         return Err(ExperimentError::Input(format!(
             "{}: about {events:.1e} events to simulate ({replications} replications of {} days, \
-             {:.0} crises and {:.0} background jobs a day), more than the {MAX_EVENTS:.0e} \
+             {} crises and {} background jobs a day), more than the {MAX_EVENTS:.0e} \
              allowed (about an hour on two cores); give fewer replications or days, or check \
              the rates and population",
             model.name,
-            model.days + model.warmup_days,
-            model.mean_crises_per_day(),
-            background_per_day(model),
+            crate::text::human(model.days + model.warmup_days),
+            crate::text::human(model.mean_crises_per_day().round()),
+            crate::text::human(background_per_day(model).round()),
         )));
     }
     if bytes > MAX_BYTES {

@@ -69,9 +69,21 @@ fn range(from: &str, rest: &str) -> Result<Vec<String>, String> {
             to.trim()
         ));
     }
-    let decimals = [from, to, step]
+    // As many decimals as the bounds and step are written with, or need (`5e-2`: 2).
+    let written = |s: &str| {
+        let s = s.trim();
+        let plain = s.split_once(['e', 'E']).map_or(s, |(m, _)| m);
+        plain.split_once('.').map_or(0, |(_, f)| f.len())
+    };
+    let needed = |x: f64| {
+        (0..=12).find(|d| {
+            let scale = 10f64.powi(*d);
+            ((x * scale).round() / scale - x).abs() <= 1e-9 * x.abs().max(1.0)
+        })
+    };
+    let decimals = [(from, a), (to, b), (step, d)]
         .iter()
-        .map(|s| s.trim().split_once('.').map_or(0, |(_, f)| f.len()))
+        .map(|(s, x)| written(s).max(needed(*x).unwrap_or(12) as usize))
         .max()
         .unwrap_or(0);
     // A tolerance of a millionth of a step keeps `1..2:0.1` from losing its last value.
@@ -214,6 +226,10 @@ mod tests {
             ["1.0", "1.1", "1.2", "1.3"]
         );
         assert_eq!(values("k.u=4,6, 9").unwrap(), ["4", "6", "9"]);
+        assert_eq!(
+            values("d.scale=0..0.3:5e-2").unwrap(),
+            ["0.00", "0.05", "0.10", "0.15", "0.20", "0.25", "0.30"]
+        );
         assert_eq!(values("k.u=3").unwrap(), ["3"]);
         for bad in [
             "k.u",

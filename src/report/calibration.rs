@@ -110,6 +110,7 @@ fn counts_table(c: &Calibration) -> Markup {
         ("left out: duplicate incident", d.duplicate),
         ("left out: self-initiated", d.self_initiated),
         ("left out: unreadable row", d.malformed),
+        ("left out: dated outside the main period", d.outside_period),
         ("intervals not used: end before start", b.negative),
         ("intervals not used: a time in no known form", b.unreadable),
         ("intervals not used: longer than a day", b.too_long),
@@ -168,6 +169,7 @@ pub fn calibration_files(
             ". Each value in it says, beside it, how many records it rests on; what records \
              cannot give (staffing, facilities, costs, dispatch rules) is marked as an assumption."
         }
+        (super::run::warning_lines(&c.warnings()))
         h2 { "What was read and what was left out" }
         (counts_table(c))
         h2 { "Call types and scene times" }

@@ -54,7 +54,7 @@ fn a_hand_made_export_gives_exactly_the_expected_fit() {
     let file =
         std::fs::File::open(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cad/known.csv"))
             .unwrap();
-    let t = calibrate::tally(file, &known_spec()).unwrap();
+    let t = calibrate::tally(file, &known_spec(), &Default::default()).unwrap();
     assert_eq!(t.rows, 14);
     let d = &t.dropped;
     assert_eq!(
@@ -548,7 +548,11 @@ fn positions_without_zones_cluster_into_the_city_zones() {
         coordinates: Coordinates::Km,
         ..Spec::default()
     };
-    let c = Calibration::new(calibrate::tally(file, &spec).unwrap(), 5).unwrap();
+    let c = Calibration::new(
+        calibrate::tally(file, &spec, &Default::default()).unwrap(),
+        5,
+    )
+    .unwrap();
     assert_eq!(c.zones.len(), 5);
     assert_eq!(c.zones.iter().map(|z| z.calls).sum::<u64>(), c.crises);
     let original = common::load("scenarios/mid-size-city.toml", &[]);

@@ -12,6 +12,7 @@ mod facilities;
 mod golden;
 mod grid;
 mod hostile;
+mod hostile_outputs;
 mod planner;
 mod prevention;
 mod programs;
