@@ -4,6 +4,7 @@
 
 use super::read::{Durations, Tally};
 use crate::model::Disposition;
+use crate::time::DAY;
 
 /// Outcome shares in the model's names, and the dispositions they rest on.
 pub type Shares = (Vec<(&'static str, f64)>, u64);
@@ -117,7 +118,7 @@ pub fn is_police(name: &str) -> bool {
 /// Measured days the records cover (at least 1).
 pub fn days(t: &Tally) -> f64 {
     t.span.map_or(1.0, |(a, b)| {
-        ((b - a).num_seconds() as f64 / 86_400.0).max(1.0)
+        ((b - a).num_milliseconds() as f64 / 60_000.0 / DAY).max(1.0)
     })
 }
 

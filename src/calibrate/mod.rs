@@ -10,6 +10,8 @@ pub mod write;
 
 use std::path::PathBuf;
 
+use crate::time::DAY;
+
 use fit::{LogNormalFit, identifier, is_police, lognormal, moments, outcome_shares};
 pub use read::{Frame, Spec, Stop, Tally, first_look, tally};
 
@@ -85,6 +87,26 @@ pub struct TypeFit {
     pub outcomes: Vec<(String, Option<fit::Shares>)>,
 }
 
+/// Where a zone's calls are, km.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    /// Mean position, east.
+    pub x: f64,
+    /// Mean position, north.
+    pub y: f64,
+    /// Radius of the disc the calls spread over.
+    pub radius: f64,
+}
+
+/// Repeat crises in the records.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RepeatFit {
+    /// Share of crises that were a person's second or later.
+    pub share: f64,
+    /// Mean days between a person's consecutive crises.
+    pub gap_days: f64,
+}
+
 /// A zone as fitted.
 #[derive(Clone, Debug)]
 pub struct ZoneFit {
@@ -93,7 +115,7 @@ pub struct ZoneFit {
     /// Crisis calls in it.
     pub calls: u64,
     /// Centre and radius, km, when the records have positions.
-    pub place: Option<(f64, f64, f64)>,
+    pub place: Option<Place>,
 }
 
 /// Everything `calibrate` found.
@@ -120,7 +142,7 @@ pub struct Calibration {
     /// Background calls' busy time (mean, sd).
     pub background_service: Option<(f64, f64)>,
     /// Repeat share and mean gap in days, when persons are given.
-    pub repeat: Option<(f64, f64)>,
+    pub repeat: Option<RepeatFit>,
 }
 
 impl Calibration {
@@ -182,7 +204,11 @@ impl Calibration {
                 let place = (s.n >= 3).then(|| {
                     let (x, y) = (s.sums[0] / n, s.sums[1] / n);
                     let var = (s.sums[2] / n - x * x) + (s.sums[3] / n - y * y);
-                    (x, y, (2.0 * var.max(0.0)).sqrt().max(0.3))
+                    Place {
+                        x,
+                        y,
+                        radius: (2.0 * var.max(0.0)).sqrt().max(0.3),
+                    }
                 });
                 ZoneFit {
                     name: name.clone(),
@@ -195,11 +221,14 @@ impl Calibration {
         let repeat = (tally.repeats > 0).then(|| {
             let g = &tally.repeat_gaps;
             let gaps = if g.n > 0 {
-                g.sum / g.n as f64 / 1440.0
+                g.sum / g.n as f64 / DAY
             } else {
                 60.0
             };
-            (tally.repeats as f64 / crises as f64, gaps.max(0.01))
+            RepeatFit {
+                share: tally.repeats as f64 / crises as f64,
+                gap_days: gaps.max(0.01),
+            }
         });
         Ok(Calibration {
             days,
@@ -374,6 +403,6 @@ impl Calibration {
             (sum, n) = (sum + d.sum, n + d.n);
         }
         let per_call = if n > 0 { sum / n as f64 } else { 60.0 };
-        calls as f64 * per_call / (self.days * 1440.0)
+        calls as f64 * per_call / (self.days * DAY)
     }
 }

@@ -13,6 +13,7 @@ use regex::Regex;
 use super::times::{DateOrder, Dates, TimeReader};
 use crate::histogram::Histogram;
 use crate::model::Disposition;
+use crate::time::DAY;
 
 /// The fields a column can be mapped to.
 pub const FIELDS: [&str; 13] = [
@@ -319,7 +320,7 @@ impl Tally {
             self.bad_intervals.negative += 1;
             return None;
         }
-        if m > 1440.0 {
+        if m > DAY {
             self.bad_intervals.too_long += 1;
             return None;
         }

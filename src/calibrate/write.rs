@@ -7,6 +7,7 @@ use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Val
 
 use super::{Calibration, Settings, TypeFit};
 use crate::model::{Disposition, FacilityKind};
+use crate::time::HOUR;
 
 /// Longest comment written beside a value.
 const COMMENT_CHARS: usize = 300;
@@ -168,7 +169,7 @@ fn zones(c: &Calibration, s: &Settings) -> ArrayOfTables {
             ),
         );
         match z.place {
-            Some((x, y, r)) => {
+            Some(super::Place { x, y, radius: r }) => {
                 t.insert("x_km", noted(round(x, 3), "mean position of its calls"));
                 t.insert("y_km", value(round(y, 3)));
                 t.insert(
@@ -203,7 +204,7 @@ fn travel(c: &Calibration) -> Table {
     let radius = c
         .zones
         .iter()
-        .map(|z| z.place.map_or(3.0, |p| p.2))
+        .map(|z| z.place.map_or(3.0, |p| p.radius))
         .sum::<f64>()
         / c.zones.len().max(1) as f64;
     let mut t = Table::new();
@@ -212,7 +213,7 @@ fn travel(c: &Calibration) -> Table {
             // Units patrol their zone: the mean distance to a call in a disc of radius R
             // from a random point in it is about 0.9 R.
             let speed =
-                (circuity * 0.905 * radius / ((fit.mean - turnout) / 60.0)).clamp(5.0, 120.0);
+                (circuity * 0.905 * radius / ((fit.mean - turnout) / HOUR)).clamp(5.0, 120.0);
             t.insert(
                 "speed_kmh",
                 noted(
@@ -243,10 +244,11 @@ fn travel(c: &Calibration) -> Table {
 
 fn demand(c: &Calibration, s: &Settings) -> Table {
     let per_day = c.crises as f64 / c.days;
-    let first = per_day * (1.0 - c.repeat.map_or(0.0, |r| r.0));
+    let first = per_day * (1.0 - c.repeat.map_or(0.0, |r| r.share));
     let rate = first / population(s) * 100_000.0;
     let mut t = Table::new();
-    let repeats = c.repeat.map_or(String::new(), |(p, _)| {
+    let repeats = c.repeat.map_or(String::new(), |r| {
+        let p = r.share;
         format!(
             ", of which {:.1} % repeats (modelled below), so first crises are {first:.2} a day",
             100.0 * p
@@ -425,7 +427,7 @@ fn responders(c: &Calibration) -> ArrayOfTables {
         let role = if i == police { "police" } else { "civilian" };
         let load = c.crisis_load(k)
             + if i == police {
-                background.0 * background.1.map_or(40.0, |b| b.0) / 60.0
+                background.0 * background.1.map_or(40.0, |b| b.0) / HOUR
             } else {
                 0.0
             };
@@ -490,7 +492,10 @@ fn responders(c: &Calibration) -> ArrayOfTables {
 }
 
 fn prevention(c: &Calibration) -> Option<Table> {
-    let (p, gap) = c.repeat?;
+    let super::RepeatFit {
+        share: p,
+        gap_days: gap,
+    } = c.repeat?;
     let mut t = Table::new();
     let why = [
         format!(

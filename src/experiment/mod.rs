@@ -156,7 +156,7 @@ pub const MAX_BYTES: f64 = 4.0 * 1024.0 * 1024.0 * 1024.0;
 /// An upper estimate of one replication's kernel events and of the bytes its summary
 /// keeps: an incident takes a few dozen events with its units' steps and repeats, a
 /// background job a few, and the kept figures grow with the groups and the weeks.
-pub fn work(model: &Model) -> (f64, f64) {
+pub fn work(model: &Model) -> Work {
     let days = model.days + model.warmup_days;
     let background = background_per_day(model);
     let events = days * (30.0 * model.mean_crises_per_day() + 3.0 * background) + 1000.0;
@@ -165,7 +165,16 @@ pub fn work(model: &Model) -> (f64, f64) {
     let weeks = days / 7.0 + 1.0;
     let bytes = 8.0 * (300.0 + 7.0 * groups as f64 + 24.0 * model.kinds.len() as f64 + 2.5 * weeks)
         + 2048.0;
-    (events, bytes)
+    Work { events, bytes }
+}
+
+/// An estimate of one replication's work.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Work {
+    /// Kernel events.
+    pub events: f64,
+    /// Bytes its kept figures take.
+    pub bytes: f64,
 }
 
 fn background_per_day(model: &Model) -> f64 {
@@ -180,7 +189,7 @@ fn background_per_day(model: &Model) -> f64 {
 /// Refuses `replications` replications of `model` (over all the points of a sweep, say)
 /// when the estimated work or memory is beyond [`MAX_EVENTS`] or [`MAX_BYTES`].
 pub fn check_work(model: &Model, replications: f64) -> Result<(), ExperimentError> {
-    let (events, bytes) = work(model);
+    let Work { events, bytes } = work(model);
     let (events, bytes) = (events * replications, bytes * replications);
     if events > MAX_EVENTS {
         return Err(ExperimentError::Input(format!(

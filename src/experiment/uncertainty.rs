@@ -17,7 +17,7 @@ use crate::rng::{SimRng, mix};
 use crate::scenario::Loaded;
 use crate::scenario::tree::Value;
 use crate::stats::metrics;
-use crate::stats::uncertainty::{Input, PlanPoint, Role, UncertaintyPlan};
+use crate::stats::uncertainty::{Input, PlanPoint, Purpose, UncertaintyPlan};
 
 /// What the user asked for besides the scenarios.
 #[derive(Clone, Debug)]
@@ -238,7 +238,7 @@ fn points(
     tornado: bool,
 ) -> Vec<PlanPoint> {
     let mut out = Vec::new();
-    let mut add = |role: Role, at: &dyn Fn(usize) -> Option<f64>| {
+    let mut add = |role: Purpose, at: &dyn Fn(usize) -> Option<f64>| {
         for (k, (_, loaded, _)) in scenarios.iter().enumerate() {
             let sets = (inputs.iter().enumerate())
                 .filter_map(|(i, (u, _))| at(i).and_then(|x| set_for(loaded, u, x)))
@@ -251,13 +251,15 @@ fn points(
         }
     };
     for (d, row) in values.iter().enumerate() {
-        add(Role::Draw(d), &|i| Some(row[i]));
+        add(Purpose::Draw(d), &|i| Some(row[i]));
     }
     if tornado {
-        add(Role::Base, &|_| None);
+        add(Purpose::Base, &|_| None);
         for (j, (u, _)) in inputs.iter().enumerate() {
-            add(Role::Low(j), &|i| (i == j).then(|| u.law.quantile(0.05)));
-            add(Role::High(j), &|i| (i == j).then(|| u.law.quantile(0.95)));
+            add(Purpose::Low(j), &|i| (i == j).then(|| u.law.quantile(0.05)));
+            add(Purpose::High(j), &|i| {
+                (i == j).then(|| u.law.quantile(0.95))
+            });
         }
     }
     out

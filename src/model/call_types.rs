@@ -167,10 +167,10 @@ pub(super) fn build_call_type(
         routed_share,
         cancelled: t.cancelled.as_ref().map(|x| {
             let share = c.probability(x.share, key_path!["call_types", i, "cancelled", "share"]);
-            (
+            Cancellation {
                 share,
-                c.dist(&x.after, key_path!["call_types", i, "cancelled", "after"]),
-            )
+                after: c.dist(&x.after, key_path!["call_types", i, "cancelled", "after"]),
+            }
         }),
         by_kind,
     }

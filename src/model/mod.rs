@@ -243,13 +243,22 @@ pub struct CallType {
     /// Share of calls the call-taker offers to the first kind; the rest start at the
     /// second.
     pub routed_share: f64,
-    /// Share of calls cancelled (by the caller, or the person is gone) and the time
-    /// from the call to the cancellation; it takes effect if no unit is on scene by then.
-    pub cancelled: Option<(f64, Dist)>,
+    /// Calls cancelled (by the caller, or the person is gone) before a unit is on scene.
+    pub cancelled: Option<Cancellation>,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.
     pub by_kind: Vec<Option<Response>>,
+}
+
+/// Calls a caller cancels: the share, and the time from the call to the cancellation,
+/// which takes effect if no unit is on scene by then.
+#[derive(Clone, Debug)]
+pub struct Cancellation {
+    /// Share of calls cancelled.
+    pub share: f64,
+    /// Time from the call to the cancellation.
+    pub after: Dist,
 }
 
 /// A transport destination.

@@ -24,15 +24,42 @@ pub enum Form {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Law {
     /// Triangular on `[lo, hi]` with its peak at `mode`.
-    Triangular { lo: f64, mode: f64, hi: f64 },
+    Triangular {
+        /// Lowest value.
+        lo: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Highest value.
+        hi: f64,
+    },
     /// Uniform on `[lo, hi]`.
-    Uniform { lo: f64, hi: f64 },
+    Uniform {
+        /// Lowest value.
+        lo: f64,
+        /// Highest value.
+        hi: f64,
+    },
     /// Beta with shapes `a`, `b` (on `[0, 1]`).
-    Beta { a: f64, b: f64 },
+    Beta {
+        /// First shape.
+        a: f64,
+        /// Second shape.
+        b: f64,
+    },
     /// Normal with this mean and standard deviation.
-    Normal { mean: f64, sd: f64 },
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
     /// Lognormal whose values have this mean and standard deviation.
-    LogNormal { mean: f64, sd: f64 },
+    LogNormal {
+        /// Mean of the values.
+        mean: f64,
+        /// Standard deviation of the values.
+        sd: f64,
+    },
 }
 
 /// One uncertain input.

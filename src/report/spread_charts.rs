@@ -9,7 +9,7 @@ use super::charts::{Chart, FONT, PALETTE, err, legend_row, start, tick};
 
 /// Counts of values in equal bins, with a dashed line at zero.
 #[derive(Clone, Debug)]
-pub struct Histogram {
+pub struct DrawCounts {
     /// Title.
     pub title: String,
     /// X-axis label.
@@ -74,7 +74,7 @@ fn dashed_vertical<DB: DrawingBackend>(
     Ok(())
 }
 
-impl Chart for Histogram {
+impl Chart for DrawCounts {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         start(root, &self.title)?;
         let (lo, hi) = range(self.values.iter().copied().chain([0.0]));

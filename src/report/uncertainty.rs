@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use super::charts::{LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::page::{figures as figure_html, page, scenario_files};
-use super::spread_charts::{Histogram, Scatter, TornadoBars};
+use super::spread_charts::{DrawCounts, Scatter, TornadoBars};
 use super::{ReportError, chart_files, human, text_cell};
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary, short};
@@ -158,7 +158,7 @@ fn uncertainty_figures(s: &UncertaintySummary) -> Vec<Named> {
                     "{m}: {other} minus {base}, one value per draw of the uncertain inputs; \
                      left of the dashed line the difference is below zero."
                 ),
-                figure: Ok(Figure::Histogram(Histogram {
+                figure: Ok(Figure::DrawCounts(DrawCounts {
                     title: format!("Δ {m}: {other} − {base}"),
                     x_label: format!("difference in {m}"),
                     values,
@@ -201,7 +201,7 @@ fn uncertainty_figures(s: &UncertaintySummary) -> Vec<Named> {
             out.push(Named {
                 name: format!("spread_{m}"),
                 caption: format!("{m} at each draw of the uncertain inputs."),
-                figure: Ok(Figure::Histogram(Histogram {
+                figure: Ok(Figure::DrawCounts(DrawCounts {
                     title: format!("{m} across draws"),
                     x_label: m.clone(),
                     values: s.draws.iter().map(|d| d[0][i]).collect(),

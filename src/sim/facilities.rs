@@ -124,7 +124,7 @@ impl Sim<'_> {
         let now = self.now();
         self.places[f].in_use += 1;
         self.units[u].facility_wait += now - since;
-        if now >= self.warmup_end {
+        if self.measuring() {
             let rec = &mut self.rec.by_facility[f];
             rec.admitted += 1;
             rec.wait_minutes += now - since;
@@ -153,7 +153,7 @@ impl Sim<'_> {
     pub(super) fn leave_facility(&mut self, u: usize) {
         let now = self.now();
         let unit = &self.units[u];
-        if now >= self.warmup_end {
+        if self.measuring() {
             let kind = &mut self.kinds[usize::from(unit.kind)].rec;
             kind.facility_wait_minutes += unit.facility_wait;
             kind.facility_minutes += unit.facility_wait + (now - unit.handoff_since);

@@ -21,7 +21,7 @@ use crate::time::Minutes;
 const CONTACT: u32 = u32::MAX;
 
 /// Counselors, and the callers waiting for one.
-pub(super) struct Lines {
+pub(super) struct Line {
     counselors: Servers,
     callers: Slots<Caller>,
     contacts: SimRng,
@@ -36,9 +36,9 @@ struct Caller {
     measured: bool,
 }
 
-impl Lines {
+impl Line {
     pub(super) fn new(seed: u64) -> Self {
-        Lines {
+        Line {
             counselors: Servers::new(),
             callers: Slots::new(),
             contacts: stream(seed, Stream::HotlineContacts, 0),

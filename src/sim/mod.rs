@@ -102,7 +102,7 @@ pub struct Sim<'m> {
     trips: slots::Slots<units::EnRoute>,
     incidents: Slab<Incident>,
     repeats: repeats::Calendar,
-    hotline: hotline::Lines,
+    hotline: hotline::Line,
     psychiatry: servers::Servers,
     consult_waiters: psychiatry::Waiters,
     places: Vec<facilities::Place>,
@@ -217,7 +217,7 @@ impl<'m> Sim<'m> {
             trips: slots::Slots::new(),
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
-            hotline: hotline::Lines::new(seed),
+            hotline: hotline::Line::new(seed),
             psychiatry: servers::Servers::new(),
             consult_waiters: slots::Slots::new(),
             places: (0..model.facilities.len())
@@ -311,6 +311,9 @@ impl<'m> Sim<'m> {
         self.sched.now()
     }
 
+    /// The measured-period rule, in one place: what happens from the end of the
+    /// warm-up on is counted; an incident is counted whole (to its end) if it arrived
+    /// in the measured period (`Incident::measured`), and not at all otherwise.
     fn measuring(&self) -> bool {
         self.now() >= self.warmup_end
     }
@@ -402,15 +405,10 @@ impl<'m> Sim<'m> {
             *w += 1;
         }
         if measured {
-            self.rec.incidents += 1;
-            self.rec.incidents_by_hour[hour_of_day(now)] += 1;
             let month = ((now - self.warmup_end) / MONTH) as usize;
-            if let Some(m) = self.rec.incidents_by_month.get_mut(month) {
-                *m += 1;
-            }
-            self.rec.by_call_type[call_type].incidents += 1;
-            self.rec.by_zone[zone].incidents += 1;
-            self.rec.by_priority[self.model.call_types[call_type].priority_group].incidents += 1;
+            let group = self.model.call_types[call_type].priority_group;
+            self.rec
+                .incident_arrived(call_type, zone, group, hour_of_day(now), month);
         }
         let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
         let via_hotline = channel < self.model.hotline_share && hotline_open;
@@ -457,7 +455,9 @@ impl<'m> Sim<'m> {
     /// Draws whether and when the caller cancels (both draws made whenever the call
     /// type has cancellations, so later draws stay aligned), and arms the cancellation.
     fn draw_cancellation(&mut self, i: usize, call_type: usize) {
-        let Some((share, after)) = &self.model.call_types[call_type].cancelled else {
+        let Some(crate::model::Cancellation { share, after }) =
+            &self.model.call_types[call_type].cancelled
+        else {
             return;
         };
         let incident = &mut self.incidents[i];
@@ -482,8 +482,7 @@ impl<'m> Sim<'m> {
             incident.closed = true;
             incident.ending = trace::Ending::Cancelled;
             if incident.measured {
-                self.rec.cancelled += 1;
-                self.rec.cancelled_waiting += u64::from(!incident.dispatched);
+                self.rec.incident_cancelled(!incident.dispatched);
             }
         }
         if let Some(slot) = request {
@@ -521,11 +520,7 @@ impl<'m> Sim<'m> {
             .rng
             .random_bool(model.prevention.repeat[d as usize]);
         if incident.measured {
-            if let Some(d) = disposition {
-                self.rec.dispositions[d as usize] += 1;
-            }
-            self.rec.hospitalizations += u64::from(hospital);
-            self.rec.inpatient_days += stay / DAY;
+            self.rec.incident_closed(disposition, hospital, stay / DAY);
         }
         if again {
             let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
@@ -576,11 +571,10 @@ impl<'m> Sim<'m> {
         }
         for (_, incident) in &self.incidents {
             if incident.measured && !incident.dispatched && !incident.closed {
-                self.rec.unserved += 1;
-                self.rec.by_call_type[usize::from(incident.call_type)].unserved += 1;
-                self.rec.by_zone[usize::from(incident.zone)].unserved += 1;
-                let group = self.model.call_types[usize::from(incident.call_type)].priority_group;
-                self.rec.by_priority[group].unserved += 1;
+                let call_type = usize::from(incident.call_type);
+                let group = self.model.call_types[call_type].priority_group;
+                self.rec
+                    .incident_unserved(call_type, usize::from(incident.zone), group);
             }
         }
         if self.rec.trace.is_some() {

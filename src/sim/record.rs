@@ -186,6 +186,58 @@ pub struct Record {
     pub facility_wait_minutes: f64,
 }
 
+impl Record {
+    /// A measured incident arrived: of `call_type`, in `zone`, in priority group
+    /// `group`, at hour of day `hour`, in month `month` of the measured period.
+    pub fn incident_arrived(
+        &mut self,
+        call_type: usize,
+        zone: usize,
+        group: usize,
+        hour: usize,
+        month: usize,
+    ) {
+        self.incidents += 1;
+        self.incidents_by_hour[hour] += 1;
+        if let Some(m) = self.incidents_by_month.get_mut(month) {
+            *m += 1;
+        }
+        self.by_call_type[call_type].incidents += 1;
+        self.by_zone[zone].incidents += 1;
+        self.by_priority[group].incidents += 1;
+    }
+
+    /// A measured incident was cancelled before a unit was on scene (`waiting`: before
+    /// one was dispatched).
+    pub fn incident_cancelled(&mut self, waiting: bool) {
+        self.cancelled += 1;
+        self.cancelled_waiting += u64::from(waiting);
+    }
+
+    /// A measured incident ended, with a disposition (`None`: resolved by phone) and
+    /// perhaps an inpatient stay of `stay_days`.
+    pub fn incident_closed(
+        &mut self,
+        disposition: Option<crate::model::Disposition>,
+        hospital: bool,
+        stay_days: f64,
+    ) {
+        if let Some(d) = disposition {
+            self.dispositions[d as usize] += 1;
+        }
+        self.hospitalizations += u64::from(hospital);
+        self.inpatient_days += stay_days;
+    }
+
+    /// A measured incident was still waiting for a unit at the horizon.
+    pub fn incident_unserved(&mut self, call_type: usize, zone: usize, group: usize) {
+        self.unserved += 1;
+        self.by_call_type[call_type].unserved += 1;
+        self.by_zone[zone].unserved += 1;
+        self.by_priority[group].unserved += 1;
+    }
+}
+
 /// Where an arrival came from, with the draws made for it when it arrived.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Source {

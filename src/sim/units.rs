@@ -364,6 +364,7 @@ impl Sim<'_> {
     /// The unit finished a job: count it, then it is free (or goes off duty).
     fn release(&mut self, u: usize) {
         let now = self.now();
+        let measuring = self.measuring();
         let minutes_per_km = self.model.travel.minutes_per_km;
         let unit = &mut self.units[u];
         if unit.phase == Phase::Background && unit.pos != unit.home {
@@ -374,7 +375,7 @@ impl Sim<'_> {
         let k = usize::from(unit.kind);
         let kind = &mut self.kinds[k];
         kind.advance(now);
-        if now >= self.warmup_end {
+        if measuring {
             let minutes = now - unit.busy_since.max(self.warmup_end);
             kind.rec.jobs += 1;
             kind.rec.job_minutes += minutes;

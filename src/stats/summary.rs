@@ -123,7 +123,7 @@ fn by_hour(schedule: &crate::model::Schedule) -> Vec<f64> {
                 .flat_map(|d| (0..60).map(move |m| (d, m)))
                 .map(|(d, m)| schedule.units_at(at(d, m)))
                 .sum();
-            f64::from(sum) / (7.0 * 60.0)
+            f64::from(sum) / (7.0 * HOUR)
         })
         .collect()
 }

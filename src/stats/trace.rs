@@ -37,7 +37,7 @@ pub fn start() -> NaiveDateTime {
 
 /// `YYYY-MM-DD hh:mm:ss` for simulated minute `at`, to the second.
 pub fn timestamp(at: Minutes) -> String {
-    let seconds = (at * 60.0).round() as i64;
+    let seconds = (at * 60.0).round() as i64; // minutes to seconds
     (start() + TimeDelta::seconds(seconds))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string()

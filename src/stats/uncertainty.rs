@@ -31,7 +31,7 @@ pub struct Input {
 /// What a point of the plan is for.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub enum Purpose {
     /// One Latin hypercube draw of every input.
     Draw(usize),
     /// Every input at the scenario's own value (the tornado's centre).
@@ -48,7 +48,7 @@ pub struct PlanPoint {
     /// Index of the scenario.
     pub scenario: usize,
     /// What the run is for.
-    pub role: Role,
+    pub role: Purpose,
     /// The `--set` overrides it adds to the scenario.
     pub sets: Vec<String>,
 }
@@ -117,10 +117,10 @@ impl UncertaintyPlan {
     pub fn label(&self, index: usize) -> String {
         let p = &self.points[index];
         let what = match p.role {
-            Role::Draw(d) => format!("draw {}", d + 1),
-            Role::Base => "the base values".into(),
-            Role::Low(i) => format!("{} at its 5 % point", self.inputs[i].key),
-            Role::High(i) => format!("{} at its 95 % point", self.inputs[i].key),
+            Purpose::Draw(d) => format!("draw {}", d + 1),
+            Purpose::Base => "the base values".into(),
+            Purpose::Low(i) => format!("{} at its 5 % point", self.inputs[i].key),
+            Purpose::High(i) => format!("{} at its 95 % point", self.inputs[i].key),
         };
         format!("{what} of {}", self.scenarios[p.scenario])
     }
@@ -291,7 +291,12 @@ impl UncertaintySummary {
 
 /// The tornado metric's value at point `index`: the metric itself with one scenario,
 /// else the second scenario's difference from the first at the same inputs.
-fn tornado_value(plan: &UncertaintyPlan, points: &[SweepPoint], role: Role, metric: &str) -> f64 {
+fn tornado_value(
+    plan: &UncertaintyPlan,
+    points: &[SweepPoint],
+    role: Purpose,
+    metric: &str,
+) -> f64 {
     let at = |k: usize| -> f64 {
         let Some(i) = plan
             .points
@@ -315,8 +320,8 @@ fn tornado_value(plan: &UncertaintyPlan, points: &[SweepPoint], role: Role, metr
 fn tornado(plan: &UncertaintyPlan, points: &[SweepPoint], metric: &str) -> Tornado {
     let mut bars: Vec<TornadoBar> = (plan.inputs.iter().enumerate())
         .map(|(i, input)| {
-            let low = tornado_value(plan, points, Role::Low(i), metric);
-            let high = tornado_value(plan, points, Role::High(i), metric);
+            let low = tornado_value(plan, points, Purpose::Low(i), metric);
+            let high = tornado_value(plan, points, Purpose::High(i), metric);
             TornadoBar {
                 key: input.key.clone(),
                 low: [input.p05, low],
@@ -337,7 +342,7 @@ fn tornado(plan: &UncertaintyPlan, points: &[SweepPoint], metric: &str) -> Torna
     };
     Tornado {
         metric: label,
-        base: tornado_value(plan, points, Role::Base, metric),
+        base: tornado_value(plan, points, Purpose::Base, metric),
         bars,
     }
 }

@@ -99,7 +99,7 @@ fn a_hand_made_export_gives_exactly_the_expected_fit() {
     let travel = c.travel.as_ref().unwrap();
     assert_eq!(travel.n, 8);
     assert!((travel.mean - 10.0).abs() < 1e-6, "{travel:?}");
-    let (p, gap_days) = c.repeat.unwrap();
+    let (p, gap_days) = c.repeat.map(|r| (r.share, r.gap_days)).unwrap();
     assert!((p - 2.0 / 8.0).abs() < 1e-12);
     let gaps = (180.0 + 0.5 / 60.0 + 1440.0) / 2.0 / 1440.0;
     assert!((gap_days - gaps).abs() < 1e-9, "{gap_days} vs {gaps}");
@@ -557,7 +557,7 @@ fn positions_without_zones_cluster_into_the_city_zones() {
     assert_eq!(c.zones.iter().map(|z| z.calls).sum::<u64>(), c.crises);
     let original = common::load("scenarios/mid-size-city.toml", &[]);
     for z in &c.zones {
-        let (x, y, _) = z.place.unwrap();
+        let (x, y) = z.place.map(|p| (p.x, p.y)).unwrap();
         let nearest = (original.zones.iter())
             .map(|o| ((o.centre.x - x).powi(2) + (o.centre.y - y).powi(2)).sqrt())
             .fold(f64::INFINITY, f64::min);

@@ -3,22 +3,11 @@
 //! (Erlang C); Little's law and conservation hold at every facility; diversions chain.
 
 use super::common;
+use super::queueing::{erlang_b, erlang_c_wait};
 use crisis_sim::stats::estimate;
 use crisis_sim::stats::metrics::FacilityMetric;
 
 const FACILITY: &str = "scenarios/validation/facility-loss.toml";
-
-/// Erlang B: the share of arrivals finding all `c` places taken at offered load `a`.
-fn erlang_b(c: u32, a: f64) -> f64 {
-    (1..=c).fold(1.0, |b, k| a * b / (f64::from(k) + a * b))
-}
-
-/// Erlang C's mean wait, in units of the mean stay.
-fn erlang_c_wait(c: u32, a: f64) -> f64 {
-    let b = erlang_b(c, a);
-    let wait_probability = f64::from(c) * b / (f64::from(c) - a * (1.0 - b));
-    wait_probability / (f64::from(c) - a)
-}
 
 fn facility_column(run: &crisis_sim::stats::RunSummary, metric: FacilityMetric) -> Vec<f64> {
     run.per_replication

@@ -495,7 +495,7 @@ mod mutations {
         }
         model.days = 2.0;
         model.warmup_days = 0.0;
-        if experiment::work(&model).0 >= 2e6 {
+        if experiment::work(&model).events >= 2e6 {
             return 2;
         }
         let _ = sim::run_until(&model, 1, &AtomicBool::new(false));

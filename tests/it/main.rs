@@ -16,6 +16,7 @@ mod hostile_outputs;
 mod planner;
 mod prevention;
 mod programs;
+mod queueing;
 mod report;
 mod scenarios;
 mod sizing;

@@ -4,6 +4,7 @@
 //! narrow, so they can neither flake nor pass vacuously.
 
 use super::common;
+use super::queueing::{erlang_a, erlang_a_abandonment};
 
 use crisis_sim::stats::{RunSummary, estimate, metrics};
 use crisis_sim::time::DAY;
@@ -28,30 +29,6 @@ fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
         "{name}: interval ±{} too wide",
         e.half_width()
     );
-}
-
-/// Stationary distribution of the M/M/c+M birth–death chain, truncated far in the tail.
-fn erlang_a(c: usize, lambda: f64, mu: f64, theta: f64) -> Vec<f64> {
-    let n = c + 5_000;
-    let mut p = vec![1.0f64; n];
-    for k in 1..n {
-        let death = k.min(c) as f64 * mu + k.saturating_sub(c) as f64 * theta;
-        p[k] = p[k - 1] * lambda / death;
-    }
-    let total: f64 = p.iter().sum();
-    p.iter().map(|x| x / total).collect()
-}
-
-/// The share of callers who hang up in M/M/c+M: the abandonment rate θ·E[queue] over
-/// the arrival rate λ.
-fn erlang_a_abandonment(c: usize, lambda: f64, mu: f64, theta: f64) -> f64 {
-    let p = erlang_a(c, lambda, mu, theta);
-    let queue: f64 = p
-        .iter()
-        .enumerate()
-        .map(|(k, pk)| k.saturating_sub(c) as f64 * pk)
-        .sum();
-    theta * queue / lambda
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! bytes, and bad sizing input is refused with nothing written.
 
 use super::common;
+use super::queueing::erlang_c_wait;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -27,22 +28,6 @@ fn root(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// Erlang C's mean wait in queue, minutes, for `c` servers at offered load `a`
-/// erlangs and mean service `service` minutes.
-fn erlang_wq(c: u32, a: f64, service: f64) -> f64 {
-    if f64::from(c) <= a {
-        return f64::INFINITY;
-    }
-    let (mut term, mut sum) = (1.0, 1.0);
-    for k in 1..c {
-        term *= a / f64::from(k);
-        sum += term;
-    }
-    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
-    let wait_probability = last / (sum + last);
-    wait_probability * service / (f64::from(c) - a)
-}
-
 /// With no travel the mean dispatch wait is M/M/c's mean wait in queue, so `size`
 /// must answer the smallest c Erlang C gives. The threshold sits halfway (in ratio)
 /// between the waits at c − 1 and c, far outside the simulation's noise.
@@ -51,7 +36,7 @@ fn size_finds_the_staffing_erlang_c_gives() {
     for rate in [102.0_f64, 204.0, 300.0] {
         let a = rate / 24.0; // 100,000 people, 60-minute service: λ/μ in erlangs
         let c = (a / 0.8).ceil() as u32;
-        let threshold = (erlang_wq(c - 1, a, 60.0) * erlang_wq(c, a, 60.0)).sqrt();
+        let threshold = ((erlang_c_wait(c - 1, a) * 60.0) * (erlang_c_wait(c, a) * 60.0)).sqrt();
         let lowest = a.floor() as u32 + 1;
         let axis = parse_vary(&format!("responders.team.units={lowest}..{}", c + 4)).unwrap();
         let sets = vec![
@@ -78,8 +63,8 @@ fn size_finds_the_staffing_erlang_c_gives() {
         println!(
             "a = {a:.2} erlangs: Erlang C says {c} (Wq {:.1} → {:.1} min, threshold {threshold:.1}); \
              size says {:?} after {} points",
-            erlang_wq(c - 1, a, 60.0),
-            erlang_wq(c, a, 60.0),
+            (erlang_c_wait(c - 1, a) * 60.0),
+            (erlang_c_wait(c, a) * 60.0),
             result.answer,
             result.points.len()
         );

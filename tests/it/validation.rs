@@ -5,22 +5,11 @@
 
 use super::common;
 
+use super::queueing::erlang_c;
 use crisis_sim::report;
 use crisis_sim::stats::estimate;
 use crisis_sim::time::DAY;
 use statrs::distribution::{ChiSquared, ContinuousCDF};
-
-/// Erlang C: P(wait > 0) for an M/M/c queue with offered load `a` = λ/μ.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0;
-    let mut sum = 1.0;
-    for k in 1..c {
-        term *= a / f64::from(k);
-        sum += term;
-    }
-    let last = term * a / f64::from(c) * f64::from(c) / (f64::from(c) - a);
-    last / (sum + last)
-}
 
 fn check_erlang_c(sets: &[&str]) {
     let model = common::load("scenarios/validation/mmc.toml", sets);

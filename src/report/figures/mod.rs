@@ -11,7 +11,7 @@ pub use run::run_figures;
 use super::charts::{
     self, Bar, Chart, GroupedBars, Heatmap, HourlyLoad, LineSeries, Lines, StackedShares, ZoneMap,
 };
-use super::spread_charts::{Histogram, Scatter, TornadoBars};
+use super::spread_charts::{DrawCounts, Scatter, TornadoBars};
 use crate::model::Disposition;
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::series::{self, Band};
@@ -33,7 +33,7 @@ pub enum Figure {
     /// A grid of values.
     Heatmap(Heatmap),
     /// Counts of draws.
-    Histogram(Histogram),
+    DrawCounts(DrawCounts),
     /// Paired draws.
     Scatter(Scatter),
     /// One-at-a-time ranges.
@@ -52,7 +52,7 @@ impl Chart for Figure {
             Figure::Hourly(c) => c.draw(root),
             Figure::Map(c) => c.draw(root),
             Figure::Heatmap(c) => c.draw(root),
-            Figure::Histogram(c) => c.draw(root),
+            Figure::DrawCounts(c) => c.draw(root),
             Figure::Scatter(c) => c.draw(root),
             Figure::Tornado(c) => c.draw(root),
         }
