@@ -13,8 +13,11 @@ const BEGIN: &str =
     "<!-- ranges: rendered from tests/data/scenario-ranges.toml by tests/it/scenarios.rs -->";
 const END: &str = "<!-- ranges: end -->";
 
-/// `(scenario path under scenarios/, [(metric, low, high)])`, in file order.
-fn documented_ranges() -> Vec<(String, Vec<(String, f64, f64)>)> {
+/// A metric's documented range: `(metric, low, high)`.
+type Range = (String, f64, f64);
+
+/// `(scenario path under scenarios/, its ranges)`, in file order.
+fn documented_ranges() -> Vec<(String, Vec<Range>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join(RANGES)).unwrap();
     // toml_edit keeps the file's order.
