@@ -2,6 +2,7 @@
 //! records it rests on, and the values the records cannot give, each marked as the
 //! assumption it is.
 
+pub use super::read::identifier;
 use super::read::{Durations, Tally};
 use crate::model::Disposition;
 use crate::time::DAY;
@@ -70,36 +71,6 @@ pub fn moments(d: &Durations) -> Option<(f64, f64)> {
     let n = d.n as f64;
     let mean = d.sum / n;
     Some((mean, (d.sum_sq / n - mean * mean).max(0.0).sqrt()))
-}
-
-/// Longest identifier made from the records' text.
-const IDENTIFIER_CHARS: usize = 60;
-
-/// A name usable as a TOML key and in `--set` paths (at most 60 characters).
-pub fn identifier(text: &str) -> String {
-    let mut out: String = text
-        .chars()
-        .take(4 * IDENTIFIER_CHARS)
-        .collect::<String>()
-        .trim()
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    while out.contains("__") {
-        out = out.replace("__", "_");
-    }
-    let out: String = out
-        .trim_matches('_')
-        .chars()
-        .take(IDENTIFIER_CHARS)
-        .collect();
-    let out = out.trim_end_matches('_').to_string();
-    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("t_{out}")
-    } else {
-        out
-    }
 }
 
 /// Whether an agency name reads as police.

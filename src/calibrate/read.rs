@@ -217,6 +217,36 @@ pub struct Tally {
     times: TimeReader,
 }
 
+/// Longest identifier made from the records' text.
+const IDENTIFIER_CHARS: usize = 60;
+
+/// A name usable as a TOML key and in `--set` paths (at most 60 characters).
+pub fn identifier(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .take(4 * IDENTIFIER_CHARS)
+        .collect::<String>()
+        .trim()
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    while out.contains("__") {
+        out = out.replace("__", "_");
+    }
+    let out: String = out
+        .trim_matches('_')
+        .chars()
+        .take(IDENTIFIER_CHARS)
+        .collect();
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("t_{out}")
+    } else {
+        out
+    }
+}
+
 /// A problem with the file as a whole (exit 2).
 pub type Problem = String;
 
@@ -331,7 +361,7 @@ impl Tally {
         let hour = at.weekday().num_days_from_monday() as usize * 24 + at.hour() as usize;
         self.by_hour_of_week[hour] += 1;
         // Agencies written alike ("Police", "POLICE") are one responder kind.
-        let agency = super::fit::identifier(row.get("agency").unwrap_or("police"));
+        let agency = identifier(row.get("agency").unwrap_or("police"));
         let disposition = row.get("disposition").map(str::to_string);
         let on_scene = self.interval(row, "arrived", "cleared");
         if let Some(t) = self.interval(row, "dispatched", "arrived") {

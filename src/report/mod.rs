@@ -10,7 +10,6 @@ pub mod figures;
 pub mod page;
 pub mod run;
 pub mod size;
-pub mod spread_charts;
 pub mod sweep;
 pub mod uncertainty;
 

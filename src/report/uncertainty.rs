@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use maud::{Markup, html};
 
+use super::charts::{DrawCounts, Scatter, TornadoBars};
 use super::charts::{LineSeries, Lines};
 use super::figures::{self, Drawn, Figure, Named};
 use super::page::{figures as figure_html, page, scenario_files};
-use super::spread_charts::{DrawCounts, Scatter, TornadoBars};
 use super::{ReportError, chart_files, human, text_cell};
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::uncertainty::{Spread, UncertaintyPlan, UncertaintySummary, short};

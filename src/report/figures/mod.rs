@@ -11,7 +11,7 @@ pub use run::run_figures;
 use super::charts::{
     self, Bar, Chart, GroupedBars, Heatmap, HourlyLoad, LineSeries, Lines, StackedShares, ZoneMap,
 };
-use super::spread_charts::{DrawCounts, Scatter, TornadoBars};
+use super::charts::{DrawCounts, Scatter, TornadoBars};
 use crate::model::Disposition;
 use crate::stats::metrics::{self as m, Metric};
 use crate::stats::series::{self, Band};

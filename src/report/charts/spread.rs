@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
-use super::charts::{Chart, FONT, PALETTE, err, legend_row, start, tick};
+use super::{Chart, FONT, PALETTE, err, legend_row, start, tick};
 
 /// Counts of values in equal bins, with a dashed line at zero.
 #[derive(Clone, Debug)]
