@@ -354,6 +354,37 @@ fn interrupting_a_run_keeps_the_earlier_result() {
         assert!(stderr(&o).contains("of 2000 replications; nothing was written"));
         assert_eq!(common::files(&out), before);
     }
+    // A second Ctrl-C ends the program at once, and takes its staging folder along.
+    let child = bin()
+        .args([
+            "run",
+            CITY,
+            "--replications",
+            "2000",
+            "--threads",
+            "1",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    for _ in 0..2 {
+        // SAFETY: sends a signal to the child this test started.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGINT);
+        }
+    }
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130));
+    let left: Vec<String> = std::fs::read_dir(temp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains(".new-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    assert_eq!(common::files(&out), before);
 }
 
 #[test]

@@ -404,3 +404,42 @@ fn broken_exports_are_refused_or_read_as_they_mean() {
     twice.extend(["--column", "received=unit"]);
     refused(&calibrate(day_first, &twice, &out), "mapped twice");
 }
+
+#[test]
+fn a_kind_named_like_html_stays_text_in_the_size_report() {
+    let temp = tempfile::tempdir().unwrap();
+    let kind = "p\"><script>alert(1)</script>";
+    let quoted = kind.replace('"', "\\\"");
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(TINY))
+        .unwrap()
+        .replace("name = \"police\"", &format!("name = \"{quoted}\""))
+        .replace(
+            "responders = [\"police\"]",
+            &format!("responders = [\"{quoted}\"]"),
+        )
+        .replace("{ police = ", &format!("{{ \"{quoted}\" = "))
+        .replace("outcomes.police", &format!("outcomes.\"{quoted}\""));
+    let scenario = temp.path().join("k.toml");
+    std::fs::write(&scenario, text).unwrap();
+    let out = temp.path().join("size");
+    ok(&crisis_sim(&[
+        "size",
+        s(&scenario),
+        "--vary",
+        &format!("responders.{kind}.units=1..3"),
+        "--target",
+        &format!("utilization_{kind} <= 0.5"),
+        "--quiet",
+        "--out",
+        s(&out),
+    ]));
+    for (path, text) in every_file(&out) {
+        let page = path.extension().is_some_and(|e| e == "html" || e == "svg");
+        assert!(
+            !page || !text.contains("<script>alert"),
+            "{}",
+            path.display()
+        );
+        assert!(path.components().count() <= 2, "{}", path.display());
+    }
+}
