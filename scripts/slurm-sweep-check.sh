@@ -16,10 +16,17 @@ STARTED_MUNGE=no
 say() { printf 'slurm-sweep-check: %s\n' "$*"; }
 
 cleanup() {
+  status=$?
   pkill -x slurmd 2>/dev/null || true
   pkill -x slurmctld 2>/dev/null || true
   if [ "$STARTED_MUNGE" = yes ]; then pkill -x munged 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  # The controller saves its state as it stops: wait (up to 10 s) before removing it.
+  for _ in $(seq 50); do
+    pgrep -x slurmctld >/dev/null 2>&1 || pgrep -x slurmd >/dev/null 2>&1 || break
+    sleep 0.2
+  done
+  rm -rf "$WORK" 2>/dev/null || true
+  exit "$status"
 }
 trap cleanup EXIT
 
