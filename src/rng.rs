@@ -27,6 +27,9 @@ pub enum Stream {
     Facilities = 6,
     /// The hotline's ordinary contacts: gaps, then each one's patience and handle time.
     HotlineContacts = 7,
+    /// Out-of-service spells: the time in service before each and its length, one
+    /// substream per responder kind.
+    Unavailability = 8,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -181,7 +181,7 @@ fn background_per_day(model: &Model) -> f64 {
     model
         .kinds
         .iter()
-        .filter_map(|k| k.background.as_ref())
+        .flat_map(|k| &k.background)
         .map(|b| b.rate * crate::time::DAY)
         .sum()
 }

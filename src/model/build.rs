@@ -11,7 +11,7 @@ use crate::scenario::tree::Seg;
 use crate::time::HOUR;
 
 /// A `from_day` in minutes (0 when absent).
-fn start(c: &mut Checker<'_>, day: Option<f64>, path: Vec<Seg>) -> Minutes {
+pub(super) fn start(c: &mut Checker<'_>, day: Option<f64>, path: Vec<Seg>) -> Minutes {
     day.map_or(0.0, |d| {
         c.non_negative(d, path);
         d.max(0.0) * DAY
@@ -524,141 +524,33 @@ fn no_diversion_loops(c: &mut Checker<'_>, facilities: &[Facility]) {
     }
 }
 
-pub(super) fn build_kinds(
-    c: &mut Checker<'_>,
-    responders: &[schema::Responder],
-    zone_names: &[&str],
-    demand_scale: f64,
-) -> Vec<Kind> {
-    c.check(
-        !responders.is_empty(),
-        key_path!["responders"],
-        "at least one [[responders]] is needed",
-    );
-    c.check(
-        responders.len() <= 64,
-        key_path!["responders"],
-        "at most 64 responder kinds are supported",
-    );
-    let names: Vec<&str> = responders.iter().map(|r| r.name.as_str()).collect();
-    c.unique_names(&names, "responders");
-    use strum::VariantArray;
-    let role_names: Vec<&str> = Role::VARIANTS.iter().map(|r| r.name()).collect();
-    let kinds: Vec<Kind> = responders
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let role = c.resolve(
-                &r.role,
-                &role_names,
-                "role",
-                key_path!["responders", i, "role"],
+/// `[intake]`: a processing time for every priority, `processing_by_priority` where a
+/// priority differs.
+pub(super) fn build_intake(c: &mut Checker<'_>, i: &schema::Intake, priorities: &[u32]) -> Intake {
+    let all = i
+        .processing
+        .as_ref()
+        .map(|d| c.dist(d, key_path!["intake", "processing"]));
+    let mut processing = vec![all; priorities.len()];
+    for (p, d) in &i.processing_by_priority {
+        let at = key_path!["intake", "processing_by_priority", p];
+        let group = p
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .and_then(|p| priorities.iter().position(|x| *x == p));
+        let Some(group) = group else {
+            let known: Vec<String> = priorities.iter().map(u32::to_string).collect();
+            c.fail(
+                at,
+                format!(
+                    "no call type has priority `{p}`; the priorities are {}",
+                    known.join(", ")
+                ),
             );
-            let names = r.home.names();
-            c.check(
-                !names.is_empty(),
-                key_path!["responders", i, "home"],
-                "name at least one zone",
-            );
-            let mut homes: Vec<ZoneId> = names
-                .iter()
-                .filter_map(|h| {
-                    c.resolve(h, zone_names, "zone", key_path!["responders", i, "home"])
-                })
-                .collect();
-            if homes.is_empty() {
-                homes.push(0);
-            }
-            let cost = "a cost per unit-hour in dollars";
-            let at = key_path!["responders", i, "cost_per_hour"];
-            c.within(r.cost_per_hour, 0.0, limits::DOLLARS, at, cost);
-            Kind {
-                name: r.name.clone(),
-                role: Role::VARIANTS[role.unwrap_or(0)],
-                homes,
-                cost_per_hour: r.cost_per_hour,
-                schedule: build_schedule(
-                    c,
-                    r.units,
-                    r.shifts.as_deref(),
-                    &[Seg::from("responders"), Seg::from(i)],
-                    "units",
-                )
-                .scaled(r.scale.map_or(1.0, |f| {
-                    let what = "a staffing scale factor";
-                    c.within(f, 0.0, 100.0, key_path!["responders", i, "scale"], what);
-                    f.clamp(0.0, 100.0)
-                })),
-                absence: r.absence.map_or(0.0, |a| {
-                    c.check(
-                        (0.0..1.0).contains(&a),
-                        key_path!["responders", i, "absence"],
-                        format!("is {a}; a share of unstaffed shifts must be in [0, 1)"),
-                    );
-                    a.clamp(0.0, 0.99)
-                }),
-                background: r
-                    .background
-                    .as_ref()
-                    .map(|b| build_background(c, b, i, demand_scale)),
-                serves: r.serves.as_ref().map(|zones| {
-                    let mut served = vec![false; zone_names.len()];
-                    for (j, z) in zones.iter().enumerate() {
-                        let at = key_path!["responders", i, "serves", j];
-                        if let Some(z) = c.resolve(z, zone_names, "zone", at) {
-                            served[z] = true;
-                        }
-                    }
-                    served
-                }),
-                max_travel: r.max_travel.as_ref().map(|t| {
-                    let at = key_path!["responders", i, "max_travel"];
-                    let minutes = c.duration(t, at.clone());
-                    c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
-                    minutes
-                }),
-                from: start(c, r.from_day, key_path!["responders", i, "from_day"]),
-            }
-        })
-        .collect();
-    let units: u64 = kinds
-        .iter()
-        .map(|k| u64::from(k.schedule.max_units()))
-        .sum();
-    c.check(
-        units <= MAX_UNITS,
-        key_path!["responders"],
-        format!("{units} units in all; at most {MAX_UNITS} are supported"),
-    );
-    kinds
-}
-
-/// The most units a scenario may have (far beyond any city; keeps memory bounded).
-pub const MAX_UNITS: u64 = 1_000_000;
-
-pub(super) fn build_background(
-    c: &mut Checker<'_>,
-    b: &schema::Background,
-    i: usize,
-    demand_scale: f64,
-) -> BackgroundWork {
-    c.non_negative(
-        b.per_hour,
-        key_path!["responders", i, "background", "per_hour"],
-    );
-    if let Some(p) = b.priority {
-        c.check(
-            p >= 1,
-            key_path!["responders", i, "background", "priority"],
-            "priority starts at 1",
-        );
+            continue;
+        };
+        processing[group] = Some(c.dist(d, at));
     }
-    BackgroundWork {
-        rate: b.per_hour.max(0.0) * demand_scale / HOUR,
-        service: c.dist(
-            &b.service,
-            key_path!["responders", i, "background", "service"],
-        ),
-        priority: b.priority.unwrap_or(u32::MAX),
-    }
+    Intake { processing }
 }

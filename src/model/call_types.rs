@@ -106,6 +106,7 @@ pub(super) fn build_call_type(
         ("injury", t.injury.keys().collect()),
         ("outcomes", t.outcomes.keys().collect()),
         ("consult", t.consult.keys().collect()),
+        ("units_sent", t.units_sent.keys().collect()),
         (
             "outcomes_with_consult",
             t.outcomes_with_consult.keys().collect(),
@@ -152,6 +153,18 @@ pub(super) fn build_call_type(
         .iter()
         .map(|name| build_response(c, t, i, name, facilities))
         .collect();
+    let units_sent = kind_names
+        .iter()
+        .map(|name| {
+            let n = t.units_sent.get(*name).copied().unwrap_or(1);
+            c.check(
+                (1..=16).contains(&n),
+                key_path!["call_types", i, "units_sent", *name],
+                format!("is {n}; send from 1 to 16 units of a kind to one call"),
+            );
+            n.clamp(1, 16)
+        })
+        .collect();
     CallType {
         name: t.name.clone(),
         priority: t.priority,
@@ -162,6 +175,7 @@ pub(super) fn build_call_type(
             .copied()
             .filter(|k| roles.get(*k) != Some(&Role::Police))
             .collect(),
+        units_sent,
         responders,
         fallback_after,
         routed_share,

@@ -6,6 +6,7 @@ mod build;
 mod call_types;
 mod check;
 pub mod limits;
+mod responders;
 mod schedule;
 pub mod uncertain;
 
@@ -18,6 +19,7 @@ use build::*;
 use call_types::build_call_types;
 pub use check::ModelError;
 use check::{Checker, key_path};
+use responders::build_kinds;
 pub use schedule::Schedule;
 
 /// Index of a zone in [`Model::zones`].
@@ -247,6 +249,8 @@ pub struct CallType {
     pub cancelled: Option<Cancellation>,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
+    /// Units of each kind sent together (indexed by [`KindId`]; 1 for most).
+    pub units_sent: Vec<u32>,
     /// Response by kind (indexed by [`KindId`]); `None` where the kind has no scene time.
     pub by_kind: Vec<Option<Response>>,
 }
@@ -276,7 +280,7 @@ pub struct Facility {
     pub capacity: Option<Capacity>,
 }
 
-/// Background work of a whole kind.
+/// One stream of background work of a whole kind.
 #[derive(Clone, Debug)]
 pub struct BackgroundWork {
     /// Jobs per minute.
@@ -285,6 +289,41 @@ pub struct BackgroundWork {
     pub service: Dist,
     /// Queue priority (`u32::MAX` = behind every crisis call).
     pub priority: u32,
+    /// A request of this priority or more urgent (a lower number) may take a unit off
+    /// one of these jobs, whose rest is then dropped; 0: never.
+    pub preemptible_by: u32,
+}
+
+/// Out-of-service spells of on-duty units (meals, reports, court, shift change).
+#[derive(Clone, Debug)]
+pub struct Unavailable {
+    /// Long-run share of on-duty time out of service.
+    pub share: f64,
+    /// Length of one spell.
+    pub spell: Dist,
+}
+
+impl Unavailable {
+    /// Mean time in service between spells, so that spells take `share` of the time.
+    pub fn mean_gap(&self) -> Minutes {
+        self.spell.mean() * (1.0 - self.share) / self.share.max(1e-9)
+    }
+}
+
+/// Units a kind holds back for urgent calls.
+#[derive(Clone, Debug)]
+pub struct Reserve {
+    /// While no more than this many units are free, less urgent calls wait.
+    pub units: u32,
+    /// Calls of this priority and less urgent ones (higher numbers) are held.
+    pub below_priority: u32,
+}
+
+impl Reserve {
+    /// Whether a request of `priority` may take a free unit when `free` are free.
+    pub fn allows(&self, priority: u32, free: usize) -> bool {
+        priority < self.below_priority || free > self.units as usize
+    }
 }
 
 /// A responder kind.
@@ -300,8 +339,12 @@ pub struct Kind {
     pub cost_per_hour: f64,
     /// Units on duty over the week.
     pub schedule: Schedule,
-    /// Non-crisis work.
-    pub background: Option<BackgroundWork>,
+    /// Non-crisis work, one stream or several.
+    pub background: Vec<BackgroundWork>,
+    /// Out-of-service spells, if any.
+    pub unavailable: Option<Unavailable>,
+    /// Units held back for urgent calls, if any.
+    pub reserve: Option<Reserve>,
     /// Share of scheduled unit-shifts left unstaffed.
     pub absence: f64,
     /// Whether the kind serves each zone (by [`ZoneId`]); `None`: every zone.
@@ -399,6 +442,14 @@ impl Prevention {
     }
 }
 
+/// Call processing at the dispatch centre, before a 911 call can be dispatched.
+#[derive(Clone, Debug)]
+pub struct Intake {
+    /// Processing time by priority group (in the order of [`Model::priorities`]); `None`
+    /// where a call is ready at once.
+    pub processing: Vec<Option<Dist>>,
+}
+
 /// Downstream unit costs.
 #[derive(Clone, Debug)]
 pub struct Costs {
@@ -459,6 +510,8 @@ pub struct Model {
     pub prevention: Prevention,
     /// Unit costs (zero when absent).
     pub costs: Costs,
+    /// Call processing before dispatch, if the scenario has it.
+    pub intake: Option<Intake>,
     /// Uncertain inputs, for probabilistic sensitivity analysis (unused by a run).
     pub uncertainty: Vec<uncertain::Uncertain>,
 }
@@ -484,14 +537,16 @@ impl Model {
     pub fn background_overload(&self) -> Vec<String> {
         self.kinds
             .iter()
+            .filter(|k| !k.background.is_empty())
             .filter_map(|k| {
-                let b = k.background.as_ref()?;
-                let offered = b.rate * b.service.mean();
-                let capacity = k.schedule.mean_units() * (1.0 - k.absence);
+                let offered: f64 = k.background.iter().map(|b| b.rate * b.service.mean()).sum();
+                let away = k.unavailable.as_ref().map_or(0.0, |u| u.share);
+                let capacity = k.schedule.mean_units() * (1.0 - k.absence) * (1.0 - away);
                 (offered >= capacity).then(|| {
                     format!(
                         "`{}`'s background work alone keeps {offered:.1} units busy on average, \
-                         but only {capacity:.1} are staffed: its queue will grow without bound",
+                         but only {capacity:.1} are staffed and in service: its queue will grow \
+                         without bound",
                         k.name
                     )
                 })
@@ -553,14 +608,18 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         minutes
     });
     let uncertainty = uncertain::build_uncertainty(&mut c);
+    let mut priorities: Vec<u32> = s.call_types.iter().map(|t| t.priority).collect();
+    priorities.sort_unstable();
+    priorities.dedup();
+    let intake = s
+        .intake
+        .as_ref()
+        .map(|i| build_intake(&mut c, i, &priorities));
     if !c.problems.is_empty() {
         return Err(ModelError {
             problems: c.problems,
         });
     }
-    let mut priorities: Vec<u32> = call_types.iter().map(|t| t.priority).collect();
-    priorities.sort_unstable();
-    priorities.dedup();
     for t in &mut call_types {
         t.priority_group = priorities.partition_point(|p| *p < t.priority);
     }
@@ -587,6 +646,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         psychiatry,
         prevention,
         costs,
+        intake,
         uncertainty,
     })
 }

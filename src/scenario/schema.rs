@@ -33,6 +33,8 @@ pub struct Scenario {
     pub prevention: Option<Prevention>,
     /// Downstream unit costs.
     pub costs: Option<Costs>,
+    /// Call processing before dispatch.
+    pub intake: Option<Intake>,
     /// Uncertain inputs: a `--set` key and the distribution of its value (or of a
     /// factor on it), for `crisis-sim uncertainty`.
     #[serde(default)]
@@ -252,6 +254,9 @@ pub struct CallType {
     pub routed_share: Option<f64>,
     /// Calls cancelled while waiting or driving: `{ share, after }`.
     pub cancelled: Option<Cancelled>,
+    /// Units of a kind sent together (`{ police = 2 }`); 1 where absent.
+    #[serde(default)]
+    pub units_sent: BTreeMap<String, u32>,
     /// Scene time distribution per responder kind.
     pub on_scene: BTreeMap<String, String>,
     /// Chance that a unit of a kind asks for police backup.
@@ -317,8 +322,12 @@ pub struct Responder {
     pub units: Option<u32>,
     /// Units on duty by time window.
     pub shifts: Option<Vec<Shift>>,
-    /// Non-crisis work of the whole kind.
-    pub background: Option<Background>,
+    /// Non-crisis work of the whole kind: one stream, or several.
+    pub background: Option<OneOrMany<Background>>,
+    /// Out-of-service spells (meals, reports, court) of on-duty units.
+    pub unavailable: Option<Unavailable>,
+    /// Units held back from less urgent calls.
+    pub reserve: Option<Reserve>,
     /// Share of scheduled unit-shifts left unstaffed.
     pub absence: Option<f64>,
     /// Multiplies the units of every shift (rounded to the nearest whole unit).
@@ -375,7 +384,59 @@ pub struct Cancelled {
     pub after: String,
 }
 
-/// Background (non-crisis) work.
+/// One table, or a list of them.
+#[derive(Debug, Clone)]
+pub enum OneOrMany<T> {
+    /// One.
+    One(T),
+    /// Several.
+    Many(Vec<T>),
+}
+
+/// Reads a table as one and an array as many, so that an error inside either is
+/// reported as itself (an unknown key, a wrong type), not as "no variant matched".
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Either<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for Either<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table or a list of tables")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                Vec::<T>::deserialize(SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(Either(std::marker::PhantomData))
+    }
+}
+
+impl<T> OneOrMany<T> {
+    /// Every item, in order.
+    pub fn items(&self) -> Vec<&T> {
+        match self {
+            OneOrMany::One(t) => vec![t],
+            OneOrMany::Many(v) => v.iter().collect(),
+        }
+    }
+
+    /// Whether a list was given (items are then addressed by index).
+    pub fn is_list(&self) -> bool {
+        matches!(self, OneOrMany::Many(_))
+    }
+}
+
+/// Background (non-crisis) work: one stream of jobs.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Background {
@@ -385,4 +446,38 @@ pub struct Background {
     pub service: String,
     /// Queue priority; absent, background jobs queue behind every crisis call.
     pub priority: Option<u32>,
+    /// A call of this priority or more urgent may take a unit off one of these jobs
+    /// (self-initiated work); the rest of the job is dropped.
+    pub preemptible_by: Option<u32>,
+}
+
+/// Out-of-service spells of on-duty units.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unavailable {
+    /// Share of on-duty time out of service.
+    pub share: f64,
+    /// Length of one spell (a distribution).
+    pub spell: String,
+}
+
+/// Units held back for urgent calls.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reserve {
+    /// While no more than this many units are free, less urgent calls wait.
+    pub units: u32,
+    /// Calls of this priority and less urgent ones (higher numbers) are held.
+    pub below_priority: u32,
+}
+
+/// `[intake]`: call processing before a call can be dispatched.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    /// Time from the call received to the call ready for dispatch (a distribution).
+    pub processing: Option<String>,
+    /// The same by priority (`"1" = "…"`), for the priorities that differ.
+    #[serde(default)]
+    pub processing_by_priority: BTreeMap<String, String>,
 }

@@ -41,6 +41,9 @@ pub(super) struct Request {
     pub mobile: bool,
     /// Busy time of a background job, drawn when it arrived.
     pub service: Minutes,
+    /// A background job's stream may be preempted by requests of this priority or
+    /// more urgent (0: never).
+    pub preemptible_by: u32,
 }
 
 impl Request {
@@ -55,6 +58,7 @@ impl Request {
             backup: false,
             mobile: false,
             service: 0.0,
+            preemptible_by: 0,
         }
     }
 }
@@ -66,8 +70,38 @@ impl<'m> Sim<'m> {
     }
 
     /// Sends an incident to dispatch: the call type's kinds, or (from the hotline)
-    /// its non-police kinds only.
+    /// its non-police kinds only. A 911 call is first processed at the dispatch centre
+    /// when the scenario has an `[intake]` (the delay drawn from the incident's stream).
     pub(super) fn dispatch_911(&mut self, incident: usize, mobile: bool) {
+        let model = self.model;
+        let group =
+            model.call_types[usize::from(self.incidents[incident].call_type)].priority_group;
+        let processing = (model.intake.as_ref()).and_then(|i| i.processing[group].as_ref());
+        if let (false, Some(d)) = (mobile, processing) {
+            let i = &mut self.incidents[incident];
+            let delay = d.sample(&mut i.rng);
+            // The call being processed holds the incident.
+            i.open += 1;
+            i.in_intake = true;
+            let at = self.now() + delay;
+            self.sched.schedule(at, Event::Intake(incident as u32));
+            return;
+        }
+        self.dispatch_now(incident, mobile);
+    }
+
+    /// The call of `incident` has been processed: it is dispatched, unless cancelled.
+    pub(super) fn intake_done(&mut self, incident: usize) {
+        let i = &mut self.incidents[incident];
+        if !i.closed {
+            i.in_intake = false;
+            self.dispatch_now(incident, false);
+        }
+        self.close_incident_part(incident);
+    }
+
+    /// Requests a unit for `incident` at once.
+    fn dispatch_now(&mut self, incident: usize, mobile: bool) {
         let ct = &self.model.call_types[usize::from(self.incidents[incident].call_type)];
         let list = if mobile { &ct.mobile } else { &ct.responders };
         // Drawn for every 911 dispatch, so the incident's later draws stay aligned.
@@ -111,25 +145,28 @@ impl<'m> Sim<'m> {
 
     /// Asks the first police kind for backup at an incident, at priority 1.
     pub(super) fn request_backup(&mut self, incident: usize, police: KindId) {
+        self.request_second(incident, police, 1);
+    }
+
+    /// Asks for a second unit of kind `k` at an incident, at `priority`: it is not the
+    /// primary unit (it does not decide the disposition) and does not fall back.
+    fn request_second(&mut self, incident: usize, k: KindId, priority: u32) {
         let seq = self.next_seq();
         let request = Request {
             backup: true,
-            ..Request::new(incident as u32, police, 1, seq)
+            ..Request::new(incident as u32, k, priority, seq)
         };
         self.request(request);
     }
 
-    pub(super) fn background_arrival(&mut self, k: usize) {
-        let Some(source) = &mut self.kinds[k].background else {
-            return;
-        };
+    pub(super) fn background_arrival(&mut self, b: usize) {
+        let source = &mut self.background[b];
+        let k = usize::from(source.kind);
+        let work = &self.model.kinds[k].background[usize::from(source.work)];
         let at = self.sched.now() + source.gap.sample(&mut source.arrivals);
-        let service = match &self.model.kinds[k].background {
-            Some(b) => b.service.sample(&mut source.service),
-            None => 0.0,
-        };
+        let service = work.service.sample(&mut source.service);
         self.sched
-            .set_timer(super::background_timer(k), at, Event::Background(k as u16));
+            .set_timer(super::background_timer(b), at, Event::Background(b as u16));
         self.log(Arrival {
             at: self.now(),
             source: Source::Background {
@@ -137,16 +174,17 @@ impl<'m> Sim<'m> {
                 service,
             },
         });
-        let priority = self.model.kinds[k]
-            .background
-            .as_ref()
-            .map_or(u32::MAX, |b| b.priority);
         let request = Request {
             service,
-            ..Request::new(NO_INCIDENT, k, priority, self.next_seq())
+            preemptible_by: work.preemptible_by,
+            ..Request::new(NO_INCIDENT, k, work.priority, self.next_seq())
         };
         self.trace_background_arrival(request.seq);
-        match self.kinds[k].idle.pop() {
+        let free = self.kinds[k].idle.len();
+        let held = (self.model.kinds[k].reserve.as_ref())
+            .is_some_and(|r| !r.allows(request.priority, free));
+        let unit = if held { None } else { self.kinds[k].idle.pop() };
+        match unit {
             Some(u) => self.assign(u as usize, request),
             None => {
                 self.kinds[k].background_waiting += 1;
@@ -155,10 +193,15 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// Sends the nearest free acceptable unit, or queues the request.
+    /// Sends the nearest free acceptable unit (or one taken off preemptible work), or
+    /// queues the request.
     fn request(&mut self, request: Request) {
         self.incidents[request.incident as usize].open += 1;
-        match self.nearest_idle(request.kinds, request.incident as usize) {
+        let i = request.incident as usize;
+        let unit = self
+            .nearest_idle(request.kinds, i, request.priority)
+            .or_else(|| self.preempt(request.kinds, i, request.priority));
+        match unit {
             Some(u) => self.assign(u, request),
             None => {
                 let slot = self.enqueue(request);
@@ -215,7 +258,11 @@ impl<'m> Sim<'m> {
             *live = r;
         }
         let added = r.kinds & !old.kinds;
-        match self.nearest_idle(added, r.incident as usize) {
+        let i = r.incident as usize;
+        let unit = self
+            .nearest_idle(added, i, r.priority)
+            .or_else(|| self.preempt(added, i, r.priority));
+        match unit {
             Some(u) => {
                 if let Some(request) = self.requests.take(slot) {
                     self.assign(u, request);
@@ -233,13 +280,20 @@ impl<'m> Sim<'m> {
     }
 
     /// Takes the acceptable idle unit nearest to the incident among `kinds` off its
-    /// free list.
-    fn nearest_idle(&mut self, kinds: u64, incident: usize) -> Option<usize> {
+    /// free list; a kind's reserve keeps its last free units from a less urgent call.
+    fn nearest_idle(&mut self, kinds: u64, incident: usize, priority: u32) -> Option<usize> {
         let now = self.now();
         let (pos, zone) = (self.incidents[incident].pos, self.incidents[incident].zone);
         let mut best: Option<(f64, usize, usize)> = None;
         for k in KindBits(kinds) {
-            if !self.model.kinds[k].serves_zone(usize::from(zone)) {
+            let spec = &self.model.kinds[k];
+            let free = self.kinds[k].idle.len();
+            if !spec.serves_zone(usize::from(zone))
+                || spec
+                    .reserve
+                    .as_ref()
+                    .is_some_and(|r| !r.allows(priority, free))
+            {
                 continue;
             }
             for (at, &u) in self.kinds[k].idle.iter().enumerate() {
@@ -254,6 +308,39 @@ impl<'m> Sim<'m> {
             }
         }
         best.map(|(_, k, at)| self.kinds[k].idle.swap_remove(at) as usize)
+    }
+
+    /// Takes the unit nearest to the incident among `kinds` that is on a background job
+    /// a request of `priority` may preempt: the rest of that job is dropped, and the
+    /// unit is free for the request. `None` when there is none.
+    fn preempt(&mut self, kinds: u64, incident: usize, priority: u32) -> Option<usize> {
+        if !self.preemptible {
+            return None;
+        }
+        let now = self.now();
+        let (pos, zone) = (self.incidents[incident].pos, self.incidents[incident].zone);
+        let mut best: Option<(f64, usize)> = None;
+        for k in KindBits(kinds) {
+            if !self.model.kinds[k].serves_zone(usize::from(zone)) {
+                continue;
+            }
+            for u in self.kinds[k].units.clone() {
+                let unit = &self.units[u];
+                let takes = unit.on_duty
+                    && unit.phase == Phase::Background
+                    && priority <= unit.preemptible_by;
+                if !takes || !self.within_reach(k, unit.position(now), pos) {
+                    continue;
+                }
+                let d = unit.position(now).distance_squared(pos);
+                if best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, u));
+                }
+            }
+        }
+        let (_, u) = best?;
+        self.drop_job(u);
+        Some(u)
     }
 
     /// A unit of kind `k` at `from` is within the kind's `max_travel` of `to`
@@ -287,9 +374,7 @@ impl<'m> Sim<'m> {
         kind.busy_on_duty += 1;
         self.units[u].busy_since = now;
         if request.incident == NO_INCIDENT {
-            self.units[u].phase = Phase::Background;
-            self.schedule_unit(u, request.service);
-            self.trace_background_start(k, request.seq, request.service);
+            self.start_job(u, &request);
             return;
         }
         if self.incidents[request.incident as usize].measured {
@@ -321,8 +406,17 @@ impl<'m> Sim<'m> {
             incident.trip = Some(slot as u32);
         }
         self.trips.arm(slot);
+        incident.units = incident.units.saturating_add(1);
+        let call_type = usize::from(incident.call_type);
         self.sched
             .schedule(now + minutes, Event::Arrive(slot as u32));
+        if !request.backup {
+            // The call type sends more than one unit of this kind: the others come as
+            // second units at the call's priority.
+            for _ in 1..self.model.call_types[call_type].units_sent[k] {
+                self.request_second(request.incident as usize, k, request.priority);
+            }
+        }
     }
 
     /// A unit became free (on duty and idle): serve the best waiting request it may
@@ -337,6 +431,14 @@ impl<'m> Sim<'m> {
                 continue; // served, or fallen back and queued again
             };
             if self.acceptable(u, r) {
+                // This unit and the free ones: a reserve holds the less urgent calls
+                // (the queue's later entries are no more urgent).
+                let free = self.kinds[k].idle.len() + 1;
+                let reserve = self.model.kinds[k].reserve.as_ref();
+                if reserve.is_some_and(|x| !x.allows(r.priority, free)) {
+                    passed.push(Reverse(key));
+                    break;
+                }
                 if r.incident == NO_INCIDENT {
                     self.kinds[k].background_waiting -= 1;
                 }

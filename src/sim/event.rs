@@ -35,6 +35,12 @@ pub(super) enum Event {
     HotlineContact,
     /// A counselor finishes an ordinary contact.
     HotlineContactDone,
+    /// The call of this incident has been processed and can be dispatched.
+    Intake(u32),
+    /// The background job in this slot ends.
+    JobDone(u32),
+    /// The out-of-service spell in this slot starts or ends.
+    Break(u32),
 }
 
 /// Bits of an encoded event's payload; the five bits above hold its variant.
@@ -63,6 +69,9 @@ impl kernel::Event for Event {
             Event::StayEnd(o) => (15, o),
             Event::HotlineContact => (16, 0),
             Event::HotlineContactDone => (17, 0),
+            Event::Intake(i) => (18, i),
+            Event::JobDone(j) => (19, j),
+            Event::Break(b) => (20, b),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -89,6 +98,9 @@ impl kernel::Event for Event {
             15 => Event::StayEnd(payload),
             16 => Event::HotlineContact,
             17 => Event::HotlineContactDone,
+            18 => Event::Intake(payload),
+            19 => Event::JobDone(payload),
+            20 => Event::Break(payload),
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -126,6 +138,9 @@ mod tests {
             Event::StayEnd(PAYLOAD),
             Event::HotlineContact,
             Event::HotlineContactDone,
+            Event::Intake(4),
+            Event::JobDone(PAYLOAD),
+            Event::Break(2),
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

@@ -17,6 +17,7 @@ pub mod record;
 mod repeats;
 mod servers;
 mod slots;
+mod spells;
 mod staffing;
 pub mod trace;
 mod units;
@@ -32,7 +33,7 @@ use crate::rng::{SimRng, Stream, stream};
 use crate::time::{DAY, Minutes, WEEK, hour_of_day};
 use event::Event;
 pub use record::{Arrival, Record, Source};
-use staffing::{BackgroundSource, KindState};
+use staffing::{BackgroundSource, KindState, SpellSource};
 use units::Unit;
 
 const NO_INCIDENT: u32 = u32::MAX;
@@ -41,8 +42,9 @@ const NO_INCIDENT: u32 = u32::MAX;
 /// kept out of the event heap.
 const ARRIVAL_TIMER: usize = 0;
 
-fn background_timer(kind: usize) -> usize {
-    1 + kind
+/// The timer of background stream `stream` (numbered across all kinds).
+fn background_timer(stream: usize) -> usize {
+    1 + stream
 }
 
 /// Length of a "month" in the monthly incident counts.
@@ -72,6 +74,10 @@ struct Incident {
     police: bool,
     /// Kinds that have had a unit on scene, as bits.
     reached: u64,
+    /// Its call is being processed at the dispatch centre (`[intake]`).
+    in_intake: bool,
+    /// Units assigned to it (primary, second units and backup).
+    units: u8,
     /// The slot of its first request while that waits for a unit.
     request: Option<u32>,
     /// The slot of its first unit's trip while that unit drives to the scene.
@@ -96,6 +102,15 @@ pub struct Sim<'m> {
     arrivals: SimRng,
     units: Vec<Unit>,
     kinds: Vec<KindState>,
+    /// Every kind's background streams, in kind order.
+    background: Vec<BackgroundSource>,
+    /// Background jobs under way, by slot: the unit doing each (a preempted job stays
+    /// as a tombstone until its end event fires).
+    jobs: slots::Slots<u32>,
+    /// Out-of-service spells pending or under way, by slot: the unit.
+    breaks: slots::Slots<u32>,
+    /// Some background work may be preempted (else the search for it is skipped).
+    preemptible: bool,
     requests: slots::Slots<dispatch::Request>,
     /// Units driving to a scene, by slot; a cancelled trip stays as a tombstone until
     /// its arrival event fires.
@@ -178,22 +193,36 @@ impl<'m> Sim<'m> {
     fn new(model: &'m Model, seed: u64, logged: bool) -> Self {
         let mut units = Vec::new();
         let mut kinds = Vec::new();
+        let mut background = Vec::new();
         for (k, kind) in model.kinds.iter().enumerate() {
             let first = units.len();
             for i in 0..kind.schedule.max_units() as usize {
                 let home = model.zones[kind.homes[i % kind.homes.len()]].centre;
                 units.push(Unit::new(k as u16, home));
             }
-            let background = kind.background.as_ref().and_then(|b| {
-                let gap = Exp::new(b.rate).ok().filter(|_| b.rate > 0.0)?;
-                Some(BackgroundSource {
+            for (j, b) in kind.background.iter().enumerate() {
+                let Some(gap) = Exp::new(b.rate).ok().filter(|_| b.rate > 0.0) else {
+                    continue;
+                };
+                // The first stream keeps the kind's own substreams, so a scenario with
+                // one stream draws what it drew before streams could be several.
+                let sub = k as u64 | ((j as u64) << 32);
+                background.push(BackgroundSource {
+                    kind: k as u16,
+                    work: j as u16,
                     gap,
-                    arrivals: stream(seed, Stream::BackgroundArrivals, k as u64),
-                    service: stream(seed, Stream::BackgroundService, k as u64),
+                    arrivals: stream(seed, Stream::BackgroundArrivals, sub),
+                    service: stream(seed, Stream::BackgroundService, sub),
+                });
+            }
+            let staffing = stream(seed, Stream::Staffing, k as u64);
+            let spells = kind.unavailable.as_ref().and_then(|u| {
+                Some(SpellSource {
+                    gap: Exp::new(1.0 / u.mean_gap()).ok()?,
+                    rng: stream(seed, Stream::Unavailability, k as u64),
                 })
             });
-            let staffing = stream(seed, Stream::Staffing, k as u64);
-            kinds.push(KindState::new(first..units.len(), background, staffing));
+            kinds.push(KindState::new(first..units.len(), staffing, spells));
         }
         let rec = Record {
             by_call_type: vec![Default::default(); model.call_types.len()],
@@ -213,6 +242,13 @@ impl<'m> Sim<'m> {
             arrivals: stream(seed, Stream::Arrivals, 0),
             units,
             kinds,
+            preemptible: model
+                .kinds
+                .iter()
+                .any(|k| k.background.iter().any(|b| b.preemptible_by > 0)),
+            background,
+            jobs: slots::Slots::new(),
+            breaks: slots::Slots::new(),
             requests: slots::Slots::new(),
             trips: slots::Slots::new(),
             incidents: Slab::new(),
@@ -270,10 +306,13 @@ impl<'m> Sim<'m> {
         self.sched.set_timer(ARRIVAL_TIMER, first, Event::Arrival);
         for k in 0..self.kinds.len() {
             self.shift_change(k);
-            if let Some(source) = &mut self.kinds[k].background {
-                let at = source.gap.sample(&mut source.arrivals);
-                self.sched
-                    .set_timer(background_timer(k), at, Event::Background(k as u16));
+            for b in 0..self.background.len() {
+                let source = &mut self.background[b];
+                if usize::from(source.kind) == k {
+                    let at = source.gap.sample(&mut source.arrivals);
+                    self.sched
+                        .set_timer(background_timer(b), at, Event::Background(b as u16));
+                }
             }
         }
         self.hotline_shift();
@@ -304,6 +343,9 @@ impl<'m> Sim<'m> {
             Event::StayEnd(o) => self.stay_end(o as usize),
             Event::HotlineContact => self.hotline_contact(),
             Event::HotlineContactDone => self.hotline_contact_done(),
+            Event::Intake(i) => self.intake_done(i as usize),
+            Event::JobDone(slot) => self.job_done(slot as usize),
+            Event::Break(slot) => self.spell(slot as usize),
         }
     }
 
@@ -433,6 +475,8 @@ impl<'m> Sim<'m> {
             ending: trace::Ending::Open,
             police: false,
             reached: 0,
+            in_intake: false,
+            units: 0,
             request: None,
             trip: None,
             closed: false,
@@ -478,7 +522,8 @@ impl<'m> Sim<'m> {
     fn cancel(&mut self, i: usize) {
         let incident = &mut self.incidents[i];
         let (request, trip) = (incident.request.take(), incident.trip.take());
-        if request.is_some() || trip.is_some() {
+        let processing = std::mem::take(&mut incident.in_intake);
+        if request.is_some() || trip.is_some() || processing {
             incident.closed = true;
             incident.ending = trace::Ending::Cancelled;
             if incident.measured {

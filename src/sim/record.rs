@@ -16,6 +16,8 @@ pub struct GroupCounts {
     pub unserved: u64,
     /// Response times (received → first unit on scene), minutes.
     pub response: Histogram,
+    /// Dispatch waits (received → first unit assigned) of the incidents reached, minutes.
+    pub dispatch_wait: Histogram,
 }
 
 /// Time integrals and job counts of one responder kind.
@@ -113,6 +115,8 @@ pub struct Record {
     pub cancelled_waiting: u64,
     /// Background jobs still waiting for a unit at the horizon.
     pub backlog_background: u64,
+    /// Background jobs dropped when an urgent call took their unit.
+    pub preempted_background: u64,
     /// Incidents by whole 30-day month of the measured period (a partial last month is left out).
     pub incidents_by_month: Vec<u64>,
     /// Incidents by week of the whole run, warm-up included (a partial last week too).

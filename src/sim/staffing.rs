@@ -19,12 +19,23 @@ const ROUND_THE_CLOCK_SHIFT: Minutes = 8.0 * HOUR;
 /// Waiting requests of one kind, `(priority, sequence, slot)`: lowest first.
 pub(super) type Waiting = BinaryHeap<Reverse<(u32, u64, u32)>>;
 
-/// A kind's background work: gaps between jobs and their service times, each from a
-/// stream of its own so that neither shifts the other.
+/// One stream of a kind's background work: gaps between jobs and their service times,
+/// each from a random stream of its own so that neither shifts the other.
 pub(super) struct BackgroundSource {
+    /// The kind whose work it is.
+    pub kind: u16,
+    /// Its index among the kind's streams.
+    pub work: u16,
     pub gap: Exp<f64>,
     pub arrivals: SimRng,
     pub service: SimRng,
+}
+
+/// A kind's out-of-service spells: the time in service before each (exponential) and
+/// the draws of their lengths.
+pub(super) struct SpellSource {
+    pub gap: Exp<f64>,
+    pub rng: SimRng,
 }
 
 /// The live state of one responder kind.
@@ -40,16 +51,17 @@ pub(super) struct KindState {
     since: Minutes,
     /// When `on_duty` last changed (it changes only at shift events).
     duty_since: Minutes,
-    pub background: Option<BackgroundSource>,
     staffing: SimRng,
+    /// Out-of-service spells, if the kind has them.
+    pub spells: Option<SpellSource>,
     pub rec: record::KindRecord,
 }
 
 impl KindState {
     pub(super) fn new(
         units: std::ops::Range<usize>,
-        background: Option<BackgroundSource>,
         staffing: SimRng,
+        spells: Option<SpellSource>,
     ) -> Self {
         KindState {
             idle: Vec::with_capacity(units.len()),
@@ -61,8 +73,8 @@ impl KindState {
             overtime: 0,
             since: 0.0,
             duty_since: 0.0,
-            background,
             staffing,
+            spells,
             rec: record::KindRecord::default(),
         }
     }
@@ -151,19 +163,26 @@ impl Sim<'_> {
     }
 
     fn set_on_duty(&mut self, k: usize, u: usize, wanted: bool) {
-        let unit = &mut self.units[u];
-        if wanted == unit.on_duty {
+        if wanted == self.units[u].on_duty {
             return;
         }
-        unit.on_duty = wanted;
+        self.units[u].on_duty = wanted;
+        if !wanted {
+            self.cancel_spell(u);
+        }
+        let unit = &mut self.units[u];
         let kind = &mut self.kinds[k];
         let busy = !matches!(unit.phase, Phase::Idle | Phase::OffDuty);
         match (wanted, busy) {
             (true, true) => {
                 kind.overtime -= 1;
                 kind.busy_on_duty += 1;
+                self.plan_spell(u);
             }
-            (true, false) => self.take_work(u),
+            (true, false) => {
+                self.plan_spell(u);
+                self.take_work(u);
+            }
             (false, true) => {
                 kind.overtime += 1;
                 kind.busy_on_duty -= 1;

@@ -50,6 +50,8 @@ pub struct TraceRow {
     pub first_kind: Option<u16>,
     /// A police unit was on scene.
     pub police: bool,
+    /// Units assigned to it.
+    pub units: u8,
     /// How it ended.
     pub ending: Ending,
 }
@@ -59,6 +61,10 @@ pub struct TraceRow {
 pub struct BackgroundRow {
     /// The kind that did it.
     pub kind: u16,
+    /// Its queue priority (`u32::MAX`: behind every crisis call).
+    pub priority: u32,
+    /// Self-initiated work (a stream an urgent call may preempt).
+    pub self_initiated: bool,
     /// When it came in, minutes since the start of the run.
     pub received: Minutes,
     /// When a unit took it.
@@ -76,23 +82,40 @@ impl Sim<'_> {
     }
 
     /// A unit of kind `k` takes background job `seq`, busy for `service`: traced if it
-    /// came in during the measured period.
-    pub(super) fn trace_background_start(&mut self, k: usize, seq: u64, service: Minutes) {
-        let Some(waiting) = &mut self.background_received else {
-            return;
-        };
+    /// came in during the measured period. Returns its row.
+    pub(super) fn trace_background_start(
+        &mut self,
+        k: usize,
+        request: &super::dispatch::Request,
+    ) -> Option<usize> {
+        let (seq, service) = (request.seq, request.service);
+        let waiting = self.background_received.as_mut()?;
         let now = self.sched.now();
         let received = waiting.remove(&seq).unwrap_or(now);
         if received < self.warmup_end {
-            return;
+            return None;
         }
-        if let Some(rows) = &mut self.rec.background_trace {
-            rows.push(BackgroundRow {
-                kind: k as u16,
-                received,
-                dispatched: now,
-                cleared: now + service,
-            });
+        let rows = self.rec.background_trace.as_mut()?;
+        rows.push(BackgroundRow {
+            kind: k as u16,
+            priority: request.priority,
+            self_initiated: request.preemptible_by > 0,
+            received,
+            dispatched: now,
+            cleared: now + service,
+        });
+        Some(rows.len() - 1)
+    }
+
+    /// The background job traced in `row` was dropped at `now`.
+    pub(super) fn trace_background_cut(&mut self, row: usize, now: Minutes) {
+        if let Some(r) = self
+            .rec
+            .background_trace
+            .as_mut()
+            .and_then(|rows| rows.get_mut(row))
+        {
+            r.cleared = now;
         }
     }
 
@@ -120,6 +143,7 @@ impl Sim<'_> {
             cleared,
             first_kind: (incident.first_kind != u16::MAX).then_some(incident.first_kind),
             police: incident.police,
+            units: incident.units,
             ending: incident.ending,
         });
     }

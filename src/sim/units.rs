@@ -1,8 +1,9 @@
 //! Units and their steps: `ToScene → OnScene [→ ConsultWait] → [ToFacility →
-//! Handoff]`, or `Background`. A unit has exactly one pending step event from its
-//! arrival on scene (or the start of a background job) until it clears, and none
-//! while idle, off duty or driving to a scene (that drive is a trip with its own
-//! `Arrive` event), so every `Unit` event is live.
+//! Handoff]`, or `Background`, or `OutOfService`. A unit has exactly one pending step
+//! event from its arrival on scene until it clears, and none while idle, off duty,
+//! driving to a scene (a trip with its own `Arrive` event), on a background job or out
+//! of service (slots with their own `JobDone` and `Break` events, see `spells`), so
+//! every `Unit` event is live.
 //!
 //! A unit that clears is free at once, where it is; while idle it drives home, and
 //! if dispatched on the way it leaves from its point on the straight line home at
@@ -28,6 +29,8 @@ pub(super) enum Phase {
     FacilityWait,
     Handoff,
     Background,
+    /// On duty but out of service (meals, reports, court).
+    OutOfService,
 }
 
 /// A straight drive from `from`, leaving at `depart` and there at `arrive`; where it
@@ -99,6 +102,17 @@ pub(super) struct Unit {
     pub facility_wait: Minutes,
     /// When the current hand-off began.
     pub handoff_since: Minutes,
+    /// Its background job may be taken over by requests of this priority or more
+    /// urgent (0: never).
+    pub preemptible_by: u32,
+    /// The slot of its background job's end, while on one.
+    pub job: Option<u32>,
+    /// Its background job's row in the trace, when one is kept.
+    pub job_trace: Option<usize>,
+    /// The slot of its pending out-of-service event (a spell's start or end).
+    pub brk: Option<u32>,
+    /// A spell came due while it was busy: it takes it when it clears.
+    pub spell_due: bool,
 }
 
 impl Unit {
@@ -121,6 +135,11 @@ impl Unit {
             consult_asked: 0.0,
             facility_wait: 0.0,
             handoff_since: 0.0,
+            preemptible_by: 0,
+            job: None,
+            job_trace: None,
+            brk: None,
+            spell_due: false,
         }
     }
 
@@ -139,7 +158,7 @@ impl Unit {
     }
 
     /// Starts the drive home, taking `minutes`.
-    fn head_home(&mut self, now: Minutes, minutes: Minutes) {
+    pub(super) fn head_home(&mut self, now: Minutes, minutes: Minutes) {
         self.trip = (minutes > 0.0).then_some(Leg {
             from: self.pos,
             depart: now,
@@ -171,12 +190,13 @@ impl Sim<'_> {
             Phase::OnScene => self.scene_done(u),
             Phase::ToFacility => self.at_facility(u),
             Phase::Handoff => self.leave_facility(u),
-            Phase::Background => self.release(u),
             Phase::OffDuty
             | Phase::Idle
             | Phase::ConsultWait
             | Phase::FacilityWait
-            | Phase::ToScene => {
+            | Phase::ToScene
+            | Phase::Background
+            | Phase::OutOfService => {
                 unreachable!("unit {u} has no step while {:?}", self.units[u].phase)
             }
         }
@@ -235,19 +255,20 @@ impl Sim<'_> {
             incident.first_kind = k as u16;
             if measured {
                 let minutes = now - incident.received;
+                let wait = incident.dispatched_at - incident.received;
                 self.rec.response.record(minutes);
-                self.rec
-                    .dispatch_wait
-                    .record(incident.dispatched_at - incident.received);
-                self.rec.by_call_type[ct].response.record(minutes);
-                self.rec.by_zone[usize::from(incident.zone)]
-                    .response
-                    .record(minutes);
-                let first = &mut self.rec.by_first_responder[k];
-                first.incidents += 1;
-                first.response.record(minutes);
+                self.rec.dispatch_wait.record(wait);
                 let group = model.call_types[ct].priority_group;
-                self.rec.by_priority[group].response.record(minutes);
+                for g in [
+                    &mut self.rec.by_call_type[ct],
+                    &mut self.rec.by_zone[usize::from(incident.zone)],
+                    &mut self.rec.by_priority[group],
+                    &mut self.rec.by_first_responder[k],
+                ] {
+                    g.response.record(minutes);
+                    g.dispatch_wait.record(wait);
+                }
+                self.rec.by_first_responder[k].incidents += 1;
             }
         }
         if incident.reached & (1 << k) == 0 {
@@ -361,8 +382,9 @@ impl Sim<'_> {
         self.release(u);
     }
 
-    /// The unit finished a job: count it, then it is free (or goes off duty).
-    fn release(&mut self, u: usize) {
+    /// The unit finished a job: count it, then it is free (or goes off duty, or out of
+    /// service when a spell came due while it was busy).
+    pub(super) fn release(&mut self, u: usize) {
         let now = self.now();
         let measuring = self.measuring();
         let minutes_per_km = self.model.travel.minutes_per_km;
@@ -383,7 +405,10 @@ impl Sim<'_> {
                 kind.rec.crisis_minutes += minutes;
             }
         }
-        if unit.on_duty {
+        if unit.on_duty && unit.spell_due {
+            // Still busy: straight into the spell that came due.
+            self.begin_spell(u);
+        } else if unit.on_duty {
             kind.busy_on_duty -= 1;
             self.take_work(u);
         } else {

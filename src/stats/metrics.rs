@@ -236,11 +236,22 @@ pub const RESPONSE_WITHIN_TARGET_SHARE: &Metric = &Metric {
 pub const DISPATCH_WAIT_MEAN_MIN: &Metric = &Metric {
     name: "dispatch_wait_mean_min",
     measure: Measure::Minutes,
-    meaning: "mean minutes from the call received to the first unit assigned, over incidents reached",
+    meaning: "mean minutes from the call received to the first unit assigned, over incidents reached (call processing included)",
     console: true,
     compare: false,
     cost_part: false,
     value: Value::Whole(|m| m.rec.dispatch_wait.mean()),
+};
+
+/// The metric `dispatch_wait_p90_min`.
+pub const DISPATCH_WAIT_P90_MIN: &Metric = &Metric {
+    name: "dispatch_wait_p90_min",
+    measure: Measure::Minutes,
+    meaning: "90th percentile of the minutes from the call received to the first unit assigned, over incidents reached (call processing included)",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.dispatch_wait.quantile(0.9)),
 };
 
 /// The metric `unserved`.
@@ -296,6 +307,17 @@ pub const BACKLOG_BACKGROUND: &Metric = &Metric {
     compare: false,
     cost_part: false,
     value: Value::Whole(|m| m.rec.backlog_background as f64),
+};
+
+/// The metric `preempted_background`.
+pub const PREEMPTED_BACKGROUND: &Metric = &Metric {
+    name: "preempted_background",
+    measure: Measure::Count,
+    meaning: "background jobs (self-initiated work) dropped because an urgent call took their unit",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.preempted_background as f64),
 };
 
 /// The metric `cancelled_share`.
@@ -785,11 +807,13 @@ pub const METRICS: &[&Metric] = &[
     RESPONSE_TIME_P90_MIN,
     RESPONSE_WITHIN_TARGET_SHARE,
     DISPATCH_WAIT_MEAN_MIN,
+    DISPATCH_WAIT_P90_MIN,
     UNSERVED,
     POLICE_INVOLVED_SHARE,
     NO_POLICE_SHARE,
     BACKUP_REQUESTS,
     BACKLOG_BACKGROUND,
+    PREEMPTED_BACKGROUND,
     CANCELLED_SHARE,
     RESOLVED_ON_SCENE_SHARE,
     REFERRED_SHARE,
@@ -835,7 +859,7 @@ pub const METRICS: &[&Metric] = &[
 
 /// The metrics of a group of incidents (a call type, a zone, a priority, the kind
 /// first on scene), in output order.
-pub const GROUP_METRICS: [&Metric; 7] = [
+pub const GROUP_METRICS: [&Metric; 9] = [
     INCIDENTS,
     RESPONSE_TIME_MEAN_MIN,
     RESPONSE_TIME_P50_MIN,
@@ -843,6 +867,8 @@ pub const GROUP_METRICS: [&Metric; 7] = [
     RESPONSE_WITHIN_TARGET_SHARE,
     UNSERVED,
     POLICE_INVOLVED_SHARE,
+    DISPATCH_WAIT_MEAN_MIN,
+    DISPATCH_WAIT_P90_MIN,
 ];
 
 /// A metric of a facility.

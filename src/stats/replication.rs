@@ -58,11 +58,15 @@ pub struct GroupValues {
     pub unserved: f64,
     /// Share with police on scene.
     pub police_share: f64,
+    /// Mean minutes from the call to the first unit assigned.
+    pub dispatch_wait_mean: f64,
+    /// 90th percentile of those minutes.
+    pub dispatch_wait_p90: f64,
 }
 
 impl GroupValues {
     /// The values in the order of [`metrics::GROUP_METRICS`].
-    pub fn to_array(&self) -> [f64; 7] {
+    pub fn to_array(&self) -> [f64; 9] {
         [
             self.incidents,
             self.response_mean,
@@ -71,6 +75,8 @@ impl GroupValues {
             self.within_target,
             self.unserved,
             self.police_share,
+            self.dispatch_wait_mean,
+            self.dispatch_wait_p90,
         ]
     }
 
@@ -93,7 +99,11 @@ impl From<GroupValues> for Vec<Option<f64>> {
 impl TryFrom<Vec<Option<f64>>> for GroupValues {
     type Error = String;
     fn try_from(v: Vec<Option<f64>>) -> Result<Self, String> {
-        let x: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        let mut x: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
+        // Files written before groups had dispatch waits have 7 values.
+        if x.len() == 7 {
+            x.extend([f64::NAN, f64::NAN]);
+        }
         let [
             incidents,
             response_mean,
@@ -102,9 +112,11 @@ impl TryFrom<Vec<Option<f64>>> for GroupValues {
             within_target,
             unserved,
             police_share,
+            dispatch_wait_mean,
+            dispatch_wait_p90,
         ] = x[..]
         else {
-            return Err(format!("a group has {} values, not 7", x.len()));
+            return Err(format!("a group has {} values, not 9", x.len()));
         };
         Ok(GroupValues {
             incidents,
@@ -114,6 +126,8 @@ impl TryFrom<Vec<Option<f64>>> for GroupValues {
             within_target,
             unserved,
             police_share,
+            dispatch_wait_mean,
+            dispatch_wait_p90,
         })
     }
 }
@@ -229,6 +243,8 @@ fn group_values(g: &GroupCounts, target: Option<f64>) -> GroupValues {
         within_target: target.map_or(f64::NAN, |t| g.response.share_below(t)),
         unserved: g.unserved as f64,
         police_share: share(g.police_involved, g.incidents),
+        dispatch_wait_mean: g.dispatch_wait.mean(),
+        dispatch_wait_p90: g.dispatch_wait.quantile(0.9),
     }
 }
 

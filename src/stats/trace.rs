@@ -8,7 +8,7 @@ use crate::sim::trace::{BackgroundRow, Ending, TraceRow};
 use crate::time::Minutes;
 
 /// The columns of `incidents.csv`, in order.
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "incident",
     "person",
     "crisis_number",
@@ -25,6 +25,8 @@ pub const COLUMNS: [&str; 16] = [
     "first_kind",
     "police_involved",
     "disposition",
+    "units",
+    "self_initiated",
 ];
 
 /// Simulated minute 0 (the start of the warm-up) on the trace's calendar: Monday
@@ -107,14 +109,18 @@ fn incident_row(model: &Model, r: &TraceRow) -> Vec<String> {
             .map_or(String::new(), |k| model.kinds[usize::from(k)].name.clone()),
         u8::from(r.police).to_string(),
         ending(r.ending).to_string(),
+        r.units.to_string(),
+        "N".into(),
     ]
 }
 
 fn background_row(model: &Model, b: &BackgroundRow) -> Vec<String> {
     let kind = &model.kinds[usize::from(b.kind)];
-    let priority = (kind.background.as_ref())
-        .filter(|w| w.priority != u32::MAX)
-        .map_or(String::new(), |w| w.priority.to_string());
+    let priority = if b.priority == u32::MAX {
+        String::new()
+    } else {
+        b.priority.to_string()
+    };
     vec![
         String::new(),
         String::new(),
@@ -132,6 +138,8 @@ fn background_row(model: &Model, b: &BackgroundRow) -> Vec<String> {
         kind.name.clone(),
         u8::from(kind.role == Role::Police).to_string(),
         String::new(),
+        "1".into(),
+        if b.self_initiated { "Y" } else { "N" }.into(),
     ]
 }
 

@@ -491,7 +491,7 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
     // `incidents` is the first metric of each replication's values.
     let incidents = summary["per_replication"][0]["values"][0].as_f64().unwrap();
     let text = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
-    assert!(text.starts_with("incident,person,crisis_number,channel,call_type,priority,zone,x_km,y_km,received,dispatched,arrived,cleared,first_kind,police_involved,disposition\n"));
+    assert!(text.starts_with("incident,person,crisis_number,channel,call_type,priority,zone,x_km,y_km,received,dispatched,arrived,cleared,first_kind,police_involved,disposition,units,self_initiated\n"));
     let rows = text
         .lines()
         .skip(1)

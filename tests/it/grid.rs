@@ -37,6 +37,10 @@ struct Grid {
     clinic_units: u32,
     cancel: f64,
     cancel_after: u32,
+    /// Dispatch-queue mechanisms, as bits: 1 preemptible self-initiated work, 2
+    /// out-of-service spells, 4 a reserve, 8 two police to a call, 16 call processing,
+    /// 32 the crisis at priority 1 (else 2).
+    queues: u32,
 }
 
 const KINDS: [&str; 3] = ["team", "clinic", "police"];
@@ -51,6 +55,7 @@ fn share() -> impl Strategy<Value = f64> {
 
 fn grid() -> impl Strategy<Value = Grid> {
     (
+        0..64u32,
         (
             0..4u32,
             0..2u32,
@@ -88,7 +93,8 @@ fn grid() -> impl Strategy<Value = Grid> {
             tens(3),
         ),
     )
-        .prop_map(|(a, b, c, d)| Grid {
+        .prop_map(|(queues, a, b, c, d)| Grid {
+            queues,
             depot_km: a.0 * 10,
             turnout: a.1 * 10,
             rate: a.2,
@@ -145,6 +151,40 @@ impl Grid {
             .iter()
             .map(|k| format!("\"{}\"", KINDS[*k]))
             .collect();
+        let bit = |b: u32| g.queues & b != 0;
+        let mut police_extra = String::new();
+        if bit(1) {
+            police_extra.push_str(&format!(
+                "background = [{{ per_hour = {}.0, service = \"fixed({}min)\" }}, \
+                 {{ per_hour = 1.0, service = \"fixed(40min)\", priority = 3, preemptible_by = 1 }}]\n",
+                g.background, g.background_service
+            ));
+        } else {
+            police_extra.push_str(&format!(
+                "background = {{ per_hour = {}.0, service = \"fixed({}min)\" }}\n",
+                g.background, g.background_service
+            ));
+        }
+        if bit(2) {
+            police_extra.push_str("unavailable = { share = 0.3, spell = \"fixed(30min)\" }\n");
+        }
+        if bit(4) {
+            police_extra.push_str("reserve = { units = 1, below_priority = 2 }\n");
+        }
+        let units_sent = if bit(8) {
+            "units_sent = { police = 2 }"
+        } else {
+            ""
+        };
+        let priority = if bit(32) { 1 } else { 2 };
+        let intake = if bit(16) {
+            format!(
+                "[intake]\nprocessing = \"fixed(10min)\"\n\
+                 processing_by_priority = {{ \"{priority}\" = \"fixed(20min)\" }}\n"
+            )
+        } else {
+            String::new()
+        };
         let patience = if g.patience > 0 {
             format!("patience = \"fixed({}min)\"\nredial_911 = 0.5", g.patience)
         } else {
@@ -182,9 +222,12 @@ noise_cv = 0.0
 crises_per_100k_per_day = {rate}
 hotline_share = {hotline_share}
 
+{intake}
 [[call_types]]
 name = "crisis"
 share = 1.0
+priority = {priority}
+{units_sent}
 responders = [{responders}]
 fallback_after = "{fallback}min"
 cancelled = {{ share = {cancel}, after = "fixed({cancel_after}min)" }}
@@ -230,7 +273,7 @@ name = "police"
 role = "police"
 home = "Depot"
 units = {police_units}
-background = {{ per_hour = {background}.0, service = "fixed({background_service}min)" }}
+{police_extra}
 
 [hotline]
 shifts = [{{ from = "07:00", to = "19:00", units = {counselors} }}]
@@ -258,8 +301,6 @@ repeat_delay = "fixed(1d)"
             backup = g.backup,
             consult = g.consult,
             police_units = g.police_units,
-            background = g.background,
-            background_service = g.background_service,
             counselors = g.counselors,
             handle = g.handle,
             by_phone = g.by_phone,

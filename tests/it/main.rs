@@ -17,6 +17,7 @@ mod planner;
 mod prevention;
 mod programs;
 mod queueing;
+mod queues;
 mod report;
 mod scenarios;
 mod sizing;

@@ -81,7 +81,7 @@ fn demand_scale_multiplies_crises_and_background_work() {
     let more = common::load(VANS, &["demand.scale=1.2"]);
     let ratio = more.mean_crises_per_day() / base.mean_crises_per_day();
     assert!((ratio - 1.2).abs() < 1e-12);
-    let bg = |m: &crisis_sim::model::Model| kind(m, "police").background.as_ref().unwrap().rate;
+    let bg = |m: &crisis_sim::model::Model| kind(m, "police").background[0].rate;
     assert!((bg(&more) / bg(&base) - 1.2).abs() < 1e-12);
 }
 

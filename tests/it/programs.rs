@@ -249,7 +249,7 @@ fn figures() -> Vec<Figure> {
             value: |model, r| {
                 let minutes = model.days * 24.0 * 60.0;
                 let background: f64 = (model.kinds.iter())
-                    .filter_map(|k| k.background.as_ref())
+                    .flat_map(|k| &k.background)
                     .map(|b| b.rate * minutes)
                     .sum();
                 m(r, "incidents") / (m(r, "incidents") + background)
