@@ -83,6 +83,9 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             summary.perf.wall_s
         );
         say!("{}", report::table(&summary.metrics));
+        if let Some(by) = report::priority_table(&summary) {
+            sayln!("\nBy priority (1 most urgent):\n{by}");
+        }
         sayln!();
     }
     warnings(report::warnings(&summary), o.quiet);

@@ -323,6 +323,33 @@ pub fn table(estimates: &Estimates) -> String {
     out
 }
 
+/// Response and dispatch wait by priority, for the console (`None` with one priority).
+pub fn priority_table(s: &RunSummary) -> Option<String> {
+    use crate::stats::summary::ByMetric;
+    if s.by_priority.len() < 2 {
+        return None;
+    }
+    let shown = [
+        (metrics::INCIDENTS, "incidents"),
+        (metrics::DISPATCH_WAIT_MEAN_MIN, "wait for a unit (min)"),
+        (metrics::DISPATCH_WAIT_P90_MIN, "p90"),
+        (metrics::RESPONSE_TIME_MEAN_MIN, "response (min)"),
+        (metrics::RESPONSE_TIME_P90_MIN, "p90"),
+    ];
+    let mut rows = vec![
+        std::iter::once("priority".to_string())
+            .chain(shown.iter().map(|(_, t)| t.to_string()))
+            .collect::<Vec<_>>(),
+    ];
+    for (p, e) in &s.by_priority {
+        let mut row = vec![p.clone()];
+        row.extend(shown.iter().map(|(m, _)| human(e.mean_of(m))));
+        rows.push(row);
+    }
+    let right: Vec<bool> = (0..rows[0].len()).map(|c| c > 0).collect();
+    Some(align(&rows, &right))
+}
+
 /// Rows as text columns, each as wide as its widest cell; `right[i]` right-aligns
 /// column `i` (numbers), the rest are left-aligned.
 pub fn align(rows: &[Vec<String>], right: &[bool]) -> String {
