@@ -3,7 +3,7 @@
 //! assumption it is.
 
 pub use super::read::identifier;
-use super::read::{Durations, Tally};
+use super::tally::{Durations, Spread, Tally};
 use crate::model::Disposition;
 use crate::time::DAY;
 
@@ -140,11 +140,8 @@ pub fn outcome_shares(
 /// centre the busiest cell, each next the cell farthest from those chosen; 100 rounds
 /// at most), so that zones follow where calls are. Returns each zone's calls and
 /// positions, busiest first.
-pub fn cluster(
-    cells: &std::collections::HashMap<(i64, i64), super::read::Spread>,
-    k: usize,
-) -> Vec<super::read::Spread> {
-    let mut points: Vec<(&(i64, i64), &super::read::Spread)> = cells.iter().collect();
+pub fn cluster(cells: &std::collections::HashMap<(i64, i64), Spread>, k: usize) -> Vec<Spread> {
+    let mut points: Vec<(&(i64, i64), &Spread)> = cells.iter().collect();
     points.sort_by_key(|(c, s)| (std::cmp::Reverse(s.calls), **c));
     let at: Vec<(f64, f64)> = points
         .iter()
@@ -172,9 +169,9 @@ pub fn cluster(
             .min_by(|&i, &j| d2(p, centres[i]).total_cmp(&d2(p, centres[j])))
             .unwrap_or(0)
     };
-    let mut groups = vec![super::read::Spread::default(); centres.len()];
+    let mut groups = vec![Spread::default(); centres.len()];
     for _ in 0..100 {
-        groups = vec![super::read::Spread::default(); centres.len()];
+        groups = vec![Spread::default(); centres.len()];
         for (p, (_, s)) in at.iter().zip(&points) {
             groups[nearest(*p, &centres)].merge(s);
         }
@@ -214,8 +211,7 @@ mod tests {
             (20.5, 20.5, 20),
             (21.5, 20.5, 10),
         ] {
-            let cell: &mut super::super::read::Spread =
-                cells.entry((x as i64, y as i64)).or_default();
+            let cell: &mut super::Spread = cells.entry((x as i64, y as i64)).or_default();
             for _ in 0..calls {
                 cell.add(Some((x, y)));
             }

@@ -5,6 +5,7 @@
 
 pub mod fit;
 pub mod read;
+pub mod tally;
 pub mod times;
 pub mod write;
 
@@ -13,7 +14,8 @@ use std::path::PathBuf;
 use crate::time::DAY;
 
 use fit::{LogNormalFit, identifier, is_police, lognormal, moments, outcome_shares};
-pub use read::{Frame, Spec, Stop, Tally, first_look, tally};
+pub use read::{Frame, Spec, Stop, first_look};
+pub use tally::{Tally, tally};
 
 /// Why dispatch records cannot be calibrated from (all bad input: exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -181,7 +183,7 @@ impl Calibration {
             }
         }
         kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
-        let spreads: Vec<(String, read::Spread)> = if tally.cells.is_empty() {
+        let spreads: Vec<(String, tally::Spread)> = if tally.cells.is_empty() {
             tally
                 .zones
                 .iter()
@@ -307,7 +309,7 @@ fn no_crises(t: &Tally) -> String {
     )
 }
 
-fn type_fit(label: &str, t: &read::TypeTally) -> TypeFit {
+fn type_fit(label: &str, t: &tally::TypeTally) -> TypeFit {
     let mut agencies: Vec<(&String, &u64)> = t.agencies.iter().collect();
     agencies.sort_by(|a, b| b.1.cmp(a.1));
     let responders: Vec<String> = agencies.iter().map(|(a, _)| identifier(a)).collect();

@@ -1,22 +1,20 @@
-//! Reading a dispatch export: which header holds which field, timestamps in the usual
-//! forms, and one pass over the rows into fixed-size tallies (bounded memory, apart
-//! from one entry per distinct incident id and per person).
+//! Reading a dispatch export: which header holds which field, and one pass over the
+//! rows that hands on one [`Call`] at a time. A file with one row per unit sent (a
+//! `unit` column beside the `incident` id) is read as calls: the rows of one incident
+//! are joined, its units counted. Rows that cannot be used are counted by reason.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io::Read;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+use chrono::{NaiveDate, NaiveDateTime};
 use indexmap::IndexMap;
 use regex::Regex;
 
 use super::times::{DateOrder, Dates, TimeReader};
-use crate::histogram::Histogram;
-use crate::model::Disposition;
-use crate::time::DAY;
 
 /// The fields a column can be mapped to.
-pub const FIELDS: [&str; 13] = [
+pub const FIELDS: [&str; 16] = [
     "received",
     "dispatched",
     "arrived",
@@ -27,9 +25,12 @@ pub const FIELDS: [&str; 13] = [
     "zone",
     "x",
     "y",
+    "latlon",
     "disposition",
     "person",
     "incident",
+    "unit",
+    "units",
 ];
 
 /// What the user said about the file.
@@ -45,8 +46,25 @@ pub struct Spec {
     pub time_format: Option<String>,
     /// How x and y are given.
     pub coordinates: Coordinates,
-    /// `(header, value)`: rows with this value are self-initiated and dropped.
+    /// `(header, value)`: rows with this value are self-initiated (kept as such).
     pub self_initiated: Option<(String, String)>,
+    /// The records' priority values and the scenario priority each stands for (1 most
+    /// urgent); values not listed are read as numbers.
+    pub priorities: HashMap<String, u32>,
+}
+
+impl Spec {
+    /// The scenario priority of a priority as the records write it (`None` when it is
+    /// neither listed nor a number); 0 or less counts as 1, the most urgent.
+    pub fn priority(&self, written: Option<&str>) -> Option<u32> {
+        let w = written?.trim();
+        if let Some(p) = self.priorities.get(w) {
+            return Some(*p);
+        }
+        w.parse::<i64>()
+            .ok()
+            .map(|p| p.clamp(1, i64::from(u32::MAX)) as u32)
+    }
 }
 
 /// How positions are given.
@@ -61,160 +79,100 @@ pub enum Coordinates {
     LatLon,
 }
 
-/// Why a record was left out, and how many.
+/// Why a row was left out, and how many.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dropped {
     /// No received time.
     pub no_received: u64,
     /// A received time in no known form.
     pub bad_received: u64,
-    /// The same incident id (or the same row) again.
+    /// The same incident id (or the same row), or the same unit of one incident, again.
     pub duplicate: u64,
-    /// Marked self-initiated.
-    pub self_initiated: u64,
     /// Rows the CSV reader could not read.
     pub malformed: u64,
     /// Dated outside the records' main period (a stray year).
     pub outside_period: u64,
 }
 
-/// Time intervals that could not be used (the record itself is kept).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct BadIntervals {
-    /// Ending before they start.
-    pub negative: u64,
-    /// A time present but unreadable.
-    pub unreadable: u64,
-    /// Longer than a day (left out as data errors).
-    pub too_long: u64,
+/// One call, from one row or from the rows of its units.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// When it came in (the earliest of its rows).
+    pub received: NaiveDateTime,
+    /// The first unit assigned.
+    pub dispatched: Option<NaiveDateTime>,
+    /// The first unit on scene.
+    pub arrived: Option<NaiveDateTime>,
+    /// The last unit free again.
+    pub cleared: Option<NaiveDateTime>,
+    /// Its call type as written.
+    pub call_type: String,
+    /// Its priority as written.
+    pub priority: Option<String>,
+    /// The agency of its first unit on scene (of its first row when none arrived), as
+    /// an identifier: agencies written alike are one.
+    pub agency: String,
+    /// Its zone as written.
+    pub zone: Option<String>,
+    /// Its position, km.
+    pub place: Option<(f64, f64)>,
+    /// Its disposition as written.
+    pub disposition: Option<String>,
+    /// The person, if given.
+    pub person: Option<String>,
+    /// Units sent.
+    pub units: u32,
+    /// Each unit's dispatched → cleared, minutes, where both were readable (negative
+    /// where the records have it end before it starts).
+    pub unit_busy: Vec<f64>,
+    /// Marked self-initiated.
+    pub self_initiated: bool,
+    /// Times of its rows (other than received) that could not be read.
+    pub unreadable_times: u32,
 }
 
-/// Durations in minutes: a histogram for quantiles and the sums a lognormal and a
-/// gamma fit need.
+/// Counts of what one pass over the file saw.
 #[derive(Clone, Debug, Default)]
-pub struct Durations {
-    /// For quantiles.
-    pub histogram: Histogram,
-    /// Count of positive values.
-    pub n: u64,
-    /// Σ x.
-    pub sum: f64,
-    /// Σ x².
-    pub sum_sq: f64,
-    /// Σ ln x.
-    pub sum_ln: f64,
-    /// Σ (ln x)².
-    pub sum_ln_sq: f64,
-}
-
-impl Durations {
-    /// Adds one duration (a non-positive one is left out).
-    pub fn add(&mut self, minutes: f64) {
-        if minutes <= 0.0 {
-            return;
-        }
-        self.histogram.record(minutes);
-        self.n += 1;
-        self.sum += minutes;
-        self.sum_sq += minutes * minutes;
-        self.sum_ln += minutes.ln();
-        self.sum_ln_sq += minutes.ln().powi(2);
-    }
-}
-
-/// Positions of a zone's calls, in km.
-#[derive(Clone, Debug, Default)]
-pub struct Spread {
-    /// Crisis calls in the zone.
-    pub calls: u64,
-    /// Calls with a position.
-    pub n: u64,
-    /// Σ x, Σ y, Σ x², Σ y².
-    pub sums: [f64; 4],
-}
-
-impl Spread {
-    /// Counts a call, at `place` if it has one.
-    pub fn add(&mut self, place: Option<(f64, f64)>) {
-        self.calls += 1;
-        if let Some((x, y)) = place {
-            self.n += 1;
-            for (s, v) in self.sums.iter_mut().zip([x, y, x * x, y * y]) {
-                *s += v;
-            }
-        }
-    }
-
-    /// Adds another spread's calls and positions.
-    pub fn merge(&mut self, other: &Spread) {
-        self.calls += other.calls;
-        self.n += other.n;
-        for (s, v) in self.sums.iter_mut().zip(other.sums) {
-            *s += v;
-        }
-    }
-
-    /// The mean position, if any call had one.
-    pub fn centre(&self) -> Option<(f64, f64)> {
-        (self.n > 0).then(|| (self.sums[0] / self.n as f64, self.sums[1] / self.n as f64))
-    }
-}
-
-/// A crisis call type's tallies.
-#[derive(Clone, Debug, Default)]
-pub struct TypeTally {
-    /// Calls.
-    pub calls: u64,
-    /// Calls by priority as written.
-    pub priorities: IndexMap<String, u64>,
-    /// On-scene time (arrived → cleared) of calls not taken anywhere, by first agency.
-    pub on_scene: IndexMap<String, Durations>,
-    /// Dispositions as written, by first agency.
-    pub outcomes: IndexMap<String, IndexMap<String, u64>>,
-    /// First agency on scene, by count.
-    pub agencies: IndexMap<String, u64>,
-}
-
-/// Everything one pass over the file gathers.
-#[derive(Clone, Debug, Default)]
-pub struct Tally {
+pub struct Pass {
     /// Data rows read.
     pub rows: u64,
     /// Rows left out, by reason.
     pub dropped: Dropped,
-    /// Intervals left out, by reason.
-    pub bad_intervals: BadIntervals,
-    /// First and last received time.
-    pub span: Option<(NaiveDateTime, NaiveDateTime)>,
-    /// Crisis calls by hour of the week (Monday 00:00 first).
-    pub by_hour_of_week: Vec<u64>,
-    /// Crisis call types.
-    pub types: IndexMap<String, TypeTally>,
-    /// Crisis calls by zone, with their positions.
-    pub zones: IndexMap<String, Spread>,
-    /// Without a zone column: crisis calls with a position, by 1-km grid cell (for
-    /// clustering into zones; as many cells as the city has, whatever the rows).
-    pub cells: HashMap<(i64, i64), Spread>,
-    /// Other calls (the background load).
-    pub background: u64,
-    /// Their busy time, dispatched → cleared.
-    pub background_service: Durations,
-    /// Dispatched → arrived of crisis calls.
-    pub travel: Durations,
-    /// Dispatched → cleared of crisis calls, by first agency (its busy time).
-    pub busy: IndexMap<String, Durations>,
-    /// Crisis calls whose person had one before in the file.
-    pub repeats: u64,
-    /// Minutes between a person's consecutive crises.
-    pub repeat_gaps: Durations,
-    /// Call types seen that are not crises, by count (for the "no crisis" error).
-    pub other_types: IndexMap<String, u64>,
     /// The first unreadable received value, for the error message.
     pub first_bad_time: Option<String>,
     /// The first received value outside the main period, for the warning.
     pub first_outside: Option<String>,
-    /// Reads the file's times.
-    times: TimeReader,
+}
+
+/// A problem with the file as a whole (exit 2).
+pub type Problem = String;
+
+/// Why reading stopped.
+#[derive(Debug)]
+pub enum Stop {
+    /// The file cannot be used as it is (exit 2).
+    Problem(Problem),
+    /// Ctrl-C or SIGTERM.
+    Interrupted,
+}
+
+impl From<Problem> for Stop {
+    fn from(p: Problem) -> Self {
+        Stop::Problem(p)
+    }
+}
+
+/// What a first look at the file settles for the full read.
+#[derive(Clone, Debug, Default)]
+pub struct Frame {
+    /// How slashed dates are written.
+    pub order: DateOrder,
+    /// The records' main period; rows dated outside it are left out.
+    pub period: Option<(NaiveDate, NaiveDate)>,
+    /// Rows received after this time are left out (a holdout kept for validation).
+    pub until: Option<NaiveDateTime>,
+    /// Rows received before this time are left out (the part a holdout was fitted on).
+    pub from: Option<NaiveDateTime>,
 }
 
 /// Longest identifier made from the records' text.
@@ -247,9 +205,6 @@ pub fn identifier(text: &str) -> String {
     }
 }
 
-/// A problem with the file as a whole (exit 2).
-pub type Problem = String;
-
 /// The header index of each mapped field; every mapped header must exist.
 fn positions(headers: &csv::StringRecord, spec: &Spec) -> Result<HashMap<String, usize>, Problem> {
     let names: Vec<&str> = headers.iter().collect();
@@ -269,19 +224,30 @@ fn positions(headers: &csv::StringRecord, spec: &Spec) -> Result<HashMap<String,
         })?;
         out.insert(field.clone(), at);
     }
-    if !out.contains_key("received") {
-        return Err(
-            "give the column of the time a call was received: --column received=HEADER".into(),
-        );
-    }
-    if !out.contains_key("call_type") {
-        return Err(
-            "give the column of the call type, to tell crises from other calls: --column call_type=HEADER"
-                .into(),
-        );
+    let needs = [
+        (
+            "received",
+            "the time a call was received: --column received=HEADER",
+        ),
+        (
+            "call_type",
+            "the call type, to tell crises from other calls: --column call_type=HEADER",
+        ),
+    ];
+    for (field, what) in needs {
+        if !out.contains_key(field) {
+            return Err(format!("give the column of {what}"));
+        }
     }
     if out.contains_key("x") != out.contains_key("y") {
         return Err("give both --column x=HEADER and --column y=HEADER, or neither".into());
+    }
+    if out.contains_key("unit") && !out.contains_key("incident") {
+        return Err(
+            "--column unit: rows are units of a call only with the call's id: add --column \
+             incident=HEADER"
+                .into(),
+        );
     }
     if let Some((header, value)) = &spec.self_initiated
         && !names.iter().any(|h| h.trim() == header.trim())
@@ -306,14 +272,8 @@ impl Row<'_> {
     }
 }
 
-fn minutes_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
-    (b - a).num_milliseconds() as f64 / 60_000.0
-}
-
-/// Projected km of a row's position, if it has one.
-fn position(row: &Row<'_>, coordinates: Coordinates) -> Option<(f64, f64)> {
-    let x: f64 = row.get("x")?.parse().ok()?;
-    let y: f64 = row.get("y")?.parse().ok()?;
+/// Projected km of a position, if it is one on earth.
+fn project(x: f64, y: f64, coordinates: Coordinates) -> Option<(f64, f64)> {
     if !x.is_finite() || !y.is_finite() {
         return None;
     }
@@ -330,100 +290,17 @@ fn position(row: &Row<'_>, coordinates: Coordinates) -> Option<(f64, f64)> {
     (km.0.abs() <= crate::model::limits::KM && km.1.abs() <= crate::model::limits::KM).then_some(km)
 }
 
-impl Tally {
-    fn is_crisis(spec: &Spec, call_type: &str) -> bool {
-        spec.crisis_types.iter().any(|t| t == call_type)
-            || spec
-                .crisis_regex
-                .as_ref()
-                .is_some_and(|r| r.is_match(call_type))
+/// A row's position in km: from `x` and `y`, or from `latlon` written `(lat, lon)`.
+fn position(row: &Row<'_>, coordinates: Coordinates) -> Option<(f64, f64)> {
+    if let Some(text) = row.get("latlon") {
+        let inner = text.trim_matches(|c| c == '(' || c == ')' || c == ' ');
+        let (lat, lon) = inner.split_once(',')?;
+        let (lat, lon): (f64, f64) = (lat.trim().parse().ok()?, lon.trim().parse().ok()?);
+        return project(lon, lat, Coordinates::LatLon);
     }
-
-    fn interval(&mut self, row: &Row<'_>, from: &str, to: &str) -> Option<f64> {
-        let (a, b) = (row.get(from)?, row.get(to)?);
-        let (Some(a), Some(b)) = (self.times.read(a), self.times.read(b)) else {
-            self.bad_intervals.unreadable += 1;
-            return None;
-        };
-        let m = minutes_between(a, b);
-        if m < 0.0 {
-            self.bad_intervals.negative += 1;
-            return None;
-        }
-        if m > DAY {
-            self.bad_intervals.too_long += 1;
-            return None;
-        }
-        Some(m)
-    }
-
-    fn add_crisis(&mut self, row: &Row<'_>, call_type: &str, at: NaiveDateTime, spec: &Spec) {
-        let hour = at.weekday().num_days_from_monday() as usize * 24 + at.hour() as usize;
-        self.by_hour_of_week[hour] += 1;
-        // Agencies written alike ("Police", "POLICE") are one responder kind.
-        let agency = identifier(row.get("agency").unwrap_or("police"));
-        let disposition = row.get("disposition").map(str::to_string);
-        let on_scene = self.interval(row, "arrived", "cleared");
-        if let Some(t) = self.interval(row, "dispatched", "arrived") {
-            self.travel.add(t);
-        }
-        if let Some(t) = self.interval(row, "dispatched", "cleared") {
-            self.busy.entry(agency.clone()).or_default().add(t);
-        }
-        let tally = self.types.entry(call_type.to_string()).or_default();
-        tally.calls += 1;
-        if let Some(p) = row.get("priority") {
-            *tally.priorities.entry(p.to_string()).or_default() += 1;
-        }
-        *tally.agencies.entry(agency.clone()).or_default() += 1;
-        // A transport adds a drive and a hand-over the model draws separately.
-        let transported = disposition
-            .as_deref()
-            .and_then(|d| d.parse::<Disposition>().ok())
-            .is_some_and(|d| d.facility().is_some());
-        if let (Some(m), false) = (on_scene, transported) {
-            tally.on_scene.entry(agency.clone()).or_default().add(m);
-        }
-        if let Some(d) = disposition {
-            *tally
-                .outcomes
-                .entry(agency)
-                .or_default()
-                .entry(d)
-                .or_default() += 1;
-        }
-        let zone = row.get("zone").unwrap_or("City").to_string();
-        let place = position(row, spec.coordinates);
-        self.zones.entry(zone).or_default().add(place);
-        if let (Some((x, y)), false) = (place, spec.columns.contains_key("zone")) {
-            let cell = (x.floor() as i64, y.floor() as i64);
-            self.cells.entry(cell).or_default().add(place);
-        }
-    }
-}
-
-/// Why reading stopped.
-#[derive(Debug)]
-pub enum Stop {
-    /// The file cannot be used as it is (exit 2).
-    Problem(Problem),
-    /// Ctrl-C or SIGTERM.
-    Interrupted,
-}
-
-impl From<Problem> for Stop {
-    fn from(p: Problem) -> Self {
-        Stop::Problem(p)
-    }
-}
-
-/// What a first look at the file settles for the full read.
-#[derive(Clone, Debug, Default)]
-pub struct Frame {
-    /// How slashed dates are written.
-    pub order: DateOrder,
-    /// The records' main period; rows dated outside it are left out.
-    pub period: Option<(NaiveDate, NaiveDate)>,
+    let x: f64 = row.get("x")?.parse().ok()?;
+    let y: f64 = row.get("y")?.parse().ok()?;
+    project(x, y, coordinates)
 }
 
 /// A CSV reader over `input` with the header row read, and each mapped field's column.
@@ -501,94 +378,168 @@ pub fn first_look(input: impl Read, spec: &Spec) -> Result<Frame, Stop> {
     Ok(Frame {
         order,
         period: dates.main_period(order),
+        ..Frame::default()
     })
 }
 
-/// Reads the whole file in one pass.
-pub fn tally(input: impl Read, spec: &Spec, frame: &Frame) -> Result<Tally, Stop> {
+/// Reads the file in one pass and hands each call to `each`: a row at a time, or, with
+/// a `unit` column, each incident once all its rows are read.
+pub fn calls(
+    input: impl Read,
+    spec: &Spec,
+    frame: &Frame,
+    mut each: impl FnMut(&Call),
+) -> Result<Pass, Stop> {
     let (mut reader, headers, at) = open(input, spec)?;
-    let mut t = Tally {
-        by_hour_of_week: vec![0; 168],
-        times: TimeReader::new(spec.time_format.clone(), frame.order),
-        ..Tally::default()
-    };
-    let mut seen_ids: HashSet<u64> = HashSet::new();
-    let mut last_crisis: HashMap<String, NaiveDateTime> = HashMap::new();
+    let self_column = (spec.self_initiated.as_ref())
+        .and_then(|(h, _)| headers.iter().position(|x| x.trim() == h.trim()));
+    let per_unit = at.contains_key("unit");
+    let mut times = TimeReader::new(spec.time_format.clone(), frame.order);
+    let mut pass = Pass::default();
+    let mut seen: HashSet<u64> = HashSet::new();
+    let mut open_calls: IndexMap<String, Call> = IndexMap::new();
     let mut record = csv::StringRecord::new();
     loop {
-        if t.rows.is_multiple_of(CHECK_EVERY) && crate::stop::requested() {
+        if pass.rows.is_multiple_of(CHECK_EVERY) && crate::stop::requested() {
             return Err(Stop::Interrupted);
         }
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(_) => {
-                t.rows += 1;
-                t.dropped.malformed += 1;
+                pass.rows += 1;
+                pass.dropped.malformed += 1;
                 continue;
             }
         }
-        t.rows += 1;
+        pass.rows += 1;
         one_row(&record, &at)?;
         let row = Row {
             record: &record,
             at: &at,
         };
         let Some(received) = row.get("received") else {
-            t.dropped.no_received += 1;
+            pass.dropped.no_received += 1;
             continue;
         };
-        let Some(when) = t.times.read(received) else {
-            t.dropped.bad_received += 1;
-            t.first_bad_time.get_or_insert_with(|| received.to_string());
+        let Some(when) = times.read(received) else {
+            pass.dropped.bad_received += 1;
+            pass.first_bad_time
+                .get_or_insert_with(|| received.to_string());
             continue;
         };
-        if frame
-            .period
-            .is_some_and(|(from, to)| when.date() < from || when.date() > to)
-        {
-            t.dropped.outside_period += 1;
-            t.first_outside.get_or_insert_with(|| received.to_string());
+        if outside(frame, when) {
+            pass.dropped.outside_period += 1;
+            pass.first_outside
+                .get_or_insert_with(|| received.to_string());
             continue;
         }
         let mut hasher = DefaultHasher::new();
-        match row.get("incident") {
-            Some(id) => id.hash(&mut hasher),
-            None => record.iter().for_each(|f| f.hash(&mut hasher)),
+        match (row.get("incident"), per_unit) {
+            (Some(id), true) => (id, row.get("unit")).hash(&mut hasher),
+            (Some(id), false) => id.hash(&mut hasher),
+            (None, _) => record.iter().for_each(|f| f.hash(&mut hasher)),
         }
-        if !seen_ids.insert(hasher.finish()) {
-            t.dropped.duplicate += 1;
+        if !seen.insert(hasher.finish()) {
+            pass.dropped.duplicate += 1;
             continue;
         }
-        if let Some((header, value)) = &spec.self_initiated {
-            let i = headers.iter().position(|h| h.trim() == header.trim());
-            if i.and_then(|i| record.get(i))
-                .is_some_and(|v| v.trim() == value)
-            {
-                t.dropped.self_initiated += 1;
-                continue;
-            }
+        let mut call = from_row(&row, when, &mut times, spec);
+        call.self_initiated = (self_column.and_then(|i| record.get(i)))
+            .zip(spec.self_initiated.as_ref())
+            .is_some_and(|(v, (_, want))| v.trim() == want);
+        match (per_unit, row.get("incident")) {
+            (true, Some(id)) => match open_calls.get_mut(id) {
+                Some(c) => join(c, call),
+                None => {
+                    open_calls.insert(id.to_string(), call);
+                }
+            },
+            _ => each(&call),
         }
-        t.span = Some(match t.span {
-            Some((a, b)) => (a.min(when), b.max(when)),
-            None => (when, when),
-        });
-        let call_type = row.get("call_type").unwrap_or("").to_string();
-        if !Tally::is_crisis(spec, &call_type) {
-            t.background += 1;
-            *t.other_types.entry(call_type).or_default() += 1;
-            if let Some(m) = t.interval(&row, "dispatched", "cleared") {
-                t.background_service.add(m);
-            }
-            continue;
-        }
-        if let Some(person) = row.get("person")
-            && let Some(before) = last_crisis.insert(person.to_string(), when)
-        {
-            t.repeats += 1;
-            t.repeat_gaps.add(minutes_between(before, when).abs());
-        }
-        t.add_crisis(&row, &call_type, when, spec);
     }
-    Ok(t)
+    for call in open_calls.values() {
+        each(call);
+    }
+    Ok(pass)
+}
+
+/// Whether `when` falls outside the records' main period or the part kept.
+fn outside(frame: &Frame, when: NaiveDateTime) -> bool {
+    let period = frame
+        .period
+        .is_some_and(|(from, to)| when.date() < from || when.date() > to);
+    period || frame.until.is_some_and(|t| when > t) || frame.from.is_some_and(|t| when < t)
+}
+
+fn from_row(row: &Row<'_>, received: NaiveDateTime, times: &mut TimeReader, spec: &Spec) -> Call {
+    let mut unreadable = 0;
+    let mut time = |field: &str| {
+        let text = row.get(field)?;
+        let at = times.read(text);
+        unreadable += u32::from(at.is_none());
+        at
+    };
+    let (dispatched, arrived, cleared) = (time("dispatched"), time("arrived"), time("cleared"));
+    let busy = dispatched.zip(cleared).map(|(d, c)| minutes_between(d, c));
+    Call {
+        received,
+        dispatched,
+        arrived,
+        cleared,
+        call_type: row.get("call_type").unwrap_or("").to_string(),
+        priority: row.get("priority").map(String::from),
+        agency: identifier(row.get("agency").unwrap_or("police")),
+        zone: row.get("zone").map(String::from),
+        place: position(row, spec.coordinates),
+        disposition: row.get("disposition").map(String::from),
+        person: row.get("person").map(String::from),
+        units: row
+            .get("units")
+            .and_then(|u| u.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1),
+        unit_busy: busy.into_iter().collect(),
+        self_initiated: false,
+        unreadable_times: unreadable,
+    }
+}
+
+/// Another unit's row of the same call: the earliest times, the last clearing, the
+/// first unit on scene's agency, and one more unit.
+fn join(call: &mut Call, unit: Call) {
+    let earlier = |a: Option<NaiveDateTime>, b: Option<NaiveDateTime>| match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if unit.arrived.is_some() && (call.arrived.is_none() || unit.arrived < call.arrived) {
+        call.agency = unit.agency.clone();
+    }
+    call.received = call.received.min(unit.received);
+    call.dispatched = earlier(call.dispatched, unit.dispatched);
+    call.arrived = earlier(call.arrived, unit.arrived);
+    call.cleared = match (call.cleared, unit.cleared) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    call.units += 1;
+    call.unit_busy.extend(unit.unit_busy);
+    call.unreadable_times += unit.unreadable_times;
+    call.self_initiated |= unit.self_initiated;
+    for (mine, theirs) in [
+        (&mut call.priority, unit.priority),
+        (&mut call.zone, unit.zone),
+        (&mut call.disposition, unit.disposition),
+        (&mut call.person, unit.person),
+    ] {
+        if mine.is_none() {
+            *mine = theirs;
+        }
+    }
+    call.place = call.place.or(unit.place);
+}
+
+/// Minutes from `a` to `b`.
+pub fn minutes_between(a: NaiveDateTime, b: NaiveDateTime) -> f64 {
+    (b - a).num_milliseconds() as f64 / 60_000.0
 }

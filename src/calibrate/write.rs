@@ -107,13 +107,8 @@ fn head(c: &Calibration, s: &Settings) -> Table {
         ),
         format!(
             "Left out: {} without a received time, {} with an unreadable one, {} duplicates, {} \
-             self-initiated, {} unreadable rows, {} dated outside the records' main period.",
-            d.no_received,
-            d.bad_received,
-            d.duplicate,
-            d.self_initiated,
-            d.malformed,
-            d.outside_period
+             unreadable rows, {} dated outside the records' main period.",
+            d.no_received, d.bad_received, d.duplicate, d.malformed, d.outside_period
         ),
         "Every value says what it rests on; \"assumption\" marks what dispatch records cannot \
          give (staffing, facilities, costs): replace those with local figures."

@@ -53,10 +53,15 @@ pub struct CalibrateArgs {
     /// A strftime format for every timestamp (else the usual forms are recognised).
     #[arg(long, value_name = "FORMAT")]
     pub time_format: Option<String>,
-    /// HEADER=VALUE: rows with this value are self-initiated (officer-initiated) and
-    /// left out.
+    /// HEADER=VALUE: rows with this value are self-initiated (officer-initiated) work,
+    /// kept as background work that a priority-1 call may interrupt.
     #[arg(long, value_name = "HEADER=VALUE")]
     pub self_initiated: Option<String>,
+    /// VALUE=N: the records' priority VALUE is the scenario's priority N (1 most
+    /// urgent), e.g. --priority E=1 --priority 3=1 --priority 2=2 (repeatable); values
+    /// not listed are read as numbers.
+    #[arg(long = "priority", value_name = "VALUE=N")]
+    pub priorities: Vec<String>,
     /// With x and y but no zone column: group the calls into at most N zones.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub zones: u32,
@@ -110,7 +115,22 @@ fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
             "--population {p}: give the residents, from 1 to 1e10"
         )));
     }
+    let mut priorities = std::collections::HashMap::new();
+    for p in &args.priorities {
+        let (value, n) = pair(p, "--priority")?;
+        let n = n
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--priority {p}: give the scenario priority as a number from 1 (most urgent) to 1000"
+                ))
+            })?;
+        priorities.insert(value, n);
+    }
     Ok(Spec {
+        priorities,
         columns,
         crisis_types: args.crisis_types.clone(),
         crisis_regex,

@@ -103,17 +103,24 @@ fn counts_table(c: &Calibration) -> Markup {
     let b = &t.bad_intervals;
     let rows = [
         ("rows read", t.rows),
+        ("calls they make", t.calls),
         ("crisis calls kept", c.crises),
         ("other calls kept (background load)", t.background),
         ("left out: no received time", d.no_received),
         ("left out: received time in no known form", d.bad_received),
         ("left out: duplicate incident", d.duplicate),
-        ("left out: self-initiated", d.self_initiated),
+        (
+            "self-initiated calls kept (work an urgent call may interrupt)",
+            t.self_initiated,
+        ),
         ("left out: unreadable row", d.malformed),
         ("left out: dated outside the main period", d.outside_period),
         ("intervals not used: end before start", b.negative),
         ("intervals not used: a time in no known form", b.unreadable),
-        ("intervals not used: longer than a day", b.too_long),
+        (
+            "intervals kept though longer than a day (custody, ED waits)",
+            b.long,
+        ),
     ];
     html! {
         table {
