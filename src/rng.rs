@@ -30,6 +30,9 @@ pub enum Stream {
     /// Out-of-service spells: the time in service before each and its length, one
     /// substream per responder kind.
     Unavailability = 8,
+    /// Call processing of background calls, drawn only for a trace, one substream per
+    /// background stream.
+    BackgroundIntake = 9,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

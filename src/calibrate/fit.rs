@@ -10,15 +10,49 @@ use crate::time::DAY;
 /// Outcome shares in the model's names, and the dispositions they rest on.
 pub type Shares = (Vec<(&'static str, f64)>, u64);
 
-/// A lognormal fitted by maximum likelihood, with the sample's own quantiles.
+/// How a duration's distribution was fitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// A lognormal by maximum likelihood (the mean and sd of the logs).
+    LogNormalLikelihood,
+    /// A lognormal with the records' mean and sd.
+    LogNormalMoments,
+    /// A gamma with the records' mean and sd.
+    GammaMoments,
+}
+
+impl Method {
+    /// The scenario's name of the family.
+    pub fn family(self) -> &'static str {
+        match self {
+            Method::GammaMoments => "gamma",
+            _ => "lognormal",
+        }
+    }
+
+    /// How it was fitted, in words.
+    pub fn how(self) -> &'static str {
+        match self {
+            Method::LogNormalLikelihood => "a lognormal by maximum likelihood",
+            Method::LogNormalMoments => "a lognormal with the records' mean and sd",
+            Method::GammaMoments => "a gamma with the records' mean and sd",
+        }
+    }
+}
+
+/// A duration's fitted distribution, with the sample's own quantiles.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LogNormalFit {
+pub struct DurationFit {
+    /// How: the candidate closest to the records.
+    pub method: Method,
     /// Values it rests on.
     pub n: u64,
     /// Mean and sd of the fitted distribution, minutes.
     pub mean: f64,
     /// See `mean`.
     pub sd: f64,
+    /// Mean of the records, minutes.
+    pub records_mean: f64,
     /// Median and 90th percentile of the records.
     pub empirical: [f64; 2],
     /// Median and 90th percentile of the fit.
@@ -27,39 +61,107 @@ pub struct LogNormalFit {
     pub quantiles: Vec<(f64, f64)>,
 }
 
-/// z of the standard normal at 5 %, 10 %, …, 95 %.
-const Z: [f64; 19] = [
-    -1.6449, -1.2816, -1.0364, -0.8416, -0.6745, -0.5244, -0.3853, -0.2533, -0.1257, 0.0, 0.1257,
-    0.2533, 0.3853, 0.5244, 0.6745, 0.8416, 1.0364, 1.2816, 1.6449,
-];
+impl DurationFit {
+    /// As a scenario writes it, e.g. `lognormal(45.0min, 20.0min)`.
+    pub fn text(&self) -> String {
+        format!(
+            "{}({}, {})",
+            self.method.family(),
+            minutes_text(self.mean),
+            minutes_text(self.sd)
+        )
+    }
 
-/// The maximum-likelihood lognormal of `d`, if it has at least 5 values.
-pub fn lognormal(d: &Durations) -> Option<LogNormalFit> {
+    /// What it rests on, for the comment beside it: `what` names the times.
+    pub fn note(&self, what: &str) -> String {
+        format!(
+            "{} from {} {what}: mean {:.1} min (records {:.1}), median {:.1} (records \
+             {:.1}), 90th percentile {:.1} (records {:.1})",
+            self.method.how(),
+            self.n,
+            self.mean,
+            self.records_mean,
+            self.fitted[0],
+            self.empirical[0],
+            self.fitted[1],
+            self.empirical[1]
+        )
+    }
+}
+
+/// Minutes with one decimal, as a scenario writes a duration.
+pub fn minutes_text(m: f64) -> String {
+    format!("{:.1}min", m.max(0.1))
+}
+
+/// The quantile function of each candidate, from its mean and sd.
+fn quantile_fn(method: Method, mean: f64, sd: f64) -> Option<Box<dyn Fn(f64) -> f64>> {
+    use statrs::distribution::{ContinuousCDF, Gamma, LogNormal};
+    if !(mean > 0.0 && sd > 0.0 && mean.is_finite() && sd.is_finite()) {
+        return None;
+    }
+    match method {
+        Method::GammaMoments => {
+            let shape = (mean / sd).powi(2);
+            let g = Gamma::new(shape, shape / mean).ok()?;
+            Some(Box::new(move |p| g.inverse_cdf(p)))
+        }
+        _ => {
+            let s2 = (1.0 + (sd / mean).powi(2)).ln();
+            let l = LogNormal::new(mean.ln() - s2 / 2.0, s2.sqrt()).ok()?;
+            Some(Box::new(move |p| l.inverse_cdf(p)))
+        }
+    }
+}
+
+/// The distribution of `d` closest to the records, if it has at least 5 values: of a
+/// lognormal by likelihood and a lognormal and a gamma with the records' mean and sd,
+/// the one whose 5 %, …, 95 % points and mean are nearest the records' (mean absolute
+/// log ratio; the mean counts as much as all the points, since it carries the load).
+pub fn fit_duration(d: &Durations) -> Option<DurationFit> {
     if d.n < 5 {
         return None;
     }
     let n = d.n as f64;
     let mu = d.sum_ln / n;
     let s2 = (d.sum_ln_sq / n - mu * mu).max(1e-12);
-    let s = s2.sqrt();
-    let mean = (mu + s2 / 2.0).exp();
-    let quantiles = Z
-        .iter()
-        .enumerate()
-        .map(|(i, z)| {
-            (
-                d.histogram.quantile(0.05 * (i + 1) as f64),
-                (mu + z * s).exp(),
-            )
-        })
+    let likelihood_mean = (mu + s2 / 2.0).exp();
+    let (mean, sd) = moments(d)?;
+    let records: Vec<f64> = (1..=19)
+        .map(|i| d.histogram.quantile(0.05 * i as f64))
         .collect();
-    Some(LogNormalFit {
+    let candidates = [
+        (
+            Method::LogNormalLikelihood,
+            likelihood_mean,
+            likelihood_mean * (s2.exp() - 1.0).sqrt(),
+        ),
+        (Method::LogNormalMoments, mean, sd),
+        (Method::GammaMoments, mean, sd),
+    ];
+    let gap = |a: f64, b: f64| (a.max(1e-3) / b.max(1e-3)).ln().abs();
+    let (method, m, s, q) = candidates
+        .into_iter()
+        .filter_map(|(method, m, s)| quantile_fn(method, m, s).map(|q| (method, m, s, q)))
+        .map(|(method, m, s, q)| {
+            let points: f64 = (1..=19)
+                .map(|i| gap(q(0.05 * i as f64), records[i - 1]))
+                .sum();
+            (points / 19.0 + gap(m, mean), (method, m, s, q))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))?
+        .1;
+    Some(DurationFit {
+        method,
         n: d.n,
-        mean,
-        sd: mean * (s2.exp() - 1.0).sqrt(),
+        mean: m,
+        sd: s,
+        records_mean: mean,
         empirical: [d.histogram.quantile(0.5), d.histogram.quantile(0.9)],
-        fitted: [mu.exp(), (mu + 1.2816 * s).exp()],
-        quantiles,
+        fitted: [q(0.5), q(0.9)],
+        quantiles: (1..=19)
+            .map(|i| (records[i - 1], q(0.05 * i as f64)))
+            .collect(),
     })
 }
 
@@ -233,7 +335,7 @@ mod tests {
             let z = normal.inverse_cdf((i as f64 + 0.5) / 1000.0);
             d.add((30f64.ln() + 0.5 * z).exp());
         }
-        let fit = lognormal(&d).unwrap();
+        let fit = fit_duration(&d).unwrap();
         assert!((fit.fitted[0] - 30.0).abs() < 0.1, "{fit:?}");
         assert!((fit.mean - 30.0 * (0.125f64).exp()).abs() < 0.2, "{fit:?}");
         assert!((fit.empirical[0] - 30.0).abs() < 0.3, "{fit:?}");

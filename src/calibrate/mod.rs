@@ -4,6 +4,7 @@
 //! rests on and how it was fitted, or that it is an assumption.
 
 pub mod fit;
+pub mod queue;
 pub mod read;
 pub mod tally;
 pub mod times;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 
 use crate::time::DAY;
 
-use fit::{LogNormalFit, identifier, is_police, lognormal, moments, outcome_shares};
+use fit::{DurationFit, fit_duration, identifier, is_police, outcome_shares};
 pub use read::{Frame, Spec, Stop, first_look};
 pub use tally::{Tally, tally};
 
@@ -66,6 +67,9 @@ pub struct Settings {
     pub name: String,
     /// What the records were, for the scenario's opening comment.
     pub source: String,
+    /// Share of on-duty time the police kind is out of service, and the length of one
+    /// spell, as the planner knows them (records cannot separate them from staffing).
+    pub out_of_service: Option<(f64, String)>,
 }
 
 /// A crisis call type as fitted.
@@ -77,16 +81,22 @@ pub struct TypeFit {
     pub name: String,
     /// Calls.
     pub calls: u64,
-    /// Most common priority (1 when the records have none or it is not a number).
+    /// Its priority: the most common (1 when the records have none or it is not a
+    /// number), or, where the type is split, this part's.
     pub priority: u32,
+    /// One of the parts of a call type whose calls the records give several priorities
+    /// (each at least [`SPLIT_SHARE`] of them); `calls` are this part's.
+    pub split: bool,
     /// The records' most common priority was below 1 and is written as 1.
     pub priority_read_as_one: bool,
     /// Agencies first on scene, most frequent first (scenario names).
     pub responders: Vec<String>,
     /// Per responder: the fitted on-scene time, if there were enough records.
-    pub on_scene: Vec<(String, Option<LogNormalFit>)>,
+    pub on_scene: Vec<(String, Option<DurationFit>)>,
     /// Per responder: outcome shares and the records they rest on.
     pub outcomes: Vec<(String, Option<fit::Shares>)>,
+    /// Per responder: units sent to one call (the count most calls have).
+    pub units_sent: Vec<(String, u32)>,
 }
 
 /// Where a zone's calls are, km.
@@ -140,11 +150,17 @@ pub struct Calibration {
     /// Responder kinds (scenario names), most calls first.
     pub kinds: Vec<String>,
     /// Dispatched → arrived of crisis calls.
-    pub travel: Option<LogNormalFit>,
-    /// Background calls' busy time (mean, sd).
-    pub background_service: Option<(f64, f64)>,
+    pub travel: Option<DurationFit>,
     /// Repeat share and mean gap in days, when persons are given.
     pub repeat: Option<RepeatFit>,
+    /// Call processing: a first guess from the records, then fitted with the staffing.
+    pub processing: Option<queue::Processing>,
+    /// The other work, in streams.
+    pub streams: Vec<queue::StreamFit>,
+    /// A first guess of the units on duty by block of the day (75 % of the load).
+    pub start_units: [u32; tally::BLOCKS],
+    /// The staffing fitted by simulation, once it is.
+    pub staffing: Option<queue::StaffingFit>,
 }
 
 impl Calibration {
@@ -162,7 +178,7 @@ impl Calibration {
         let mut types: Vec<TypeFit> = tally
             .types
             .iter()
-            .map(|(label, t)| type_fit(label, t))
+            .flat_map(|(label, t)| type_fits(label, t))
             .collect();
         types.sort_by_key(|t| std::cmp::Reverse(t.calls));
         // Two call types written differently may make the same name ("MH-1", "MH 1").
@@ -240,9 +256,12 @@ impl Calibration {
             types,
             zones,
             kinds: kinds.into_iter().map(|k| k.0).collect(),
-            travel: lognormal(&tally.travel),
-            background_service: moments(&tally.background_service),
+            travel: fit_duration(&tally.travel),
             repeat,
+            processing: queue::processing(&tally),
+            streams: queue::streams(&tally, days),
+            start_units: queue::start_units(&tally, days),
+            staffing: None,
             tally,
         })
     }
@@ -309,15 +328,49 @@ fn no_crises(t: &Tally) -> String {
     )
 }
 
+/// Least share of a call type's calls at one priority for it to be a call type of its
+/// own in the scenario (and at least [`queue::MIN_CALLS`] calls).
+pub const SPLIT_SHARE: f64 = 0.1;
+
+/// A call type, or one per priority where the records give its calls several: the
+/// model gives each call type one priority, and the queue depends on the mix. The
+/// parts share the type's scene times, outcomes and units sent; calls of a priority
+/// too rare to be a part count with the most common.
+fn type_fits(label: &str, t: &tally::TypeTally) -> Vec<TypeFit> {
+    let whole = type_fit(label, t);
+    let parts: Vec<(u32, u64)> = (t.model_priorities.iter())
+        .filter(|(_, c)| **c >= queue::MIN_CALLS && **c as f64 >= SPLIT_SHARE * t.calls as f64)
+        .map(|(p, c)| (*p, *c))
+        .collect();
+    if parts.len() < 2 {
+        return vec![whole];
+    }
+    let kept: u64 = parts.iter().map(|(_, c)| c).sum();
+    parts
+        .into_iter()
+        .map(|(p, c)| TypeFit {
+            name: format!("{}_p{p}", whole.name),
+            calls: c + if p == whole.priority {
+                t.calls - kept
+            } else {
+                0
+            },
+            priority: p,
+            split: true,
+            ..whole.clone()
+        })
+        .collect()
+}
+
 fn type_fit(label: &str, t: &tally::TypeTally) -> TypeFit {
     let mut agencies: Vec<(&String, &u64)> = t.agencies.iter().collect();
     agencies.sort_by(|a, b| b.1.cmp(a.1));
     let responders: Vec<String> = agencies.iter().map(|(a, _)| identifier(a)).collect();
-    // Priority 1 is the most urgent a scenario knows: a 0 (or less) counts as 1.
-    let priority = (t.priorities.iter())
+    // The scenario priority the records give most often (`--priority` maps values that
+    // are not numbers; a 0 or less counts as 1, the most urgent).
+    let priority = (t.model_priorities.iter())
         .max_by_key(|(_, c)| **c)
-        .and_then(|(p, _)| p.trim().parse::<i64>().ok())
-        .map_or(1, |p| p.clamp(1, i64::from(u32::MAX)) as u32);
+        .map_or(1, |(p, _)| *p);
     let by = |a: &str| {
         agencies
             .iter()
@@ -329,6 +382,7 @@ fn type_fit(label: &str, t: &tally::TypeTally) -> TypeFit {
         name: identifier(label),
         calls: t.calls,
         priority,
+        split: false,
         priority_read_as_one: (t.priorities.iter())
             .max_by_key(|(_, c)| **c)
             .and_then(|(p, _)| p.trim().parse::<i64>().ok())
@@ -337,7 +391,7 @@ fn type_fit(label: &str, t: &tally::TypeTally) -> TypeFit {
             .map(|r| {
                 (
                     r.clone(),
-                    by(r).and_then(|a| t.on_scene.get(a)).and_then(lognormal),
+                    by(r).and_then(|a| t.on_scene.get(a)).and_then(fit_duration),
                 )
             })
             .collect(),
@@ -350,6 +404,9 @@ fn type_fit(label: &str, t: &tally::TypeTally) -> TypeFit {
                         .and_then(outcome_shares),
                 )
             })
+            .collect(),
+        units_sent: (responders.iter())
+            .map(|r| (r.clone(), by(r).map_or(1, |a| queue::units_sent(t, a))))
             .collect(),
         responders,
     }

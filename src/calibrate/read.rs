@@ -92,6 +92,9 @@ pub struct Dropped {
     pub malformed: u64,
     /// Dated outside the records' main period (a stray year).
     pub outside_period: u64,
+    /// In the part of the period set aside (`--holdout`): kept for the validation, or
+    /// left to the fit.
+    pub held_out: u64,
 }
 
 /// One call, from one row or from the rows of its units.
@@ -428,10 +431,14 @@ pub fn calls(
                 .get_or_insert_with(|| received.to_string());
             continue;
         };
-        if outside(frame, when) {
+        if outside_period(frame, when) {
             pass.dropped.outside_period += 1;
             pass.first_outside
                 .get_or_insert_with(|| received.to_string());
+            continue;
+        }
+        if set_aside(frame, when) {
+            pass.dropped.held_out += 1;
             continue;
         }
         let mut hasher = DefaultHasher::new();
@@ -464,12 +471,14 @@ pub fn calls(
     Ok(pass)
 }
 
-/// Whether `when` falls outside the records' main period or the part kept.
-fn outside(frame: &Frame, when: NaiveDateTime) -> bool {
-    let period = frame
-        .period
-        .is_some_and(|(from, to)| when.date() < from || when.date() > to);
-    period || frame.until.is_some_and(|t| when > t) || frame.from.is_some_and(|t| when < t)
+/// Whether `when` falls outside the records' main period.
+fn outside_period(frame: &Frame, when: NaiveDateTime) -> bool {
+    (frame.period).is_some_and(|(from, to)| when.date() < from || when.date() > to)
+}
+
+/// Whether `when` falls outside the part of the period kept (`until`, `from`).
+fn set_aside(frame: &Frame, when: NaiveDateTime) -> bool {
+    frame.until.is_some_and(|t| when > t) || frame.from.is_some_and(|t| when < t)
 }
 
 fn from_row(row: &Row<'_>, received: NaiveDateTime, times: &mut TimeReader, spec: &Spec) -> Call {

@@ -13,10 +13,7 @@ use crate::histogram::Histogram;
 use crate::model::Disposition;
 use crate::time::DAY;
 
-/// Hours in one block of the day: staffing is fitted and waits compared by block.
-pub const BLOCK_HOURS: u32 = 4;
-/// Blocks in a day.
-pub const BLOCKS: usize = 6;
+pub use crate::stats::validation::{BLOCK_HOURS, BLOCKS, Observation};
 
 /// The block of the day of `at`.
 pub fn block(at: NaiveDateTime) -> usize {
@@ -101,7 +98,10 @@ pub struct TypeTally {
     pub calls: u64,
     /// Calls by priority as written.
     pub priorities: IndexMap<String, u64>,
-    /// On-scene time (arrived → cleared) of calls not taken anywhere, by first agency.
+    /// Calls by scenario priority (as written, or as `--priority` maps it).
+    pub model_priorities: BTreeMap<u32, u64>,
+    /// On-scene time (first arrived → last cleared) of calls not taken anywhere, by
+    /// first agency.
     pub on_scene: IndexMap<String, Durations>,
     /// Dispositions as written, by first agency.
     pub outcomes: IndexMap<String, IndexMap<String, u64>>,
@@ -109,6 +109,9 @@ pub struct TypeTally {
     pub agencies: IndexMap<String, u64>,
     /// Calls by the units sent, by first agency.
     pub units: IndexMap<String, BTreeMap<u32, u64>>,
+    /// With a row per unit, by first agency: the units' busy minutes (dispatched →
+    /// cleared, summed) and the calls' (first dispatched → last cleared).
+    pub unit_work: IndexMap<String, (f64, f64)>,
 }
 
 /// Intervals left out of fits, by reason (the call itself is kept).
@@ -131,21 +134,8 @@ pub struct StreamTally {
     pub jobs: u64,
     /// Each unit's dispatched → cleared.
     pub busy: Durations,
-}
-
-/// What validation compares of one call: its priority, the block of the day it came
-/// in, whether it is a crisis, and its intervals (NaN where not known).
-#[derive(Clone, Copy, Debug)]
-pub struct Observation {
-    /// Scenario priority (1 most urgent), if known.
-    pub priority: Option<u32>,
-    /// Block of the day it came in.
-    pub block: u8,
-    /// A crisis call (not background work).
-    pub crisis: bool,
-    /// Received → dispatched, dispatched → arrived, received → arrived and
-    /// arrived → cleared, minutes.
-    pub intervals: [f32; 4],
+    /// Calls by hour of day received.
+    pub by_hour: [u64; 24],
 }
 
 /// Everything one pass over the file gathers.
@@ -153,6 +143,8 @@ pub struct Observation {
 pub struct Tally {
     /// Data rows read.
     pub rows: u64,
+    /// The records have a row per unit sent.
+    pub unit_rows: bool,
     /// Calls made of them.
     pub calls: u64,
     /// Rows left out, by reason.
@@ -178,10 +170,10 @@ pub struct Tally {
     pub streams: BTreeMap<Option<u32>, StreamTally>,
     /// Self-initiated work.
     pub self_stream: StreamTally,
-    /// Every unit job's busy time of the other calls, dispatched → cleared.
-    pub background_service: Durations,
     /// Dispatched → arrived of crisis calls.
     pub travel: Durations,
+    /// The same by priority.
+    pub travel_by_priority: BTreeMap<u32, Durations>,
     /// Dispatched → cleared of crisis calls, by first agency (its busy time).
     pub busy: IndexMap<String, Durations>,
     /// Unit busy minutes of every call, by block of the day it came in.
@@ -238,7 +230,7 @@ impl Tally {
         let priority = spec.priority(call.priority.as_deref());
         let b = block(call.received);
         let wait = self.interval(Some(call.received), call.dispatched);
-        if let (Some(w), Some(p)) = (wait, priority) {
+        if let (Some(w), Some(p), false) = (wait, priority, call.self_initiated) {
             let by = self
                 .waits
                 .entry(p)
@@ -258,12 +250,15 @@ impl Tally {
         let response = self.interval(Some(call.received), call.arrived);
         let scene = self.interval(call.arrived, call.cleared);
         let f = |x: Option<f64>| x.map_or(f32::NAN, |v| v as f32);
-        self.observations.push(Observation {
-            priority,
-            block: b as u8,
-            crisis,
-            intervals: [f(wait), f(travel), f(response), f(scene)],
-        });
+        if !call.self_initiated {
+            self.observations.push(Observation {
+                priority,
+                block: b as u8,
+                day: call.received.num_days_from_ce().max(0) as u32,
+                crisis,
+                intervals: [f(wait), f(travel), f(response), f(scene)],
+            });
+        }
         if !crisis {
             self.add_other(call, priority);
             return;
@@ -289,9 +284,9 @@ impl Tally {
         };
         stream.calls += 1;
         stream.jobs += u64::from(call.units);
+        stream.by_hour[call.received.hour() as usize] += 1;
         for b in call.unit_busy.iter().filter(|x| **x >= 0.0) {
             stream.busy.add(*b);
-            self.background_service.add(*b);
         }
     }
 
@@ -302,6 +297,9 @@ impl Tally {
         let agency = call.agency.clone();
         if let Some(t) = travel {
             self.travel.add(t);
+            if let Some(p) = spec.priority(call.priority.as_deref()) {
+                self.travel_by_priority.entry(p).or_default().add(t);
+            }
         }
         if let Some(b) = call.unit_busy.first().filter(|x| **x >= 0.0) {
             self.busy.entry(agency.clone()).or_default().add(*b);
@@ -310,6 +308,9 @@ impl Tally {
         tally.calls += 1;
         if let Some(p) = &call.priority {
             *tally.priorities.entry(p.clone()).or_default() += 1;
+        }
+        if let Some(p) = spec.priority(call.priority.as_deref()) {
+            *tally.model_priorities.entry(p).or_default() += 1;
         }
         *tally.agencies.entry(agency.clone()).or_default() += 1;
         *tally
@@ -322,6 +323,15 @@ impl Tally {
         let transported = (call.disposition.as_deref())
             .and_then(|d| d.parse::<Disposition>().ok())
             .is_some_and(|d| d.facility().is_some());
+        if spec.columns.contains_key("unit")
+            && let (Some(d), Some(c)) = (call.dispatched, call.cleared)
+        {
+            let work = tally.unit_work.entry(agency.clone()).or_default();
+            work.0 += call.unit_busy.iter().filter(|x| **x >= 0.0).sum::<f64>();
+            work.1 += minutes_between(d, c).max(0.0);
+        }
+        // The units a call type sends work one scene, from the first arrival to the
+        // last unit clearing.
         if let (Some(m), false) = (scene, transported) {
             tally.on_scene.entry(agency.clone()).or_default().add(m);
         }
@@ -350,6 +360,7 @@ pub fn tally(input: impl Read, spec: &Spec, frame: &Frame) -> Result<Tally, Stop
     };
     let pass: Pass = read::calls(input, spec, frame, |call| t.add(call, spec))?;
     t.rows = pass.rows;
+    t.unit_rows = spec.columns.contains_key("unit");
     t.dropped = pass.dropped;
     t.first_bad_time = pass.first_bad_time;
     t.first_outside = pass.first_outside;

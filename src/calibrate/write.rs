@@ -5,6 +5,7 @@
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value, value};
 
+use super::tally::BLOCK_HOURS;
 use super::{Calibration, Settings, TypeFit};
 use crate::model::{Disposition, FacilityKind};
 use crate::time::HOUR;
@@ -36,10 +37,6 @@ fn noted(v: impl Into<Value>, note: &str) -> Item {
 fn round(x: f64, digits: i32) -> f64 {
     let scale = 10f64.powi(digits);
     (x * scale).round() / scale
-}
-
-fn minutes(x: f64) -> String {
-    format!("{:.1}min", x.max(0.1))
 }
 
 /// Shares to six decimals that sum to exactly 1: the largest takes the rounding.
@@ -81,13 +78,16 @@ pub fn scenario(c: &Calibration, s: &Settings) -> String {
     doc.insert("zones", Item::ArrayOfTables(zones(c, s)));
     doc.insert("travel", Item::Table(travel(c)));
     doc.insert("demand", Item::Table(demand(c, s)));
+    if let Some(t) = intake(c) {
+        doc.insert("intake", Item::Table(t));
+    }
     let mut types = ArrayOfTables::new();
     for t in &c.types {
         types.push(call_type(c, t));
     }
     doc.insert("call_types", Item::ArrayOfTables(types));
     doc.insert("facilities", Item::ArrayOfTables(facilities(c)));
-    doc.insert("responders", Item::ArrayOfTables(responders(c)));
+    doc.insert("responders", Item::ArrayOfTables(responders(c, s)));
     if let Some(p) = prevention(c) {
         doc.insert("prevention", Item::Table(p));
     }
@@ -193,6 +193,12 @@ fn zones(c: &Calibration, s: &Settings) -> ArrayOfTables {
     out
 }
 
+/// The speed that makes the drive from a zone's centre (where idle units wait) to a
+/// call spread over a disc of radius R, 2R/3 on average, take the records' mean drive.
+pub fn first_speed(mean_drive: f64, turnout: f64, circuity: f64, radius: f64) -> f64 {
+    (circuity * 2.0 / 3.0 * radius / ((mean_drive - turnout) / HOUR)).clamp(5.0, 120.0)
+}
+
 fn travel(c: &Calibration) -> Table {
     let turnout = 2.0;
     let circuity = 1.3;
@@ -205,17 +211,25 @@ fn travel(c: &Calibration) -> Table {
     let mut t = Table::new();
     match &c.travel {
         Some(fit) if fit.mean > turnout + 0.5 => {
-            // Units patrol their zone: the mean distance to a call in a disc of radius R
-            // from a random point in it is about 0.9 R.
-            let speed =
-                (circuity * 0.905 * radius / ((fit.mean - turnout) / HOUR)).clamp(5.0, 120.0);
+            let first = first_speed(fit.mean, turnout, circuity, radius);
+            let (speed, how) = match &c.staffing {
+                Some(f) => (
+                    first * f.speed_factor,
+                    format!(
+                        "; then corrected by simulation so that the simulated drives match \
+                         them (before: mean {:.1} min)",
+                        f.simulated_travel.unwrap_or(f64::NAN)
+                    ),
+                ),
+                None => (first, String::new()),
+            };
             t.insert(
                 "speed_kmh",
                 noted(
-                    round(speed, 1),
+                    round(speed.clamp(5.0, 120.0), 1),
                     &format!(
                         "from {} dispatched→arrived times (mean {:.1} min, median {:.1}), less the \
-                         turnout, over the zones' mean distance to a call",
+                         turnout, over the distance from a zone's centre to a call in it{how}",
                         fit.n, fit.mean, fit.empirical[0]
                     ),
                 ),
@@ -233,8 +247,56 @@ fn travel(c: &Calibration) -> Table {
     }
     t.insert("circuity", noted(circuity, "assumption"));
     t.insert("turnout", noted(format!("{turnout}min"), "assumption"));
-    t.insert("noise_cv", noted(0.3, "assumption"));
+    match c.staffing.as_ref().and_then(|f| f.noise_cv) {
+        Some((cv, records)) => t.insert(
+            "noise_cv",
+            noted(
+                round(cv, 2),
+                &format!(
+                    "fitted by simulation so that drives spread as the records' do (their \
+                     driving part's coefficient of variation: {records:.2})"
+                ),
+            ),
+        ),
+        None => t.insert("noise_cv", noted(0.3, "assumption")),
+    };
+    if let Some(by) = priority_speeds(c, turnout, circuity, radius) {
+        t.insert("speed_kmh_by_priority", by);
+    }
     t
+}
+
+/// Speeds to calls of each priority whose drives differ from the rest (lights and
+/// sirens), when the staffing was fitted: the first speed times the factor that made
+/// that priority's simulated drives match the records'.
+fn priority_speeds(c: &Calibration, turnout: f64, circuity: f64, radius: f64) -> Option<Item> {
+    let fit = c.staffing.as_ref()?;
+    let travel = c.travel.as_ref()?;
+    let first = first_speed(travel.mean, turnout, circuity, radius);
+    let mut speeds = InlineTable::new();
+    let mut parts = Vec::new();
+    for (p, f) in &fit.priority_speed_factors {
+        // Within 5 % of the common speed, a priority keeps it.
+        if (f / fit.speed_factor - 1.0).abs() <= 0.05 {
+            continue;
+        }
+        let n = c.tally.travel_by_priority.get(p).map_or(0, |d| d.n);
+        speeds.insert(
+            p.to_string(),
+            round((first * f).clamp(5.0, 120.0), 1).into(),
+        );
+        parts.push(format!("priority {p}: {n}"));
+    }
+    (!speeds.is_empty()).then(|| {
+        noted(
+            speeds,
+            &format!(
+                "fitted by simulation so that each priority's simulated drives match its \
+                 dispatched→arrived times in the records ({})",
+                parts.join(", ")
+            ),
+        )
+    })
 }
 
 fn demand(c: &Calibration, s: &Settings) -> Table {
@@ -304,7 +366,11 @@ fn call_type(c: &Calibration, t: &TypeFit) -> Table {
         "priority",
         noted(
             i64::from(t.priority),
-            "the most common priority in its records",
+            if t.split {
+                "its records' calls of this priority are this call type"
+            } else {
+                "the most common priority in its records"
+            },
         ),
     );
     let responders: Array = t.responders.iter().map(String::as_str).collect();
@@ -322,11 +388,9 @@ fn call_type(c: &Calibration, t: &TypeFit) -> Table {
     for (k, fit) in &t.on_scene {
         let item = match fit {
             Some(f) => noted(
-                format!("lognormal({}, {})", minutes(f.mean), minutes(f.sd)),
-                &format!(
-                    "maximum likelihood from {} arrived→cleared times without a transport: median \
-                     {:.1} min (records {:.1}), 90th percentile {:.1} (records {:.1})",
-                    f.n, f.fitted[0], f.empirical[0], f.fitted[1], f.empirical[1]
+                f.text(),
+                &f.note(
+                    "arrived→cleared times without a transport (first unit on scene to last clear)",
                 ),
             ),
             None => noted(
@@ -360,6 +424,24 @@ fn call_type(c: &Calibration, t: &TypeFit) -> Table {
         outcomes.insert(k, item);
     }
     table.insert("outcomes", Item::Table(outcomes));
+    let mut sent = dotted();
+    for (k, n) in t.units_sent.iter().filter(|(_, n)| *n > 1) {
+        sent.insert(
+            k,
+            noted(
+                i64::from(*n),
+                if c.tally.unit_rows {
+                    "its units' busy minutes over its calls' (dispatched to cleared), rounded: \
+                     they work one scene together"
+                } else {
+                    "the number of units most of its calls had in the records"
+                },
+            ),
+        );
+    }
+    if !sent.is_empty() {
+        table.insert("units_sent", Item::Table(sent));
+    }
     table
 }
 
@@ -411,22 +493,125 @@ fn facilities(c: &Calibration) -> ArrayOfTables {
     out
 }
 
-fn responders(c: &Calibration) -> ArrayOfTables {
-    let t = &c.tally;
-    let hours = c.days * 24.0;
-    let background = (t.background as f64 / hours, c.background_service);
+/// The block of the day `b` as `"HH:MM"` to `"HH:MM"`.
+fn block_window(b: usize) -> (String, String) {
+    let hours = BLOCK_HOURS as usize;
+    let from = format!("{:02}:00", b * hours);
+    let to = format!("{:02}:00", ((b + 1) * hours) % 24);
+    (from, to)
+}
+
+/// The kind's shifts, one per block of the day: fitted by simulation when they were,
+/// else a first guess from the load.
+fn block_shifts(c: &Calibration, s: &Settings) -> Item {
+    let units = c.staffing.as_ref().map_or(c.start_units, |f| f.units);
+    let mut shifts = Array::new();
+    for (b, n) in units.iter().enumerate() {
+        let (from, to) = block_window(b);
+        let mut shift = InlineTable::new();
+        shift.insert("from", from.into());
+        shift.insert("to", to.into());
+        shift.insert("units", i64::from(*n).into());
+        shifts.push(shift);
+    }
+    let busy = super::queue::busy_by_block(&c.tally, c.days);
+    let load: Vec<String> = busy.iter().map(|x| format!("{x:.1}")).collect();
+    let on_duty = if s.out_of_service.is_some() {
+        "the units on duty (with the out-of-service share below)"
+    } else {
+        "the units in service (no out-of-service share was given, so those out of service \
+         are not counted)"
+    };
+    let note = match &c.staffing {
+        Some(f) => format!(
+            "fitted: {on_duty} in each block of the day for which the simulated wait for \
+             dispatch, by priority, matches the records' (quartiles and 90th percentile, {} \
+             targets; see the calibration report); units busy in the records by block: {}",
+            f.evidence.len(),
+            load.join(", ")
+        ),
+        None => format!(
+            "assumption: enough for 75 % of the records' work in each block (units busy by \
+             block: {}); the records give no waits for dispatch to fit it to",
+            load.join(", ")
+        ),
+    };
+    noted(shifts, &note)
+}
+
+/// The other work as background streams, one per priority, self-initiated work last
+/// (a priority-1 call may interrupt it).
+fn background(c: &Calibration) -> Option<Item> {
+    if c.streams.is_empty() {
+        return None;
+    }
+    let lowest = c
+        .streams
+        .iter()
+        .filter_map(|s| s.priority)
+        .max()
+        .unwrap_or(1);
+    let mut list = Array::new();
+    let mut parts = Vec::new();
+    for st in &c.streams {
+        let mut b = InlineTable::new();
+        b.insert("per_hour", round(st.per_hour, 3).into());
+        if st.units > 1 {
+            b.insert("units", i64::from(st.units).into());
+        }
+        let service = (st.service.as_ref()).map_or("gamma(40min, 25min)".into(), |f| f.text());
+        b.insert("service", service.into());
+        if let Some(w) = &st.hourly {
+            let weights: Array = w.iter().map(|x| round(*x, 3)).collect();
+            b.insert("hourly", weights.into());
+        }
+        let priority = if st.self_initiated {
+            lowest + 1
+        } else {
+            st.priority.unwrap_or(2)
+        };
+        b.insert("priority", i64::from(priority).into());
+        if st.self_initiated {
+            b.insert("preemptible_by", 1.into());
+        }
+        list.push(b);
+        parts.push(format!(
+            "{}: {} calls{}",
+            if st.self_initiated {
+                "self-initiated".to_string()
+            } else {
+                st.priority
+                    .map_or("no priority (2: assumption)".into(), |p| {
+                        format!("priority {p}")
+                    })
+            },
+            st.calls,
+            st.service
+                .as_ref()
+                .map_or(" (service: assumption)".to_string(), |f| {
+                    format!(", service {} from {} unit jobs", f.method.how(), st.n)
+                })
+        ));
+    }
+    Some(noted(
+        list,
+        &format!(
+            "other calls over {:.1} days, by priority: calls an hour, each taking the units \
+             the records' calls took on average (rounded; the calls an hour keep the records' \
+             unit jobs an hour): {}; hourly weights where a stream has {} calls or more",
+            c.days,
+            parts.join("; "),
+            super::queue::MIN_HOURLY_CALLS
+        ),
+    ))
+}
+
+fn responders(c: &Calibration, s: &Settings) -> ArrayOfTables {
     let police = c.police_kind();
     let zones: Array = c.zones.iter().map(|z| z.name.as_str()).collect();
     let mut out = ArrayOfTables::new();
     for (i, k) in c.kinds.iter().enumerate() {
         let role = if i == police { "police" } else { "civilian" };
-        let load = c.crisis_load(k)
-            + if i == police {
-                background.0 * background.1.map_or(40.0, |b| b.0) / HOUR
-            } else {
-                0.0
-            };
-        let units = (load / 0.6).ceil().max(1.0) as i64;
         let mut r = Table::new();
         r.insert("name", value(k.as_str()));
         r.insert(
@@ -442,41 +627,30 @@ fn responders(c: &Calibration) -> ArrayOfTables {
         );
         r.insert("home", value(zones.clone()));
         r.insert("cost_per_hour", noted(95.0, "assumption"));
-        r.insert(
-            "units",
-            noted(
-                units,
-                &format!(
-                    "assumption: enough for 60 % of its busy time in the records ({load:.1} units \
-                     busy on average); replace with its rosters"
-                ),
-            ),
-        );
-        if i == police && t.background > 0 {
-            let (mean, sd) = background.1.unwrap_or((40.0, 25.0));
-            let mut b = InlineTable::new();
-            b.insert("per_hour", round(background.0, 3).into());
-            b.insert(
-                "service",
-                format!("gamma({}, {})", minutes(mean), minutes(sd.max(1.0))).into(),
-            );
-            b.insert("priority", 2.into());
-            let service = background.1.map_or(
-                "assumption (too few dispatched→cleared times)".to_string(),
-                |_| {
-                    format!(
-                        "mean and sd of {} dispatched→cleared times",
-                        t.background_service.n
-                    )
-                },
-            );
+        if i == police {
+            r.insert("shifts", block_shifts(c, s));
+            if let Some((share, spell)) = &s.out_of_service {
+                let mut u = InlineTable::new();
+                u.insert("share", (*share).into());
+                u.insert("spell", spell.as_str().into());
+                r.insert(
+                    "unavailable",
+                    noted(u, "given by the planner (--out-of-service): records cannot tell it from fewer units"),
+                );
+            }
+            if let Some(b) = background(c) {
+                r.insert("background", b);
+            }
+        } else {
+            let load = c.crisis_load(k);
+            let units = (load / 0.6).ceil().max(1.0) as i64;
             r.insert(
-                "background",
+                "units",
                 noted(
-                    b,
+                    units,
                     &format!(
-                        "{} other calls over {:.1} days; service: {service}; priority: assumption",
-                        t.background, c.days
+                        "assumption: enough for 60 % of its busy time in the records ({load:.1} \
+                         units busy on average); replace with its rosters"
                     ),
                 ),
             );
@@ -484,6 +658,50 @@ fn responders(c: &Calibration) -> ArrayOfTables {
         out.push(r);
     }
     out
+}
+
+/// `[intake]`: call processing, fitted with the staffing.
+fn intake(c: &Calibration) -> Option<Table> {
+    let f = c.processing.as_ref()?;
+    let [p10, p50, p90] = f.records;
+    let how = if f.simulated {
+        "fitted by simulation with the units on duty: the lognormal that, with them, gives \
+         the waits for dispatch of the calendar blocks and priorities (see the calibration \
+         report)"
+    } else {
+        "assumption: a first guess, not fitted by simulation"
+    };
+    let first = f.first();
+    let mut t = Table::new();
+    t.insert(
+        "processing",
+        noted(
+            first.text(),
+            &format!(
+                "{how}; median {:.1} min, 90th percentile {:.1}; the records' waits of {} \
+                 priority-{} calls, which include queueing: 10th percentile {p10:.1}, median \
+                 {p50:.1}, 90th {p90:.1}",
+                first.median,
+                first.p90(),
+                f.n,
+                f.priority
+            ),
+        ),
+    );
+    let mut by = InlineTable::new();
+    for p in f.differing() {
+        by.insert(p.priority.to_string(), p.text().into());
+    }
+    if !by.is_empty() {
+        t.insert(
+            "processing_by_priority",
+            noted(
+                by,
+                "fitted with the rest: priorities whose calls are processed faster or slower",
+            ),
+        );
+    }
+    Some(t)
 }
 
 fn prevention(c: &Calibration) -> Option<Table> {

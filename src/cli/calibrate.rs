@@ -2,66 +2,38 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Args, ValueEnum};
-use regex::Regex;
+use clap::Args;
 
 use super::CliError;
 use super::common::stem;
-use crate::calibrate::read::Coordinates;
-use crate::calibrate::{self, CalibrateError, Calibration, Settings, Spec};
-use crate::experiment;
+use super::records::{RecordsArgs, fraction, read_records, spec};
+use super::validate::{ValidationPlan, validation_run};
+use crate::calibrate::{self, CalibrateError, Calibration, Settings};
+use crate::experiment::fit::FitEffort;
+use crate::experiment::{self, RunOptions};
 use crate::report::calibration::calibration_files;
 use crate::store::{Files, Output, Via};
 
 /// The calibrated scenario's file name in the output folder.
 pub const SCENARIO_FILE: &str = "scenario.toml";
 
-/// How positions are given.
-#[derive(Clone, Copy, Debug, Default, PartialEq, ValueEnum)]
-pub enum CoordinateArg {
-    /// Projected coordinates in metres (x east, y north).
-    #[default]
-    Metres,
-    /// Projected coordinates in kilometres (as `run --trace` writes them).
-    Km,
-    /// Longitude (x) and latitude (y) in degrees.
-    Latlon,
-}
-
 /// `calibrate` arguments.
 #[derive(Debug, Args)]
 pub struct CalibrateArgs {
-    /// The dispatch export: a CSV file with a header row.
-    pub records: PathBuf,
-    /// FIELD=HEADER: the column holding a field (repeatable). Fields: received
-    /// (required), dispatched, arrived, cleared, call_type (required), priority, agency,
-    /// zone, x, y, disposition, person, incident.
-    #[arg(long = "column", value_name = "FIELD=HEADER", required = true)]
-    pub columns: Vec<String>,
-    /// A call type that is a mental-health crisis, exactly as written (repeatable).
-    #[arg(long = "crisis-type", value_name = "TEXT")]
-    pub crisis_types: Vec<String>,
-    /// Call types that are crises, by regular expression.
-    #[arg(long = "crisis-type-regex", value_name = "REGEX")]
-    pub crisis_regex: Option<String>,
+    /// The dispatch export, and how to read it.
+    #[command(flatten)]
+    pub records: RecordsArgs,
     /// Residents of the area the records cover (for rates per 100,000).
     #[arg(long, value_name = "N")]
     pub population: Option<f64>,
-    /// How x and y are given.
-    #[arg(long, value_enum, default_value_t = CoordinateArg::Metres)]
-    pub coordinates: CoordinateArg,
-    /// A strftime format for every timestamp (else the usual forms are recognised).
-    #[arg(long, value_name = "FORMAT")]
-    pub time_format: Option<String>,
-    /// HEADER=VALUE: rows with this value are self-initiated (officer-initiated) work,
-    /// kept as background work that a priority-1 call may interrupt.
-    #[arg(long, value_name = "HEADER=VALUE")]
-    pub self_initiated: Option<String>,
-    /// VALUE=N: the records' priority VALUE is the scenario's priority N (1 most
-    /// urgent), e.g. --priority E=1 --priority 3=1 --priority 2=2 (repeatable); values
-    /// not listed are read as numbers.
-    #[arg(long = "priority", value_name = "VALUE=N")]
-    pub priorities: Vec<String>,
+    /// Share of on-duty time police units are out of service (meals, reports, court),
+    /// as the planner knows it: records cannot tell it from fewer units, so without it
+    /// the fitted units are those effectively in service.
+    #[arg(long, value_name = "SHARE", value_parser = share)]
+    pub out_of_service: Option<f64>,
+    /// The length of one out-of-service spell, as a scenario writes a distribution.
+    #[arg(long, value_name = "DIST", default_value = "lognormal(30min, 15min)", value_parser = spell)]
+    pub out_of_service_spell: String,
     /// With x and y but no zone column: group the calls into at most N zones.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub zones: u32,
@@ -72,41 +44,34 @@ pub struct CalibrateArgs {
     /// [default: out/<records file stem>-calibrated]
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Fit on the earlier part of the records and validate on the last FRACTION of
+    /// their period (e.g. 0.25), so the validation is out of sample.
+    #[arg(long, value_name = "FRACTION", value_parser = fraction)]
+    pub holdout: Option<f64>,
+    /// Worker threads for the fit and the validation, 1 to 1024 [default: all cores].
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
 }
 
-fn pair(text: &str, flag: &str) -> Result<(String, String), CliError> {
-    text.split_once('=')
-        .map(|(a, b)| (a.trim().to_string(), b.trim().to_string()))
-        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
-        .ok_or_else(|| CliError::Usage(format!("{flag} `{text}`: write {flag} FIELD=HEADER")))
+/// `--out-of-service`: a share from 0 up to 0.9.
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if (0.0..=0.9).contains(&f) => Ok(f),
+        _ => Err(format!("`{text}` is not a share from 0 to 0.9, e.g. 0.15")),
+    }
 }
 
-fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
-    let mut columns = indexmap::IndexMap::new();
-    for c in &args.columns {
-        let (field, header) = pair(c, "--column")?;
-        if let Some(before) = columns.insert(field.clone(), header.clone()) {
-            return Err(CliError::Usage(format!(
-                "--column {field}: the field is mapped twice (to `{before}` and `{header}`); \
-                 map each field once"
-            )));
-        }
-    }
-    if args.crisis_types.is_empty() && args.crisis_regex.is_none() {
-        return Err(CliError::Usage(
-            "say which call types are crises: --crisis-type TEXT (repeatable) or --crisis-type-regex REGEX"
-                .into(),
-        ));
-    }
-    let crisis_regex = args
-        .crisis_regex
-        .as_deref()
-        .map(Regex::new)
-        .transpose()
-        .map_err(|e| CliError::Usage(format!("--crisis-type-regex: {e}")))?;
+/// `--out-of-service-spell`: a distribution of positive lengths.
+fn spell(text: &str) -> Result<String, String> {
+    crate::dist::Dist::parse(text).map(|_| text.trim().to_string())
+}
+
+/// `crisis-sim calibrate`.
+pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
+    let spec = spec(&args.records)?;
     if let Some(p) = args
         .population
         .filter(|p| !(p.is_finite() && *p >= 1.0 && *p <= 1e10))
@@ -115,112 +80,141 @@ fn spec(args: &CalibrateArgs) -> Result<Spec, CliError> {
             "--population {p}: give the residents, from 1 to 1e10"
         )));
     }
-    let mut priorities = std::collections::HashMap::new();
-    for p in &args.priorities {
-        let (value, n) = pair(p, "--priority")?;
-        let n = n
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=1000).contains(n))
-            .ok_or_else(|| {
-                CliError::Usage(format!(
-                    "--priority {p}: give the scenario priority as a number from 1 (most urgent) to 1000"
-                ))
-            })?;
-        priorities.insert(value, n);
-    }
-    Ok(Spec {
-        priorities,
-        columns,
-        crisis_types: args.crisis_types.clone(),
-        crisis_regex,
-        time_format: args.time_format.clone(),
-        coordinates: match args.coordinates {
-            CoordinateArg::Metres => Coordinates::Metres,
-            CoordinateArg::Km => Coordinates::Km,
-            CoordinateArg::Latlon => Coordinates::LatLon,
-        },
-        self_initiated: args
-            .self_initiated
-            .as_deref()
-            .map(|s| pair(s, "--self-initiated"))
-            .transpose()?,
-    })
-}
-
-fn open(path: &Path) -> Result<std::fs::File, CliError> {
-    let bad = |why: String| CalibrateError::Records {
-        path: path.to_path_buf(),
-        why: format!("cannot read the records: {why}"),
-    };
-    let meta = std::fs::metadata(path).map_err(|e| bad(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(bad("not a regular file".into()).into());
-    }
-    Ok(std::fs::File::open(path).map_err(|e| bad(e.to_string()))?)
-}
-
-/// `crisis-sim calibrate`.
-pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
-    let spec = spec(args)?;
+    let records = &args.records.records;
     let dir = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("out").join(format!("{}-calibrated", stem(&args.records))));
-    let mut out = Output::whole(&dir, Via::Out, &[&args.records])?;
-    let reading = |stop| CalibrateError::reading(&args.records, stop);
-    let at = |why: String| reading(calibrate::Stop::Problem(why));
-    let frame = calibrate::first_look(std::io::BufReader::new(open(&args.records)?), &spec)
-        .map_err(reading)?;
-    let file = std::io::BufReader::new(open(&args.records)?);
-    let tally = calibrate::tally(file, &spec, &frame).map_err(reading)?;
-    if tally.span.is_none() {
-        return Err(at(match &tally.first_bad_time {
-            Some(v) => format!(
-                "no received time could be read (the first is `{v}`); the usual forms are ISO 8601 \
-                 (2024-03-05T14:07:09, with or without T or fractional seconds) and 03/05/2024 \
-                 02:07:09 PM; give another with --time-format, e.g. \"%d/%m/%Y %H:%M\""
-            ),
-            None => "the file has no data rows with a received time".into(),
-        })
-        .into());
-    }
-    let calibration = Calibration::new(tally, args.zones as usize).map_err(at)?;
+        .unwrap_or_else(|| Path::new("out").join(format!("{}-calibrated", stem(records))));
+    let mut out = Output::whole(&dir, Via::Out, &[records])?;
+    let tally = read_records(records, &spec, args.holdout, false)?;
+    let at = |why: String| CalibrateError::reading(records, calibrate::Stop::Problem(why));
+    let mut calibration = Calibration::new(tally, args.zones as usize).map_err(at)?;
     let settings = Settings {
         population: args.population,
-        name: args.name.clone().unwrap_or_else(|| {
-            format!("{}: calibrated from dispatch records", stem(&args.records))
-        }),
-        source: args
-            .records
+        name: args
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{}: calibrated from dispatch records", stem(records))),
+        source: records
             .file_name()
             .map_or(String::new(), |n| n.to_string_lossy().to_string()),
+        out_of_service: (args.out_of_service)
+            .filter(|s| *s > 0.0)
+            .map(|s| (s, args.out_of_service_spell.clone())),
     };
+    let scenario = out.dir().join(SCENARIO_FILE);
+    write_scenario(&mut out, &calibration.scenario(&settings))?;
+    let options = RunOptions {
+        threads: args.threads.map(usize::from),
+        progress: false,
+    };
+    fit(&mut calibration, &scenario, &options, args.quiet)?;
     let text = calibration.scenario(&settings);
-    let mut files = Files::new();
-    files.add(SCENARIO_FILE, text.clone());
-    out.write(&files)?;
-    check_loads(&out.dir().join(SCENARIO_FILE))?;
+    write_scenario(&mut out, &text)?;
     let shown = dir.join(SCENARIO_FILE).display().to_string();
     out.write(&calibration_files(&calibration, &text, &shown)?)?;
+    // The scenario is checked against the records it came from, or against the part
+    // held out of the fit.
+    let plan = ValidationPlan {
+        scenario: &scenario,
+        shown: &shown,
+        spec: &spec,
+        records,
+        holdout: args.holdout,
+        replications: 10,
+        days: Some(calibration.days.clamp(28.0, 91.0)),
+        page: "validation.html",
+    };
+    let validation = validation_run(&plan, &mut out, &options)?;
     let written = out.finish()?;
     if !args.quiet {
         for w in calibration.warnings() {
             eprintln!("warning: {w}");
         }
+        let d = &calibration.tally.dropped;
+        let left_out =
+            d.no_received + d.bad_received + d.duplicate + d.malformed + d.outside_period;
+        let held = match d.held_out {
+            0 => String::new(),
+            n => format!("; {n} rows held out for the validation"),
+        };
         sayln!(
-            "{} crisis calls and {} other calls over {:.1} days ({} of {} rows left out): wrote \
-             the scenario {} and {} files in all to {} (open report.html)",
+            "{} crisis calls, {} other calls and {} self-initiated over {:.1} days ({} calls from \
+             {} rows; {} rows left out{held}): wrote the scenario {} and {} files in all to {} \
+             (open report.html)",
             calibration.crises,
             calibration.tally.background,
+            calibration.tally.self_initiated,
             calibration.days,
-            calibration.tally.rows - calibration.crises - calibration.tally.background,
+            calibration.tally.calls,
             calibration.tally.rows,
+            left_out,
             shown,
             written.files,
             written.dir.display()
         );
+        sayln!(
+            "validated against {} ({}; open validation.html):",
+            records.display(),
+            if args.holdout.is_some() {
+                "the part held out of the fit"
+            } else {
+                "the records it was fitted to"
+            }
+        );
+        for line in crate::report::validation::headlines(&validation) {
+            sayln!("  {line}");
+        }
     }
+    Ok(())
+}
+
+/// Writes the scenario into the output folder and checks that it loads.
+fn write_scenario(out: &mut Output, text: &str) -> Result<(), CliError> {
+    let mut files = Files::new();
+    files.add(SCENARIO_FILE, text.to_string());
+    out.write(&files)?;
+    check_loads(&out.dir().join(SCENARIO_FILE))
+}
+
+/// Fits the staffing of the kind that carries the background work by simulation, when
+/// the records have waits for dispatch to fit it to.
+fn fit(
+    c: &mut Calibration,
+    scenario: &Path,
+    options: &RunOptions,
+    quiet: bool,
+) -> Result<(), CliError> {
+    let targets = calibrate::queue::wait_targets(&c.tally);
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let (_, model) = experiment::load(scenario, &[])
+        .map_err(|e| CliError::Bug(format!("the calibrated scenario does not load ({e})")))?;
+    let effort = FitEffort::for_records(c.days);
+    if !quiet {
+        eprintln!(
+            "fitting the units on duty by block of the day to {} waits for dispatch, by simulation",
+            targets.len()
+        );
+    }
+    let drives = calibrate::queue::drive_targets(&c.tally);
+    let spread = calibrate::queue::drive_moments(&c.tally, model.travel.turnout);
+    let fitted = experiment::fit::staffing(
+        &model,
+        c.police_kind(),
+        c.start_units,
+        c.processing.clone(),
+        &targets,
+        &drives,
+        spread,
+        &effort,
+        options,
+    )?;
+    if fitted.processing.is_some() {
+        c.processing = fitted.processing.clone();
+    }
+    c.staffing = Some(fitted);
     Ok(())
 }
 

@@ -25,11 +25,13 @@ mod check;
 mod common;
 mod compare;
 mod merge;
+mod records;
 mod report;
 mod run;
 mod size;
 mod sweep;
 mod uncertainty;
+mod validate;
 
 use clap::{Parser, Subcommand};
 
@@ -99,6 +101,13 @@ pub enum Command {
         after_help = "Example:\n  crisis-sim calibrate docs/example-cad.csv --column received=received --column dispatched=dispatched --column arrived=arrived --column cleared=cleared --column call_type=call_type --column agency=first_kind --column zone=zone --column x=x_km --column y=y_km --coordinates km --column disposition=disposition --column person=person --column priority=priority --crisis-type psychosis --crisis-type suicidal_ideation --crisis-type welfare_check --crisis-type intoxication --crisis-type crisis_with_weapon --population 700000 --out out/example-city"
     )]
     Calibrate(calibrate::CalibrateArgs),
+    /// Put a scenario's simulated calls beside a city's dispatch records, by priority and
+    /// block of the day: each interval's quantiles with the records' 95 % band, Q–Q
+    /// charts, a verdict per figure, validation.json and a report.
+    #[command(
+        after_help = "Example:\n  crisis-sim validate out/sf/scenario.toml tests/data/sf-fire/calls.csv --column incident=\"Call Number\" --column unit=\"Unit ID\" --column received=\"Received DtTm\" --column dispatched=\"Dispatch DtTm\" --column arrived=\"On Scene DtTm\" --column cleared=\"Available DtTm\" --column call_type=\"Call Type\" --column priority=Priority --priority 3=1 --priority 2=2 --priority E=1 --crisis-type \"Medical Incident\" --out out/sf-validation"
+    )]
+    Validate(validate::ValidateArgs),
     /// Join the folders of a sharded sweep or uncertainty analysis into one, as if it
     /// had run whole: the saved points, and every table, chart and report made from them.
     #[command(after_help = "Example:\n  crisis-sim merge out/shard0 out/shard1 --out out/vans")]
@@ -165,6 +174,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Size(args) => size::size(&args),
         Command::Uncertainty(args) => uncertainty::uncertainty(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
+        Command::Validate(args) => validate::validate_command(&args),
         Command::Merge(args) => merge::merge(&args),
         Command::Report(args) => report::report(&args),
         Command::Check(args) => check::check(&args),

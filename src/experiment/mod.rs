@@ -4,10 +4,12 @@
 //! soon as it finishes, so memory grows with threads, not with replications × horizon.
 
 pub mod compare;
+pub mod fit;
 pub mod saved;
 pub mod size;
 pub mod sweep;
 pub mod uncertainty;
+pub mod validate;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -182,7 +184,7 @@ fn background_per_day(model: &Model) -> f64 {
         .kinds
         .iter()
         .flat_map(|k| &k.background)
-        .map(|b| b.rate * crate::time::DAY)
+        .map(|b| b.rate * f64::from(b.units) * crate::time::DAY)
         .sum()
 }
 

@@ -276,9 +276,41 @@ pub(super) fn build_travel(c: &mut Checker<'_>, t: &schema::Travel) -> Travel {
     });
     Travel {
         minutes_per_km: t.circuity / t.speed_kmh.max(f64::MIN_POSITIVE) * HOUR,
+        to_call_per_km: Vec::new(),
         turnout,
         noise: noise.flatten(),
+        noise_cv: t.noise_cv,
     }
+}
+
+/// Minutes per km to a call of each priority group: `speed_kmh_by_priority` where it
+/// names the priority, else `base`.
+pub(super) fn priority_speeds(
+    c: &mut Checker<'_>,
+    t: &schema::Travel,
+    priorities: &[u32],
+    base: f64,
+) -> Vec<f64> {
+    let mut out = vec![base; priorities.len()];
+    for (p, speed) in &t.speed_kmh_by_priority {
+        let at = key_path!["travel", "speed_kmh_by_priority", p];
+        let group =
+            (p.trim().parse::<u32>().ok()).and_then(|p| priorities.iter().position(|x| *x == p));
+        let Some(group) = group else {
+            let known: Vec<String> = priorities.iter().map(u32::to_string).collect();
+            c.fail(
+                at,
+                format!(
+                    "no call type has priority `{p}`; the priorities are {}",
+                    known.join(", ")
+                ),
+            );
+            continue;
+        };
+        c.within(*speed, 1.0, 300.0, at, "the speed in km/h");
+        out[group] = t.circuity / speed.max(1.0) * HOUR;
+    }
+    out
 }
 
 /// `demand.scale`, checked (1 when absent).
@@ -332,10 +364,19 @@ pub(super) fn profile(
     len: usize,
     key: &str,
 ) -> Vec<f64> {
+    weights_at(c, weights, len, key_path!["demand", key])
+}
+
+/// Relative weights at `path`, `len` of them, scaled to average 1 (all 1 when absent).
+pub(super) fn weights_at(
+    c: &mut Checker<'_>,
+    weights: Option<&[f64]>,
+    len: usize,
+    path: Vec<Seg>,
+) -> Vec<f64> {
     let Some(w) = weights else {
         return vec![1.0; len];
     };
-    let path = key_path!["demand", key];
     if w.len() != len {
         c.fail(
             path,
@@ -526,31 +567,47 @@ fn no_diversion_loops(c: &mut Checker<'_>, facilities: &[Facility]) {
 
 /// `[intake]`: a processing time for every priority, `processing_by_priority` where a
 /// priority differs.
-pub(super) fn build_intake(c: &mut Checker<'_>, i: &schema::Intake, priorities: &[u32]) -> Intake {
+pub(super) fn build_intake(
+    c: &mut Checker<'_>,
+    i: &schema::Intake,
+    priorities: &[u32],
+    kinds: &[Kind],
+) -> Intake {
     let all = i
         .processing
         .as_ref()
         .map(|d| c.dist(d, key_path!["intake", "processing"]));
-    let mut processing = vec![all; priorities.len()];
+    let mut processing = vec![all.clone(); priorities.len()];
+    let mut other = Vec::new();
+    let background: Vec<u32> = (kinds.iter())
+        .flat_map(|k| k.background.iter().map(|b| b.priority))
+        .filter(|p| *p != u32::MAX)
+        .collect();
     for (p, d) in &i.processing_by_priority {
         let at = key_path!["intake", "processing_by_priority", p];
-        let group = p
-            .trim()
-            .parse::<u32>()
-            .ok()
-            .and_then(|p| priorities.iter().position(|x| *x == p));
-        let Some(group) = group else {
-            let known: Vec<String> = priorities.iter().map(u32::to_string).collect();
-            c.fail(
-                at,
-                format!(
-                    "no call type has priority `{p}`; the priorities are {}",
-                    known.join(", ")
-                ),
-            );
-            continue;
-        };
-        processing[group] = Some(c.dist(d, at));
+        let number = p.trim().parse::<u32>().ok();
+        match number.map(|n| (n, priorities.iter().position(|x| *x == n))) {
+            Some((_, Some(group))) => processing[group] = Some(c.dist(d, at)),
+            Some((n, None)) if background.contains(&n) => other.push((n, c.dist(d, at))),
+            _ => {
+                let mut known: Vec<u32> = priorities.iter().chain(&background).copied().collect();
+                known.sort_unstable();
+                known.dedup();
+                let known: Vec<String> = known.iter().map(u32::to_string).collect();
+                c.fail(
+                    at,
+                    format!(
+                        "no call type or background work has priority `{p}`; the priorities \
+                         are {}",
+                        known.join(", ")
+                    ),
+                );
+            }
+        }
     }
-    Intake { processing }
+    Intake {
+        processing,
+        other,
+        otherwise: all,
+    }
 }

@@ -192,10 +192,15 @@ pub struct Zone {
 pub struct Travel {
     /// Minutes of driving per straight-line km (circuity / speed).
     pub minutes_per_km: f64,
+    /// The same on the way to a call, by priority group (in the order of
+    /// [`Model::priorities`]).
+    pub to_call_per_km: Vec<f64>,
     /// Dispatch-to-rolling time.
     pub turnout: Minutes,
     /// Multiplicative noise on the driving part, mean 1; `None` when deterministic.
     pub noise: Option<LogNormal<f64>>,
+    /// Its coefficient of variation.
+    pub noise_cv: f64,
 }
 
 /// Crisis demand.
@@ -292,6 +297,10 @@ pub struct BackgroundWork {
     /// A request of this priority or more urgent (a lower number) may take a unit off
     /// one of these jobs, whose rest is then dropped; 0: never.
     pub preemptible_by: u32,
+    /// Jobs per minute for each hour of day, when the rate varies (else `rate` always).
+    pub by_hour: Option<Vec<f64>>,
+    /// Units each job takes, busy together for its service.
+    pub units: u32,
 }
 
 /// Out-of-service spells of on-duty units (meals, reports, court, shift change).
@@ -448,6 +457,22 @@ pub struct Intake {
     /// Processing time by priority group (in the order of [`Model::priorities`]); `None`
     /// where a call is ready at once.
     pub processing: Vec<Option<Dist>>,
+    /// The processing time of priorities only background calls have, where given.
+    pub other: Vec<(u32, Dist)>,
+    /// The processing time of any other priority.
+    pub otherwise: Option<Dist>,
+}
+
+impl Intake {
+    /// The processing time of a call of `priority`, given the model's `priorities`.
+    pub fn for_priority(&self, priority: u32, priorities: &[u32]) -> Option<&Dist> {
+        match priorities.iter().position(|p| *p == priority) {
+            Some(group) => self.processing[group].as_ref(),
+            None => (self.other.iter().find(|(p, _)| *p == priority))
+                .map(|(_, d)| d)
+                .or(self.otherwise.as_ref()),
+        }
+    }
 }
 
 /// Downstream unit costs.
@@ -539,7 +564,9 @@ impl Model {
             .iter()
             .filter(|k| !k.background.is_empty())
             .filter_map(|k| {
-                let offered: f64 = k.background.iter().map(|b| b.rate * b.service.mean()).sum();
+                let offered: f64 = (k.background.iter())
+                    .map(|b| b.rate * f64::from(b.units) * b.service.mean())
+                    .sum();
                 let away = k.unavailable.as_ref().map_or(0.0, |u| u.share);
                 let capacity = k.schedule.mean_units() * (1.0 - k.absence) * (1.0 - away);
                 (offered >= capacity).then(|| {
@@ -614,7 +641,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let intake = s
         .intake
         .as_ref()
-        .map(|i| build_intake(&mut c, i, &priorities));
+        .map(|i| build_intake(&mut c, i, &priorities, &kinds));
     if !c.problems.is_empty() {
         return Err(ModelError {
             problems: c.problems,
@@ -622,6 +649,13 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     }
     for t in &mut call_types {
         t.priority_group = priorities.partition_point(|p| *p < t.priority);
+    }
+    let mut travel = travel;
+    travel.to_call_per_km = priority_speeds(&mut c, &s.travel, &priorities, travel.minutes_per_km);
+    if !c.problems.is_empty() {
+        return Err(ModelError {
+            problems: c.problems,
+        });
     }
     Ok(Model {
         name: s.scenario.name.clone(),

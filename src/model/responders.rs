@@ -1,7 +1,7 @@
 //! Responder kinds: role, homes, costs, schedules, absences, background work (one
 //! stream or several, some preemptible), out-of-service spells and reserves.
 
-use super::build::start;
+use super::build::{start, weights_at};
 use super::check::{Checker, key_path};
 use super::limits;
 use super::schedule::build_schedule;
@@ -155,11 +155,25 @@ fn build_background(
             c.check(p >= 1, at(path, key), "priority starts at 1");
         }
     }
+    let rate = b.per_hour.max(0.0) * demand_scale / HOUR;
+    let units = b.units.unwrap_or(1);
+    c.check(
+        (1..=64).contains(&units),
+        at(path, "units"),
+        "a call takes 1 to 64 units",
+    );
     BackgroundWork {
-        rate: b.per_hour.max(0.0) * demand_scale / HOUR,
+        units: units.clamp(1, 64),
+        rate,
         service: c.dist(&b.service, at(path, "service")),
         priority: b.priority.unwrap_or(u32::MAX),
         preemptible_by: b.preemptible_by.unwrap_or(0),
+        by_hour: b.hourly.as_ref().map(|w| {
+            weights_at(c, Some(w), 24, at(path, "hourly"))
+                .iter()
+                .map(|x| x * rate)
+                .collect()
+        }),
     }
 }
 

@@ -8,10 +8,10 @@ use super::figures::{self, Figure, Named};
 use super::page::{figures as figure_html, page};
 use super::{ReportError, chart_files};
 use crate::calibrate::Calibration;
-use crate::calibrate::fit::LogNormalFit;
+use crate::calibrate::fit::DurationFit;
 use crate::store::Files;
 
-fn quantile_plot(name: String, what: &str, fit: &LogNormalFit) -> Named {
+fn quantile_plot(name: String, what: &str, fit: &DurationFit) -> Named {
     let top = fit
         .quantiles
         .iter()
@@ -22,14 +22,17 @@ fn quantile_plot(name: String, what: &str, fit: &LogNormalFit) -> Named {
     Named {
         name,
         caption: format!(
-            "{what}: the fitted lognormal's 5 %, 10 %, …, 95 % points against the records' ({} \
-             values); on the diagonal they agree.",
-            fit.n
+            "{what}: the fitted {}'s 5 %, 10 %, …, 95 % points against the records' ({} \
+             values); on the diagonal they agree. The fit is {} (of the candidates, the \
+             closest to the records).",
+            fit.method.family(),
+            fit.n,
+            fit.method.how()
         ),
         figure: Ok(Figure::Lines(Lines {
             title: format!("Quantiles of {what}: fitted against records"),
             x_label: "records (minutes)".into(),
-            y_label: "fitted lognormal (minutes)".into(),
+            y_label: format!("fitted {} (minutes)", fit.method.family()),
             percent: false,
             series: vec![
                 LineSeries {
@@ -115,6 +118,10 @@ fn counts_table(c: &Calibration) -> Markup {
         ),
         ("left out: unreadable row", d.malformed),
         ("left out: dated outside the main period", d.outside_period),
+        (
+            "held out of the fit, for the validation (--holdout)",
+            d.held_out,
+        ),
         ("intervals not used: end before start", b.negative),
         ("intervals not used: a time in no known form", b.unreadable),
         (
@@ -160,6 +167,56 @@ fn types_table(c: &Calibration) -> Markup {
     }
 }
 
+/// The records' waits for dispatch beside the fitted model's, block by block: the
+/// evidence for the staffing, which records cannot state.
+fn staffing_table(c: &Calibration) -> Markup {
+    let Some(fit) = &c.staffing else {
+        return html! {
+            p { "The records give too few waits for dispatch (at least "
+                (crate::calibrate::queue::MIN_CALLS) " calls of a priority in a block of the \
+                day) to fit the staffing to; the units on duty are the load over 0.75, an \
+                assumption." }
+        };
+    };
+    let busy = crate::calibrate::queue::busy_by_block(&c.tally, c.days);
+    let hours = crate::calibrate::tally::BLOCK_HOURS as usize;
+    html! {
+        p { "Records give the work but not the units on duty. The units in each block of \
+             the day were fitted by simulation so that the waits for dispatch of each \
+             priority match the records' (quartiles and 90th percentile), together with \
+             the call processing that the waits include; where the records' waits show no \
+             queue, the fewest units that give them are kept." }
+        table {
+            tr {
+                th { "block" } th { "units fitted" } th { "units busy (records)" }
+                th { "priority" } th { "calls" }
+                th { "wait: quartiles, records" } th { "model" }
+                th { "wait p90: records, model" }
+            }
+            @for (b, units) in fit.units.iter().enumerate() {
+                @let targets: Vec<_> = fit.evidence.iter().filter(|(t, _)| t.block == b).collect();
+                @if targets.is_empty() {
+                    tr {
+                        td { (format!("{:02}–{:02}", b * hours, (b + 1) * hours)) }
+                        td .n { (units) } td .n { (format!("{:.1}", busy[b])) }
+                        td { "—" } td .n { "0" } td { "—" } td { "—" } td { "—" }
+                    }
+                }
+                @for (t, sim) in &targets {
+                    tr {
+                        td { (format!("{:02}–{:02}", b * hours, (b + 1) * hours)) }
+                        td .n { (units) } td .n { (format!("{:.1}", busy[b])) }
+                        td .n { (t.priority) } td .n { (t.n) }
+                        td .n { (format!("{:.1}, {:.1}, {:.1}", t.quantiles[1], t.quantiles[2], t.quantiles[3])) }
+                        td .n { (format!("{:.1}, {:.1}, {:.1}", sim[1], sim[2], sim[3])) }
+                        td .n { (format!("{:.1}, {:.1}", t.quantiles[4], sim[4])) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// The calibration report (`report.html` and its charts) for the scenario `scenario`
 /// written as `scenario_file`.
 pub fn calibration_files(
@@ -181,6 +238,8 @@ pub fn calibration_files(
         (counts_table(c))
         h2 { "Call types and scene times" }
         (types_table(c))
+        h2 { "Staffing, fitted to the waits for dispatch" }
+        (staffing_table(c))
         h2 { "Fits" }
         (figure_html(&charts))
         h2 { "The scenario" }

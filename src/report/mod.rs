@@ -12,6 +12,7 @@ pub mod run;
 pub mod size;
 pub mod sweep;
 pub mod uncertainty;
+pub mod validation;
 
 use std::path::{Path, PathBuf};
 

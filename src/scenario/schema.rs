@@ -208,6 +208,10 @@ pub struct Travel {
     /// Coefficient of variation of the lognormal driving-time noise.
     #[serde(default)]
     pub noise_cv: f64,
+    /// The speed of drives to calls of a priority (`"1" = 48.0`), where it differs
+    /// (lights and sirens).
+    #[serde(default)]
+    pub speed_kmh_by_priority: BTreeMap<String, f64>,
 }
 
 fn one() -> f64 {
@@ -449,6 +453,10 @@ pub struct Background {
     /// A call of this priority or more urgent may take a unit off one of these jobs
     /// (self-initiated work); the rest of the job is dropped.
     pub preemptible_by: Option<u32>,
+    /// 24 relative weights by hour of day (flat when absent).
+    pub hourly: Option<Vec<f64>>,
+    /// Units each call takes, together for its service (1 when absent).
+    pub units: Option<u32>,
 }
 
 /// Out-of-service spells of on-duty units.

@@ -37,6 +37,10 @@ pub(super) struct Request {
     /// How far down the preference list it has fallen back.
     pub level: u8,
     pub backup: bool,
+    /// One of the units the call type sends together: it stays for the call's scene.
+    pub shares_scene: bool,
+    /// The background call's first unit: the one its trace row follows.
+    pub lead: bool,
     /// Sent by the hotline: falls back through the call type's non-police kinds only.
     pub mobile: bool,
     /// Busy time of a background job, drawn when it arrived.
@@ -56,6 +60,8 @@ impl Request {
             seq,
             level: 0,
             backup: false,
+            shares_scene: false,
+            lead: true,
             mobile: false,
             service: 0.0,
             preemptible_by: 0,
@@ -145,15 +151,18 @@ impl<'m> Sim<'m> {
 
     /// Asks the first police kind for backup at an incident, at priority 1.
     pub(super) fn request_backup(&mut self, incident: usize, police: KindId) {
-        self.request_second(incident, police, 1);
+        self.request_second(incident, police, 1, false);
     }
 
     /// Asks for a second unit of kind `k` at an incident, at `priority`: it is not the
-    /// primary unit (it does not decide the disposition) and does not fall back.
-    fn request_second(&mut self, incident: usize, k: KindId, priority: u32) {
+    /// primary unit (it does not decide the disposition) and does not fall back. One
+    /// the call type sends (`shares_scene`) stays for the call's scene; a backup works
+    /// its own time.
+    fn request_second(&mut self, incident: usize, k: KindId, priority: u32, shares_scene: bool) {
         let seq = self.next_seq();
         let request = Request {
             backup: true,
+            shares_scene,
             ..Request::new(incident as u32, k, priority, seq)
         };
         self.request(request);
@@ -163,7 +172,7 @@ impl<'m> Sim<'m> {
         let source = &mut self.background[b];
         let k = usize::from(source.kind);
         let work = &self.model.kinds[k].background[usize::from(source.work)];
-        let at = self.sched.now() + source.gap.sample(&mut source.arrivals);
+        let at = source.next(self.sched.now(), self.horizon);
         let service = work.service.sample(&mut source.service);
         self.sched
             .set_timer(super::background_timer(b), at, Event::Background(b as u16));
@@ -174,21 +183,28 @@ impl<'m> Sim<'m> {
                 service,
             },
         });
-        let request = Request {
-            service,
-            preemptible_by: work.preemptible_by,
-            ..Request::new(NO_INCIDENT, k, work.priority, self.next_seq())
-        };
-        self.trace_background_arrival(request.seq);
-        let free = self.kinds[k].idle.len();
-        let held = (self.model.kinds[k].reserve.as_ref())
-            .is_some_and(|r| !r.allows(request.priority, free));
-        let unit = if held { None } else { self.kinds[k].idle.pop() };
-        match unit {
-            Some(u) => self.assign(u as usize, request),
-            None => {
-                self.kinds[k].background_waiting += 1;
-                self.enqueue(request);
+        let (priority, preemptible_by) = (work.priority, work.preemptible_by);
+        // A call that takes several units asks for each; they are busy together.
+        for i in 0..work.units {
+            let request = Request {
+                service,
+                preemptible_by,
+                lead: i == 0,
+                ..Request::new(NO_INCIDENT, k, priority, self.next_seq())
+            };
+            if request.lead {
+                self.trace_background_arrival(request.seq, b);
+            }
+            let free = self.kinds[k].idle.len();
+            let held = (self.model.kinds[k].reserve.as_ref())
+                .is_some_and(|r| !r.allows(request.priority, free));
+            let unit = if held { None } else { self.kinds[k].idle.pop() };
+            match unit {
+                Some(u) => self.assign(u as usize, request),
+                None => {
+                    self.kinds[k].background_waiting += 1;
+                    self.enqueue(request);
+                }
             }
         }
     }
@@ -380,10 +396,13 @@ impl<'m> Sim<'m> {
         if self.incidents[request.incident as usize].measured {
             kind.rec.crisis_dispatches += 1;
         }
+        let call_type = usize::from(self.incidents[request.incident as usize].call_type);
+        let sends = self.model.call_types[call_type].units_sent[k];
         let unit = &mut self.units[u];
         unit.phase = Phase::ToScene;
         unit.incident = request.incident;
         unit.primary = !request.backup;
+        unit.shares_scene = request.shares_scene || (!request.backup && sends > 1);
         unit.consulted = false;
         let incident = &mut self.incidents[request.incident as usize];
         if !request.backup {
@@ -399,7 +418,8 @@ impl<'m> Sim<'m> {
         let travel = &self.model.travel;
         let km = unit.pos.distance(incident.pos);
         let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
-        let minutes = travel.turnout + km * travel.minutes_per_km * noise;
+        let group = self.model.call_types[usize::from(incident.call_type)].priority_group;
+        let minutes = travel.turnout + km * travel.to_call_per_km[group] * noise;
         let trip = EnRoute::new(u, unit.pos, now, now + minutes);
         let slot = self.trips.insert(trip);
         if !request.backup {
@@ -414,7 +434,7 @@ impl<'m> Sim<'m> {
             // The call type sends more than one unit of this kind: the others come as
             // second units at the call's priority.
             for _ in 1..self.model.call_types[call_type].units_sent[k] {
-                self.request_second(request.incident as usize, k, request.priority);
+                self.request_second(request.incident as usize, k, request.priority, true);
             }
         }
     }

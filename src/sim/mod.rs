@@ -23,7 +23,7 @@ pub mod trace;
 mod units;
 
 use rand::RngExt;
-use rand_distr::{Distribution, Exp};
+use rand_distr::Exp;
 use slab::Slab;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -67,6 +67,9 @@ struct Incident {
     dispatched_at: Minutes,
     arrived: bool,
     arrived_at: Minutes,
+    /// When the scene of the units the call type sends together ends, once the
+    /// first of them is there.
+    scene_end: Option<Minutes>,
     /// Kind of the first unit on scene (`u16::MAX`: none yet).
     first_kind: u16,
     /// How it ended, for the trace.
@@ -173,6 +176,16 @@ pub fn run_logged(model: &Model, replication_seed: u64) -> (Record, Vec<Arrival>
     (record, log.unwrap_or_default())
 }
 
+/// The call processing a background stream's calls go through before they may be
+/// dispatched: none for self-initiated work, which no one calls in.
+fn background_processing(
+    model: &Model,
+    b: &crate::model::BackgroundWork,
+) -> Option<crate::dist::Dist> {
+    let intake = model.intake.as_ref().filter(|_| b.preemptible_by == 0)?;
+    intake.for_priority(b.priority, &model.priorities).cloned()
+}
+
 /// Why a replication ended before its horizon.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stopped {
@@ -211,8 +224,11 @@ impl<'m> Sim<'m> {
                     kind: k as u16,
                     work: j as u16,
                     gap,
+                    by_hour: b.by_hour.clone(),
                     arrivals: stream(seed, Stream::BackgroundArrivals, sub),
                     service: stream(seed, Stream::BackgroundService, sub),
+                    processing: background_processing(model, b),
+                    intake: stream(seed, Stream::BackgroundIntake, sub),
                 });
             }
             let staffing = stream(seed, Stream::Staffing, k as u64);
@@ -307,9 +323,10 @@ impl<'m> Sim<'m> {
         for k in 0..self.kinds.len() {
             self.shift_change(k);
             for b in 0..self.background.len() {
+                let horizon = self.horizon;
                 let source = &mut self.background[b];
                 if usize::from(source.kind) == k {
-                    let at = source.gap.sample(&mut source.arrivals);
+                    let at = source.next(0.0, horizon);
                     self.sched
                         .set_timer(background_timer(b), at, Event::Background(b as u16));
                 }
@@ -471,6 +488,7 @@ impl<'m> Sim<'m> {
             dispatched_at: 0.0,
             arrived: false,
             arrived_at: 0.0,
+            scene_end: None,
             first_kind: u16::MAX,
             ending: trace::Ending::Open,
             police: false,

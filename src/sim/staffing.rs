@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use rand::RngExt;
-use rand_distr::Exp;
+use rand_distr::{Distribution, Exp};
 
 use super::units::Phase;
 use super::{Event, Sim, record};
@@ -27,8 +27,23 @@ pub(super) struct BackgroundSource {
     /// Its index among the kind's streams.
     pub work: u16,
     pub gap: Exp<f64>,
+    /// Jobs per minute by hour of day, when the rate varies.
+    pub by_hour: Option<Vec<f64>>,
     pub arrivals: SimRng,
     pub service: SimRng,
+    /// Call processing of its calls (traced only: see `Sim::trace_background_arrival`).
+    pub processing: Option<crate::dist::Dist>,
+    pub intake: SimRng,
+}
+
+impl BackgroundSource {
+    /// When the next job comes, after `now` (none after `horizon`).
+    pub(super) fn next(&mut self, now: Minutes, horizon: Minutes) -> Minutes {
+        match &self.by_hour {
+            Some(rates) => super::demand::next_arrival(rates, now, horizon, &mut self.arrivals),
+            None => now + self.gap.sample(&mut self.arrivals),
+        }
+    }
 }
 
 /// A kind's out-of-service spells: the time in service before each (exponential) and

@@ -74,11 +74,20 @@ pub struct BackgroundRow {
 }
 
 impl Sim<'_> {
-    /// Notes when background job `seq` came in, if a trace is kept.
-    pub(super) fn trace_background_arrival(&mut self, seq: u64) {
-        if let Some(waiting) = &mut self.background_received {
-            waiting.insert(seq, self.sched.now());
-        }
+    /// Notes when background job `seq` of stream `b` came in, if a trace is kept.
+    ///
+    /// A background call that goes through call processing is made ready for dispatch
+    /// at once and its received time put back by a processing draw: delaying each call
+    /// of a Poisson stream by an independent time leaves it a Poisson stream of the
+    /// same rate, so the queue is the one processing first would give, and runs that
+    /// keep no trace draw nothing for it.
+    pub(super) fn trace_background_arrival(&mut self, seq: u64, b: usize) {
+        let Some(waiting) = &mut self.background_received else {
+            return;
+        };
+        let source = &mut self.background[b];
+        let processing = (source.processing.as_ref()).map_or(0.0, |d| d.sample(&mut source.intake));
+        waiting.insert(seq, self.sched.now() - processing);
     }
 
     /// A unit of kind `k` takes background job `seq`, busy for `service`: traced if it
@@ -89,6 +98,9 @@ impl Sim<'_> {
         request: &super::dispatch::Request,
     ) -> Option<usize> {
         let (seq, service) = (request.seq, request.service);
+        if !request.lead {
+            return None;
+        }
         let waiting = self.background_received.as_mut()?;
         let now = self.sched.now();
         let received = waiting.remove(&seq).unwrap_or(now);

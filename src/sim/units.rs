@@ -109,6 +109,8 @@ pub(super) struct Unit {
     pub job: Option<u32>,
     /// Its background job's row in the trace, when one is kept.
     pub job_trace: Option<usize>,
+    /// One of several units the call type sends: it stays for the call's scene.
+    pub shares_scene: bool,
     /// The slot of its pending out-of-service event (a spell's start or end).
     pub brk: Option<u32>,
     /// A spell came due while it was busy: it takes it when it clears.
@@ -140,6 +142,7 @@ impl Unit {
             job_trace: None,
             brk: None,
             spell_due: false,
+            shares_scene: false,
         }
     }
 
@@ -291,7 +294,17 @@ impl Sim<'_> {
         let injury = rng.random_bool(response.injury);
         let backup = primary && rng.random_bool(response.backup);
         let consult = primary && rng.random_bool(response.consult);
-        let scene = response.on_scene.sample(rng);
+        // Units the call type sends together work one scene, started by the first
+        // to arrive; a later one stays until it ends.
+        let scene = match (unit.shares_scene, incident.scene_end) {
+            (true, Some(end)) => (end - now).max(0.0),
+            (true, None) => {
+                let scene = response.on_scene.sample(rng);
+                incident.scene_end = Some(now + scene);
+                scene
+            }
+            (false, _) => response.on_scene.sample(rng),
+        };
         if measured {
             self.rec.use_of_force += u64::from(force);
             self.rec.injuries += u64::from(injury);

@@ -12,6 +12,7 @@ pub mod summary;
 pub mod sweep;
 pub mod trace;
 pub mod uncertainty;
+pub mod validation;
 pub mod warmup;
 
 use serde::{Deserialize, Serialize};

@@ -3,9 +3,10 @@
 
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta};
 
+use super::validation::{BLOCK_HOURS, Observation};
 use crate::model::{Model, Role};
 use crate::sim::trace::{BackgroundRow, Ending, TraceRow};
-use crate::time::Minutes;
+use crate::time::{DAY, Minutes};
 
 /// The columns of `incidents.csv`, in order.
 pub const COLUMNS: [&str; 18] = [
@@ -141,6 +142,59 @@ fn background_row(model: &Model, b: &BackgroundRow) -> Vec<String> {
         "1".into(),
         if b.self_initiated { "Y" } else { "N" }.into(),
     ]
+}
+
+/// The block of the day (of [`BLOCKS`] blocks of [`BLOCK_HOURS`] hours) of simulated
+/// minute `at`.
+pub fn block(at: Minutes) -> u8 {
+    (crate::time::hour_of_day(at) as u32 / BLOCK_HOURS) as u8
+}
+
+/// What validation compares of each call of a traced replication, as calibration reads
+/// it from records: crises with their priority and intervals, background jobs with
+/// their priority and wait for dispatch.
+pub fn observations(
+    model: &Model,
+    trace: &[TraceRow],
+    background: &[BackgroundRow],
+) -> Vec<Observation> {
+    let gap = |a: Option<Minutes>, b: Option<Minutes>| match (a, b) {
+        (Some(a), Some(b)) if b >= a => (b - a) as f32,
+        _ => f32::NAN,
+    };
+    let crises = trace.iter().map(|r| {
+        let received = Some(r.received);
+        Observation {
+            priority: Some(model.call_types[usize::from(r.call_type)].priority),
+            block: block(r.received),
+            day: (r.received / DAY) as u32,
+            crisis: true,
+            intervals: [
+                gap(received, r.dispatched),
+                gap(r.dispatched, r.arrived),
+                gap(received, r.arrived),
+                gap(r.arrived, r.cleared),
+            ],
+        }
+    });
+    // Self-initiated work waits for no dispatch: it is left out, as calibrate leaves
+    // it out of the records' waits.
+    let other = background
+        .iter()
+        .filter(|b| !b.self_initiated)
+        .map(|b| Observation {
+            priority: (b.priority != u32::MAX).then_some(b.priority),
+            block: block(b.received),
+            day: (b.received / DAY) as u32,
+            crisis: false,
+            intervals: [
+                gap(Some(b.received), Some(b.dispatched)),
+                f32::NAN,
+                f32::NAN,
+                f32::NAN,
+            ],
+        });
+    crises.chain(other).collect()
 }
 
 #[cfg(test)]

@@ -5,18 +5,11 @@
 
 use super::common;
 
+use crate::common::crisis_sim;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const TINY: &str = "tests/data/tiny.toml";
-
-fn crisis_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).to_string()

@@ -18,6 +18,7 @@ mod prevention;
 mod programs;
 mod queueing;
 mod queues;
+mod records;
 mod report;
 mod scenarios;
 mod sizing;

@@ -2,9 +2,8 @@
 //! staffing overrides on shift-staffed kinds, shares that stay whole, demand growth,
 //! named variants in `compare`, and comparisons that refuse unlike horizons.
 
-use std::process::Command;
-
 use super::common;
+use crate::common::crisis_sim;
 
 const VANS: &str = "scenarios/mid-size-city-mobile-crisis.toml";
 
@@ -83,14 +82,6 @@ fn demand_scale_multiplies_crises_and_background_work() {
     assert!((ratio - 1.2).abs() < 1e-12);
     let bg = |m: &crisis_sim::model::Model| kind(m, "police").background[0].rate;
     assert!((bg(&more) / bg(&base) - 1.2).abs() < 1e-12);
-}
-
-fn crisis_sim(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
 }
 
 #[test]

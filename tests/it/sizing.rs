@@ -6,8 +6,9 @@ use super::common;
 use super::queueing::erlang_c_wait;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
+use crate::common::crisis_sim;
 use crisis_sim::experiment::RunOptions;
 use crisis_sim::experiment::size::{self, Question};
 use crisis_sim::experiment::sweep::{self, parse_vary};
@@ -15,14 +16,6 @@ use crisis_sim::stats::size::Target;
 
 const MMC: &str = "scenarios/validation/mmc.toml";
 const VANS: &str = "scenarios/mid-size-city-mobile-crisis.toml";
-
-fn crisis_sim(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
-}
 
 fn root(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)

@@ -56,6 +56,7 @@ fn help_of_every_command() {
         "size",
         "uncertainty",
         "calibrate",
+        "validate",
         "merge",
         "report",
         "check",

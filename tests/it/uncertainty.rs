@@ -10,6 +10,7 @@ use crisis_sim::stats::sweep::SweepPoint;
 use crisis_sim::stats::uncertainty::UncertaintySummary;
 
 use super::common;
+use crate::common::crisis_sim;
 
 const LINEAR: &str = "tests/data/psa-linear.toml";
 
@@ -121,14 +122,6 @@ fn tornado_bars_follow_their_widths_and_an_idle_input_has_none() {
     assert!(t.bars[1].width > 0.0);
     // Each end is the input at its 5 % or 95 % point.
     assert!((t.bars[0].low[0] - 550.0).abs() < 1e-9 && (t.bars[0].high[0] - 1450.0).abs() < 1e-9);
-}
-
-fn crisis_sim(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
 }
 
 fn psa_args<'a>(out: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
