@@ -16,7 +16,8 @@ cp "$tmp/run/incidents.csv" docs/example-cad.csv
   --column cleared=cleared --column call_type=call_type --column priority=priority \
   --column agency=first_kind --column zone=zone --column x=x_km --column y=y_km \
   --coordinates km --column disposition=disposition --column person=person \
-  --column incident=incident \
+  --column incident=incident --column units=units --self-initiated self_initiated=Y \
+  --out-of-service 0.15 \
   --crisis-type welfare_check --crisis-type suicidal_ideation --crisis-type psychosis \
   --crisis-type intoxication --crisis-type crisis_with_weapon \
   --population 700000 --name "Example city: calibrated from a week of records" \

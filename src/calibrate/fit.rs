@@ -6,6 +6,7 @@ pub use super::read::identifier;
 use super::tally::{Durations, Spread, Tally};
 use crate::model::Disposition;
 use crate::time::DAY;
+use chrono::{Datelike, NaiveDateTime, NaiveTime, TimeDelta, Timelike};
 
 /// Outcome shares in the model's names, and the dispositions they rest on.
 pub type Shares = (Vec<(&'static str, f64)>, u64);
@@ -195,14 +196,34 @@ pub fn days(t: &Tally) -> f64 {
     })
 }
 
-/// Hour-of-day and day-of-week weights (each averaging 1) from crisis counts.
+/// Hour-of-day and day-of-week weights (each averaging 1) from crisis counts over the
+/// hours of the week the records cover: a week and a day count a Monday twice. A
+/// weekday covered for less than a whole day is given the average rate.
 pub fn profiles(t: &Tally) -> ([f64; 24], [f64; 7]) {
+    let exposure = t.span.map_or([1.0; 168], |(a, b)| hours_of_week(a, b));
+    let counts = &t.by_hour_of_week;
+    let rate = |slots: &mut dyn Iterator<Item = usize>| {
+        let (n, hours) = slots.fold((0.0, 0.0), |(n, h), i| {
+            (n + counts[i] as f64, h + exposure[i])
+        });
+        (hours > 0.0).then(|| n / hours).map(|r| (r, hours))
+    };
     let mut hourly = [0.0; 24];
-    let mut weekly = [0.0; 7];
-    for (i, c) in t.by_hour_of_week.iter().enumerate() {
-        hourly[i % 24] += *c as f64;
-        weekly[i / 24] += *c as f64;
+    for (h, w) in hourly.iter_mut().enumerate() {
+        *w = rate(&mut (0..7).map(|d| d * 24 + h)).map_or(0.0, |(r, _)| r);
     }
+    let mut weekly = [f64::NAN; 7];
+    for (d, w) in weekly.iter_mut().enumerate() {
+        if let Some((r, hours)) = rate(&mut (d * 24..d * 24 + 24)) {
+            *w = if hours >= 24.0 { r } else { f64::NAN };
+        }
+    }
+    let known: Vec<f64> = weekly.iter().copied().filter(|w| w.is_finite()).collect();
+    let average = known.iter().sum::<f64>() / known.len().max(1) as f64;
+    weekly
+        .iter_mut()
+        .filter(|w| !w.is_finite())
+        .for_each(|w| *w = average);
     let norm = |v: &mut [f64]| {
         let mean = v.iter().sum::<f64>() / v.len() as f64;
         if mean > 0.0 {
@@ -214,6 +235,20 @@ pub fn profiles(t: &Tally) -> ([f64; 24], [f64; 7]) {
     norm(&mut hourly);
     norm(&mut weekly);
     (hourly, weekly)
+}
+
+/// Hours of each hour of the week (Monday 00:00 first) from `a` to `b`.
+fn hours_of_week(a: NaiveDateTime, b: NaiveDateTime) -> [f64; 168] {
+    let mut hours = [0.0; 168];
+    let mut t = a;
+    while t < b {
+        let slot = t.weekday().num_days_from_monday() as usize * 24 + t.hour() as usize;
+        let hour_start = t.date().and_time(NaiveTime::MIN) + TimeDelta::hours(i64::from(t.hour()));
+        let next = (hour_start + TimeDelta::hours(1)).min(b);
+        hours[slot] += (next - t).num_milliseconds() as f64 / 3_600_000.0;
+        t = next;
+    }
+    hours
 }
 
 /// The share of a crisis call type's outcomes for one agency, in the model's names;

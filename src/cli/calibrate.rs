@@ -48,12 +48,39 @@ pub struct CalibrateArgs {
     /// their period (e.g. 0.25), so the validation is out of sample.
     #[arg(long, value_name = "FRACTION", value_parser = fraction)]
     pub holdout: Option<f64>,
+    /// How hard to fit the staffing and call processing to the records' waits, by
+    /// simulation.
+    #[arg(long, value_enum, default_value_t = FitMode::Full)]
+    pub fit: FitMode,
     /// Worker threads for the fit and the validation, 1 to 1024 [default: all cores].
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub threads: Option<u16>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// How much simulation the staffing fit spends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FitMode {
+    /// Four times the records' days per candidate (112 to 728), until steps of 3 %.
+    Full,
+    /// The records' days per candidate (28 to 182) and at most 6 rounds of the
+    /// processing search: a first look in a fraction of the time.
+    Quick,
+    /// No simulation: units for 60 % of the records' busy time and the processing
+    /// read from the fastest priority-1 waits, both marked as assumptions.
+    None,
+}
+
+impl FitMode {
+    fn effort(self, days: f64) -> Option<FitEffort> {
+        match self {
+            FitMode::Full => Some(FitEffort::for_records(days)),
+            FitMode::Quick => Some(FitEffort::quick(days)),
+            FitMode::None => None,
+        }
+    }
 }
 
 /// `--out-of-service`: a share from 0 up to 0.9.
@@ -108,7 +135,9 @@ pub fn calibrate(args: &CalibrateArgs) -> Result<(), CliError> {
         threads: args.threads.map(usize::from),
         progress: false,
     };
-    fit(&mut calibration, &scenario, &options, args.quiet)?;
+    if let Some(effort) = args.fit.effort(calibration.days) {
+        fit(&mut calibration, &scenario, &effort, &options, args.quiet)?;
+    }
     let text = calibration.scenario(&settings);
     write_scenario(&mut out, &text)?;
     let shown = dir.join(SCENARIO_FILE).display().to_string();
@@ -182,6 +211,7 @@ fn write_scenario(out: &mut Output, text: &str) -> Result<(), CliError> {
 fn fit(
     c: &mut Calibration,
     scenario: &Path,
+    effort: &FitEffort,
     options: &RunOptions,
     quiet: bool,
 ) -> Result<(), CliError> {
@@ -191,7 +221,6 @@ fn fit(
     }
     let (_, model) = experiment::load(scenario, &[])
         .map_err(|e| CliError::Bug(format!("the calibrated scenario does not load ({e})")))?;
-    let effort = FitEffort::for_records(c.days);
     if !quiet {
         eprintln!(
             "fitting the units on duty by block of the day to {} waits for dispatch, by simulation",
@@ -208,7 +237,7 @@ fn fit(
         &targets,
         &drives,
         spread,
-        &effort,
+        effort,
         options,
     )?;
     if fitted.processing.is_some() {

@@ -105,7 +105,7 @@ pub enum Command {
     /// block of the day: each interval's quantiles with the records' 95 % band, Q–Q
     /// charts, a verdict per figure, validation.json and a report.
     #[command(
-        after_help = "Example:\n  crisis-sim validate out/sf/scenario.toml tests/data/sf-fire/calls.csv --column incident=\"Call Number\" --column unit=\"Unit ID\" --column received=\"Received DtTm\" --column dispatched=\"Dispatch DtTm\" --column arrived=\"On Scene DtTm\" --column cleared=\"Available DtTm\" --column call_type=\"Call Type\" --column priority=Priority --priority 3=1 --priority 2=2 --priority E=1 --crisis-type \"Medical Incident\" --out out/sf-validation"
+        after_help = "Example:\n  crisis-sim validate docs/example-city.toml docs/example-cad.csv --column received=received --column dispatched=dispatched --column arrived=arrived --column cleared=cleared --column call_type=call_type --column priority=priority --column incident=incident --column units=units --self-initiated self_initiated=Y --crisis-type welfare_check --crisis-type suicidal_ideation --crisis-type psychosis --crisis-type intoxication --crisis-type crisis_with_weapon --out out/example-city-validation"
     )]
     Validate(validate::ValidateArgs),
     /// Join the folders of a sharded sweep or uncertainty analysis into one, as if it

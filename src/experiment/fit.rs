@@ -48,6 +48,19 @@ impl FitEffort {
     }
 }
 
+impl FitEffort {
+    /// A first look: the records' days (at least 28, at most 182) in 4 replications,
+    /// and at most 6 rounds of the processing search.
+    pub fn quick(days: f64) -> FitEffort {
+        FitEffort {
+            replications: 4,
+            days: (days / 4.0).clamp(7.0, 45.5),
+            rounds: 6,
+            ..FitEffort::default()
+        }
+    }
+}
+
 impl Default for FitEffort {
     fn default() -> Self {
         FitEffort {

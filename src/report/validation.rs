@@ -79,11 +79,23 @@ pub fn headlines(v: &Validation) -> Vec<String> {
             r.verdict.text()
         ));
     }
-    let [agree, close, differ] = v.tally();
-    out.push(format!(
-        "{agree} figures agree with the records, {close} are close, {differ} differ"
-    ));
+    out.push(format!("{} with the records", tally_text(v)));
     out
+}
+
+/// "5 figures agree, 1 is close, 3 differ", in words that fit the counts.
+pub fn tally_text(v: &Validation) -> String {
+    let [agree, close, differ] = v.tally();
+    let (a, c, d) = (
+        if agree == 1 {
+            "figure agrees"
+        } else {
+            "figures agree"
+        },
+        if close == 1 { "is" } else { "are" },
+        if differ == 1 { "differs" } else { "differ" },
+    );
+    format!("{agree} {a}, {close} {c} close, {differ} {d}")
 }
 
 fn qq_charts(v: &Validation) -> Vec<Named> {
@@ -232,7 +244,7 @@ pub fn validation_files(
     page_name: &str,
 ) -> Result<Files, ReportError> {
     let charts = figures::render_all(&qq_charts(v))?;
-    let [agree, close, differ] = v.tally();
+    let tally = tally_text(v);
     let body = html! {
         h1 { "Does the model reproduce the records?" }
         p .lede {
@@ -240,7 +252,7 @@ pub fn validation_files(
             " replications of " (format!("{:.0}", v.simulated_days)) " days) beside "
             code { (context.records) } ": " (context.part) ", " (v.records_calls)
             " calls over " (v.records_days) " days. "
-            (agree) " figures agree, " (close) " are close, " (differ) " differ."
+            (tally) "."
         }
         h2 { "Calls a day" }
         (rates_table(v))

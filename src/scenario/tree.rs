@@ -485,8 +485,15 @@ fn step_into<'a>(
                 .or_else(|| seg.parse::<usize>().ok().filter(|i| *i < items.len()));
             let Some(at) = found else {
                 let names: Vec<&str> = items.iter().filter_map(Node::name).collect();
+                let numbers = match items.len() {
+                    0 => "it is empty".to_string(),
+                    n => format!("entries are numbered 0 to {}", n - 1),
+                };
+                if names.is_empty() {
+                    return Err(format!("no entry `{seg}`: {numbers}"));
+                }
                 return Err(format!(
-                    "no entry named `{seg}`; known: {}",
+                    "no entry named `{seg}`; known: {} ({numbers})",
                     names.join(", ")
                 ));
             };

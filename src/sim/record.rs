@@ -33,6 +33,8 @@ pub struct KindRecord {
     pub jobs: u64,
     /// Busy minutes of those jobs, from assignment to availability.
     pub job_minutes: f64,
+    /// Minutes out of service (spells), counted busy like jobs.
+    pub spell_minutes: f64,
     /// Crisis dispatches (primary and backup) assigned to this kind.
     pub crisis_dispatches: u64,
     /// Incidents a unit of this kind reached (arrived on scene), each counted once.

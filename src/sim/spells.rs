@@ -27,7 +27,13 @@ impl Sim<'_> {
         unit.job = Some(slot as u32);
         self.sched
             .schedule(now + request.service, Event::JobDone(slot as u32));
-        self.units[u].job_trace = self.trace_background_start(k, request);
+        let (seq, priority, service) = (request.seq, request.priority, request.service);
+        let self_initiated = request.preemptible_by > 0;
+        self.units[u].job_trace = if request.lead {
+            self.trace_background_start(k, seq, priority, service, self_initiated)
+        } else {
+            None
+        };
     }
 
     /// The background job in `slot` ends (unless it was dropped).
@@ -124,6 +130,7 @@ impl Sim<'_> {
             .map_or(0.0, |x| x.spell.sample(&mut spells.rng));
         let unit = &mut self.units[u];
         unit.stop(now);
+        unit.busy_since = now;
         unit.phase = Phase::OutOfService;
         unit.spell_due = false;
         let slot = self.breaks.insert(u as u32);
@@ -135,6 +142,7 @@ impl Sim<'_> {
     /// Unit `u`'s spell ends: it is free again, heads home, and its next spell is planned.
     fn end_spell(&mut self, u: usize) {
         let now = self.now();
+        self.count_spell(u);
         let k = usize::from(self.units[u].kind);
         let kind = &mut self.kinds[k];
         kind.advance(now);
@@ -146,6 +154,15 @@ impl Sim<'_> {
         self.take_work(u);
     }
 
+    /// Counts the measured part of unit `u`'s spell, which ends now.
+    fn count_spell(&mut self, u: usize) {
+        if self.measuring() {
+            let unit = &self.units[u];
+            let minutes = self.now() - unit.busy_since.max(self.warmup_end);
+            self.kinds[usize::from(unit.kind)].rec.spell_minutes += minutes;
+        }
+    }
+
     /// Unit `u` goes off duty: its pending spell is cancelled, and a spell under way ends
     /// (the unit is then neither busy nor idle).
     pub(super) fn cancel_spell(&mut self, u: usize) {
@@ -154,6 +171,7 @@ impl Sim<'_> {
         }
         self.units[u].spell_due = false;
         if self.units[u].phase == Phase::OutOfService {
+            self.count_spell(u);
             let now = self.now();
             let kind = &mut self.kinds[usize::from(self.units[u].kind)];
             kind.advance(now);

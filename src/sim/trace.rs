@@ -90,17 +90,17 @@ impl Sim<'_> {
         waiting.insert(seq, self.sched.now() - processing);
     }
 
-    /// A unit of kind `k` takes background job `seq`, busy for `service`: traced if it
-    /// came in during the measured period. Returns its row.
+    /// A unit of kind `k` takes the first unit's part of background job `seq` (of
+    /// `priority`, busy for `service`): traced if it came in during the measured period.
+    /// Returns its row.
     pub(super) fn trace_background_start(
         &mut self,
         k: usize,
-        request: &super::dispatch::Request,
+        seq: u64,
+        priority: u32,
+        service: Minutes,
+        self_initiated: bool,
     ) -> Option<usize> {
-        let (seq, service) = (request.seq, request.service);
-        if !request.lead {
-            return None;
-        }
         let waiting = self.background_received.as_mut()?;
         let now = self.sched.now();
         let received = waiting.remove(&seq).unwrap_or(now);
@@ -110,8 +110,8 @@ impl Sim<'_> {
         let rows = self.rec.background_trace.as_mut()?;
         rows.push(BackgroundRow {
             kind: k as u16,
-            priority: request.priority,
-            self_initiated: request.preemptible_by > 0,
+            priority,
+            self_initiated,
             received,
             dispatched: now,
             cleared: now + service,

@@ -225,11 +225,15 @@ fn a_trace_calibrates_back_to_its_scenario() {
     let first = first_run.trace.clone().unwrap();
     let made = temp.path().join("city");
     let city = made.join("scenario.toml");
+    // What is compared here is read from the records; the staffing fit by simulation
+    // has its own round trip (records.rs).
     let mut args = vec![
         "calibrate",
         trace.to_str().unwrap(),
         "--out",
         made.to_str().unwrap(),
+        "--fit",
+        "none",
     ];
     args.extend_from_slice(CALIBRATE);
     let out = crisis_sim(&args);
@@ -493,9 +497,10 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
         .count();
     assert_eq!(rows as f64, incidents);
     assert!(rows > 500);
-    // Ordinary police calls are in it too: about 48 an hour over 20 days.
+    // Ordinary and self-initiated police work is in it too: about 46 + 40 calls an hour
+    // over 20 days, one row a call.
     let other = text.lines().filter(|l| l.contains(",other,")).count();
-    assert!((20_000..26_000).contains(&other), "{other} background rows");
+    assert!((38_000..45_000).contains(&other), "{other} background rows");
     let first = text.lines().nth(1).unwrap();
     assert!(first.contains(",2024-01-08 "), "{first}");
     assert!(out.join("incidents-2.csv").is_file());

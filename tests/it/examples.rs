@@ -62,7 +62,14 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
         args.extend(["--set".into(), "scenario.warmup_days=10".into()]);
     }
     if args[0] == "calibrate" {
-        args.extend(["--quiet".into(), "--out".into(), out.display().to_string()]);
+        let more = ["--fit", "none", "--quiet", "--out"];
+        args.extend(more.iter().map(|s| s.to_string()));
+        args.push(out.display().to_string());
+    }
+    if args[0] == "validate" {
+        let more = ["--replications", "2", "--days", "10", "--quiet", "--out"];
+        args.extend(more.iter().map(|s| s.to_string()));
+        args.push(out.display().to_string());
     }
     if args[0] == "uncertainty" {
         let more = [
@@ -107,6 +114,7 @@ fn every_example_in_the_readme_and_help_runs() {
         "size",
         "uncertainty",
         "calibrate",
+        "validate",
         "merge",
         "check",
         "report",

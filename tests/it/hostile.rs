@@ -37,7 +37,7 @@ fn absurd_numbers_are_refused_before_simulating() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
     let digits = format!(
-        "responders.police.background.service=\"fixed({}min)\"",
+        "responders.police.background.0.service=\"fixed({}min)\"",
         "9".repeat(400)
     );
     let cases: Vec<(String, &str)> = vec![
@@ -50,8 +50,12 @@ fn absurd_numbers_are_refused_before_simulating() {
             "1e300 is out of range",
         ),
         (
-            "responders.police.background.per_hour=1e300".into(),
+            "responders.police.background.0.per_hour=1e300".into(),
             "out of range",
+        ),
+        (
+            "responders.police.background.9.per_hour=1".into(),
+            "no entry `9`: entries are numbered 0 to 4",
         ),
         ("scenario.days=1e9".into(), "at most 36500 (100 years)"),
         ("scenario.warmup_days=1e307".into(), "out of range"),

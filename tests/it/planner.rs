@@ -184,7 +184,7 @@ fn overload_warns_on_the_console_in_the_report_and_in_check() {
         "check",
         "scenarios/mid-size-city.toml",
         "--set",
-        "responders.police.background.per_hour=200",
+        "responders.police.background.2.per_hour=200",
     ]);
     assert!(check.status.success());
     assert!(String::from_utf8_lossy(&check.stderr).contains("will grow without bound"));

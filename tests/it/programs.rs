@@ -240,6 +240,18 @@ fn figures() -> Vec<Figure> {
         Figure {
             file: "mid-size-city.toml",
             sets: &[],
+            figure: "police response to priority-2 crises (min:s)",
+            source: "13:12 (Morgan Hill, CPSM 2015) to 33:24 (Fulton County, 2014-2017)",
+            kind: Kind::Fitted,
+            published: "13:12-33:24",
+            band: (13.2, 33.4),
+            shown: Shown::MinSec,
+            value: |_, r| r.by_priority["2"]["response_time_mean_min"].mean,
+            checked: true,
+        },
+        Figure {
+            file: "mid-size-city.toml",
+            sets: &[],
             figure: "crises among police calls",
             source: "coded in dispatch: Durham 1-2 %, Denver 2.8 %, Milwaukee ≈ 3 %; police estimates up to 20 %",
             kind: Kind::CrossCheck,

@@ -80,16 +80,18 @@ fn littles_law_holds_for_every_responder_pool() {
     let model = common::load("scenarios/mid-size-city.toml", &["scenario.replications=2"]);
     for r in common::records(&model) {
         for (kind, k) in model.kinds.iter().zip(&r.kinds) {
-            // L = λW: time-average busy units × T equals the summed busy time of the jobs.
-            // Only jobs cut by the horizon differ: well under 0.1 % of a year.
+            // L = λW: time-average busy units × T equals the summed busy time of the jobs
+            // and out-of-service spells. Only those cut by the horizon differ: well
+            // under 0.1 % of a year.
             let busy_area = k.busy_on_duty + k.overtime;
-            let rel = (busy_area - k.job_minutes).abs() / busy_area;
+            let work = k.job_minutes + k.spell_minutes;
+            let rel = (busy_area - work).abs() / busy_area;
             assert!(
                 rel < 1e-3,
-                "{}: ∫busy = {busy_area}, Σ job time = {}",
+                "{}: ∫busy = {busy_area}, Σ job and spell time = {work}",
                 kind.name,
-                k.job_minutes
             );
+            assert!(k.spell_minutes > 0.0, "{}: spells are counted", kind.name);
             assert!(
                 k.jobs > 100_000,
                 "{}: the pool must actually work",
