@@ -558,16 +558,16 @@ pub const COST_RESPONDERS_BY_KIND: &Metric = &Metric {
 pub const COST_PER_CALL: &Metric = &Metric {
     name: "cost_per_call_",
     measure: Measure::Dollars,
-    meaning: "cost_responders of this kind divided by its calls",
+    meaning: "this kind's hourly cost × its hours on crisis calls (dispatch to clearing), per crisis call it reached; its idle hours and other work are not charged to crises (cost_responders_<kind> is the whole kind's cost)",
     console: true,
     compare: false,
     cost_part: false,
     value: Value::PerKind(|m, k| {
-        let calls = m.rec.kinds[k].calls;
-        if calls == 0 {
+        let r = &m.rec.kinds[k];
+        if r.calls == 0 {
             f64::NAN
         } else {
-            responder_cost(&m.model.kinds[k], &m.rec.kinds[k]) / calls as f64
+            m.model.kinds[k].cost_per_hour * r.crisis_minutes / HOUR / r.calls as f64
         }
     }),
 };

@@ -137,7 +137,7 @@ fn figures() -> Vec<Figure> {
             published: "≈ $88",
             band: (80.0, 100.0),
             shown: Shown::Dollars,
-            value: |_, r| m(r, "cost_per_call_cahoots"),
+            value: |_, r| m(r, "cost_responders_cahoots") / m(r, "calls_cahoots"),
             checked: true,
         },
         Figure {
