@@ -14,10 +14,10 @@
 
 use super::{ExperimentError, RunOptions};
 use crate::calibrate::queue::{Part, Processing, StaffingFit, WaitTarget};
-use crate::calibrate::tally::{BLOCK_HOURS, BLOCKS, Observation};
 use crate::model::{Intake, KindId, Model, Schedule};
 use crate::stats::quantile;
 use crate::stats::validation::QUANTILES;
+use crate::stats::validation::{BLOCK_HOURS, BLOCKS, Observation};
 use crate::time::{DAY, HOUR};
 
 /// How much simulation the fit spends on each candidate.

@@ -396,8 +396,9 @@ impl<'m> Sim<'m> {
         if self.incidents[request.incident as usize].measured {
             kind.rec.crisis_dispatches += 1;
         }
-        let call_type = usize::from(self.incidents[request.incident as usize].call_type);
-        let sends = self.model.call_types[call_type].units_sent[k];
+        let call_type = &self.model.call_types
+            [usize::from(self.incidents[request.incident as usize].call_type)];
+        let sends = call_type.units_sent[k];
         let unit = &mut self.units[u];
         unit.phase = Phase::ToScene;
         unit.incident = request.incident;
@@ -418,8 +419,7 @@ impl<'m> Sim<'m> {
         let travel = &self.model.travel;
         let km = unit.pos.distance(incident.pos);
         let noise = travel.noise.map_or(1.0, |n| n.sample(&mut incident.rng));
-        let group = self.model.call_types[usize::from(incident.call_type)].priority_group;
-        let minutes = travel.turnout + km * travel.to_call_per_km[group] * noise;
+        let minutes = travel.turnout + km * travel.to_call_per_km[call_type.priority_group] * noise;
         let trip = EnRoute::new(u, unit.pos, now, now + minutes);
         let slot = self.trips.insert(trip);
         if !request.backup {
@@ -427,13 +427,12 @@ impl<'m> Sim<'m> {
         }
         self.trips.arm(slot);
         incident.units = incident.units.saturating_add(1);
-        let call_type = usize::from(incident.call_type);
         self.sched
             .schedule(now + minutes, Event::Arrive(slot as u32));
         if !request.backup {
             // The call type sends more than one unit of this kind: the others come as
             // second units at the call's priority.
-            for _ in 1..self.model.call_types[call_type].units_sent[k] {
+            for _ in 1..sends {
                 self.request_second(request.incident as usize, k, request.priority, true);
             }
         }
