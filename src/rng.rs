@@ -23,8 +23,8 @@ pub enum Stream {
     Staffing = 4,
     /// Service times of background jobs, drawn as each arrives, one substream per kind.
     BackgroundService = 5,
-    /// Inpatient lengths of stay, one substream per facility.
-    Facilities = 6,
+    // 6 is left unused: an admitted patient's length of stay comes from the
+    // incident's own stream, one draw for the bed and for the days costed.
     /// The hotline's ordinary contacts: gaps, then each one's patience and handle time.
     HotlineContacts = 7,
     /// Out-of-service spells: the time in service before each and its length, one
@@ -33,6 +33,9 @@ pub enum Stream {
     /// Call processing of background calls, drawn only for a trace, one substream per
     /// background stream.
     BackgroundIntake = 9,
+    /// Induced calls: substream 0 their arrival times, call types, zones and
+    /// positions; substream n the n-th call's own draws.
+    Induced = 10,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

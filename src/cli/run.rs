@@ -82,7 +82,7 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             summary.seed,
             summary.perf.wall_s
         );
-        say!("{}", report::table(&summary.metrics));
+        say!("{}", report::table(&summary.metrics, summary.dollar_year));
         if let Some(by) = report::priority_table(&summary) {
             sayln!("\nBy priority (1 most urgent):\n{by}");
         }

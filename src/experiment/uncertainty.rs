@@ -97,6 +97,7 @@ pub fn prepare(
         seed: first.seed,
         days: first.days,
         warmup_days: first.warmup_days,
+        dollar_year: first.costs.dollar_year,
         values,
         tornado: o.tornado.clone(),
         outcome: o.outcome.clone(),

@@ -43,6 +43,14 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline, population
         resolved_by_phone: resolved,
         dispatch_mobile: mobile,
         redial_911: c.probability(h.redial_911, at("redial_911")),
+        redial_delay: h
+            .redial_delay
+            .as_ref()
+            .map(|d| c.dist(d, at("redial_delay"))),
+        unresolved_repeat: h
+            .unresolved_repeat
+            .map_or(f64::NAN, |p| c.probability(p, at("unresolved_repeat"))),
+        cost_per_hour: c.money(&h.cost_per_hour, at("cost_per_hour")),
         from: start(c, h.from_day, at("from_day")),
         contacts: h.contacts_per_100k_per_month.map(|per_month| {
             c.non_negative(per_month, at("contacts_per_100k_per_month"));
@@ -71,6 +79,11 @@ pub(super) fn build_psychiatry(c: &mut Checker<'_>, p: &schema::Psychiatry) -> P
         consult_time: c.dist(&p.consult_time, key_path!["psychiatry", "consult_time"]),
         max_wait: c.duration(&p.max_wait, key_path!["psychiatry", "max_wait"]),
         from: start(c, p.from_day, key_path!["psychiatry", "from_day"]),
+        cost_per_hour: c.money(&p.cost_per_hour, key_path!["psychiatry", "cost_per_hour"]),
+        cost_per_consult: c.money(
+            &p.cost_per_consult,
+            key_path!["psychiatry", "cost_per_consult"],
+        ),
     }
 }
 
@@ -109,8 +122,8 @@ pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Preventio
         p.incidence_reduction,
         key_path!["prevention", "incidence_reduction"],
     );
-    c.non_negative(
-        p.program_cost_per_year,
+    let program_cost_per_year = c.money(
+        &p.program_cost_per_year,
         key_path!["prevention", "program_cost_per_year"],
     );
     Prevention {
@@ -122,29 +135,39 @@ pub(super) fn build_prevention(c: &mut Checker<'_>, p: Option<&schema::Preventio
             .as_ref()
             .map_or(0.0, |r| c.duration(r, key_path!["prevention", "ramp"])),
         from: start(c, p.from_day, key_path!["prevention", "from_day"]),
-        program_cost_per_year: p.program_cost_per_year,
+        program_cost_per_year,
     }
 }
 
 pub(super) fn build_costs(c: &mut Checker<'_>, costs: Option<&schema::Costs>) -> Costs {
     let Some(k) = costs else {
         return Costs {
+            dollar_year: c.dollar_year,
             ed_visit: 0.0,
             hospitalization_probability: 0.0,
             inpatient_day: 0.0,
             length_of_stay: Dist::Fixed(0.0),
             crisis_center_stay: 0.0,
             jail_booking: 0.0,
+            referral: 0.0,
+            transport: 0.0,
+            unresolved: 0.0,
         };
     };
-    for (key, value) in [
-        ("ed_visit", k.ed_visit),
-        ("inpatient_day", k.inpatient_day),
-        ("crisis_center_stay", k.crisis_center_stay),
-        ("jail_booking", k.jail_booking),
-    ] {
-        c.non_negative(value, key_path!["costs", key]);
-    }
+    let mut money = |m: &schema::Money, key: &str| c.money(m, key_path!["costs", key]);
+    let (ed_visit, inpatient_day) = (
+        money(&k.ed_visit, "ed_visit"),
+        money(&k.inpatient_day, "inpatient_day"),
+    );
+    let (crisis_center_stay, jail_booking) = (
+        money(&k.crisis_center_stay, "crisis_center_stay"),
+        money(&k.jail_booking, "jail_booking"),
+    );
+    let (referral, transport, unresolved) = (
+        money(&k.referral, "referral"),
+        money(&k.transport, "transport"),
+        money(&k.unresolved, "unresolved"),
+    );
     let p = c.probability(
         k.hospitalization_probability,
         key_path!["costs", "hospitalization_probability"],
@@ -161,12 +184,16 @@ pub(super) fn build_costs(c: &mut Checker<'_>, costs: Option<&schema::Costs>) ->
         }
     };
     Costs {
-        ed_visit: k.ed_visit,
+        dollar_year: c.dollar_year,
+        ed_visit,
         hospitalization_probability: p,
-        inpatient_day: k.inpatient_day,
+        inpatient_day,
         length_of_stay,
-        crisis_center_stay: k.crisis_center_stay,
-        jail_booking: k.jail_booking,
+        crisis_center_stay,
+        jail_booking,
+        referral,
+        transport,
+        unresolved,
     }
 }
 
@@ -354,6 +381,8 @@ pub(super) fn build_demand(
         rate_by_hour,
         zone_cdf,
         call_type_cdf,
+        induced_per_crisis: 0.0,
+        induced_call_type_cdf: Vec::new(),
     }
 }
 
@@ -442,11 +471,24 @@ pub(super) fn build_facilities(
                     .map_or(Point { x: 0.0, y: 0.0 }, |z| z.centre),
                 handoff: c.dist(&f.handoff, key_path!["facilities", i, "handoff"]),
                 capacity: build_capacity(c, f, i, &names, kind),
+                cost_per_place_day: place_day_cost(c, f, i),
             }
         })
         .collect();
     no_diversion_loops(c, &built);
     built
+}
+
+/// The cost of a place-day, which only a facility with places can have.
+fn place_day_cost(c: &mut Checker<'_>, f: &schema::Facility, i: usize) -> f64 {
+    let at = key_path!["facilities", i, "cost_per_place_day"];
+    let cost = c.money(&f.cost_per_place_day, at.clone());
+    c.check(
+        cost == 0.0 || f.capacity.is_some(),
+        at,
+        "prices places, but the facility has no `capacity`",
+    );
+    cost
 }
 
 /// A facility's places, when it has a `capacity`.

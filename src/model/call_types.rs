@@ -33,7 +33,13 @@ pub(super) fn build_call_types(
     s.call_types
         .iter()
         .enumerate()
-        .map(|(i, t)| build_call_type(c, t, i, roles, &kind_names, facilities, backup_kind))
+        .map(|(i, t)| {
+            let mut ct = build_call_type(c, t, i, roles, &kind_names, facilities, backup_kind);
+            if ct.hotline_share.is_nan() {
+                ct.hotline_share = s.demand.hotline_share;
+            }
+            ct
+        })
         .collect()
 }
 
@@ -165,16 +171,18 @@ pub(super) fn build_call_type(
             n.clamp(1, 16)
         })
         .collect();
+    let mobile: Vec<KindId> = responders
+        .iter()
+        .copied()
+        .filter(|k| roles.get(*k) != Some(&Role::Police))
+        .collect();
+    let routing = build_routing(c, t, i, responders.len(), !mobile.is_empty());
     CallType {
         name: t.name.clone(),
         priority: t.priority,
         // set once every call type is known
         priority_group: 0,
-        mobile: responders
-            .iter()
-            .copied()
-            .filter(|k| roles.get(*k) != Some(&Role::Police))
-            .collect(),
+        mobile,
         units_sent,
         responders,
         fallback_after,
@@ -187,6 +195,63 @@ pub(super) fn build_call_type(
             }
         }),
         by_kind,
+        induced_share: routing.induced_share,
+        prefer_within: routing.prefer_within,
+        // the demand's share unless the type sets its own (filled in by the caller)
+        hotline_share: routing.hotline_share.unwrap_or(f64::NAN),
+        resolved_by_phone: routing.resolved_by_phone,
+    }
+}
+
+/// A call type's routing keys beyond its preference list.
+struct Routing {
+    induced_share: f64,
+    prefer_within: Option<Minutes>,
+    hotline_share: Option<f64>,
+    resolved_by_phone: Option<f64>,
+}
+
+fn build_routing(
+    c: &mut Checker<'_>,
+    t: &schema::CallType,
+    i: usize,
+    kinds: usize,
+    has_mobile: bool,
+) -> Routing {
+    let at = |key: &str| key_path!["call_types", i, key];
+    let induced_share = t.induced_share.map_or(0.0, |x| {
+        c.within(
+            x,
+            0.0,
+            10.0,
+            at("induced_share"),
+            "a share of the type's crises",
+        );
+        c.check(
+            x == 0.0 || has_mobile,
+            at("induced_share"),
+            "adds calls only a non-police kind answers, but `responders` lists police only",
+        );
+        x.clamp(0.0, 10.0)
+    });
+    let prefer_within = t.prefer_within.as_ref().map(|text| {
+        let minutes = c.duration(text, at("prefer_within"));
+        c.check(
+            kinds > 1,
+            at("prefer_within"),
+            "needs a second kind in `responders` to send instead",
+        );
+        minutes
+    });
+    Routing {
+        induced_share,
+        prefer_within,
+        hotline_share: t
+            .hotline_share
+            .map(|x| c.probability(x, at("hotline_share"))),
+        resolved_by_phone: t
+            .resolved_by_phone
+            .map(|x| c.probability(x, at("resolved_by_phone"))),
     }
 }
 

@@ -3,7 +3,9 @@
 
 use std::fmt;
 
+use super::limits;
 use crate::dist::{Dist, parse_duration};
+use crate::scenario::schema::Money;
 use crate::scenario::tree::Seg;
 use crate::scenario::{Loaded, Located};
 use crate::time::Minutes;
@@ -66,6 +68,8 @@ impl From<usize> for Seg {
 pub(super) struct Checker<'a> {
     pub loaded: &'a Loaded,
     pub problems: Vec<Located>,
+    /// The year whose dollars every cost is converted to.
+    pub dollar_year: u32,
 }
 
 impl Checker<'_> {
@@ -110,6 +114,36 @@ impl Checker<'_> {
             format!("is {}; a probability must be in [0, 1]", plain(value)),
         );
         if ok { value } else { 0.0 }
+    }
+
+    /// An amount of money in the scenario's dollar year, checked to be a cost a city
+    /// could pay.
+    pub(super) fn money(&mut self, m: &Money, path: Vec<Seg>) -> f64 {
+        let amount = m.amount();
+        if amount < 0.0 || !amount.is_finite() {
+            self.non_negative(amount, path.clone());
+        } else {
+            self.within(
+                amount,
+                0.0,
+                limits::DOLLARS,
+                path.clone(),
+                "a cost in dollars",
+            );
+        }
+        let Money::Dated { year, .. } = *m else {
+            return amount;
+        };
+        let converted = super::dollars::convert(amount, year, self.dollar_year);
+        self.check(
+            converted.is_some(),
+            [path.as_slice(), &[Seg::from("year")]].concat(),
+            format!(
+                "is {year}; the CPI-U table converts dollars of {} (docs/sources.md)",
+                super::dollars::covered()
+            ),
+        );
+        converted.unwrap_or(0.0)
     }
 
     pub(super) fn duration(&mut self, text: &str, path: Vec<Seg>) -> Minutes {

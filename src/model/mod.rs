@@ -5,6 +5,7 @@
 mod build;
 mod call_types;
 mod check;
+pub mod dollars;
 pub mod limits;
 mod responders;
 mod schedule;
@@ -212,6 +213,11 @@ pub struct Demand {
     pub zone_cdf: Vec<f64>,
     /// Cumulative call-type shares.
     pub call_type_cdf: Vec<f64>,
+    /// Induced calls per crisis (`call_types.T.induced_share` weighted by the types'
+    /// shares).
+    pub induced_per_crisis: f64,
+    /// Cumulative weights of the call types of induced calls.
+    pub induced_call_type_cdf: Vec<f64>,
 }
 
 /// How a responder kind handles one call type.
@@ -252,6 +258,17 @@ pub struct CallType {
     pub routed_share: f64,
     /// Calls cancelled (by the caller, or the person is gone) before a unit is on scene.
     pub cancelled: Option<Cancellation>,
+    /// Extra calls its non-police kinds answer that police would never have attended,
+    /// as a share of its crises.
+    pub induced_share: f64,
+    /// The call is offered to the next kind at once when no free unit of the kind it
+    /// waits for can be there within this time.
+    pub prefer_within: Option<Minutes>,
+    /// Share of its crises that reach the hotline first.
+    pub hotline_share: f64,
+    /// Share of its answered hotline calls resolved by phone (the line's own share
+    /// when `None`).
+    pub resolved_by_phone: Option<f64>,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Units of each kind sent together (indexed by [`KindId`]; 1 for most).
@@ -283,6 +300,8 @@ pub struct Facility {
     pub handoff: Dist,
     /// Its places, if it has a limited number.
     pub capacity: Option<Capacity>,
+    /// Cost of one place for one day, used or not.
+    pub cost_per_place_day: f64,
 }
 
 /// One stream of background work of a whole kind.
@@ -386,6 +405,12 @@ pub struct Hotline {
     pub dispatch_mobile: f64,
     /// Share of abandoned callers who call 911.
     pub redial_911: f64,
+    /// Time from hanging up to the call to 911.
+    pub redial_delay: Option<Dist>,
+    /// Chance of another crisis for a caller who hung up and did not call 911.
+    pub unresolved_repeat: f64,
+    /// Cost of one on-duty counselor-hour.
+    pub cost_per_hour: f64,
     /// When the line opens (minutes since the start); before it, crises call 911.
     pub from: Minutes,
     /// Its ordinary contacts, which take counselors' time but never reach 911.
@@ -412,6 +437,10 @@ pub struct Psychiatry {
     pub max_wait: Minutes,
     /// When the lines open (minutes since the start); before it, no team asks.
     pub from: Minutes,
+    /// Cost of one staffed line-hour.
+    pub cost_per_hour: f64,
+    /// Cost of one consult.
+    pub cost_per_consult: f64,
 }
 
 /// Repeat crises and community programs.
@@ -475,9 +504,11 @@ impl Intake {
     }
 }
 
-/// Downstream unit costs.
+/// Downstream unit costs, in dollars of `dollar_year`.
 #[derive(Clone, Debug)]
 pub struct Costs {
+    /// The year whose dollars every cost of the model is in.
+    pub dollar_year: u32,
     /// Per ED visit.
     pub ed_visit: f64,
     /// Chance an ED visit leads to an inpatient stay.
@@ -490,6 +521,12 @@ pub struct Costs {
     pub crisis_center_stay: f64,
     /// Per jail booking.
     pub jail_booking: f64,
+    /// Per follow-up episode after a referral.
+    pub referral: f64,
+    /// Per transport to an ED visit.
+    pub transport: f64,
+    /// Per crisis left unresolved (a hotline caller who hung up and did not call 911).
+    pub unresolved: f64,
 }
 
 /// The validated scenario.
@@ -552,6 +589,15 @@ impl Model {
         (self.warmup_days + self.days) * DAY
     }
 
+    /// The length of an inpatient stay: the inpatient unit's, where the model has
+    /// one with places, else the costs' (one draw serves the bed and the days costed).
+    pub fn inpatient_stay(&self) -> &Dist {
+        let unit = self
+            .inpatient
+            .and_then(|h| self.facilities[h].capacity.as_ref());
+        unit.map_or(&self.costs.length_of_stay, |c| &c.length_of_stay)
+    }
+
     /// Expected crises per day, averaged over the week.
     pub fn mean_crises_per_day(&self) -> f64 {
         self.demand.rate_by_hour.iter().sum::<f64>() / 168.0 * DAY
@@ -583,11 +629,24 @@ impl Model {
 }
 /// Validates a loaded scenario into a [`Model`].
 pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
+    let s = &loaded.scenario;
     let mut c = Checker {
         loaded,
         problems: Vec::new(),
+        dollar_year: dollars::DEFAULT_YEAR,
     };
-    let s = &loaded.scenario;
+    let dollar_year = s.costs.as_ref().and_then(|k| k.dollar_year);
+    if let Some(year) = dollar_year {
+        c.check(
+            dollars::cpi(year).is_some(),
+            key_path!["costs", "dollar_year"],
+            format!(
+                "is {year}; the CPI-U table converts dollars of {} (docs/sources.md)",
+                dollars::covered()
+            ),
+        );
+        c.dollar_year = year.clamp(dollars::CPI_U[0].0, dollars::DEFAULT_YEAR);
+    }
     check_meta(&mut c, &s.scenario);
     let zones = build_zones(&mut c, &s.zones);
     let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
@@ -598,15 +657,30 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
     let mut call_types = build_call_types(&mut c, s, &roles, &facilities, backup_kind);
-    let demand = build_demand(&mut c, s, &zones, scale);
+    let mut demand = build_demand(&mut c, s, &zones, scale);
+    let induced: Vec<f64> = (s.call_types.iter().zip(&call_types))
+        .map(|(t, ct)| t.share.max(0.0) * ct.induced_share)
+        .collect();
+    demand.induced_per_crisis = induced.iter().sum();
+    demand.induced_call_type_cdf = cumulative(induced.into_iter());
     let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
-    let hotline = s
+    let mut hotline = s
         .hotline
         .as_ref()
         .map(|h| build_hotline(&mut c, h, population));
     if s.demand.hotline_share > 0.0 && hotline.is_none() {
         c.fail(
             key_path!["demand", "hotline_share"],
+            "sends crises to the hotline, but the scenario has no [hotline] table",
+        );
+    }
+    let typed = s
+        .call_types
+        .iter()
+        .position(|t| t.hotline_share.unwrap_or(0.0) > 0.0);
+    if let (Some(t), None) = (typed, &hotline) {
+        c.fail(
+            key_path!["call_types", t, "hotline_share"],
             "sends crises to the hotline, but the scenario has no [hotline] table",
         );
     }
@@ -627,6 +701,11 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         );
     }
     let prevention = build_prevention(&mut c, s.prevention.as_ref());
+    if let Some(h) = hotline.as_mut().filter(|h| h.unresolved_repeat.is_nan()) {
+        // Left unresolved, a crisis is at least as likely to come back as after any
+        // response.
+        h.unresolved_repeat = prevention.repeat.iter().copied().fold(0.0, f64::max);
+    }
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {
         let at = key_path!["scenario", "response_target"];

@@ -55,14 +55,13 @@ pub(super) fn build_kinds(
             if homes.is_empty() {
                 homes.push(0);
             }
-            let cost = "a cost per unit-hour in dollars";
             let at = key_path!["responders", i, "cost_per_hour"];
-            c.within(r.cost_per_hour, 0.0, limits::DOLLARS, at, cost);
+            let cost_per_hour = c.money(&r.cost_per_hour, at);
             Kind {
                 name: r.name.clone(),
                 role: Role::VARIANTS[role.unwrap_or(0)],
                 homes,
-                cost_per_hour: r.cost_per_hour,
+                cost_per_hour,
                 schedule: build_schedule(
                     c,
                     r.units,

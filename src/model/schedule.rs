@@ -50,6 +50,17 @@ impl Schedule {
         self.steps.iter().map(|(_, u)| *u).max().unwrap_or(0)
     }
 
+    /// Unit-minutes on duty over `[start, end)`.
+    pub fn unit_minutes(&self, start: Minutes, end: Minutes) -> f64 {
+        let (mut t, mut total) = (start, 0.0);
+        while t < end {
+            let next = self.next_change(t).min(end);
+            total += f64::from(self.units_at(t)) * (next - t);
+            t = next;
+        }
+        total
+    }
+
     /// Mean units on duty over a week.
     pub fn mean_units(&self) -> f64 {
         let mut total = 0.0;

@@ -185,13 +185,24 @@ fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
         return page("Comparison", html! { p { "No scenarios." } });
     };
     let names: Vec<&str> = c.summaries.iter().map(|s| s.scenario.as_str()).collect();
-    let warnings: Vec<String> = (c.summaries.iter())
+    let mut warnings: Vec<String> = (c.summaries.iter())
         .flat_map(|s| {
             super::warnings(s)
                 .into_iter()
                 .map(move |w| format!("{}: {w}", s.scenario))
         })
         .collect();
+    let other_year = c
+        .summaries
+        .iter()
+        .find(|s| s.dollar_year != baseline.dollar_year);
+    if let Some(s) = other_year {
+        warnings.push(format!(
+            "{}: its costs are in {} dollars, the baseline's in {}; set the same \
+             costs.dollar_year in both before reading cost differences",
+            s.scenario, s.dollar_year, baseline.dollar_year
+        ));
+    }
     let body = html! {
         h1 { "Comparison: " (names.join(" vs ")) }
         p .lede {
@@ -199,8 +210,8 @@ fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
                 "{} replications × {} days each, seed {}, with common random numbers: every \
                  scenario sees the same crises, so differences come from the response. Differences \
                  are paired by replication; the unpaired interval shows what the same comparison \
-                 would give without pairing.",
-                baseline.replications, baseline.days, baseline.seed
+                 would give without pairing. Costs in {} dollars.",
+                baseline.replications, baseline.days, baseline.seed, baseline.dollar_year
             ))
         }
         (warning_lines(&warnings))

@@ -300,8 +300,9 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
 
 pub use crate::stats::summary::INTERVALS;
 
-/// The console table of the metrics the registry shows on the console.
-pub fn table(estimates: &Estimates) -> String {
+/// The console table of the metrics the registry shows on the console, costs in
+/// dollars of `dollar_year`.
+pub fn table(estimates: &Estimates, dollar_year: u32) -> String {
     let mut rows = vec![vec![
         "metric".to_string(),
         "mean".into(),
@@ -320,7 +321,7 @@ pub fn table(estimates: &Estimates) -> String {
         ]);
     }
     let mut out = align(&rows, &[false, true, false, false]);
-    out.push_str(&format!("\n{INTERVALS}\n"));
+    out.push_str(&format!("\nCosts in {dollar_year} dollars. {INTERVALS}\n"));
     out
 }
 

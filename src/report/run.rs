@@ -111,12 +111,13 @@ pub fn briefing(s: &RunSummary) -> String {
     }
     text.push_str(&format!(
         ". Police were on scene at {:.0} % of them. They led to {} emergency-department visits \
-         and {} arrests. Everything counted cost {} ({} per crisis).",
+         and {} arrests. Everything counted cost {} ({} per crisis, in {} dollars).",
         100.0 * v(m::POLICE_INVOLVED_SHARE),
         whole(v(m::EMERGENCY_DEPARTMENT).round()),
         whole(v(m::ARRESTS).round()),
         dollars(v(m::COST_TOTAL)),
-        dollars(v(m::COST_PER_INCIDENT))
+        dollars(v(m::COST_PER_INCIDENT)),
+        s.dollar_year
     ));
     text
 }

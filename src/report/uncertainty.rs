@@ -176,7 +176,7 @@ fn uncertainty_figures(s: &UncertaintySummary) -> Vec<Named> {
                 figure: Ok(Figure::Scatter(Scatter {
                     title: format!("Cost-effectiveness plane: {other} against {base}"),
                     x_label: format!("{} averted", plan.outcome),
-                    y_label: "Δ cost_total (dollars)".into(),
+                    y_label: format!("Δ cost_total ({} dollars)", s.plan.dollar_year),
                     points: averted.into_iter().zip(cost).collect(),
                 })),
             });
@@ -253,8 +253,13 @@ pub fn statements(s: &UncertaintySummary) -> Vec<String> {
         ] {
             let Some(sp) = by.get(metric) else { continue };
             let Some(p) = sp.p_below_zero else { continue };
+            let year = if metric == m::COST_TOTAL.name {
+                format!(", {} dollars", plan.dollar_year)
+            } else {
+                String::new()
+            };
             out.push(format!(
-                "P({what} lower with {} than with {}) = {:.2}; difference {} (mean [2.5–97.5 % across draws])",
+                "P({what} lower with {} than with {}) = {:.2}; difference {} (mean [2.5–97.5 % across draws]{year})",
                 short(name),
                 short(&plan.scenarios[0]),
                 p,

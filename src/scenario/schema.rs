@@ -60,6 +60,14 @@ pub struct Hotline {
     /// Share of abandoned callers who call 911.
     #[serde(default)]
     pub redial_911: f64,
+    /// Time from hanging up to the call to 911 (default: at once).
+    pub redial_delay: Option<String>,
+    /// Chance of another crisis for a caller who hung up and did not call 911
+    /// (default: the highest of `prevention.repeat`).
+    pub unresolved_repeat: Option<f64>,
+    /// Cost of one on-duty counselor-hour.
+    #[serde(default)]
+    pub cost_per_hour: Money,
     /// Day (since the start, warm-up included) before which it does not exist.
     pub from_day: Option<f64>,
     /// The line's ordinary contacts (never 911-level), per 100,000 residents a month.
@@ -80,6 +88,12 @@ pub struct Psychiatry {
     pub consult_time: String,
     /// How long a team waits for a line before going on without.
     pub max_wait: String,
+    /// Cost of one staffed line-hour.
+    #[serde(default)]
+    pub cost_per_hour: Money,
+    /// Cost of one consult.
+    #[serde(default)]
+    pub cost_per_consult: Money,
     /// Day (since the start, warm-up included) before which it does not exist.
     pub from_day: Option<f64>,
 }
@@ -100,7 +114,7 @@ pub struct Prevention {
     pub ramp: Option<String>,
     /// Yearly cost of the programs.
     #[serde(default)]
-    pub program_cost_per_year: f64,
+    pub program_cost_per_year: Money,
     /// Day (since the start, warm-up included) the community programs begin.
     pub from_day: Option<f64>,
 }
@@ -109,23 +123,35 @@ pub struct Prevention {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Costs {
+    /// The year whose dollars every cost is converted to.
+    pub dollar_year: Option<u32>,
     /// Cost of one ED visit.
     #[serde(default)]
-    pub ed_visit: f64,
+    pub ed_visit: Money,
     /// Chance that an ED visit leads to an inpatient stay.
     #[serde(default)]
     pub hospitalization_probability: f64,
     /// Cost of one inpatient day.
     #[serde(default)]
-    pub inpatient_day: f64,
+    pub inpatient_day: Money,
     /// Length of an inpatient stay.
     pub length_of_stay: Option<String>,
     /// Cost of one crisis-center stay.
     #[serde(default)]
-    pub crisis_center_stay: f64,
+    pub crisis_center_stay: Money,
     /// Cost of one jail booking.
     #[serde(default)]
-    pub jail_booking: f64,
+    pub jail_booking: Money,
+    /// Cost of one follow-up episode after a referral.
+    #[serde(default)]
+    pub referral: Money,
+    /// Cost of the transport to an ED visit.
+    #[serde(default)]
+    pub transport: Money,
+    /// Cost of a crisis left unresolved (a caller who hung up on the hotline and did
+    /// not call 911).
+    #[serde(default)]
+    pub unresolved: Money,
 }
 
 /// `[scenario]`: name and run settings.
@@ -258,6 +284,18 @@ pub struct CallType {
     pub routed_share: Option<f64>,
     /// Calls cancelled while waiting or driving: `{ share, after }`.
     pub cancelled: Option<Cancelled>,
+    /// Extra calls, as a share of this type's crises, that its non-police kinds answer
+    /// and police would never have attended.
+    pub induced_share: Option<f64>,
+    /// Offer the call to the next kind at once when no unit of the preferred kind
+    /// can be there within this time.
+    pub prefer_within: Option<String>,
+    /// Share of this type's crises that reach the hotline first (default:
+    /// `demand.hotline_share`).
+    pub hotline_share: Option<f64>,
+    /// Share of this type's answered hotline calls resolved by phone (default:
+    /// `hotline.resolved_by_phone`).
+    pub resolved_by_phone: Option<f64>,
     /// Units of a kind sent together (`{ police = 2 }`); 1 where absent.
     #[serde(default)]
     pub units_sent: BTreeMap<String, u32>,
@@ -307,6 +345,9 @@ pub struct Facility {
     pub when_full: Option<String>,
     /// Where a diverted unit drives on to (with `when_full = "divert"`).
     pub divert_to: Option<String>,
+    /// Cost of one place for one day, used or not (with a capacity).
+    #[serde(default)]
+    pub cost_per_place_day: Money,
 }
 
 /// `[[responders]]`.
@@ -321,7 +362,7 @@ pub struct Responder {
     pub home: Home,
     /// Cost of one on-duty unit-hour.
     #[serde(default)]
-    pub cost_per_hour: f64,
+    pub cost_per_hour: Money,
     /// Units on duty around the clock.
     pub units: Option<u32>,
     /// Units on duty by time window.
@@ -437,6 +478,76 @@ impl<T> OneOrMany<T> {
     /// Whether a list was given (items are then addressed by index).
     pub fn is_list(&self) -> bool {
         matches!(self, OneOrMany::Many(_))
+    }
+}
+
+/// An amount of money: a number (in the scenario's dollar year) or
+/// `{ dollars = N, year = Y }`, a cited amount in the dollars of its source's year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Money {
+    /// Dollars of the scenario's dollar year.
+    Plain(f64),
+    /// Dollars of `year`.
+    Dated {
+        /// The amount.
+        dollars: f64,
+        /// The year whose dollars it is in.
+        year: u32,
+    },
+}
+
+impl Default for Money {
+    fn default() -> Self {
+        Money::Plain(0.0)
+    }
+}
+
+impl Money {
+    /// The amount as written, whatever its year.
+    pub fn amount(&self) -> f64 {
+        match self {
+            Money::Plain(x) => *x,
+            Money::Dated { dollars, .. } => *dollars,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DatedMoney {
+    dollars: f64,
+    year: u32,
+}
+
+/// Reads a number as plain dollars and a table as dated ones, so that an error inside
+/// the table (an unknown key, a missing year) is reported as itself.
+impl<'de> Deserialize<'de> for Money {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::MapAccessDeserializer;
+        struct Either;
+        impl<'de> serde::de::Visitor<'de> for Either {
+            type Value = Money;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("dollars, as a number or as { dollars = 429, year = 2010 }")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Money, E> {
+                Ok(Money::Plain(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Money, E> {
+                Ok(Money::Plain(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Money, E> {
+                Ok(Money::Plain(v as f64))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Money, A::Error> {
+                let m = DatedMoney::deserialize(MapAccessDeserializer::new(map))?;
+                Ok(Money::Dated {
+                    dollars: m.dollars,
+                    year: m.year,
+                })
+            }
+        }
+        d.deserialize_any(Either)
     }
 }
 

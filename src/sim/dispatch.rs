@@ -122,7 +122,49 @@ impl<'m> Sim<'m> {
             request.kinds = 1 << list[1];
         }
         self.skip_unavailable(&mut request);
+        if let Some(within) = ct.prefer_within {
+            self.prefer_within(&mut request, within);
+        }
         self.request(request);
+    }
+
+    /// With `prefer_within`: when no free unit of the kind the request waits for can
+    /// be on scene within `within`, the request accepts the next kind of its list at
+    /// once too, and the nearer free unit of the two goes.
+    fn prefer_within(&self, r: &mut Request, within: Minutes) {
+        let list = self.preference(r);
+        let level = usize::from(r.level);
+        if level + 1 >= list.len() || self.reaches_within(list[level], r, within) {
+            return;
+        }
+        r.level += 1;
+        r.kinds |= 1 << list[level + 1];
+        self.skip_unavailable(r);
+    }
+
+    /// A free unit of kind `k` that may take the request can be on scene within
+    /// `within` (turnout and driving time without noise).
+    fn reaches_within(&self, k: KindId, r: &Request, within: Minutes) -> bool {
+        let now = self.now();
+        let incident = &self.incidents[r.incident as usize];
+        let spec = &self.model.kinds[k];
+        let travel = &self.model.travel;
+        let per_km = travel.to_call_per_km
+            [self.model.call_types[usize::from(incident.call_type)].priority_group];
+        let free = self.kinds[k].idle.len();
+        if !spec.serves_zone(usize::from(incident.zone))
+            || spec
+                .reserve
+                .as_ref()
+                .is_some_and(|x| !x.allows(r.priority, free))
+        {
+            return false;
+        }
+        self.kinds[k].idle.iter().any(|&u| {
+            let from = self.units[u as usize].position(now);
+            self.within_reach(k, from, incident.pos)
+                && travel.turnout + from.distance(incident.pos) * per_km <= within
+        })
     }
 
     /// The kind can take a call in `zone` now: it serves the zone and has a unit on duty.

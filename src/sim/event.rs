@@ -41,6 +41,10 @@ pub(super) enum Event {
     JobDone(u32),
     /// The out-of-service spell in this slot starts or ends.
     Break(u32),
+    /// An induced call arrives.
+    Induced,
+    /// The hotline caller of this incident, who hung up, calls 911.
+    Redial(u32),
 }
 
 /// Bits of an encoded event's payload; the five bits above hold its variant.
@@ -72,6 +76,8 @@ impl kernel::Event for Event {
             Event::Intake(i) => (18, i),
             Event::JobDone(j) => (19, j),
             Event::Break(b) => (20, b),
+            Event::Induced => (21, 0),
+            Event::Redial(i) => (22, i),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -101,6 +107,8 @@ impl kernel::Event for Event {
             18 => Event::Intake(payload),
             19 => Event::JobDone(payload),
             20 => Event::Break(payload),
+            21 => Event::Induced,
+            22 => Event::Redial(payload),
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -128,6 +136,8 @@ mod tests {
             Event::WarmupEnd,
             Event::Repeat,
             Event::HotlineShift,
+            Event::Induced,
+            Event::Redial(PAYLOAD),
             Event::HotlineDone(9),
             Event::Abandon(11),
             Event::PsychiatryShift,

@@ -10,7 +10,6 @@ use super::Sim;
 use super::event::Event;
 use super::units::Phase;
 use crate::model::{FacilityKind, WhenFull};
-use crate::rng::{SimRng, Stream, stream};
 use crate::time::{HOUR, Minutes, WEEK};
 
 /// The state of one facility's places.
@@ -25,19 +24,16 @@ pub(super) struct Place {
     boarding: u32,
     /// When `in_use` and the boarders were last counted into the record.
     counted_to: Minutes,
-    /// Draws of lengths of stay that begin without an incident (inpatient stays).
-    rng: SimRng,
 }
 
 impl Place {
-    pub(super) fn new(seed: u64, f: usize) -> Self {
+    pub(super) fn new() -> Self {
         Place {
             in_use: 0,
             waiting: VecDeque::new(),
             boarders: VecDeque::new(),
             boarding: 0,
             counted_to: 0.0,
-            rng: stream(seed, Stream::Facilities, f as u64),
         }
     }
 
@@ -53,6 +49,8 @@ pub(super) struct Occupant {
     facility: u16,
     /// Admitted from the ED: waits for an inpatient bed when the ED stay ends.
     admitted: bool,
+    /// The inpatient stay that follows, drawn when the incident closed.
+    inpatient_stay: Minutes,
 }
 
 impl Sim<'_> {
@@ -143,6 +141,7 @@ impl Sim<'_> {
         let slot = self.occupants.insert(Occupant {
             facility: f as u16,
             admitted,
+            inpatient_stay: self.incidents[i].stay,
         });
         self.occupants.arm(slot);
         self.sched.schedule(now + stay, Event::StayEnd(slot as u32));
@@ -220,9 +219,10 @@ impl Sim<'_> {
                     .as_ref()
                     .map_or(u32::MAX, |c| c.places);
                 if self.places[h].in_use < beds {
+                    let stay = o.inpatient_stay;
                     self.occupants.take(slot);
                     self.free_place(f);
-                    self.begin_inpatient(h);
+                    self.begin_inpatient(h, stay);
                 } else {
                     self.count_places(f);
                     self.places[f].boarding += 1;
@@ -236,19 +236,15 @@ impl Sim<'_> {
         }
     }
 
-    /// A bed at inpatient unit `h` is taken for an inpatient stay.
-    fn begin_inpatient(&mut self, h: usize) {
+    /// A bed at inpatient unit `h` is taken for a stay of `stay`.
+    fn begin_inpatient(&mut self, h: usize, stay: Minutes) {
         self.count_places(h);
         let now = self.now();
-        let place = &mut self.places[h];
-        place.in_use += 1;
-        let stay = self.model.facilities[h]
-            .capacity
-            .as_ref()
-            .map_or(0.0, |c| c.length_of_stay.sample(&mut place.rng));
+        self.places[h].in_use += 1;
         let slot = self.occupants.insert(Occupant {
             facility: h as u16,
             admitted: false,
+            inpatient_stay: 0.0,
         });
         self.occupants.arm(slot);
         self.sched.schedule(now + stay, Event::StayEnd(slot as u32));
@@ -270,7 +266,7 @@ impl Sim<'_> {
             let ed = usize::from(o.facility);
             self.count_places(ed);
             self.places[ed].boarding -= 1;
-            self.begin_inpatient(f);
+            self.begin_inpatient(f, o.inpatient_stay);
             self.free_place(ed);
         }
     }

@@ -1,6 +1,10 @@
 //! The 988 hotline: counselors on a schedule answer callers in order of arrival;
 //! callers hang up when their patience runs out. An answered call is resolved by
-//! phone, sent a mobile team, or passed to 911; some callers who hung up call 911.
+//! phone (at its call type's share, or the line's), sent a mobile team, or passed to
+//! 911. A caller who hung up calls 911 (after `redial_delay`) or is left unresolved,
+//! with the line's `unresolved_repeat` chance of another crisis: no crisis leaves the
+//! line without an outcome. The response time of a crisis handed on still runs from
+//! when it reached the line.
 //!
 //! A caller's patience and handle time are drawn from the incident's own stream when
 //! the call arrives, whether or not they are needed, so staffing never shifts them.
@@ -204,20 +208,30 @@ impl Sim<'_> {
         };
         self.hotline.counselors.finish();
         self.answer_waiting();
+        self.left_line(i);
         let u: f64 = self.incidents[i].rng.random();
-        if u < hotline.resolved_by_phone {
+        let ct = &self.model.call_types[usize::from(self.incidents[i].call_type)];
+        let resolved = ct.resolved_by_phone.unwrap_or(hotline.resolved_by_phone);
+        if u < resolved {
             if self.incidents[i].measured {
                 self.rec.hotline_resolved += 1;
             }
             self.close(i, None);
         } else {
-            let ct = &self.model.call_types[usize::from(self.incidents[i].call_type)];
-            let mobile =
-                u < hotline.resolved_by_phone + hotline.dispatch_mobile && !ct.mobile.is_empty();
+            let mobile = u < resolved + hotline.dispatch_mobile && !ct.mobile.is_empty();
             self.incidents[i].received = self.now();
             self.dispatch_911(i, mobile);
         }
         self.close_incident_part(i);
+    }
+
+    /// A crisis caller's time on the line ended (answered and handled, or hung up).
+    fn left_line(&mut self, i: usize) {
+        let incident = &self.incidents[i];
+        if incident.measured {
+            self.rec.hotline_finished += 1;
+            self.rec.hotline_minutes += self.now() - incident.first_contact;
+        }
     }
 
     /// A counselor finished an ordinary contact and takes the next caller.
@@ -242,20 +256,38 @@ impl Sim<'_> {
             return;
         }
         let i = caller.incident as usize;
-        let redial = self.model.hotline.as_ref().map_or(0.0, |h| h.redial_911);
+        self.left_line(i);
+        let Some(hotline) = self.model.hotline.as_ref() else {
+            return;
+        };
         let incident = &mut self.incidents[i];
-        let calls_911 = incident.rng.random_bool(redial);
+        let calls_911 = incident.rng.random_bool(hotline.redial_911);
+        // Drawn whether or not they call, so the incident's later draws stay aligned.
+        let delay = hotline
+            .redial_delay
+            .as_ref()
+            .map_or(0.0, |d| d.sample(&mut incident.rng));
         if incident.measured {
             self.rec.hotline_abandoned += 1;
             self.rec.hotline_lost += u64::from(!calls_911);
         }
-        if calls_911 {
+        if !calls_911 {
+            self.close_unresolved(i);
+        } else if delay > 0.0 {
+            // The pending call holds the incident.
+            incident.open += 1;
+            self.sched.schedule(now + delay, Event::Redial(i as u32));
+        } else {
             incident.received = now;
             self.dispatch_911(i, false);
-        } else {
-            incident.closed = true;
-            incident.ending = super::trace::Ending::HungUp;
         }
+        self.close_incident_part(i);
+    }
+
+    /// A caller who hung up on the line calls 911.
+    pub(super) fn redial(&mut self, i: usize) {
+        self.incidents[i].received = self.now();
+        self.dispatch_911(i, false);
         self.close_incident_part(i);
     }
 }

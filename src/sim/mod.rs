@@ -12,6 +12,7 @@ mod dispatch;
 mod event;
 mod facilities;
 mod hotline;
+mod induced;
 mod psychiatry;
 pub mod record;
 mod repeats;
@@ -59,7 +60,18 @@ struct Incident {
     pos: Point,
     person: u64,
     crisis: u32,
+    /// When the person first reached for help (911 or the hotline): the response
+    /// time runs from here.
+    first_contact: Minutes,
+    /// When the call reached 911 (after the hotline, for a call it handed on): the
+    /// dispatch wait runs from here.
     received: Minutes,
+    /// An induced call: one its service answers that police would never have
+    /// attended. It is never `measured` (no crisis statistic counts it) ...
+    induced: bool,
+    /// ... but counted apart, as an induced call, when it arrived in the measured
+    /// period.
+    induced_measured: bool,
     measured: bool,
     /// It reached the hotline first.
     via_hotline: bool,
@@ -121,6 +133,7 @@ pub struct Sim<'m> {
     incidents: Slab<Incident>,
     repeats: repeats::Calendar,
     hotline: hotline::Line,
+    induced: induced::Induced,
     psychiatry: servers::Servers,
     consult_waiters: psychiatry::Waiters,
     places: Vec<facilities::Place>,
@@ -270,10 +283,11 @@ impl<'m> Sim<'m> {
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
             hotline: hotline::Line::new(seed),
+            induced: induced::Induced::new(model, seed),
             psychiatry: servers::Servers::new(),
             consult_waiters: slots::Slots::new(),
             places: (0..model.facilities.len())
-                .map(|f| facilities::Place::new(seed, f))
+                .map(|_| facilities::Place::new())
                 .collect(),
             occupants: slots::Slots::new(),
             next_seq: 0,
@@ -334,6 +348,7 @@ impl<'m> Sim<'m> {
         }
         self.hotline_shift();
         self.next_hotline_contact();
+        self.next_induced();
         self.psychiatry_shift();
         if self.warmup_end > 0.0 {
             self.sched.schedule(self.warmup_end, Event::WarmupEnd);
@@ -363,6 +378,8 @@ impl<'m> Sim<'m> {
             Event::Intake(i) => self.intake_done(i as usize),
             Event::JobDone(slot) => self.job_done(slot as usize),
             Event::Break(slot) => self.spell(slot as usize),
+            Event::Induced => self.induced_arrival(),
+            Event::Redial(i) => self.redial(i as usize),
         }
     }
 
@@ -468,22 +485,41 @@ impl<'m> Sim<'m> {
             let group = self.model.call_types[call_type].priority_group;
             self.rec
                 .incident_arrived(call_type, zone, group, hour_of_day(now), month);
-        }
-        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
-        let via_hotline = channel < self.model.hotline_share && hotline_open;
-        if measured {
             self.next_incident += 1;
         }
-        let incident = self.incidents.insert(Incident {
-            id: if measured { self.next_incident } else { 0 },
+        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
+        let share = self.model.call_types[call_type].hotline_share;
+        let via_hotline = channel < share && hotline_open;
+        let mut incident = self.blank_incident(call_type, zone, pos, rng);
+        (incident.person, incident.crisis) = (person, crisis);
+        incident.measured = measured;
+        incident.id = if measured { self.next_incident } else { 0 };
+        incident.via_hotline = via_hotline;
+        let incident = self.incidents.insert(incident);
+        self.draw_cancellation(incident, call_type);
+        if via_hotline {
+            self.hotline_call(incident);
+        } else {
+            self.dispatch_911(incident, false);
+        }
+    }
+
+    /// An incident of `call_type` that has just arrived, not yet measured or routed.
+    fn blank_incident(&self, call_type: usize, zone: usize, pos: Point, rng: SimRng) -> Incident {
+        let now = self.now();
+        Incident {
+            id: 0,
             call_type: call_type as u16,
             zone: zone as u16,
             pos,
-            person,
-            crisis,
+            person: 0,
+            crisis: 0,
+            first_contact: now,
             received: now,
-            measured,
-            via_hotline,
+            induced: false,
+            induced_measured: false,
+            measured: false,
+            via_hotline: false,
             dispatched: false,
             dispatched_at: 0.0,
             arrived: false,
@@ -503,12 +539,6 @@ impl<'m> Sim<'m> {
             disposition: Disposition::ResolvedOnScene,
             hospital: false,
             stay: 0.0,
-        });
-        self.draw_cancellation(incident, call_type);
-        if via_hotline {
-            self.hotline_call(incident);
-        } else {
-            self.dispatch_911(incident, false);
         }
     }
 
@@ -559,7 +589,8 @@ impl<'m> Sim<'m> {
     }
 
     /// Records how an incident ended (`None`: resolved by phone) and draws whether
-    /// the person has another crisis.
+    /// the person has another crisis. An admitted ED patient's length of stay is
+    /// drawn here, once: it is both the inpatient bed's stay and the days costed.
     fn close(&mut self, i: usize, disposition: Option<Disposition>) {
         let model = self.model;
         let incident = &mut self.incidents[i];
@@ -574,29 +605,52 @@ impl<'m> Sim<'m> {
         incident.ending = disposition.map_or(trace::Ending::Phone, trace::Ending::Disposition);
         incident.hospital = hospital;
         let stay = if hospital {
-            model.costs.length_of_stay.sample(&mut incident.rng)
+            model.inpatient_stay().sample(&mut incident.rng)
         } else {
             0.0
         };
         incident.stay = stay;
-        let again = incident
-            .rng
-            .random_bool(model.prevention.repeat[d as usize]);
+        if incident.induced {
+            return;
+        }
         if incident.measured {
             self.rec.incident_closed(disposition, hospital, stay / DAY);
         }
-        if again {
-            let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
-            let repeat = repeats::PendingRepeat {
-                person: incident.person,
-                crisis: incident.crisis + 1,
-                zone: incident.zone,
-                pos: incident.pos,
-            };
-            let now = self.sched.now();
-            if let Some(at) = self.repeats.push(now + delay, repeat) {
-                self.sched.schedule(at, Event::Repeat);
-            }
+        self.draw_repeat(i, model.prevention.repeat[d as usize]);
+    }
+
+    /// A hotline caller hung up and did not call 911: the crisis ends unresolved, with
+    /// its own chance of coming back.
+    fn close_unresolved(&mut self, i: usize) {
+        let incident = &mut self.incidents[i];
+        incident.closed = true;
+        incident.ending = trace::Ending::HungUp;
+        let again = self
+            .model
+            .hotline
+            .as_ref()
+            .map_or(0.0, |h| h.unresolved_repeat);
+        self.draw_repeat(i, again);
+    }
+
+    /// Draws whether the person of incident `i` has another crisis (chance `p`) and
+    /// when.
+    fn draw_repeat(&mut self, i: usize, p: f64) {
+        let model = self.model;
+        let incident = &mut self.incidents[i];
+        if !incident.rng.random_bool(p) {
+            return;
+        }
+        let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
+        let repeat = repeats::PendingRepeat {
+            person: incident.person,
+            crisis: incident.crisis + 1,
+            zone: incident.zone,
+            pos: incident.pos,
+        };
+        let now = self.sched.now();
+        if let Some(at) = self.repeats.push(now + delay, repeat) {
+            self.sched.schedule(at, Event::Repeat);
         }
     }
 

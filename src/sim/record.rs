@@ -14,9 +14,9 @@ pub struct GroupCounts {
     pub police_involved: u64,
     /// Incidents never dispatched by the horizon.
     pub unserved: u64,
-    /// Response times (received → first unit on scene), minutes.
+    /// Response times (first contact, 911 or the hotline → first unit on scene), minutes.
     pub response: Histogram,
-    /// Dispatch waits (received → first unit assigned) of the incidents reached, minutes.
+    /// Dispatch waits (911 receipt → first unit assigned) of the incidents reached, minutes.
     pub dispatch_wait: Histogram,
 }
 
@@ -133,6 +133,13 @@ pub struct Record {
     pub hotline_lost: u64,
     /// Hotline calls resolved by phone.
     pub hotline_resolved: u64,
+    /// Crises whose time on the hotline ended (answered and handled, or hung up).
+    pub hotline_finished: u64,
+    /// Their minutes on the line, from reaching it to the end of the call or the
+    /// hang-up.
+    pub hotline_minutes: f64,
+    /// Induced calls (calls police would never have attended) that arrived.
+    pub induced_calls: u64,
     /// Minutes each answered hotline caller waited.
     pub hotline_answer: Histogram,
     /// The line's ordinary contacts (not crises) that arrived.
@@ -155,9 +162,9 @@ pub struct Record {
     pub hospitalizations: u64,
     /// Inpatient days of those stays.
     pub inpatient_days: f64,
-    /// Response times (received → first unit on scene), minutes.
+    /// Response times (first contact, 911 or the hotline → first unit on scene), minutes.
     pub response: Histogram,
-    /// Dispatch waits (received → first unit assigned) of the incidents reached, minutes.
+    /// Dispatch waits (911 receipt → first unit assigned) of the incidents reached, minutes.
     pub dispatch_wait: Histogram,
     /// Incidents with a police-role unit on scene at any time.
     pub police_involved: u64,

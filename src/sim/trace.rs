@@ -38,8 +38,11 @@ pub struct TraceRow {
     pub zone: u16,
     /// Where it happened.
     pub pos: Point,
-    /// Minutes since the start of the run (warm-up included).
+    /// When the call reached 911 (from the hotline, for a call it handed on),
+    /// minutes since the start of the run (warm-up included).
     pub received: Minutes,
+    /// When the person first called (911 or the hotline): the response runs from here.
+    pub first_contact: Minutes,
     /// First unit assigned.
     pub dispatched: Option<Minutes>,
     /// First unit on scene.
@@ -150,6 +153,7 @@ impl Sim<'_> {
             zone: incident.zone,
             pos: incident.pos,
             received: incident.received,
+            first_contact: incident.first_contact,
             dispatched: incident.dispatched.then_some(incident.dispatched_at),
             arrived: incident.arrived.then_some(incident.arrived_at),
             cleared,

@@ -257,7 +257,7 @@ impl Sim<'_> {
             incident.arrived_at = now;
             incident.first_kind = k as u16;
             if measured {
-                let minutes = now - incident.received;
+                let minutes = now - incident.first_contact;
                 let wait = incident.dispatched_at - incident.received;
                 self.rec.response.record(minutes);
                 self.rec.dispatch_wait.record(wait);
@@ -276,7 +276,7 @@ impl Sim<'_> {
         }
         if incident.reached & (1 << k) == 0 {
             incident.reached |= 1 << k;
-            if measured {
+            if measured || incident.induced_measured {
                 self.kinds[k].rec.calls += 1;
             }
         }

@@ -7,7 +7,7 @@
 use crate::model::{Disposition, Kind, KindId, Model};
 use crate::sim::Record;
 use crate::sim::record::KindRecord;
-use crate::time::{HOUR, YEAR};
+use crate::time::{DAY, HOUR, YEAR};
 
 /// What a metric counts or measures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,7 +124,8 @@ pub fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
     spec.cost_per_hour * (r.on_duty + 1.5 * r.overtime) / HOUR
 }
 
-/// A replication's costs by part; `cost_total` is their sum.
+/// A replication's costs by part, in dollars of the model's `costs.dollar_year`;
+/// `cost_total` is their sum.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CostParts {
     /// Responder hours × rates.
@@ -139,6 +140,18 @@ pub struct CostParts {
     pub jail: f64,
     /// Community programs.
     pub programs: f64,
+    /// Hotline counselor-hours.
+    pub hotline: f64,
+    /// Consult line-hours and consults.
+    pub psychiatry: f64,
+    /// Facility places, used or not.
+    pub facility_places: f64,
+    /// Follow-up episodes after referrals.
+    pub follow_up: f64,
+    /// Transports to ED visits.
+    pub transport: f64,
+    /// Crises left unresolved by hotline callers who hung up.
+    pub unresolved: f64,
 }
 
 impl CostParts {
@@ -146,6 +159,7 @@ impl CostParts {
     pub fn of(model: &Model, rec: &Record) -> CostParts {
         let c = &model.costs;
         let d = |x: Disposition| rec.dispositions[x as usize] as f64;
+        let (start, end) = (model.warmup_end(), model.horizon());
         CostParts {
             responders: (model.kinds.iter().zip(&rec.kinds))
                 .map(|(spec, r)| responder_cost(spec, r))
@@ -154,11 +168,23 @@ impl CostParts {
             inpatient: rec.inpatient_days * c.inpatient_day,
             crisis_center: d(Disposition::CrisisCenter) * c.crisis_center_stay,
             jail: d(Disposition::Arrest) * c.jail_booking,
-            programs: model.prevention.program_cost_per_year
-                * model
-                    .prevention
-                    .running(model.warmup_end(), model.horizon())
+            programs: model.prevention.program_cost_per_year * model.prevention.running(start, end)
                 / YEAR,
+            hotline: model.hotline.as_ref().map_or(0.0, |h| {
+                h.cost_per_hour * h.schedule.unit_minutes(start.max(h.from), end) / HOUR
+            }),
+            psychiatry: model.psychiatry.as_ref().map_or(0.0, |p| {
+                p.cost_per_hour * p.schedule.unit_minutes(start.max(p.from), end) / HOUR
+                    + p.cost_per_consult * rec.consults as f64
+            }),
+            facility_places: (model.facilities.iter())
+                .filter_map(|f| Some(f64::from(f.capacity.as_ref()?.places) * f.cost_per_place_day))
+                .sum::<f64>()
+                * (end - start)
+                / DAY,
+            follow_up: d(Disposition::Referred) * c.referral,
+            transport: d(Disposition::EmergencyDepartment) * c.transport,
+            unresolved: rec.hotline_lost as f64 * c.unresolved,
         }
     }
 
@@ -170,6 +196,12 @@ impl CostParts {
             + self.crisis_center
             + self.jail
             + self.programs
+            + self.hotline
+            + self.psychiatry
+            + self.facility_places
+            + self.follow_up
+            + self.transport
+            + self.unresolved
     }
 }
 
@@ -188,7 +220,7 @@ pub const INCIDENTS: &Metric = &Metric {
 pub const RESPONSE_TIME_MEAN_MIN: &Metric = &Metric {
     name: "response_time_mean_min",
     measure: Measure::Minutes,
-    meaning: "mean minutes from the call received (by 911, or passed on by the hotline) to the first unit on scene",
+    meaning: "mean minutes from first contact (the call to 911, or to the hotline for a crisis it handed on: time on the line included) to the first unit on scene",
     console: true,
     compare: true,
     cost_part: false,
@@ -236,7 +268,7 @@ pub const RESPONSE_WITHIN_TARGET_SHARE: &Metric = &Metric {
 pub const DISPATCH_WAIT_MEAN_MIN: &Metric = &Metric {
     name: "dispatch_wait_mean_min",
     measure: Measure::Minutes,
-    meaning: "mean minutes from the call received to the first unit assigned, over incidents reached (call processing included)",
+    meaning: "mean minutes from the call reaching 911 (from the hotline, for a call it handed on) to the first unit assigned, over incidents reached (call processing included)",
     console: true,
     compare: false,
     cost_part: false,
@@ -247,7 +279,7 @@ pub const DISPATCH_WAIT_MEAN_MIN: &Metric = &Metric {
 pub const DISPATCH_WAIT_P90_MIN: &Metric = &Metric {
     name: "dispatch_wait_p90_min",
     measure: Measure::Minutes,
-    meaning: "90th percentile of the minutes from the call received to the first unit assigned, over incidents reached (call processing included)",
+    meaning: "90th percentile of the minutes from the call reaching 911 to the first unit assigned, over incidents reached (call processing included)",
     console: false,
     compare: false,
     cost_part: false,
@@ -258,7 +290,7 @@ pub const DISPATCH_WAIT_P90_MIN: &Metric = &Metric {
 pub const UNSERVED: &Metric = &Metric {
     name: "unserved",
     measure: Measure::Count,
-    meaning: "incidents neither dispatched, closed by the hotline nor cancelled by the horizon (incidents = dispatched + unserved + resolved by phone + hung up without calling 911 + cancelled before dispatch)",
+    meaning: "incidents neither dispatched, closed by the hotline nor cancelled by the horizon (incidents = dispatched + unserved + resolved by phone + hotline_unresolved + cancelled before dispatch)",
     console: true,
     compare: true,
     cost_part: false,
@@ -461,6 +493,39 @@ pub const HOTLINE_RESOLVED_SHARE: &Metric = &Metric {
     compare: false,
     cost_part: false,
     value: Value::Whole(|m| share(m.rec.hotline_resolved, m.rec.hotline_calls)),
+};
+
+/// The metric `hotline_unresolved`.
+pub const HOTLINE_UNRESOLVED: &Metric = &Metric {
+    name: "hotline_unresolved",
+    measure: Measure::Count,
+    meaning: "crises whose caller hung up on the hotline and did not call 911: they end unresolved, with the line's unresolved_repeat chance of another crisis",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.hotline_lost as f64),
+};
+
+/// The metric `hotline_time_mean_min`.
+pub const HOTLINE_TIME_MEAN_MIN: &Metric = &Metric {
+    name: "hotline_time_mean_min",
+    measure: Measure::Minutes,
+    meaning: "mean minutes a crisis caller spent on the hotline, waiting and talking (or until hanging up); a call handed on adds this to its response time, which runs from first contact",
+    console: true,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| mean(m.rec.hotline_minutes, m.rec.hotline_finished)),
+};
+
+/// The metric `induced_calls`.
+pub const INDUCED_CALLS: &Metric = &Metric {
+    name: "induced_calls",
+    measure: Measure::Count,
+    meaning: "calls a non-police service answered that police would never have attended (call_types.T.induced_share); not in incidents or any crisis outcome; they cost the service's time (fewer units free for crises)",
+    console: false,
+    compare: true,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.induced_calls as f64),
 };
 
 /// The metric `utilization_<kind>`.
@@ -798,6 +863,72 @@ pub const COST_PROGRAMS: &Metric = &Metric {
     value: Value::Whole(|m| m.costs.programs),
 };
 
+/// The metric `cost_hotline`.
+pub const COST_HOTLINE: &Metric = &Metric {
+    name: "cost_hotline",
+    measure: Measure::Dollars,
+    meaning: "hotline counselor-hours on duty × cost per hour",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.hotline),
+};
+
+/// The metric `cost_psychiatry`.
+pub const COST_PSYCHIATRY: &Metric = &Metric {
+    name: "cost_psychiatry",
+    measure: Measure::Dollars,
+    meaning: "consult line-hours on duty × cost per hour, plus consults × cost per consult",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.psychiatry),
+};
+
+/// The metric `cost_facility_places`.
+pub const COST_FACILITY_PLACES: &Metric = &Metric {
+    name: "cost_facility_places",
+    measure: Measure::Dollars,
+    meaning: "places of facilities with a capacity × days measured × cost per place-day, used or not",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.facility_places),
+};
+
+/// The metric `cost_follow_up`.
+pub const COST_FOLLOW_UP: &Metric = &Metric {
+    name: "cost_follow_up",
+    measure: Measure::Dollars,
+    meaning: "referrals × cost of a follow-up episode",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.follow_up),
+};
+
+/// The metric `cost_transport`.
+pub const COST_TRANSPORT: &Metric = &Metric {
+    name: "cost_transport",
+    measure: Measure::Dollars,
+    meaning: "ED visits × cost of the transport to one",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.transport),
+};
+
+/// The metric `cost_unresolved`.
+pub const COST_UNRESOLVED: &Metric = &Metric {
+    name: "cost_unresolved",
+    measure: Measure::Dollars,
+    meaning: "crises left unresolved (hotline callers who hung up and did not call 911) × cost of one",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.unresolved),
+};
+
 /// Every metric, in the order of outputs. Per-kind metrics expand in the order of the
 /// scenario's responder kinds.
 pub const METRICS: &[&Metric] = &[
@@ -827,6 +958,9 @@ pub const METRICS: &[&Metric] = &[
     HOTLINE_CALLS,
     HOTLINE_ABANDONED_SHARE,
     HOTLINE_RESOLVED_SHARE,
+    HOTLINE_UNRESOLVED,
+    HOTLINE_TIME_MEAN_MIN,
+    INDUCED_CALLS,
     UTILIZATION,
     OVERTIME_HOURS,
     UNSTAFFED_SHIFT_SHARE,
@@ -855,6 +989,12 @@ pub const METRICS: &[&Metric] = &[
     COST_CRISIS_CENTER,
     COST_JAIL,
     COST_PROGRAMS,
+    COST_HOTLINE,
+    COST_PSYCHIATRY,
+    COST_FACILITY_PLACES,
+    COST_FOLLOW_UP,
+    COST_TRANSPORT,
+    COST_UNRESOLVED,
 ];
 
 /// The metrics of a group of incidents (a call type, a zone, a priority, the kind
@@ -974,7 +1114,7 @@ mod tests {
         assert!(names.contains(&UTILIZATION.of("mobile_crisis")));
         assert_eq!(describe("no_such_metric"), None);
         assert_eq!(describe("utilization_"), None);
-        assert_eq!(cost_parts().count(), 6);
+        assert_eq!(cost_parts().count(), 12);
         assert_eq!(lookup("cost_total"), Some(COST_TOTAL));
         assert_eq!(FacilityMetric::WaitMeanMin.name(), "wait_mean_min");
     }

@@ -188,6 +188,11 @@ pub struct Perf {
     pub wall_s: f64,
 }
 
+/// The dollar year of a summary written before summaries said it.
+pub fn default_dollar_year() -> u32 {
+    crate::model::dollars::DEFAULT_YEAR
+}
+
 /// A run, summarised: `summary.json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
@@ -203,6 +208,9 @@ pub struct RunSummary {
     pub warmup_days: f64,
     /// The response-time target in minutes, if the scenario sets one.
     pub response_target_min: Option<f64>,
+    /// The year whose dollars every cost is in (`costs.dollar_year`).
+    #[serde(default = "default_dollar_year")]
+    pub dollar_year: u32,
     /// Version of crisis-sim that made it.
     pub crate_version: String,
     /// What the intervals mean ([`INTERVALS`]).
@@ -307,6 +315,7 @@ impl RunSummary {
             days: model.days,
             warmup_days: model.warmup_days,
             response_target_min: model.response_target,
+            dollar_year: model.costs.dollar_year,
             crate_version: env!("CARGO_PKG_VERSION").to_string(),
             intervals: INTERVALS.to_string(),
             by_call_type: groups(

@@ -9,7 +9,7 @@ use crate::sim::trace::{BackgroundRow, Ending, TraceRow};
 use crate::time::{DAY, Minutes};
 
 /// The columns of `incidents.csv`, in order.
-pub const COLUMNS: [&str; 18] = [
+pub const COLUMNS: [&str; 19] = [
     "incident",
     "person",
     "crisis_number",
@@ -28,6 +28,7 @@ pub const COLUMNS: [&str; 18] = [
     "disposition",
     "units",
     "self_initiated",
+    "first_contact",
 ];
 
 /// Simulated minute 0 (the start of the warm-up) on the trace's calendar: Monday
@@ -112,6 +113,7 @@ fn incident_row(model: &Model, r: &TraceRow) -> Vec<String> {
         ending(r.ending).to_string(),
         r.units.to_string(),
         "N".into(),
+        timestamp(r.first_contact),
     ]
 }
 
@@ -141,6 +143,7 @@ fn background_row(model: &Model, b: &BackgroundRow) -> Vec<String> {
         String::new(),
         "1".into(),
         if b.self_initiated { "Y" } else { "N" }.into(),
+        timestamp(b.received),
     ]
 }
 

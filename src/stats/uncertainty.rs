@@ -73,6 +73,9 @@ pub struct UncertaintyPlan {
     pub days: f64,
     /// Warm-up days.
     pub warmup_days: f64,
+    /// The year whose dollars every cost is in.
+    #[serde(default = "crate::stats::summary::default_dollar_year")]
+    pub dollar_year: u32,
     /// Drawn value (or factor) of each input, per draw.
     pub values: Vec<Vec<f64>>,
     /// The metric the tornado ranks inputs by (a difference from the baseline when

@@ -215,9 +215,18 @@ fn on_scene(
 #[test]
 fn a_trace_calibrates_back_to_its_scenario() {
     let temp = tempfile::tempdir().unwrap();
+    // Every eligible call offered to the vans first, so that the vans are first on
+    // scene at most of them and calibration lists them first, as the scenario does
+    // (records show who came first, not the call-taker's routing).
     let original = common::load(
         "scenarios/mid-size-city-mobile-crisis.toml",
-        &["scenario.replications=1"],
+        &[
+            "scenario.replications=1",
+            "call_types.welfare_check.routed_share=1",
+            "call_types.suicidal_ideation.routed_share=1",
+            "call_types.psychosis.routed_share=1",
+            "call_types.intoxication.routed_share=1",
+        ],
     );
     let first_run = traced(&original);
     let trace = temp.path().join("incidents.csv");
@@ -489,7 +498,7 @@ fn run_trace_writes_the_incidents_of_the_first_replications() {
     // `incidents` is the first metric of each replication's values.
     let incidents = summary["per_replication"][0]["values"][0].as_f64().unwrap();
     let text = std::fs::read_to_string(out.join("incidents.csv")).unwrap();
-    assert!(text.starts_with("incident,person,crisis_number,channel,call_type,priority,zone,x_km,y_km,received,dispatched,arrived,cleared,first_kind,police_involved,disposition,units,self_initiated\n"));
+    assert!(text.starts_with("incident,person,crisis_number,channel,call_type,priority,zone,x_km,y_km,received,dispatched,arrived,cleared,first_kind,police_involved,disposition,units,self_initiated,first_contact\n"));
     let rows = text
         .lines()
         .skip(1)

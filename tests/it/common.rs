@@ -35,6 +35,13 @@ pub fn records(model: &Model) -> Vec<Record> {
         .collect()
 }
 
+/// The incidents a record accounts for: dispatched, still waiting at the horizon,
+/// resolved by phone, left unresolved by the hotline, or cancelled before dispatch. Each
+/// incident is exactly one of these.
+pub fn accounted(rec: &Record) -> u64 {
+    rec.dispatched + rec.unserved + rec.hotline_resolved + rec.hotline_lost + rec.cancelled_waiting
+}
+
 /// A metric's value in every replication of a run.
 pub fn column(run: &RunSummary, metric: &str) -> Vec<f64> {
     run.column(metric)

@@ -11,6 +11,7 @@ mod examples;
 mod facilities;
 mod golden;
 mod grid;
+mod honesty;
 mod hostile;
 mod hostile_outputs;
 mod planner;

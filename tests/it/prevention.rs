@@ -200,9 +200,14 @@ fn consults_are_given_when_lines_are_free() {
 
 #[test]
 fn cost_total_is_exactly_the_sum_of_its_parts() {
+    // The crisis centre's chairs priced too, so that every part is exercised.
     let model = common::load(
         "scenarios/mid-size-city-prevention.toml",
-        &["scenario.replications=3", "scenario.days=200"],
+        &[
+            "scenario.replications=3",
+            "scenario.days=200",
+            "facilities.2.cost_per_place_day=300",
+        ],
     );
     let run = common::run(&model, 2);
     for i in 0..run.per_replication.len() {
@@ -233,10 +238,7 @@ fn every_incident_is_accounted_for_with_the_hotline() {
         ],
     );
     for rec in &common::records(&model) {
-        assert_eq!(
-            rec.incidents,
-            rec.dispatched + rec.unserved + rec.hotline_resolved + rec.hotline_lost
-        );
+        assert_eq!(rec.incidents, common::accounted(rec));
         assert!(rec.hotline_abandoned > 0 && rec.repeat_crises > 0);
     }
 }

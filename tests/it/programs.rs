@@ -25,6 +25,8 @@ enum Kind {
     OutputGivenReading,
     /// Produced by the model, but set in effect by an assumed input (callers' patience).
     SetByAssumption,
+    /// Produced by the model from assumed inputs that no published figure tuned.
+    OutputOfAssumptions,
 }
 
 impl Kind {
@@ -35,6 +37,7 @@ impl Kind {
             Kind::CrossCheck => "cross-check of inputs",
             Kind::OutputGivenReading => "output, conditional on the reading",
             Kind::SetByAssumption => "set by the assumed patience",
+            Kind::OutputOfAssumptions => "output of assumptions",
         }
     }
 }
@@ -269,7 +272,7 @@ fn figures() -> Vec<Figure> {
             sets: &[],
             figure: "police response to priority-1 crises (min:s)",
             source: "7:36 (Morgan Hill, high priority) to 14:18 (Denver P0-2, 2013)",
-            kind: Kind::Fitted,
+            kind: Kind::OutputOfAssumptions,
             published: "7:36-14:18",
             band: (7.6, 14.3),
             shown: Shown::MinSec,
