@@ -27,8 +27,11 @@ pub fn parse_duration(text: &str) -> Result<Minutes, String> {
             ));
         }
         other => {
+            let hint = unit_meant(other).map_or(String::new(), |u| {
+                format!(" (did you mean \"{number}{u}\"?)")
+            });
             return Err(format!(
-                "`{text}` has an unknown unit `{other}`; units are s, min, h, d"
+                "`{text}` has an unknown unit `{other}`{hint}; units are s, min, h, d"
             ));
         }
     };
@@ -39,6 +42,23 @@ pub fn parse_duration(text: &str) -> Result<Minutes, String> {
         ));
     }
     Ok(minutes)
+}
+
+/// The unit a misspelt one most likely means (`mins` → `min`, `hours` → `h`).
+fn unit_meant(unit: &str) -> Option<&'static str> {
+    let u = unit.to_ascii_lowercase();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| u.starts_with(p));
+    if starts(&["sec", "second"]) {
+        Some("s")
+    } else if starts(&["min"]) {
+        Some("min")
+    } else if starts(&["hour", "hr"]) {
+        Some("h")
+    } else if starts(&["day"]) {
+        Some("d")
+    } else {
+        None
+    }
 }
 
 /// The longest duration a scenario may state: 100 years, in minutes.

@@ -64,6 +64,18 @@ pub fn human_with(x: f64, decimals: usize) -> String {
     }
 }
 
+/// The known name a misspelt `name` most likely means: within two edits, and fewer
+/// than a third of its letters (so `B` does not "mean" `A`).
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let letters = name.chars().count();
+    known
+        .into_iter()
+        .map(|k| (strsim::levenshtein(k, name), k))
+        .filter(|(d, _)| *d <= 2 && 3 * d <= letters)
+        .min()
+        .map(|(_, k)| k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +98,14 @@ mod tests {
             count(2, "replication finished", "replications finished"),
             "2 replications finished"
         );
+    }
+
+    #[test]
+    fn a_misspelt_name_finds_the_one_meant() {
+        let known = ["police", "mobile_crisis", "psychosis"];
+        assert_eq!(closest("polise", known), Some("police"));
+        assert_eq!(closest("psychossis", known), Some("psychosis"));
+        assert_eq!(closest("vans", known), None);
+        assert_eq!(closest("B", ["A"]), None);
     }
 }

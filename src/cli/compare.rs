@@ -72,8 +72,9 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         say!("{}", report::compare::console(&comparison));
         sayln!();
     }
+    let pairing = report::compare::pairing_warnings(&comparison);
     warnings(
-        comparison.summaries.iter().flat_map(report::warnings),
+        (comparison.summaries.iter().flat_map(report::warnings)).chain(pairing),
         o.quiet,
     );
     wrote(&written, o.quiet)

@@ -35,11 +35,39 @@ impl Variant {
         if name.trim().is_empty() || sets.is_empty() || sets.iter().any(|s| !s.contains('=')) {
             return Err(format!("--variant `{text}`: {usage}"));
         }
+        if let Some(joined) = sets.iter().find(|s| joins_settings_with_comma(s)) {
+            return Err(format!(
+                "--variant `{text}`: `{joined}` looks like two settings joined by a comma; \
+                 separate settings with `;`: {usage}"
+            ));
+        }
         Ok(Variant {
             name: name.trim().to_string(),
             sets,
         })
     }
+}
+
+/// `KEY=VALUE, KEY=VALUE`: a comma outside quotes, brackets and braces, followed by a
+/// key and `=` (a comma inside an inline table or array is TOML's own).
+fn joins_settings_with_comma(set: &str) -> bool {
+    let (mut depth, mut quoted) = (0i32, false);
+    for (i, c) in set.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' | '[' if !quoted => depth += 1,
+            '}' | ']' if !quoted => depth -= 1,
+            ',' if !quoted && depth == 0 => {
+                let rest = &set[i + 1..];
+                let key = rest.split('=').next().unwrap_or("").trim();
+                if rest.contains('=') && !key.is_empty() && !key.contains([' ', '"']) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// One scenario of a comparison, loaded and validated.
@@ -205,5 +233,18 @@ mod tests {
             quoted.sets,
             vec!["scenario.name=\"a; b\"", "demand.scale=2"]
         );
+    }
+
+    #[test]
+    fn a_comma_between_settings_gets_a_hint() {
+        let e = Variant::parse("x: responders.police.scale=0.9, demand.scale=1.1")
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("separate settings with `;`"), "{e}");
+        // Commas inside an inline table, an array or quotes are TOML's own.
+        let table = "x: call_types.c.cancelled={share=0.3, after=\"fixed(2min)\"}";
+        assert!(Variant::parse(table).is_ok());
+        assert!(Variant::parse("x: demand.hourly=[1, 2, 3]").is_ok());
+        assert!(Variant::parse("x: scenario.name=\"a, b=c\"").is_ok());
     }
 }

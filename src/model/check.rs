@@ -153,6 +153,21 @@ impl Checker<'_> {
         })
     }
 
+    /// A duration longer than 0; one that does not read is reported once, as such.
+    pub(super) fn positive_duration(&mut self, text: &str, path: Vec<Seg>) -> Minutes {
+        match parse_duration(text) {
+            Ok(minutes) => {
+                let ok = minutes > 0.0;
+                self.check(ok, path, format!("`{text}` must be longer than 0"));
+                minutes
+            }
+            Err(e) => {
+                self.fail(path, e);
+                0.0
+            }
+        }
+    }
+
     pub(super) fn dist(&mut self, text: &str, path: Vec<Seg>) -> Dist {
         Dist::parse(text).unwrap_or_else(|e| {
             self.fail(path, e);
@@ -170,7 +185,9 @@ impl Checker<'_> {
     ) -> Option<usize> {
         let found = known.iter().position(|k| *k == name);
         if found.is_none() {
-            let message = format!("unknown {what} `{name}`; known: {}", known.join(", "));
+            let close = crate::text::closest(name, known.iter().copied());
+            let hint = close.map_or(String::new(), |k| format!("did you mean `{k}`? "));
+            let message = format!("unknown {what} `{name}`; {hint}known: {}", known.join(", "));
             self.fail(path, message);
         }
         found

@@ -709,9 +709,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {
         let at = key_path!["scenario", "response_target"];
-        let minutes = c.duration(t, at.clone());
-        c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
-        minutes
+        c.positive_duration(t, at)
     });
     let uncertainty = uncertain::build_uncertainty(&mut c);
     let mut priorities: Vec<u32> = s.call_types.iter().map(|t| t.priority).collect();

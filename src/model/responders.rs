@@ -106,12 +106,10 @@ pub(super) fn build_kinds(
                     }
                     served
                 }),
-                max_travel: r.max_travel.as_ref().map(|t| {
-                    let at = key_path!["responders", i, "max_travel"];
-                    let minutes = c.duration(t, at.clone());
-                    c.check(minutes > 0.0, at, format!("`{t}` must be longer than 0"));
-                    minutes
-                }),
+                max_travel: r
+                    .max_travel
+                    .as_ref()
+                    .map(|t| c.positive_duration(t, key_path!["responders", i, "max_travel"])),
                 from: start(c, r.from_day, key_path!["responders", i, "from_day"]),
             }
         })

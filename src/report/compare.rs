@@ -147,17 +147,46 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
     w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
+/// One metric's row of a comparison, as people read it: baseline, scenario, difference,
+/// paired and unpaired intervals (money as `$62.8 M`), and whether the difference is
+/// resolved (never when it prints as zero).
+struct DifferenceRow {
+    base: String,
+    other: String,
+    diff: String,
+    paired: String,
+    unpaired: String,
+    resolved: bool,
+}
+
+impl DifferenceRow {
+    fn new(baseline: &RunSummary, other: &RunSummary, name: &str, d: &Difference) -> Self {
+        let v = |x: f64| super::metric_value(name, x);
+        let ci = |c: Option<[f64; 2]>| {
+            c.map_or(String::new(), |[lo, hi]| format!("[{}, {}]", v(lo), v(hi)))
+        };
+        let mean = |s: &RunSummary| s.metrics.get(name).map_or(f64::NAN, |e| e.mean);
+        let diff = v(d.mean);
+        DifferenceRow {
+            base: v(mean(baseline)),
+            other: v(mean(other)),
+            resolved: d.resolved && !super::prints_as_zero(&diff),
+            diff,
+            paired: ci(d.ci95),
+            unpaired: ci(d.unpaired_ci95),
+        }
+    }
+
+    fn resolved_word(&self) -> &'static str {
+        if self.resolved { "yes" } else { "no" }
+    }
+}
+
 fn difference_table(
     baseline: &RunSummary,
     other: &RunSummary,
     diffs: &[(String, Difference)],
 ) -> Markup {
-    let ci = |c: Option<[f64; 2]>| {
-        c.map_or(String::new(), |[lo, hi]| {
-            format!("[{}, {}]", super::human(lo), super::human(hi))
-        })
-    };
-    let mean = |s: &RunSummary, name: &str| s.metrics.get(name).map_or(f64::NAN, |e| e.mean);
     html! {
         table {
             tr {
@@ -165,18 +194,50 @@ fn difference_table(
                 th { "paired 95 % CI" } th { "unpaired 95 % CI" } th { "resolved by the simulation" }
             }
             @for (name, d) in diffs {
+                @let row = DifferenceRow::new(baseline, other, name, d);
                 tr {
                     td { code { (name) } }
-                    td .n { (super::human(mean(baseline, name))) }
-                    td .n { (super::human(mean(other, name))) }
-                    td .n .sig[d.resolved] { (super::human(d.mean)) }
-                    td .n { (ci(d.ci95)) }
-                    td .n { (ci(d.unpaired_ci95)) }
-                    td { @if d.resolved { "yes" } @else { "no" } }
+                    td .n { (row.base) }
+                    td .n { (row.other) }
+                    td .n .sig[row.resolved] { (row.diff) }
+                    td .n { (row.paired) }
+                    td .n { (row.unpaired) }
+                    td { (row.resolved_word()) }
                 }
             }
         }
     }
+}
+
+/// What makes a scenario's differences from the baseline hard to read: costs in another
+/// dollar year, or another city (other zones or call types), where common random
+/// numbers give different crises and pairing does not apply.
+pub fn pairing_warnings(c: &Comparison) -> Vec<String> {
+    let Some(base) = c.summaries.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for s in &c.summaries[1..] {
+        if s.dollar_year != base.dollar_year {
+            out.push(format!(
+                "{}: its costs are in {} dollars, the baseline's in {}; set the same \
+                 costs.dollar_year in both before reading cost differences",
+                s.scenario, s.dollar_year, base.dollar_year
+            ));
+        }
+        let same = |a: &indexmap::IndexMap<String, _>, b: &indexmap::IndexMap<String, _>| {
+            a.keys().eq(b.keys())
+        };
+        if !same(&s.by_zone, &base.by_zone) || !same(&s.by_call_type, &base.by_call_type) {
+            out.push(format!(
+                "{}: its zones or call types differ from the baseline's, so it is another \
+                 city and its crises are not the baseline's: the paired intervals do not \
+                 apply; read the unpaired ones",
+                s.scenario
+            ));
+        }
+    }
+    out
 }
 
 /// The report of a comparison; the first scenario is the baseline.
@@ -192,17 +253,7 @@ fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
                 .map(move |w| format!("{}: {w}", s.scenario))
         })
         .collect();
-    let other_year = c
-        .summaries
-        .iter()
-        .find(|s| s.dollar_year != baseline.dollar_year);
-    if let Some(s) = other_year {
-        warnings.push(format!(
-            "{}: its costs are in {} dollars, the baseline's in {}; set the same \
-             costs.dollar_year in both before reading cost differences",
-            s.scenario, s.dollar_year, baseline.dollar_year
-        ));
-    }
+    warnings.extend(pairing_warnings(c));
     let body = html! {
         h1 { "Comparison: " (names.join(" vs ")) }
         p .lede {
@@ -268,11 +319,6 @@ pub fn console(c: &Comparison) -> String {
     let Some(base) = c.summaries.first() else {
         return out;
     };
-    let ci = |c: Option<[f64; 2]>| {
-        c.map_or(String::new(), |[lo, hi]| {
-            format!("[{}, {}]", super::human(lo), super::human(hi))
-        })
-    };
     let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.compare);
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = writeln!(
@@ -294,14 +340,16 @@ pub fn console(c: &Comparison) -> String {
             .to_vec(),
         ];
         for (name, d) in diffs.iter().filter(|(n, _)| shown(n)) {
+            let row = DifferenceRow::new(base, other, name, d);
+            let resolved = row.resolved_word().to_string();
             rows.push(vec![
                 name.clone(),
-                super::human(base.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
-                super::human(other.metrics.get(name).map_or(f64::NAN, |e| e.mean)),
-                super::human(d.mean),
-                ci(d.ci95),
-                ci(d.unpaired_ci95),
-                if d.resolved { "yes" } else { "no" }.into(),
+                row.base,
+                row.other,
+                row.diff,
+                row.paired,
+                row.unpaired,
+                resolved,
             ]);
         }
         out.push_str(&super::align(

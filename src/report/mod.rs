@@ -199,11 +199,27 @@ pub fn chart_files(files: &mut Files, charts: &[figures::Drawn]) {
 
 /// Dollars for people: `$76.7 M`, `$4,480`.
 pub fn dollars(x: f64) -> String {
-    if x.abs() >= 1e6 {
-        format!("${:.1} M", x / 1e6)
-    } else {
-        format!("${}", human(x.round()))
+    if !x.is_finite() {
+        return human(x);
     }
+    let sign = if x < 0.0 && x.abs() >= 0.5 { "-" } else { "" };
+    if x.abs() >= 1e6 {
+        format!("{sign}${:.1} M", x.abs() / 1e6)
+    } else {
+        format!("{sign}${}", human(x.abs().round()))
+    }
+}
+
+/// A metric's value for people: dollars as `$62.8 M`, anything else as [`human`].
+pub fn metric_value(name: &str, x: f64) -> String {
+    let money = metrics::lookup(name).is_some_and(|m| m.measure == metrics::Measure::Dollars);
+    if money { dollars(x) } else { human(x) }
+}
+
+/// Whether a number as printed is zero (`0`, `-0.000`, `$0`): a difference that prints
+/// as zero is not called resolved, whatever its interval.
+pub fn prints_as_zero(text: &str) -> bool {
+    !text.chars().any(|c| c.is_ascii_digit() && c != '0')
 }
 
 /// A 95 % interval as `[lo, hi]` with the mean's precision (empty when there is none),

@@ -143,7 +143,8 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     let text = read_text(path)?;
     let mut bases = Vec::new();
     let root = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut tree = load_tree(path, &text, &mut vec![root], &mut bases)?;
+    let mut near = Vec::new();
+    let mut tree = load_tree(path, &text, &mut vec![root], &mut bases, &mut near)?;
     for set in sets {
         tree::apply_set(&mut tree, set).map_err(|message| {
             ScenarioError::Invalid(Located {
@@ -158,7 +159,8 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
         })?;
     }
     let notes = follow::apply(&mut tree, sets);
-    let scenario = typed(&tree).map_err(ScenarioError::Schema)?;
+    let scenario =
+        typed(&tree).map_err(|problems| ScenarioError::Schema(hinted(problems, &near)))?;
     Ok(Loaded {
         scenario,
         tree,
@@ -175,6 +177,7 @@ fn load_tree(
     text: &str,
     chain: &mut Vec<PathBuf>,
     bases: &mut Vec<(String, String)>,
+    near: &mut Vec<NearMiss>,
 ) -> Result<Node, ScenarioError> {
     let source: Arc<str> = Arc::from(path.display().to_string());
     let mut node = tree::parse(text, &source).map_err(|e| {
@@ -232,10 +235,65 @@ fn load_tree(
     }
     chain.push(canonical);
     bases.push((base_path.display().to_string(), base_text.clone()));
-    let mut base = load_tree(&base_path, &base_text, chain, bases)?;
+    let mut base = load_tree(&base_path, &base_text, chain, bases, near)?;
     chain.pop();
+    near.extend(near_misses(&base, &node));
     base.merge(node);
     Ok(base)
+}
+
+/// A named table an `extends` file adds whose name is close to one its base has: most
+/// likely a misspelling of the base's, which would otherwise silently become a new entry.
+struct NearMiss {
+    /// The key of the entry as added (`call_types.psychossis`).
+    key: String,
+    /// The base's name it is close to.
+    meant: String,
+}
+
+/// The named tables of `over` (in `zones`, `call_types`, `facilities`, `responders`) that
+/// `base` lacks and whose names are close to one it has ([`crate::text::closest`]).
+fn near_misses(base: &Node, over: &Node) -> Vec<NearMiss> {
+    let mut out = Vec::new();
+    for array in ["zones", "call_types", "facilities", "responders"] {
+        let names = |n: &Node| -> Vec<String> {
+            match n.get(array).map(|a| &a.value) {
+                Some(tree::Value::Array(items)) => items
+                    .iter()
+                    .filter_map(|i| i.name().map(String::from))
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let known = names(base);
+        for name in names(over).into_iter().filter(|n| !known.contains(n)) {
+            if let Some(meant) = crate::text::closest(&name, known.iter().map(String::as_str)) {
+                out.push(NearMiss {
+                    key: format!("{array}.{name}"),
+                    meant: meant.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Adds "did you mean" to a problem inside an entry that looks like a misspelt name.
+fn hinted(mut problems: Vec<Located>, near: &[NearMiss]) -> Vec<Located> {
+    for p in &mut problems {
+        let miss = near
+            .iter()
+            .find(|m| p.key == m.key || p.key.starts_with(&format!("{}.", m.key)));
+        if let Some(m) = miss {
+            let (array, name) = m.key.split_once('.').unwrap_or_default();
+            p.message.push_str(&format!(
+                " (the base scenario has no {array} entry `{name}`, so this adds a new one; did \
+                 you mean `{}`?)",
+                m.meant
+            ));
+        }
+    }
+    problems
 }
 
 /// Types the tree. serde stops at the first problem, so each problem's key is taken
@@ -455,8 +513,13 @@ fn explain(message: &str) -> String {
         Some(at) => format!("{}expected a table", &m[..at]),
         None => m,
     };
+    let number = m.contains("found integer") || m.contains("found floating point");
     if m.contains("integer `-") && m.contains("whole number") {
         format!("{m} (negative values are not allowed)")
+    } else if number && m.ends_with("expected a string") {
+        format!(
+            "{m}; a duration or distribution is written in quotes with its unit, such as \"15min\" or \"exp(30min)\""
+        )
     } else {
         m
     }

@@ -9,6 +9,8 @@ struct Expect {
     line: usize,
     key: String,
     message: String,
+    /// How many problems the file must give, when its first line says (`errors N`).
+    errors: Option<usize>,
 }
 
 fn expectation(path: &Path) -> Expect {
@@ -22,6 +24,9 @@ fn expectation(path: &Path) -> Expect {
         line: field("line ", ';').parse().unwrap(),
         key: field("key `", '`'),
         message: field("contains \"", '"'),
+        errors: first
+            .find("errors ")
+            .and_then(|at| first[at + 7..].trim().parse().ok()),
     }
 }
 
@@ -70,6 +75,10 @@ fn every_broken_scenario_is_rejected_with_its_line_and_key() {
             );
         }
         assert!(stderr.contains(&expect.message), "{name}: {stderr}");
+        if let Some(n) = expect.errors {
+            let problems = stderr.lines().filter(|l| l.contains(": key `")).count();
+            assert_eq!(problems, n, "{name}: {stderr}");
+        }
         assert!(!stderr.contains("panicked"), "{name}: {stderr}");
         assert!(!out.exists(), "{name}: an output folder was written");
         let check = Command::new(env!("CARGO_BIN_EXE_crisis-sim"))

@@ -397,3 +397,39 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert!(stderr.is_empty(), "{stderr}");
     assert_ne!(out.status.code(), Some(1));
 }
+
+/// Two different cities (other zones) on common random numbers do not see the same
+/// crises: the comparison runs, but says that its paired intervals do not apply.
+#[test]
+fn comparing_another_city_says_pairing_does_not_apply() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("two-cities");
+    let result = common::crisis_sim(&[
+        "compare",
+        "tests/data/tiny.toml",
+        "tests/data/prefer.toml",
+        "--days",
+        "5",
+        "--set",
+        "scenario.warmup_days=1",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("paired intervals do not apply"), "{stderr}");
+    let page = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("paired intervals do not apply"));
+    // The same city with other staffing is paired, with no such warning.
+    let same = common::crisis_sim(&[
+        "compare",
+        "tests/data/tiny.toml",
+        "--variant",
+        "more: responders.police.units=5",
+        "--days",
+        "5",
+        "--out",
+        temp.path().join("same").to_str().unwrap(),
+    ]);
+    assert!(!String::from_utf8_lossy(&same.stderr).contains("do not apply"));
+}
