@@ -53,7 +53,30 @@ impl Question {
         if prepared.plan.replications < 2 {
             return bad("size needs at least 2 replications per point (--replications)".into());
         }
+        for t in &self.targets {
+            let missing = (prepared.models.iter()).find_map(|m| unmeasured(&t.metric, m));
+            if let Some(why) = missing {
+                return bad(format!("--target \"{t}\": {} {why}", t.metric));
+            }
+        }
         Ok(())
+    }
+}
+
+/// Why a scenario cannot measure `metric` at all, if it cannot: a target on it could
+/// never be met, whatever the range.
+fn unmeasured(metric: &str, model: &crate::model::Model) -> Option<&'static str> {
+    use crate::stats::metrics as m;
+    if metric == m::RESPONSE_WITHIN_TARGET_SHARE.name && model.response_target.is_none() {
+        Some("needs a response-time target: add e.g. --set scenario.response_target=20min")
+    } else if metric.starts_with("hotline_") && model.hotline.is_none() {
+        Some("needs a 988 line: the scenario has no [hotline]")
+    } else if (metric == m::PSYCHIATRY_CONSULTS.name || metric == m::CONSULT_WAIT_MEAN_MIN.name)
+        && model.psychiatry.is_none()
+    {
+        Some("needs consult lines: the scenario has no [psychiatry]")
+    } else {
+        None
     }
 }
 
@@ -289,11 +312,17 @@ fn point(search: &Search, i: usize) -> SizePoint {
             (t.metric.clone(), evidence)
         })
         .collect();
-    if let Some(m) = &q.minimize {
-        metrics.entry(m.clone()).or_insert_with(|| Evidence {
-            estimate: estimate(&search.column(i, m)),
-            bound: f64::NAN,
-        });
+    // The metric minimised and every metric the console shows (cost among them), so a
+    // planner sees what each point costs.
+    let shown = |n: &&String| crate::stats::metrics::lookup(n).is_some_and(|m| m.console);
+    let more = q.minimize.iter().chain(plan.metrics.iter().filter(shown));
+    for m in more {
+        if search.runs[i].is_some() {
+            metrics.entry(m.clone()).or_insert_with(|| Evidence {
+                estimate: estimate(&search.column(i, m)),
+                bound: f64::NAN,
+            });
+        }
     }
     SizePoint {
         values: plan

@@ -598,6 +598,31 @@ impl Model {
         unit.map_or(&self.costs.length_of_stay, |c| &c.length_of_stay)
     }
 
+    /// The first change the scenario plans after its start, in days, and what it is: a
+    /// responder kind, the hotline or consult lines that open, or community programmes
+    /// that begin to lower crises. The warm-up check reads the run only up to it.
+    pub fn first_planned_change(&self) -> Option<(f64, String)> {
+        let kinds = (self.kinds.iter()).map(|k| (k.from, format!("`{}` starts", k.name)));
+        let lines = [
+            self.hotline
+                .as_ref()
+                .map(|h| (h.from, "the 988 line opens".to_string())),
+            self.psychiatry
+                .as_ref()
+                .map(|p| (p.from, "the consult lines open".to_string())),
+            (self.prevention.incidence_reduction > 0.0).then(|| {
+                (
+                    self.prevention.from,
+                    "the community programmes start".to_string(),
+                )
+            }),
+        ];
+        (kinds.chain(lines.into_iter().flatten()))
+            .filter(|(from, _)| *from > 0.0 && *from < self.horizon())
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(from, what)| (from / DAY, what))
+    }
+
     /// Expected crises per day, averaged over the week.
     pub fn mean_crises_per_day(&self) -> f64 {
         self.demand.rate_by_hour.iter().sum::<f64>() / 168.0 * DAY

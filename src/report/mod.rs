@@ -289,6 +289,20 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     if w.enough {
         return None;
     }
+    if let (true, Some(day)) = (
+        w.drifting && w.chosen_days >= w.suggested_days,
+        w.planned_day,
+    ) {
+        return Some(format!(
+            "the warm-up of {} of \"{}\" cannot be confirmed before the planned change on \
+             day {day:.0}: {}, and too little of the run comes before it to tell start-up from \
+             drift; to check it, run the scenario with the change moved later (its \
+             from_day).",
+            plural(w.chosen_days, "day"),
+            s.scenario,
+            w.method
+        ));
+    }
     if w.drifting && w.chosen_days >= w.suggested_days {
         return Some(format!(
             "the warm-up of {} of \"{}\" cannot be confirmed: the weekly series still \

@@ -6,7 +6,8 @@ use maud::html;
 use super::charts::{Bar, GroupedBars};
 use super::figures::{self, Drawn, Figure, Named};
 use super::page::{figures as figure_html, page};
-use super::{ReportError, align, chart_files, human, interval};
+use super::{ReportError, align, chart_files, dollars, human, interval};
+use crate::stats::metrics as m;
 use crate::stats::size::{SizePoint, SizeResult, Verdict};
 use crate::store::{Files, json, safe_name};
 
@@ -74,6 +75,7 @@ pub fn console(r: &SizeResult) -> String {
             .map(|a| a.key.clone())
             .chain(["replications".into(), "verdict".into()])
             .chain(r.targets.iter().map(|t| format!("{} (bound)", t.metric)))
+            .chain([format!("{} [95% CI]", m::COST_TOTAL.name)])
             .collect::<Vec<_>>(),
     ];
     for p in &r.points {
@@ -83,6 +85,7 @@ pub fn console(r: &SizeResult) -> String {
         for t in &r.targets {
             row.push(evidence(p, &t.metric));
         }
+        row.push(cost(p));
         rows.push(row);
     }
     let right: Vec<bool> = (0..rows[0].len())
@@ -96,6 +99,21 @@ pub fn console(r: &SizeResult) -> String {
         r.replications[1],
         align(&rows, &right)
     )
+}
+
+/// The point's total cost: mean [95 % CI], in dollars.
+fn cost(p: &SizePoint) -> String {
+    p.metrics
+        .get(m::COST_TOTAL.name)
+        .map_or(String::new(), |e| {
+            let [lo, hi] = e.estimate.ci95.unwrap_or([f64::NAN; 2]);
+            format!(
+                "{} [{}, {}]",
+                dollars(e.estimate.mean),
+                dollars(lo),
+                dollars(hi)
+            )
+        })
 }
 
 /// A target's cell: mean [95 % CI] (one-sided bound).
@@ -128,6 +146,7 @@ fn size_report(r: &SizeResult, charts: &[Drawn]) -> String {
                 @for a in &r.axes { th { code { (a.key) } } }
                 th { "replications" } th { "verdict" }
                 @for t in &r.targets { th { code { (t.to_string()) } " mean [95 % CI] (one-sided bound)" } }
+                th { "total cost, mean [95 % CI]" }
             }
             @for p in &r.points {
                 tr {
@@ -135,6 +154,7 @@ fn size_report(r: &SizeResult, charts: &[Drawn]) -> String {
                     td .n { (p.replications) }
                     td { (verdict(p.verdict)) }
                     @for t in &r.targets { td .n { (evidence(p, &t.metric)) } }
+                    td .n { (cost(p)) }
                 }
             }
         }

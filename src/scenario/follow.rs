@@ -12,6 +12,44 @@
 
 use super::tree::{Node, Value};
 
+/// What a file that `extends` `base` changes besides itself: a count (`units`,
+/// `counselors`, `on_call`) where the base has `shifts` replaces those shifts, as the
+/// same key given with `--set` does. Applied to `base` before `over` is merged into it.
+pub fn extending(base: &mut Node, over: &Node) -> Vec<String> {
+    let mut notes = Vec::new();
+    if let Some(Value::Array(kinds)) = over.get("responders").map(|r| &r.value) {
+        for kind in kinds.iter().filter(|k| counts_without_shifts(k, "units")) {
+            let Some(name) = kind.name() else { continue };
+            let key = format!("responders.{name}.units");
+            notes.extend(named(base, "responders", name).and_then(|b| replaced(b, kind, &key)));
+        }
+    }
+    for (table_key, count) in [("hotline", "counselors"), ("psychiatry", "on_call")] {
+        let Some(o) = over
+            .get(table_key)
+            .filter(|o| counts_without_shifts(o, count))
+        else {
+            continue;
+        };
+        let key = format!("{table_key}.{count}");
+        notes.extend(table(base, table_key).and_then(|b| replaced(b, o, &key)));
+    }
+    notes
+}
+
+fn counts_without_shifts(node: &Node, count: &str) -> bool {
+    node.get(count).is_some() && node.get("shifts").is_none()
+}
+
+/// The base's `shifts` dropped for the count `over` gives.
+fn replaced(base: &mut Node, over: &Node, key: &str) -> Option<String> {
+    base.remove("shifts")?;
+    let count = over.get(key.rsplit('.').next()?).map(number)?;
+    Some(format!(
+        "{key} = {count} replaces the base scenario's shifts with {count} around the clock"
+    ))
+}
+
 /// Applies the follow-ups of `sets` to the merged tree; returns what was done.
 pub fn apply(tree: &mut Node, sets: &[String]) -> Vec<String> {
     let mut notes = Vec::new();
@@ -157,6 +195,26 @@ mod tests {
             (shares[1] / shares[2] - 1.5).abs() < 1e-12,
             "proportions kept"
         );
+    }
+
+    #[test]
+    fn a_count_in_an_extending_file_replaces_the_base_shifts() {
+        let mut base = doc(
+            "[[responders]]\nname = \"v\"\nshifts = [{ from = \"07:00\", to = \"19:00\", units = 2 }]\n\
+             [hotline]\nshifts = [{ from = \"08:00\", to = \"00:00\", units = 2 }]\n",
+        );
+        let over = doc("[[responders]]\nname = \"v\"\nunits = 10\n[hotline]\ncounselors = 3\n");
+        let notes = extending(&mut base, &over);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].starts_with("responders.v.units = 10 replaces"));
+        base.merge(over);
+        assert!(base.lookup("responders.v.shifts").is_none());
+        assert!(base.lookup("hotline.shifts").is_none());
+        assert!(base.lookup("responders.v.units").is_some());
+        // A file that gives shifts of its own keeps them.
+        let mut again = doc("[[responders]]\nname = \"v\"\nunits = 1\n");
+        let own = doc("[[responders]]\nname = \"v\"\nunits = 3\nshifts = []\n");
+        assert!(extending(&mut again, &own).is_empty());
     }
 
     #[test]

@@ -144,7 +144,14 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
     let mut bases = Vec::new();
     let root = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let mut near = Vec::new();
-    let mut tree = load_tree(path, &text, &mut vec![root], &mut bases, &mut near)?;
+    let mut notes = Vec::new();
+    let mut tree = load_tree(
+        path,
+        &text,
+        &mut vec![root],
+        &mut bases,
+        (&mut near, &mut notes),
+    )?;
     for set in sets {
         tree::apply_set(&mut tree, set).map_err(|message| {
             ScenarioError::Invalid(Located {
@@ -158,7 +165,7 @@ pub fn load(path: &Path, sets: &[String]) -> Result<Loaded, ScenarioError> {
             })
         })?;
     }
-    let notes = follow::apply(&mut tree, sets);
+    notes.extend(follow::apply(&mut tree, sets));
     let scenario =
         typed(&tree).map_err(|problems| ScenarioError::Schema(hinted(problems, &near)))?;
     Ok(Loaded {
@@ -177,7 +184,7 @@ fn load_tree(
     text: &str,
     chain: &mut Vec<PathBuf>,
     bases: &mut Vec<(String, String)>,
-    near: &mut Vec<NearMiss>,
+    (near, notes): (&mut Vec<NearMiss>, &mut Vec<String>),
 ) -> Result<Node, ScenarioError> {
     let source: Arc<str> = Arc::from(path.display().to_string());
     let mut node = tree::parse(text, &source).map_err(|e| {
@@ -235,9 +242,16 @@ fn load_tree(
     }
     chain.push(canonical);
     bases.push((base_path.display().to_string(), base_text.clone()));
-    let mut base = load_tree(&base_path, &base_text, chain, bases, near)?;
+    let mut base = load_tree(
+        &base_path,
+        &base_text,
+        chain,
+        bases,
+        (&mut *near, &mut *notes),
+    )?;
     chain.pop();
     near.extend(near_misses(&base, &node));
+    notes.extend(follow::extending(&mut base, &node));
     base.merge(node);
     Ok(base)
 }

@@ -353,7 +353,7 @@ impl RunSummary {
                 events: reps.iter().map(|r| r.events).sum(),
                 wall_s,
             },
-            warmup_check: warmup::check(reps, model.warmup_days),
+            warmup_check: warmup::check(reps, model.warmup_days, model.first_planned_change()),
             model: facts,
             provenance,
             per_replication,

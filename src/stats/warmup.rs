@@ -29,6 +29,10 @@ pub struct WarmupCheck {
     /// The series still drift in the second half of the run, so the suggestion is a
     /// lower bound: run longer (a longer warm-up, or more days) to find it.
     pub drifting: bool,
+    /// The day of the first planned change (a service that opens, programmes that
+    /// start), where the series read end; absent when the scenario plans none.
+    #[serde(default)]
+    pub planned_day: Option<f64>,
 }
 
 /// MSER-5: the number of leading observations to drop, a multiple of 5, at most half
@@ -59,11 +63,23 @@ fn pooled(reps: &[ReplicationSummary], pick: fn(&ReplicationSummary) -> &Vec<u64
         .collect()
 }
 
-/// Checks the warm-up of a run from its replications' weekly series.
-pub fn check(reps: &[ReplicationSummary], warmup_days: f64) -> WarmupCheck {
+/// Checks the warm-up of a run from its replications' weekly series. A planned change
+/// (`planned`: its day and what it is, such as programmes that start) is policy, not
+/// start-up: the series are read only up to the week it falls in.
+pub fn check(
+    reps: &[ReplicationSummary],
+    warmup_days: f64,
+    planned: Option<(f64, String)>,
+) -> WarmupCheck {
+    let before = |mut s: Vec<f64>| {
+        if let Some((day, _)) = &planned {
+            s.truncate((day / 7.0).floor().max(0.0) as usize);
+        }
+        s
+    };
     let series = [
-        pooled(reps, |r| &r.series.incidents_by_week),
-        pooled(reps, |r| &r.series.repeats_by_week),
+        before(pooled(reps, |r| &r.series.incidents_by_week)),
+        before(pooled(reps, |r| &r.series.repeats_by_week)),
     ];
     let cuts: Vec<Option<usize>> = series.iter().map(|s| mser5(s)).collect();
     let weeks = cuts.iter().flatten().copied().max().unwrap_or(0);
@@ -72,14 +88,21 @@ pub fn check(reps: &[ReplicationSummary], warmup_days: f64) -> WarmupCheck {
         .zip(&cuts)
         .any(|(s, c)| c.is_some_and(|c| c + BATCH > (s.len() / BATCH / 2) * BATCH));
     let suggested_days = weeks as f64 * 7.0;
+    let mut method = "MSER-5 (White 1997) on weekly incidents and repeat crises, averaged \
+                      over replications, warm-up included"
+        .to_string();
+    if let Some((day, what)) = &planned {
+        method.push_str(&format!(
+            ", up to day {day:.0}, when {what} (a planned change, not start-up)"
+        ));
+    }
     WarmupCheck {
-        method: "MSER-5 (White 1997) on weekly incidents and repeat crises, averaged over \
-                 replications, warm-up included"
-            .into(),
+        method,
         suggested_days,
         chosen_days: warmup_days,
         enough: warmup_days >= suggested_days && !drifting,
         drifting,
+        planned_day: planned.as_ref().map(|(day, _)| *day),
     }
 }
 

@@ -331,3 +331,29 @@ fn response_within_target_matches_erlang_c() {
             .all(|g| g["response_within_target_share"].n == 40)
     );
 }
+
+/// A planned change (community programmes starting on day 200) is policy, not start-up:
+/// the warm-up check reads the weekly series only up to it, and says so; without one it
+/// reads the whole run.
+#[test]
+fn the_warm_up_check_stops_at_a_planned_change() {
+    let check = |sets: &[&str]| {
+        let mut all = vec!["scenario.replications=4"];
+        all.extend_from_slice(sets);
+        common::run(&common::load("tests/data/repeats.toml", &all), 2).warmup_check
+    };
+    let planned = check(&[
+        "prevention.incidence_reduction=0.5",
+        "prevention.from_day=200",
+    ]);
+    assert_eq!(planned.planned_day, Some(200.0));
+    assert!(
+        planned
+            .method
+            .contains("up to day 200, when the community programmes start")
+    );
+    assert!(planned.suggested_days < 200.0);
+    let none = check(&[]);
+    assert_eq!(none.planned_day, None);
+    assert!(!none.method.contains("planned change"));
+}
