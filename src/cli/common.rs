@@ -147,12 +147,22 @@ pub(super) struct SavedRun<'a, P: Plan> {
     pub runs: Runs<'a>,
     /// `--shard`.
     pub shard: Option<Shard>,
-    /// `--resume`.
-    pub resume: bool,
+    /// `--resume` or `--fresh`.
+    pub start: crate::store::points::Start,
     /// What one run is called ("point", "run").
     pub unit: &'static str,
     /// Its title on the console.
     pub title: String,
+}
+
+/// What `--resume` and `--fresh` say to do with points saved in the folder.
+pub(super) fn start(resume: bool, fresh: bool) -> crate::store::points::Start {
+    use crate::store::points::Start;
+    match (resume, fresh) {
+        (true, _) => Start::Resume,
+        (false, true) => Start::Fresh,
+        (false, false) => Start::New,
+    }
 }
 
 /// Reads `--shard`.
@@ -168,7 +178,7 @@ pub(super) fn run_saved<P: Plan>(
     o: &SimOptions,
 ) -> Result<Option<Vec<SweepPoint>>, CliError> {
     let shard = job.shard;
-    let pending = saved::open(out.dir(), job.plan, shard, job.resume)?;
+    let pending = saved::open(out.dir(), job.plan, shard, job.start)?;
     if !o.quiet {
         let left = pending.to_run.len();
         eprintln!(

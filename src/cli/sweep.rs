@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::CliError;
 use super::common::{
-    Replications, SavedRun, SimOptions, default_out, notes, run_saved, shard, wrote,
+    Replications, SavedRun, SimOptions, default_out, notes, run_saved, shard, start, wrote,
 };
 use crate::experiment::sweep;
 use crate::report::{self, align, human, interval};
@@ -33,6 +33,10 @@ pub struct SweepArgs {
     /// Keep the points already saved in --out by the same sweep and run the rest.
     #[arg(long)]
     pub resume: bool,
+    /// Clear the points an earlier run saved in --out and start over (without this or
+    /// --resume, a folder holding saved points is refused).
+    #[arg(long, conflicts_with = "resume")]
+    pub fresh: bool,
     /// Replications at every point.
     #[command(flatten)]
     pub replications: Replications,
@@ -76,7 +80,7 @@ pub fn sweep(args: &SweepArgs) -> Result<(), CliError> {
         plan,
         runs: prepared.runs(),
         shard,
-        resume: args.resume,
+        start: start(args.resume, args.fresh),
         unit: "point",
         title: plan.scenario.clone(),
     };

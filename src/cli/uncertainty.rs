@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::CliError;
-use super::common::{SavedRun, SimOptions, default_out, run_saved, shard, wrote};
+use super::common::{SavedRun, SimOptions, default_out, run_saved, shard, start, wrote};
 use crate::experiment::uncertainty::{self, Options};
 use crate::report::uncertainty as results;
 use crate::stats::metrics;
@@ -43,6 +43,10 @@ pub struct UncertaintyArgs {
     /// Keep the runs already saved in --out by the same analysis and run the rest.
     #[arg(long)]
     pub resume: bool,
+    /// Clear the points an earlier run saved in --out and start over (without this or
+    /// --resume, a folder holding saved points is refused).
+    #[arg(long, conflicts_with = "resume")]
+    pub fresh: bool,
     /// Simulation options, applied to every scenario.
     #[command(flatten)]
     pub options: SimOptions,
@@ -78,7 +82,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         plan,
         runs: prepared.runs(),
         shard,
-        resume: args.resume,
+        start: start(args.resume, args.fresh),
         unit: "run",
         title: plan.scenarios.join(" vs "),
     };

@@ -115,15 +115,15 @@ pub struct Pending {
     pub to_run: Vec<usize>,
 }
 
-/// Readies `dir` for `plan` (with `resume`, keeping the points of the same plan saved
-/// there) and says which of the shard's runs are left.
+/// Readies `dir` for `plan` (see [`points::open`] for what `start` does with points
+/// saved there) and says which of the shard's runs are left.
 pub fn open<P: Plan>(
     dir: &Path,
     plan: &P,
     shard: Option<Shard>,
-    resume: bool,
+    start: points::Start,
 ) -> Result<Pending, ExperimentError> {
-    let done = points::open(dir, plan, resume)?;
+    let done = points::open(dir, plan, start)?;
     let mine: Vec<usize> = (0..plan.points())
         .filter(|i| shard.is_none_or(|s| s.has(*i)))
         .collect();

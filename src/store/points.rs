@@ -154,12 +154,41 @@ pub fn read_plan<P: Plan>(dir: &Path) -> Result<Option<P>, StoreError> {
     Ok(Some(plan))
 }
 
+/// How an experiment treats the points an earlier run saved in its folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// No saved points are expected: a folder that holds some is refused, so that none
+    /// is thrown away unasked.
+    New,
+    /// `--resume`: keep the saved points of the same plan and run the rest.
+    Resume,
+    /// `--fresh`: clear the saved points and start over.
+    Fresh,
+}
+
 /// Readies `dir` for `plan` and returns the points already finished there: with
-/// `resume`, the saved points of the same plan (a different plan is refused);
-/// without, none (earlier points are cleared).
-pub fn open<P: Plan>(dir: &Path, plan: &P, resume: bool) -> Result<Vec<usize>, StoreError> {
+/// [`Start::Resume`], the saved points of the same plan (a different plan is refused);
+/// otherwise none (with [`Start::Fresh`] earlier points are cleared; with
+/// [`Start::New`] a folder holding some is refused).
+pub fn open<P: Plan>(dir: &Path, plan: &P, start: Start) -> Result<Vec<usize>, StoreError> {
     let points = dir.join(POINTS);
-    let done = if resume && dir.join(PLAN).is_file() {
+    if start == Start::New {
+        let saved = std::fs::read_dir(&points).map_or(0, |entries| {
+            (entries.flatten())
+                .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                .count()
+        });
+        if saved > 0 {
+            return Err(StoreError::Mismatch(format!(
+                "{} holds {saved} saved point{} of an earlier {}; add --resume to keep them \
+                 and run the rest (same command), or --fresh to clear them and start over",
+                dir.display(),
+                if saved == 1 { "" } else { "s" },
+                P::WHAT
+            )));
+        }
+    }
+    let done = if start == Start::Resume && dir.join(PLAN).is_file() {
         let old: Option<P> = read_plan(dir).map_err(|_| {
             StoreError::Mismatch(format!(
                 "--resume: {} holds something other than this {}; choose another --out",
@@ -301,7 +330,8 @@ pub fn write_points<P: Plan>(
     plan: &P,
     points: &[SweepPoint],
 ) -> Result<(), StoreError> {
-    open(out, plan, false)?;
+    // `merge` writes into a folder of its own, fresh.
+    open(out, plan, Start::Fresh)?;
     let mark = fingerprint(plan);
     points.iter().try_for_each(|p| save_point(out, &mark, p))
 }

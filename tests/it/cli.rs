@@ -433,3 +433,38 @@ fn comparing_another_city_says_pairing_does_not_apply() {
     ]);
     assert!(!String::from_utf8_lossy(&same.stderr).contains("do not apply"));
 }
+
+/// A sweep folder that holds saved points is never cleared unasked: run again, the
+/// sweep is refused until told to `--resume` (keep them) or start `--fresh`.
+#[test]
+fn a_sweep_never_discards_saved_points_unasked() {
+    let temp = tempfile::tempdir().unwrap();
+    let out = temp.path().join("sweep");
+    let sweep = |more: &[&str]| {
+        let mut args = vec![
+            "sweep",
+            "tests/data/tiny.toml",
+            "--vary",
+            "responders.police.units=2,3",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(more);
+        common::crisis_sim(&args)
+    };
+    assert!(sweep(&[]).status.success());
+    let again = sweep(&[]);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("holds 2 saved points") && stderr.contains("--fresh"),
+        "{stderr}"
+    );
+    assert!(
+        out.join("sweep.csv").is_file(),
+        "the first sweep's files are kept"
+    );
+    assert!(sweep(&["--resume"]).status.success());
+    assert!(sweep(&["--fresh"]).status.success());
+}

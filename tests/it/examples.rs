@@ -149,13 +149,14 @@ fn every_example_in_the_readme_and_help_runs() {
     }
 }
 
-/// `merge` of two shards of a small sweep made for it.
+/// `merge` of two shards of a small sweep made for it (made afresh for each `merge`
+/// example).
 fn shards(temp: &Path) -> Vec<String> {
     let mut merge: Vec<String> = vec!["merge".into()];
     for shard in ["0/2", "1/2"] {
         let dir = temp.join(format!("shard{}", &shard[..1]));
         let sweep = format!(
-            "sweep scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..4 --shard {shard}"
+            "sweep scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..4 --shard {shard} --fresh"
         );
         assert!(crisis_sim(&quick(words(&sweep), &dir)).status.success());
         merge.push(dir.display().to_string());
