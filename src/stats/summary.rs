@@ -13,7 +13,8 @@ use crate::model::Model;
 /// What `ci95` and `pi95` mean, in the words the files, the console and the report use.
 pub const INTERVALS: &str = "95% CI: the simulation's uncertainty about the expected value \
      over the measured period. 95% PI: the range one such period falls in (year-to-year \
-     spread). Neither includes uncertainty in the scenario's inputs.";
+     spread). Both are Student t intervals, cut at a metric's range (0, and 1 for a share). \
+     Neither includes uncertainty in the scenario's inputs.";
 
 /// Estimates by metric name, in output order.
 pub type Estimates = IndexMap<String, Estimate>;
@@ -249,8 +250,23 @@ fn estimates<'a>(
 ) -> Estimates {
     names
         .enumerate()
-        .map(|(i, n)| (n.to_string(), estimate(&column(i))))
+        .map(|(i, n)| (n.to_string(), within_range(n, estimate(&column(i)))))
         .collect()
+}
+
+/// The estimate with its interval bounds cut at the metric's range: no metric's value
+/// is below 0, and a share (or a facility's occupancy) is at most 1, where a t interval
+/// around a count near 0 or a share near 1 would cross.
+fn within_range(name: &str, mut e: Estimate) -> Estimate {
+    let share = metrics::lookup(name).map_or(
+        name.ends_with("_share") || name == FacilityMetric::Occupancy.name(),
+        |m| m.measure == metrics::Measure::Share,
+    );
+    let high = if share { 1.0 } else { f64::INFINITY };
+    let cut = |[lo, hi]: [f64; 2]| [lo.clamp(0.0, high), hi.clamp(0.0, high)];
+    e.ci95 = e.ci95.map(cut);
+    e.pi95 = e.pi95.map(cut);
+    e
 }
 
 fn groups(

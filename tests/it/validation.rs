@@ -357,3 +357,28 @@ fn the_warm_up_check_stops_at_a_planned_change() {
     assert_eq!(none.planned_day, None);
     assert!(!none.method.contains("planned change"));
 }
+
+/// No interval leaves its metric's range: no bound of a count, time or cost below 0,
+/// none of a share above 1, though t intervals around values near the edges would cross.
+#[test]
+fn intervals_stay_inside_each_metrics_range() {
+    let model = common::load("tests/data/golden.toml", &[]);
+    let run = common::run(&model, 2);
+    let mut crossed = 0;
+    let groups = run.by_zone.values().chain(run.by_call_type.values());
+    for estimates in std::iter::once(&run.metrics).chain(groups) {
+        for (name, e) in estimates {
+            let share = crisis_sim::stats::metrics::lookup(name)
+                .is_some_and(|m| m.measure == crisis_sim::stats::metrics::Measure::Share);
+            for [lo, hi] in [e.ci95, e.pi95].into_iter().flatten() {
+                assert!(lo >= 0.0 && (!share || hi <= 1.0), "{name}: [{lo}, {hi}]");
+                let spread = e.sd.is_some_and(|sd| sd > 0.0);
+                crossed += usize::from(spread && (lo == 0.0 || (share && hi == 1.0)));
+            }
+        }
+    }
+    assert!(
+        crossed > 0,
+        "some interval was cut, so the test is not vacuous"
+    );
+}
