@@ -16,8 +16,9 @@ pub struct CompareArgs {
     /// Scenario files; the first is the baseline.
     #[arg(required = true, num_args = 1..)]
     pub scenarios: Vec<PathBuf>,
-    /// A named variant of the baseline: "NAME: KEY=VALUE; KEY=VALUE" (repeatable).
-    /// `--set` applies to every scenario and variant, a variant's keys only to it.
+    /// A named variant of the baseline: "NAME: KEY=VALUE; KEY=VALUE" (repeatable);
+    /// "NAME: from=FILE; KEY=VALUE" varies another scenario file instead. `--set`
+    /// applies to every scenario and variant, a variant's keys only to it.
     #[arg(long, value_name = "NAME: K=V; K=V")]
     pub variant: Vec<String>,
     /// Output folder [default: out/compare-<stem>-vs-<stem>…, from the scenario files]

@@ -9,11 +9,15 @@ use crate::model::Model;
 use crate::scenario::Loaded;
 use crate::stats::Comparison;
 
-/// A named variant of the baseline: `"vans +2: responders.mobile_crisis.scale=1.3"`.
+/// A named variant of the baseline, or of another scenario (`from=FILE`):
+/// `"vans +2: responders.mobile_crisis.scale=1.3"`,
+/// `"ten vans: from=scenarios/mid-size-city-mobile-crisis.toml; responders.mobile_crisis.units=10"`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Variant {
     /// Its name in tables and charts.
     pub name: String,
+    /// The scenario file it varies (the baseline's when absent).
+    pub from: Option<PathBuf>,
     /// Its own `KEY=VALUE` overrides, applied after the common ones.
     pub sets: Vec<String>,
 }
@@ -21,18 +25,26 @@ pub struct Variant {
 impl Variant {
     /// Reads `NAME: KEY=VALUE; KEY=VALUE`.
     pub fn parse(text: &str) -> Result<Variant, String> {
-        let usage = "write --variant \"NAME: KEY=VALUE; KEY=VALUE\", e.g. \
-                     --variant \"demand +20 %: demand.scale=1.2\"";
+        let usage = "write --variant \"NAME: KEY=VALUE; KEY=VALUE\" (with from=FILE to vary \
+                     another scenario than the first), e.g. --variant \"demand +20 %: \
+                     demand.scale=1.2\"";
         let (name, sets) = text
             .split_once(':')
             .ok_or_else(|| format!("--variant `{text}` has no name; {usage}"))?;
-        let sets: Vec<String> = split_outside_quotes(sets)
+        let mut sets: Vec<String> = split_outside_quotes(sets)
             .iter()
             .map(|s| s.trim())
             .filter(|s| !s.is_empty())
             .map(String::from)
             .collect();
-        if name.trim().is_empty() || sets.is_empty() || sets.iter().any(|s| !s.contains('=')) {
+        let from_file = |s: &String| {
+            let (key, value) = s.split_once('=')?;
+            (key.trim() == "from").then(|| PathBuf::from(value.trim().trim_matches('"')))
+        };
+        let from = sets.iter().find_map(from_file);
+        sets.retain(|s| from_file(s).is_none());
+        let nothing = sets.is_empty() && from.is_none();
+        if name.trim().is_empty() || nothing || sets.iter().any(|s| !s.contains('=')) {
             return Err(format!("--variant `{text}`: {usage}"));
         }
         if let Some(joined) = sets.iter().find(|s| joins_settings_with_comma(s)) {
@@ -43,6 +55,7 @@ impl Variant {
         }
         Ok(Variant {
             name: name.trim().to_string(),
+            from,
             sets,
         })
     }
@@ -137,7 +150,7 @@ pub fn prepare(
         .map(|f| (f.clone(), sets.to_vec(), None))
         .collect();
     for v in variants {
-        let base = files.first().cloned().unwrap_or_default();
+        let base = (v.from.clone()).unwrap_or_else(|| files.first().cloned().unwrap_or_default());
         let all: Vec<String> = sets.iter().chain(&v.sets).cloned().collect();
         runs.push((base, all, Some(v.name.as_str())));
     }
@@ -233,6 +246,17 @@ mod tests {
             quoted.sets,
             vec!["scenario.name=\"a; b\"", "demand.scale=2"]
         );
+    }
+
+    #[test]
+    fn a_variant_may_vary_another_scenario() {
+        let v = Variant::parse("ten vans: from=scenarios/v.toml; responders.v.units=10").unwrap();
+        assert_eq!(v.from, Some(PathBuf::from("scenarios/v.toml")));
+        assert_eq!(v.sets, vec!["responders.v.units=10"]);
+        let as_is = Variant::parse("vans as shipped: from=\"scenarios/v.toml\"").unwrap();
+        assert_eq!(as_is.from, Some(PathBuf::from("scenarios/v.toml")));
+        assert!(as_is.sets.is_empty());
+        assert_eq!(Variant::parse("n: demand.scale=2").unwrap().from, None);
     }
 
     #[test]
