@@ -562,9 +562,8 @@ pub struct Model {
     pub kinds: Vec<Kind>,
     /// The kind that answers backup requests (the first with role police).
     pub backup_kind: Option<KindId>,
-    /// Share of crises that reach the hotline first.
-    pub hotline_share: f64,
-    /// The 988 hotline, if the scenario has one.
+    /// The 988 hotline, if the scenario has one (each call type says which share of
+    /// its crises reach it first).
     pub hotline: Option<Hotline>,
     /// Psychiatry consult lines, if any.
     pub psychiatry: Option<Psychiatry>,
@@ -777,7 +776,6 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         facilities,
         kinds,
         backup_kind,
-        hotline_share: s.demand.hotline_share,
         hotline,
         psychiatry,
         prevention,
