@@ -76,6 +76,27 @@ pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
         .map(|(_, k)| k)
 }
 
+/// `text` broken into lines of at most `width` characters at spaces (a longer word
+/// stands on a line of its own).
+pub fn wrap(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let wide = line.chars().count() + 1 + word.chars().count() > width;
+        if !line.is_empty() && wide {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines.join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +128,14 @@ mod tests {
         assert_eq!(closest("psychossis", known), Some("psychosis"));
         assert_eq!(closest("vans", known), None);
         assert_eq!(closest("B", ["A"]), None);
+    }
+
+    #[test]
+    fn wrap_breaks_at_spaces_within_the_width() {
+        let text = "one two three four five six seven";
+        let wrapped = wrap(text, 10);
+        assert_eq!(wrapped, "one two\nthree four\nfive six\nseven");
+        assert!(wrapped.lines().all(|l| l.chars().count() <= 10));
+        assert_eq!(wrap("a-very-long-word x", 5), "a-very-long-word\nx");
     }
 }

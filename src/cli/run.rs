@@ -6,8 +6,11 @@ use clap::Args;
 
 use super::CliError;
 use super::common::{Replications, SimOptions, default_out, notes, warnings, wrote};
-use crate::experiment;
+use crate::experiment::partial::{self, Outcome, Partial};
+use crate::experiment::{self, ExperimentError};
+use crate::model::Model;
 use crate::report;
+use crate::stats::Provenance;
 use crate::store::{Files, Output, Via};
 use crate::text::plural;
 
@@ -26,6 +29,14 @@ pub struct RunArgs {
     /// Trace the first N replications (incidents.csv, incidents-2.csv, …); implies --trace.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub trace_replications: Option<u32>,
+    /// Finish a run that was interrupted: keep the replications it saved in --out
+    /// (partial.json) and run the rest.
+    #[arg(long)]
+    pub resume: bool,
+    /// Discard the replications an interrupted run saved in --out and start over
+    /// (without this or --resume, such a folder is refused).
+    #[arg(long, conflicts_with = "resume")]
+    pub fresh: bool,
     /// Replications.
     #[command(flatten)]
     pub replications: Replications,
@@ -42,6 +53,43 @@ fn trace_name(i: u32) -> String {
     }
 }
 
+/// The replications an interrupted run saved in the folder, when `--resume` asks for
+/// them; a folder holding some is refused without `--resume` or `--fresh`.
+fn earlier_replications(
+    out: &Output,
+    args: &RunArgs,
+    model: &Model,
+    provenance: &Provenance,
+) -> Result<Option<Partial>, CliError> {
+    let path = out.earlier().join(partial::FILE);
+    if args.fresh || std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let shown = out.shown().join(partial::FILE);
+    let bad = |why: String| CliError::Usage(format!("{}: {why}", shown.display()));
+    let text = report::read_saved(&path, 1 << 30)?;
+    let saved: Partial = serde_json::from_str(&text)
+        .map_err(|e| bad(format!("not the replications of an interrupted run: {e}")))?;
+    if !args.resume {
+        return Err(bad(format!(
+            "holds {} of {} replications of an interrupted run of \"{}\": run with --resume \
+             to finish it, or --fresh to discard them and start over",
+            saved.replications.len(),
+            saved.asked,
+            saved.scenario
+        )));
+    }
+    if !saved.belongs_to(model, provenance) {
+        return Err(bad(
+            "holds replications of another run (its scenario, overrides, seed, replications, \
+             horizon or crisis-sim version differ): run the command that was interrupted with \
+             --resume, or this one with --fresh"
+                .into(),
+        ));
+    }
+    Ok(Some(saved))
+}
+
 /// `crisis-sim run`.
 pub fn run(args: &RunArgs) -> Result<(), CliError> {
     let o = &args.options;
@@ -54,7 +102,20 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
         .unwrap_or_else(|| default_out(&args.scenario, ""));
     let mut out = Output::whole(&dir, Via::Out, &loaded.paths())?;
     let provenance = experiment::provenance(&args.scenario, &loaded, &sets);
-    let summary = experiment::run(&model, provenance, &o.run_options())?;
+    let earlier = earlier_replications(&out, args, &model, &provenance)?;
+    let summary = match partial::run(&model, provenance, &o.run_options(), earlier)? {
+        Outcome::Done(summary) => summary,
+        Outcome::Interrupted(kept) => {
+            let bytes = crate::store::json(&kept);
+            out.save_beside(partial::FILE, &bytes)?;
+            return Err(ExperimentError::InterruptedKept {
+                finished: kept.replications.len() as u64,
+                total: u64::from(kept.asked),
+                dir: out.shown().join(partial::FILE).display().to_string(),
+            }
+            .into());
+        }
+    };
     out.write(&report::run_files(&summary)?)?;
     let traced = (args.trace_replications.or(args.trace.then_some(1)))
         .unwrap_or(0)

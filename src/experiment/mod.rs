@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod fit;
+pub mod partial;
 pub mod saved;
 pub mod size;
 pub mod sweep;
@@ -12,7 +13,6 @@ pub mod uncertainty;
 pub mod validate;
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -71,6 +71,20 @@ pub enum ExperimentError {
         finished: u64,
         /// Replications asked for.
         total: u64,
+    },
+    /// Ctrl-C or SIGTERM during a run that kept its finished replications.
+    #[error(
+        "interrupted after {finished} of {total} replications; those finished are saved in \
+         {dir}: run the same command with --resume to run the rest (the folder's earlier \
+         result is unchanged until then)"
+    )]
+    InterruptedKept {
+        /// Replications finished, the earlier ones included.
+        finished: u64,
+        /// Replications asked for.
+        total: u64,
+        /// The file holding them.
+        dir: String,
     },
     /// Ctrl-C or SIGTERM during an experiment that saves its runs as they finish.
     #[error(
@@ -132,7 +146,9 @@ impl ExperimentError {
     /// Whether a stop was asked for.
     pub fn is_interruption(&self) -> bool {
         match self {
-            ExperimentError::Interrupted { .. } | ExperimentError::InterruptedSaved { .. } => true,
+            ExperimentError::Interrupted { .. }
+            | ExperimentError::InterruptedKept { .. }
+            | ExperimentError::InterruptedSaved { .. } => true,
             ExperimentError::In { source, .. } => source.is_interruption(),
             _ => false,
         }
@@ -252,6 +268,39 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, ExperimentError
         .map_err(|source| ExperimentError::Threads { threads, source })
 }
 
+/// Runs replications `indices` of `model` in parallel on `pool`, counting each on `bar`
+/// as it finishes. Returns those that finished, in index order, and why the others did
+/// not (Ctrl-C, or a storm of zero-time events), if any did not.
+pub fn replicate_some(
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    indices: &[u32],
+    bar: &ProgressBar,
+) -> (Vec<ReplicationSummary>, Option<sim::Stopped>) {
+    // Every replication ends soon after a stop, so collecting them all loses no time and
+    // keeps the finished ones.
+    let results: Vec<Result<ReplicationSummary, sim::Stopped>> = pool.install(|| {
+        indices
+            .par_iter()
+            .map(|&i| {
+                let r = replication(model, i)?;
+                bar.inc(1);
+                Ok(r)
+            })
+            .collect()
+    });
+    let mut finished = Vec::with_capacity(results.len());
+    let mut stopped = None;
+    for result in results {
+        match result {
+            Ok(r) => finished.push(r),
+            Err(why @ sim::Stopped::Storm { .. }) => stopped = Some(why),
+            Err(why) => stopped = stopped.or(Some(why)),
+        }
+    }
+    (finished, stopped)
+}
+
 /// Runs replications `range` of `model` in parallel on `pool`, in index order,
 /// counting each on `bar` as it finishes.
 pub fn replicate_in(
@@ -261,28 +310,28 @@ pub fn replicate_in(
     bar: &ProgressBar,
 ) -> Result<Vec<ReplicationSummary>, ExperimentError> {
     let total = u64::from(range.end - range.start);
-    let done = AtomicU64::new(0);
-    let result: Result<Vec<_>, sim::Stopped> = pool.install(|| {
-        range
-            .into_par_iter()
-            .map(|i| {
-                let r = replication(model, i)?;
-                bar.inc(1);
-                done.fetch_add(1, Ordering::Relaxed);
-                Ok(r)
-            })
-            .collect()
-    });
-    result.map_err(|why| match why {
-        sim::Stopped::Interrupted => ExperimentError::Interrupted {
-            finished: done.load(Ordering::Relaxed),
-            total,
-        },
+    let indices: Vec<u32> = range.collect();
+    let (finished, stopped) = replicate_some(pool, model, &indices, bar);
+    match stopped {
+        None => Ok(finished),
+        Some(why) => Err(stopped_error(model, why, finished.len() as u64, total)),
+    }
+}
+
+/// The error for replications stopped after `finished` of `total`.
+pub fn stopped_error(
+    model: &Model,
+    why: sim::Stopped,
+    finished: u64,
+    total: u64,
+) -> ExperimentError {
+    match why {
+        sim::Stopped::Interrupted => ExperimentError::Interrupted { finished, total },
         sim::Stopped::Storm { at } => ExperimentError::Storm {
             scenario: model.name.clone(),
             day: at / crate::time::DAY,
         },
-    })
+    }
 }
 
 /// Runs `model.replications` replications in parallel.

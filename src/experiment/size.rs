@@ -40,7 +40,7 @@ impl Question {
         if let Some(m) = &self.minimize {
             if !prepared.plan.metrics.contains(m) {
                 return bad(format!(
-                    "--minimize {m}: no such metric (see the README's list)"
+                    "--minimize {m}: no such metric (docs/outputs.md lists them)"
                 ));
             }
         } else if prepared.plan.axes.len() > 1 {

@@ -207,7 +207,7 @@ fn check_metric(
     match metric {
         Some(m) if !names.iter().any(|n| n.iter().any(|x| x == m)) => Err(input_error(format!(
             "{flag} {m}: no such metric; e.g. cost_total, emergency_department, arrests \
-             (the README lists them all)"
+             (docs/outputs.md lists them all)"
         ))),
         _ => Ok(()),
     }

@@ -11,7 +11,10 @@ use maud::{Markup, html};
 use super::figures::Drawn;
 use super::page::{figures as figure_html, page, provenance_table, scenario_files, stress_des};
 use super::run::warning_lines;
-use super::{ReportError, chart_files, figures, read_saved, read_summary, run_files, text_cell};
+use super::{
+    INTERVALS, ReportError, chart_files, figures, overview, read_saved, read_summary, run_files,
+    text_cell,
+};
 use crate::stats::compare::RESOLVED;
 use crate::stats::{Comparison, Difference, RunSummary, metrics};
 use crate::store::{Files, safe_name};
@@ -25,7 +28,15 @@ pub fn subfolders(c: &Comparison) -> Vec<String> {
             .map_or(String::new(), |s| s.to_string_lossy().to_string());
         let mut stem = safe_name(&raw);
         // A scenario may not take the name of the comparison's own files.
-        if ["charts", "report.html", "comparison.json", "comparison.csv"].contains(&stem.as_str()) {
+        if [
+            "charts",
+            "report.html",
+            "comparison.json",
+            "comparison.csv",
+            "overview.csv",
+        ]
+        .contains(&stem.as_str())
+        {
             stem.push_str("-scenario");
         }
         let mut name = stem.clone();
@@ -240,12 +251,9 @@ pub fn pairing_warnings(c: &Comparison) -> Vec<String> {
     out
 }
 
-/// The report of a comparison; the first scenario is the baseline.
-fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
-    let Some(baseline) = c.summaries.first() else {
-        return page("Comparison", html! { p { "No scenarios." } });
-    };
-    let names: Vec<&str> = c.summaries.iter().map(|s| s.scenario.as_str()).collect();
+/// Every warning a comparison's scenarios raise, each naming its scenario, and the
+/// comparison's own.
+pub fn all_warnings(c: &Comparison) -> Vec<String> {
     let mut warnings: Vec<String> = (c.summaries.iter())
         .flat_map(|s| {
             super::warnings(s)
@@ -254,37 +262,75 @@ fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
         })
         .collect();
     warnings.extend(pairing_warnings(c));
+    warnings
+}
+
+/// The title: the alternatives against the baseline, short enough for one line.
+fn title(c: &Comparison) -> String {
+    match c.summaries.as_slice() {
+        [base, other] => format!("{} against {}", other.scenario, base.scenario),
+        [base, rest @ ..] => format!("{} alternatives against {}", rest.len(), base.scenario),
+        [] => "Comparison".into(),
+    }
+}
+
+/// The report of a comparison; the first scenario is the baseline. It opens as a
+/// briefing (warnings, a paragraph per alternative, the overview table), then the
+/// charts, the zones, and the full tables folded away.
+fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
+    let Some(baseline) = c.summaries.first() else {
+        return page("Comparison", html! { p { "No scenarios." } });
+    };
     let body = html! {
-        h1 { "Comparison: " (names.join(" vs ")) }
+        h1 { (title(c)) }
         p .lede {
             (format!(
-                "{} replications × {} days each, seed {}, with common random numbers: every \
-                 scenario sees the same crises, so differences come from the response. Differences \
-                 are paired by replication; the unpaired interval shows what the same comparison \
-                 would give without pairing. Costs in {} dollars.",
+                "{} replications × {} days each, seed {}, on common random numbers: every \
+                 scenario sees the same crises, so differences come from the response. Costs in \
+                 {} dollars.",
                 baseline.replications, baseline.days, baseline.seed, baseline.dollar_year
             ))
         }
-        (warning_lines(&warnings))
-        p .muted { (RESOLVED) }
-        @for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
-            h2 { (other.scenario) " against " (baseline.scenario) }
-            (difference_table(baseline, other, diffs))
+        (warning_lines(&all_warnings(c)))
+        section .briefing {
+            @for i in 1..c.summaries.len() {
+                @let (who, what) = overview::paragraph(c, i);
+                p { strong { (who) ":" } " " (what) }
+            }
         }
-        h2 { "Charts" }
+        (overview::table(c))
+        p .muted { (RESOLVED) }
+        h2 .page { "Charts" }
         (figure_html(charts))
+        h2 .page { "Zone by zone" }
+        (overview::zone_table(c))
+        h3 { "Equity: the slowest zone against the fastest" }
+        (overview::equity_table(c))
+        h2 .page { "Every metric" }
+        p .muted {
+            "Differences are paired by replication; the unpaired interval shows what the \
+             same comparison would give without pairing. " (INTERVALS)
+        }
+        @for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
+            details .full {
+                summary { (other.scenario) " against " (baseline.scenario) }
+                (difference_table(baseline, other, diffs))
+            }
+        }
+        h2 { "How the runs were made" }
         @for s in &c.summaries {
-            h2 { "How “" (s.scenario) "” was made" }
-            (provenance_table(s))
             details {
-                summary { "Scenario file " code { (s.provenance.file) } }
+                summary { (s.scenario) }
+                (provenance_table(s))
                 (scenario_files(&s.provenance))
             }
         }
-        h2 { "STRESS-DES reporting checklist (baseline)" }
-        (stress_des(baseline))
+        details {
+            summary { "STRESS-DES reporting checklist (baseline)" }
+            (stress_des(baseline))
+        }
     };
-    page("Comparison", body)
+    page(&title(c), body)
 }
 
 /// The files of a comparison (the first scenario is the baseline), each scenario's
@@ -295,7 +341,15 @@ pub fn compare_files(c: &Comparison) -> Result<Files, ReportError> {
         return Ok(files);
     }
     let folders = subfolders(c);
-    let runs: Vec<&RunSummary> = c.summaries.iter().collect();
+    // Charts name the scenarios without the words all their names share, so that
+    // legends stay short.
+    let named: Vec<RunSummary> = (c.summaries.iter().zip(overview::short_names(c)))
+        .map(|(s, scenario)| RunSummary {
+            scenario,
+            ..s.clone()
+        })
+        .collect();
+    let runs: Vec<&RunSummary> = named.iter().collect();
     let charts = figures::render_all(&figures::compare_figures(&runs))?;
     let page = compare_report(c, &charts);
     files.add(
@@ -303,6 +357,7 @@ pub fn compare_files(c: &Comparison) -> Result<Files, ReportError> {
         crate::store::json(&comparison_json(c, &folders)),
     );
     files.add("comparison.csv", comparison_csv(c)?);
+    files.add("overview.csv", overview::csv(c)?);
     chart_files(&mut files, &charts);
     files.add("report.html", page);
     for (s, folder) in c.summaries.iter().zip(&folders) {
@@ -319,6 +374,17 @@ pub fn console(c: &Comparison) -> String {
     let Some(base) = c.summaries.first() else {
         return out;
     };
+    for i in 1..c.summaries.len() {
+        let (who, what) = overview::paragraph(c, i);
+        out.push_str(&crate::text::wrap(&format!("{who}: {what}"), 88));
+        out.push_str("\n\n");
+    }
+    out.push_str(&overview::console_table(c));
+    out.push_str("(≈: no difference the simulation resolves)\n\n");
+    let equity = overview::equity_lines(c);
+    if !equity.is_empty() {
+        let _ = writeln!(out, "Equity, response time by zone:\n{equity}");
+    }
     let shown = |name: &str| metrics::lookup(name).is_some_and(|m| m.compare);
     for (other, diffs) in c.summaries.iter().zip(&c.differences).skip(1) {
         let _ = writeln!(

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod charts;
 pub mod compare;
 pub mod figures;
+pub mod overview;
 pub mod page;
 pub mod run;
 pub mod size;

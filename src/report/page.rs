@@ -16,16 +16,30 @@ table{border-collapse:collapse;margin:1em 0;font-size:.92em}th,td{border-bottom:
 text-align:left;vertical-align:top}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
 figure.chart{margin:1.5em 0}figure.chart svg{width:100%;height:auto;border:1px solid #eee}\
 figcaption{color:#555;font-size:.9em}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.85em}\
-.sig{font-weight:600}.muted{color:#777}";
+.sig{font-weight:600}.muted{color:#777}\
+.overview table{font-size:.8em}.overview th{max-width:9em}.overview td,.overview th{padding:.3em .45em}\
+.overview .ci{display:block}.briefing p{margin:.6em 0}details{margin:.4em 0}summary{cursor:pointer}\
+@page{margin:1.5cm}\
+@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}a{color:inherit}\
+figure.chart,table,tr,.briefing p,p.sig{break-inside:avoid}h1,h2,h3{break-after:avoid}\
+h2.page{break-before:page}figure.chart svg{max-height:48vh;border:none}summary{list-style:none}}";
 
-/// Checks in the browser that every chart is laid out and visible; the result is
+/// Checks in the browser that every chart is laid out and visible, and counts what
+/// overflows: chart text outside its chart, a table wider than the page. The result is
 /// written into the page, so a headless browser's DOM dump shows it.
 const RENDER_CHECK: &str = "window.addEventListener('load',function(){\
 var f=Array.prototype.slice.call(document.querySelectorAll('figure.chart'));\
 var v=f.filter(function(x){var s=x.querySelector('svg');if(!s)return false;var r=s.getBoundingClientRect();\
 var c=getComputedStyle(s);return r.width>100&&r.height>50&&c.display!=='none'&&c.visibility!=='hidden'\
 &&s.querySelectorAll('text').length>0;});\
-document.getElementById('render-check').textContent='charts='+f.length+' visible='+v.length;});";
+var over=[];f.forEach(function(x){var s=x.querySelector('svg');if(!s)return;var r=s.getBoundingClientRect();\
+s.querySelectorAll('text').forEach(function(t){var b=t.getBoundingClientRect();\
+if(b.width>0&&(b.left<r.left-1||b.top<r.top-1||b.right>r.right+1||b.bottom>r.bottom+1))\
+over.push(x.id+': '+t.textContent.trim());});});\
+document.querySelectorAll('table').forEach(function(t,i){\
+if(t.getBoundingClientRect().right>t.parentElement.getBoundingClientRect().right+1)over.push('table '+i);});\
+document.getElementById('render-check').textContent='charts='+f.length+' visible='+v.length+' overflow='+over.length+\
+(over.length?' ('+over.join('; ')+')':'');});";
 
 /// A whole page: the title, the shared style, the body, and the render check.
 pub fn page(title: &str, body: Markup) -> String {

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::metrics::Metric;
 use super::summary::RunSummary;
-use super::{Difference, paired_difference};
+use super::{Difference, Estimate, estimate, paired_difference};
 
 /// What "resolved" means, in the words the console and the report use.
 pub const RESOLVED: &str = "resolved: the paired 95% interval excludes 0, so the simulation's \
@@ -85,4 +86,88 @@ impl Comparison {
             differences,
         })
     }
+}
+
+/// The per-replication values of a group metric in one zone of a run (`None` for a
+/// zone the run does not have).
+fn zone_column(s: &RunSummary, zone: &str, m: &Metric) -> Option<Vec<f64>> {
+    let z = s.by_zone.get_index_of(zone)?;
+    Some(
+        s.per_replication
+            .iter()
+            .map(|r| r.by_zone[z].get(m))
+            .collect(),
+    )
+}
+
+/// Paired differences `other − base` of a group metric zone by zone, for the zones both
+/// runs have, in the baseline's order.
+pub fn zone_differences(
+    base: &RunSummary,
+    other: &RunSummary,
+    m: &Metric,
+) -> Vec<(String, Difference)> {
+    base.by_zone
+        .keys()
+        .filter_map(|zone| {
+            let d = paired_difference(&zone_column(base, zone, m)?, &zone_column(other, zone, m)?);
+            Some((zone.clone(), d))
+        })
+        .collect()
+}
+
+/// How unequal a run is across its zones on one metric where more is worse (a
+/// response time): the worst and the best zone by their means, and the gap and ratio
+/// between them, replication by replication.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Equity {
+    /// The zone with the highest mean.
+    pub worst: String,
+    /// Its mean.
+    pub worst_mean: f64,
+    /// The zone with the lowest mean.
+    pub best: String,
+    /// Its mean.
+    pub best_mean: f64,
+    /// Worst minus best, estimated across replications.
+    pub gap: Estimate,
+    /// Worst over best, estimated across replications.
+    pub ratio: Estimate,
+    /// The gap in each replication (for pairing with another run's).
+    gaps: Vec<f64>,
+}
+
+/// The equity summary of `s` on `m`; `None` with fewer than two zones measured.
+pub fn equity(s: &RunSummary, m: &Metric) -> Option<Equity> {
+    let mut measured: Vec<(&String, f64)> = (s.by_zone.iter())
+        .filter_map(|(zone, e)| Some((zone, e.get(m.name)?.mean)))
+        .filter(|(_, mean)| mean.is_finite())
+        .collect();
+    if measured.len() < 2 {
+        return None;
+    }
+    measured.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let ((best, best_mean), (worst, worst_mean)) = (measured[0], measured[measured.len() - 1]);
+    let worst_values = zone_column(s, worst, m)?;
+    let best_values = zone_column(s, best, m)?;
+    let pairs = worst_values.iter().zip(&best_values);
+    let gaps: Vec<f64> = pairs.clone().map(|(w, b)| w - b).collect();
+    let ratios: Vec<f64> = pairs
+        .map(|(w, b)| if *b > 0.0 { w / b } else { f64::NAN })
+        .collect();
+    Some(Equity {
+        worst: worst.clone(),
+        worst_mean,
+        best: best.clone(),
+        best_mean,
+        gap: estimate(&gaps),
+        ratio: estimate(&ratios),
+        gaps,
+    })
+}
+
+/// The paired difference of two runs' gaps between their worst and best zones (each
+/// run's own worst and best).
+pub fn gap_difference(base: &Equity, other: &Equity) -> Difference {
+    paired_difference(&base.gaps, &other.gaps)
 }

@@ -1,7 +1,7 @@
 //! The one registry of metrics: each metric's name, measure, meaning in plain words,
 //! where it is shown, and how its value is made from a replication's record. Every
 //! other place (the per-replication values, the console, the comparison, the report,
-//! the README's table) reads metrics through the handles defined here (`INCIDENTS`,
+//! docs/outputs.md's table) reads metrics through the handles defined here (`INCIDENTS`,
 //! `COST_TOTAL`, …); their names are typed once, in their row.
 
 use crate::model::{Disposition, Kind, KindId, Model};

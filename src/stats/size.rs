@@ -60,7 +60,7 @@ impl Target {
             .ok_or_else(|| format!("--target `{text}`: the threshold is not a number; {usage}"))?;
         if !metrics.contains(&metric) {
             return Err(format!(
-                "--target `{text}`: no metric `{metric}`; the metrics are listed in the README \
+                "--target `{text}`: no metric `{metric}`; the metrics are listed in docs/outputs.md \
                  (per-kind ones end in the kind's name, e.g. utilization_police)"
             ));
         }

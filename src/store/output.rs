@@ -159,6 +159,22 @@ impl Output {
         Ok(())
     }
 
+    /// Saves `bytes` as `name` in the folder itself, beside its earlier result, and
+    /// lists it in the folder's manifest: what an interrupted command finished, kept for
+    /// `--resume` while the staging folder is dropped.
+    pub fn save_beside(&mut self, name: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        std::fs::create_dir_all(&self.dir).map_err(self.cannot_write())?;
+        write_atomic(&self.dir, name, bytes).map_err(self.cannot_write())?;
+        let mut entries = self.previous.clone();
+        if !entries.iter().any(|e| e == name) {
+            entries.push(name.to_string());
+        }
+        let text = folder::manifest(&entries);
+        write_atomic(&self.dir, MANIFEST, text.as_bytes()).map_err(self.cannot_write())?;
+        self.previous = entries;
+        Ok(())
+    }
+
     /// Copies the earlier folder's regular file `name` into the new one (a rebuild keeps
     /// what it cannot make again); returns whether there was one.
     pub fn keep(&mut self, name: &str) -> Result<bool, StoreError> {

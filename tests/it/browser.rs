@@ -1,5 +1,6 @@
 //! Opens `report.html` in a real headless Chromium and checks that every chart is
-//! laid out and visible. Ignored unless asked for (`cargo test -- --include-ignored`,
+//! laid out and visible and that nothing overflows: no chart text outside its chart, no
+//! table wider than the page, at the council's seven scenarios. Ignored unless asked for (`cargo test -- --include-ignored`,
 //! which `.ci/run` runs after installing Debian's `chromium`), so a machine without a
 //! browser reports it as ignored, never as passed; asked for with no browser, it fails.
 
@@ -46,10 +47,15 @@ fn check_in_browser(browser: &Path, page: &Path, charts: usize, temp: &Path) {
     let dom = headless(
         browser,
         &temp.join("profile"),
-        &["--virtual-time-budget=5000", "--dump-dom", &url],
+        &[
+            "--window-size=1200,3000",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            &url,
+        ],
     );
     let text = String::from_utf8_lossy(&dom.stdout);
-    let expected = format!("charts={charts} visible={charts}");
+    let expected = format!("charts={charts} visible={charts} overflow=0");
     assert!(
         text.contains(&expected),
         "{}: browser reports {:?}",
@@ -106,13 +112,12 @@ fn reports_render_in_a_real_browser() {
             "--out",
             run.to_str().unwrap(),
         ],
-        vec![
-            "compare",
-            "scenarios/mid-size-city.toml",
-            "scenarios/mid-size-city-mobile-crisis.toml",
-            "--out",
-            cmp.to_str().unwrap(),
-        ],
+        [
+            &["compare"][..],
+            &COUNCIL[..],
+            &["--out", cmp.to_str().unwrap()],
+        ]
+        .concat(),
     ] {
         let all: Vec<&str> = args
             .into_iter()
@@ -120,10 +125,44 @@ fn reports_render_in_a_real_browser() {
             .collect();
         common::run_cli(&all);
     }
-    for dir in [run, cmp] {
+    for dir in [run, cmp.clone()] {
         let charts = svg_count(&dir.join("charts"));
         assert!(charts >= 7, "{}: {charts} charts", dir.display());
         check_in_browser(&browser, &dir.join("report.html"), charts, temp.path());
+    }
+    every_scenario_has_a_legend_entry(&cmp);
+}
+
+/// The council's comparison: every response model against the police-only city.
+const COUNCIL: [&str; 7] = [
+    "scenarios/mid-size-city.toml",
+    "scenarios/cit-police.toml",
+    "scenarios/co-responder.toml",
+    "scenarios/mid-size-city-mobile-crisis.toml",
+    "scenarios/hotline-988-mobile.toml",
+    "scenarios/integrated-psychiatry.toml",
+    "scenarios/mid-size-city-prevention.toml",
+];
+
+/// Each chart that shows every scenario names each in its legend (the browser check
+/// above makes sure no legend text lies outside its chart).
+fn every_scenario_has_a_legend_entry(cmp: &Path) {
+    let names: Vec<String> = std::fs::read_to_string(cmp.join("overview.csv"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("incidents,"))
+        .map(|l| l.split(',').nth(3).unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 7);
+    for chart in ["compare_outcomes", "compare_response_time", "compare_costs"] {
+        let svg = std::fs::read_to_string(cmp.join(format!("charts/{chart}.svg"))).unwrap();
+        for name in &names {
+            let short = name.trim_start_matches("Mid-size city: ");
+            assert!(
+                svg.contains(&format!(">{short}<")) || svg.contains(&format!(">\n{short}\n<")),
+                "{chart}: no legend entry for {short}"
+            );
+        }
     }
 }
 

@@ -1,4 +1,4 @@
-//! Every command the README and `--help` show runs on the shipped scenarios: each
+//! Every command the README, the pages in `docs/` and `--help` show runs on the shipped scenarios: each
 //! `crisis-sim …` (or `cargo run --release --locked -- …`) line, with its output
 //! redirected to a temporary folder and a short horizon so that the suite stays quick.
 
@@ -101,11 +101,25 @@ fn commands(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The README and every page in `docs/`, one after the other.
+fn documents() -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages: Vec<_> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    pages.sort();
+    std::iter::once(root.join("README.md"))
+        .chain(pages)
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
-fn every_example_in_the_readme_and_help_runs() {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let mut lines = commands(&readme);
+fn every_example_in_the_readme_docs_and_help_runs() {
+    let mut lines = commands(&documents());
     for sub in [
         "",
         "run",

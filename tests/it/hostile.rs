@@ -323,57 +323,73 @@ fn one_writer_per_folder_and_no_stale_subfolders() {
     );
 }
 
-/// Ctrl-C and SIGTERM stop a real run, which says how far it got and leaves the
-/// earlier result as it was.
+/// The files of a folder but its manifest and an interrupted run's saved replications.
+fn result_files(out: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = common::files(out);
+    files.retain(|(p, _)| p != Path::new(".crisis-sim") && p != Path::new("partial.json"));
+    files
+}
+
+/// Starts `run` with `args`, lets it simulate for `wait`, sends it `signal`, and returns
+/// what it said.
+fn interrupted(args: &[&str], out: &Path, wait: std::time::Duration, signal: i32) -> Output {
+    let child = bin()
+        .args(["run"])
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(wait);
+    // SAFETY: sends a signal to the child this test started.
+    unsafe {
+        libc::kill(child.id() as i32, signal);
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Ctrl-C and SIGTERM stop a real run, which says how far it got, keeps the
+/// replications it finished for `--resume` (`partial.json`), and leaves the earlier
+/// result as it was.
 #[test]
 fn interrupting_a_run_keeps_the_earlier_result() {
     let temp = tempfile::tempdir().unwrap();
     let out = temp.path().join("out");
     let before = earlier_result(&out);
-    for signal in [libc::SIGINT, libc::SIGTERM] {
-        let child = bin()
-            .args([
-                "run",
-                CITY,
-                "--replications",
-                "2000",
-                "--threads",
-                "1",
-                "--out",
-            ])
-            .arg(&out)
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Let it start simulating; the assertion is on what happens, not on time.
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        // SAFETY: sends a signal to the child this test started.
-        unsafe {
-            libc::kill(child.id() as i32, signal);
-        }
-        let o = child.wait_with_output().unwrap();
+    let long = [CITY, "--replications", "2000", "--threads", "1"];
+    let half_a_second = std::time::Duration::from_millis(500);
+    for (signal, flag) in [(libc::SIGINT, "--fresh"), (libc::SIGTERM, "--resume")] {
+        let o = interrupted(&[&long[..], &[flag]].concat(), &out, half_a_second, signal);
         assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
         assert!(stderr(&o).contains("interrupted after"), "{}", stderr(&o));
-        assert!(stderr(&o).contains("of 2000 replications; nothing was written"));
-        assert_eq!(common::files(&out), before);
+        assert!(stderr(&o).contains("of 2000 replications; those finished are saved in"));
+        assert!(out.join("partial.json").is_file());
+        assert_eq!(result_files(&out), result_files_of(&before));
     }
+    // Without --resume or --fresh the saved replications are neither run on nor lost.
+    let o = crisis_sim(&[
+        "run",
+        CITY,
+        "--replications",
+        "2000",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--resume to finish it, or --fresh"),
+        "{}",
+        stderr(&o)
+    );
     // A second Ctrl-C ends the program at once, and takes its staging folder along.
     let child = bin()
-        .args([
-            "run",
-            CITY,
-            "--replications",
-            "2000",
-            "--threads",
-            "1",
-            "--quiet",
-            "--out",
-        ])
+        .args([&["run"][..], &long, &["--quiet", "--resume", "--out"]].concat())
         .arg(&out)
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    std::thread::sleep(half_a_second);
     for _ in 0..2 {
         // SAFETY: sends a signal to the child this test started.
         unsafe {
@@ -388,7 +404,83 @@ fn interrupting_a_run_keeps_the_earlier_result() {
         .filter(|n| n.contains(".new-"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
-    assert_eq!(common::files(&out), before);
+    // The first Ctrl-C may have saved what finished before the second ended it.
+    assert_eq!(result_files(&out), result_files_of(&before));
+}
+
+fn result_files_of(files: &[(PathBuf, Vec<u8>)]) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = files.to_vec();
+    files.retain(|(p, _)| p != Path::new(".crisis-sim"));
+    files
+}
+
+/// A file's text with its wall-clock times blanked, the one figure two runs may differ in.
+fn without_wall_time(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let wall = regex::Regex::new(r#""wall_s": [0-9.e+-]+|[0-9.]+ s (for|wall time)"#).unwrap();
+    wall.replace_all(&text, "WALL").into_owned().into_bytes()
+}
+
+/// A run interrupted part-way and finished with --resume writes the very files of the
+/// run never interrupted (wall-clock times aside).
+#[test]
+fn an_interrupted_run_resumes_to_the_same_files() {
+    let temp = tempfile::tempdir().unwrap();
+    let (whole, resumed) = (temp.path().join("whole"), temp.path().join("resumed"));
+    let args = [
+        CITY,
+        "--replications",
+        "24",
+        "--days",
+        "30",
+        "--threads",
+        "1",
+        "--quiet",
+    ];
+    let mut wait = std::time::Duration::from_millis(800);
+    // Interrupt when some replications, not all, have finished: wait longer on a slow
+    // machine until that happens.
+    loop {
+        let _ = std::fs::remove_dir_all(&resumed);
+        let o = interrupted(&args, &resumed, wait, libc::SIGINT);
+        let said = stderr(&o);
+        let part_way = o.status.code() == Some(130)
+            && !said.contains("interrupted after 0 of")
+            && out_has_partial(&resumed);
+        if part_way {
+            break;
+        }
+        assert!(wait.as_secs() < 60, "never interrupted part-way: {said}");
+        wait *= 2;
+    }
+    let o = crisis_sim(
+        &[
+            &["run"][..],
+            &args,
+            &["--resume", "--out", resumed.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = crisis_sim(&[&["run"][..], &args, &["--out", whole.to_str().unwrap()]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let (a, b) = (common::files(&whole), common::files(&resumed));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        "the resumed run leaves other files"
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(
+            without_wall_time(x) == without_wall_time(y),
+            "{} differs after --resume",
+            name.display()
+        );
+    }
+}
+
+fn out_has_partial(out: &Path) -> bool {
+    out.join("partial.json").is_file()
 }
 
 #[test]

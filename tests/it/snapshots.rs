@@ -28,6 +28,22 @@ fn bad_input_messages() {
 
 #[test]
 fn comparison_csv() {
+    let csv = report::compare::comparison_csv(&small_comparison()).unwrap();
+    insta::assert_snapshot!(String::from_utf8(csv).unwrap());
+}
+
+/// The comparison as a council reads it first: the console's paragraphs, overview and
+/// equity lines, and `overview.csv`.
+#[test]
+fn comparison_console_and_overview() {
+    let comparison = small_comparison();
+    insta::assert_snapshot!("comparison_console", report::compare::console(&comparison));
+    let csv = report::overview::csv(&comparison).unwrap();
+    insta::assert_snapshot!("overview_csv", String::from_utf8(csv).unwrap());
+}
+
+/// A scenario against itself with fewer units, 20 days.
+fn small_comparison() -> crisis_sim::stats::Comparison {
     let files = [
         Path::new("tests/data/fallback.toml").to_path_buf(),
         Path::new("tests/data/fallback.toml").to_path_buf(),
@@ -39,9 +55,7 @@ fn comparison_csv() {
         threads: Some(2),
         progress: false,
     };
-    let comparison = experiment::compare::compare(&prepared, &options).unwrap();
-    let csv = report::compare::comparison_csv(&comparison).unwrap();
-    insta::assert_snapshot!(String::from_utf8(csv).unwrap());
+    experiment::compare::compare(&prepared, &options).unwrap()
 }
 
 /// Every command's `--help`: the first document a user reads. A changed default or

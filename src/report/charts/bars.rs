@@ -50,14 +50,15 @@ impl Chart for GroupedBars {
             .fold(0.0, f64::max);
         // With several series the legend gets a row of its own under the title, so it
         // can never hide a bar.
-        let several = self.series.len() > 1;
-        if several {
+        let legend = if self.series.len() > 1 {
             let names: Vec<&str> = self.series.iter().map(|(n, _)| n.as_str()).collect();
-            legend_row(root, &names)?;
-        }
+            legend_row(root, &names)? + 6
+        } else {
+            0
+        };
         let line_y = self.line.as_ref().map_or(0.0, |(_, y)| *y);
         let upper = self.upper.unwrap_or(headroom(top.max(line_y)));
-        let area = root.margin(if several { 80 } else { 50 }, 10, 10, 10);
+        let area = root.margin(50 + legend as u32, 10, 10, 10);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .x_label_area_size(60)

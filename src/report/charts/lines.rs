@@ -65,7 +65,10 @@ impl Chart for Lines {
             headroom(high.filter(|v| v.is_finite()).fold(0.0, f64::max))
         };
         let percent = self.percent;
-        let area = root.margin(50, 10, 10, 10);
+        // The legend stands in rows above the plot, never over the lines.
+        let names: Vec<&str> = self.series.iter().map(|s| s.name.as_str()).collect();
+        let legend = legend_row(root, &names)? + 6;
+        let area = root.margin(50 + legend as u32, 10, 10, 10);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .x_label_area_size(50)
@@ -112,11 +115,7 @@ impl Chart for Lines {
                     s.points.iter().map(|p| (p.0, p.1)),
                     c.stroke_width(3),
                 ))
-                .map_err(err)?
-                .label(s.name.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
-                });
+                .map_err(err)?;
         }
         for (label, x) in &self.markers {
             let dashes = (0..40).map(|k| {
@@ -127,7 +126,7 @@ impl Chart for Lines {
             let text = Text::new(format!(" {label} {x:.1} min"), (*x, 0.06), (FONT, 15));
             chart.draw_series(std::iter::once(text)).map_err(err)?;
         }
-        legend_box(&mut chart, SeriesLabelPosition::LowerRight)
+        Ok(())
     }
 }
 

@@ -129,36 +129,34 @@ pub(super) fn start<DB: DrawingBackend>(
     Ok(())
 }
 
-fn legend_box<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
-) -> Result<(), String> {
-    chart
-        .configure_series_labels()
-        .position(position)
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK.mix(0.4))
-        .label_font((FONT, 15))
-        .draw()
-        .map_err(err)
-}
-
-/// Coloured squares and names in a row under the title, in series order.
+/// Coloured squares and names in rows under the title, in series order, wrapped to
+/// the chart's width so that no name runs off it; returns the height the rows take
+/// below the title, for the plot's top margin.
 pub(super) fn legend_row<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     names: &[&str],
-) -> Result<(), String> {
+) -> Result<i32, String> {
+    const TOP: i32 = 44;
+    const ROW: i32 = 24;
     let font: TextStyle<'_> = (FONT, 15).into();
-    let mut x = 100;
+    let right = root.dim_in_pixel().0 as i32 - 20;
+    let (mut x, mut y) = (100, TOP);
     for (i, name) in names.iter().enumerate() {
-        root.draw(&Rectangle::new([(x, 44), (x + 14, 58)], colour(i).filled()))
-            .map_err(err)?;
-        root.draw(&Text::new(name.to_string(), (x + 20, 43), font.clone()))
-            .map_err(err)?;
         let (w, _) = root.estimate_text_size(name, &font).map_err(err)?;
-        x += 20 + w as i32 + 30;
+        let width = 20 + w as i32;
+        if x > 100 && x + width > right {
+            (x, y) = (100, y + ROW);
+        }
+        root.draw(&Rectangle::new(
+            [(x, y), (x + 14, y + 14)],
+            colour(i).filled(),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(name.to_string(), (x + 20, y - 1), font.clone()))
+            .map_err(err)?;
+        x += width + 30;
     }
-    Ok(())
+    Ok(y + ROW - TOP)
 }
 
 /// An axis tick: whole numbers with separators on large axes, two decimals at most otherwise.

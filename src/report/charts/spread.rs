@@ -157,14 +157,25 @@ impl Chart for TornadoBars {
         let (lo, hi) = range(ends);
         let n = self.bars.len().max(1);
         let area = root.margin(50, 10, 10, 10);
+        // The label area is as wide as the longest label, so that none is cut; a label
+        // wider than half the chart is shortened with an ellipsis.
+        let font: TextStyle<'_> = (FONT, 13).into();
+        let most = root.dim_in_pixel().0 / 2;
+        let labels: Vec<String> = (self.bars.iter().rev())
+            .map(|b| fit_label(root, &b.0, &font, most))
+            .collect();
+        let widest = (labels.iter())
+            .filter_map(|l| root.estimate_text_size(l, &font).ok())
+            .map(|(w, _)| w)
+            .max()
+            .unwrap_or(0);
         let mut chart = ChartBuilder::on(&area)
             .margin(10)
             .x_label_area_size(50)
-            .y_label_area_size(340)
+            .y_label_area_size(widest + 24)
             .build_cartesian_2d(lo..hi, -0.5f64..n as f64 - 0.5)
             .map_err(err)?;
         // The widest bar is drawn at the top: row n-1.
-        let labels: Vec<String> = self.bars.iter().rev().map(|b| b.0.clone()).collect();
         let span = hi.abs().max(lo.abs());
         chart
             .configure_mesh()
@@ -185,15 +196,40 @@ impl Chart for TornadoBars {
             .map_err(err)?;
         for (i, (_, low, high)) in self.bars.iter().enumerate() {
             let y = (n - 1 - i) as f64;
-            for (end, colour) in [(*low, PALETTE[0]), (*high, PALETTE[1])] {
+            // Each end in its own half of the row, so neither bar hides the other when
+            // both lie on one side of the base.
+            for (end, colour, half) in [(*low, PALETTE[0], 0.0), (*high, PALETTE[1], -0.35)] {
                 if end.is_finite() {
-                    let r =
-                        Rectangle::new([(self.base, y - 0.35), (end, y + 0.35)], colour.filled());
+                    let (top, bottom) = (y + 0.35 + half, y + half);
+                    let r = Rectangle::new([(self.base, bottom), (end, top)], colour.filled());
                     chart.draw_series([r]).map_err(err)?;
                 }
             }
         }
         dashed_vertical(&mut chart, self.base, (-0.5, n as f64 - 0.5))?;
-        legend_row(root, &["input at its 5 % point", "input at its 95 % point"])
+        legend_row(root, &["input at its 5 % point", "input at its 95 % point"])?;
+        Ok(())
     }
+}
+
+/// `label` as it fits in `most` pixels: whole, or cut at a character with `…`.
+fn fit_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    label: &str,
+    font: &TextStyle<'_>,
+    most: u32,
+) -> String {
+    let fits = |t: &str| {
+        root.estimate_text_size(t, font)
+            .is_ok_and(|(w, _)| w <= most)
+    };
+    if fits(label) {
+        return label.to_string();
+    }
+    let chars: Vec<char> = label.chars().collect();
+    (1..chars.len())
+        .rev()
+        .map(|k| format!("{}…", chars[..k].iter().collect::<String>()))
+        .find(|t| fits(t))
+        .unwrap_or_else(|| "…".into())
 }
