@@ -36,6 +36,14 @@ pub enum Stream {
     /// Induced calls: substream 0 their arrival times, call types, zones and
     /// positions; substream n the n-th call's own draws.
     Induced = 10,
+    /// A person's risk class, drawn at their first crisis (substream: the person).
+    People = 11,
+    /// What follows a person's crisis in follow-up care: whether they take it up and
+    /// how long they stay (substream: the person and the crisis), and whether it
+    /// prevents the next crisis (the same with the top bit set).
+    FollowUp = 12,
+    /// Time in custody after an arrest (substream: the person and the crisis).
+    Custody = 13,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -7,6 +7,7 @@ mod call_types;
 mod check;
 pub mod dollars;
 pub mod limits;
+mod people;
 mod responders;
 mod schedule;
 pub mod uncertain;
@@ -20,6 +21,7 @@ use build::*;
 use call_types::build_call_types;
 pub use check::ModelError;
 use check::{Checker, key_path};
+pub use people::{FollowUp, People, RiskClass};
 use responders::build_kinds;
 pub use schedule::Schedule;
 
@@ -569,6 +571,10 @@ pub struct Model {
     pub psychiatry: Option<Psychiatry>,
     /// Repeat crises and community programs (neutral when absent).
     pub prevention: Prevention,
+    /// The people who have crises (everyone alike when absent).
+    pub people: People,
+    /// Follow-up care after a referral, with its places, if the scenario has it.
+    pub follow_up: Option<FollowUp>,
     /// Unit costs (zero when absent).
     pub costs: Costs,
     /// Call processing before dispatch, if the scenario has it.
@@ -730,6 +736,8 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         // response.
         h.unresolved_repeat = prevention.repeat.iter().copied().fold(0.0, f64::max);
     }
+    let people = people::build_people(&mut c, s.people.as_ref(), &prevention);
+    let follow_up = people::build_follow_up(&mut c, s.follow_up.as_ref());
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {
         let at = key_path!["scenario", "response_target"];
@@ -779,6 +787,8 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         hotline,
         psychiatry,
         prevention,
+        people,
+        follow_up,
         costs,
         intake,
         uncertainty,

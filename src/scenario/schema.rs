@@ -31,6 +31,10 @@ pub struct Scenario {
     pub psychiatry: Option<Psychiatry>,
     /// Repeat crises and community programs.
     pub prevention: Option<Prevention>,
+    /// The people who have crises: risk classes and time out of the community.
+    pub people: Option<People>,
+    /// Follow-up care after a referral, with the places its case managers have.
+    pub follow_up: Option<FollowUp>,
     /// Downstream unit costs.
     pub costs: Option<Costs>,
     /// Call processing before dispatch.
@@ -117,6 +121,52 @@ pub struct Prevention {
     pub program_cost_per_year: Money,
     /// Day (since the start, warm-up included) the community programs begin.
     pub from_day: Option<f64>,
+}
+
+/// `[people]`: who has crises. Each person draws a risk class at their first crisis.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct People {
+    /// Risk classes: shares of people, and factors on their repeat chances.
+    #[serde(default)]
+    pub classes: Vec<RiskClass>,
+    /// Time in custody after an arrest, during which the person has no crisis.
+    pub jail_stay: Option<String>,
+}
+
+/// One risk class of `[people]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskClass {
+    /// Share of the people who have a first crisis.
+    pub share: f64,
+    /// Factor on every repeat chance of `[prevention]`.
+    pub rate_factor: f64,
+}
+
+/// `[follow_up]`: case management after a referral, with a limited number of places.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUp {
+    /// Case managers on staff.
+    pub case_managers: u32,
+    /// People one case manager follows at a time.
+    pub caseload: u32,
+    /// How long a person stays enrolled.
+    pub enrolment: String,
+    /// Share of referred people who take follow-up up.
+    pub engagement: f64,
+    /// Fraction of repeat crises prevented while enrolled.
+    pub effect: f64,
+    /// Fraction prevented after discharge.
+    #[serde(default)]
+    pub after: f64,
+    /// How long a referred person waits for a place before the referral is lost
+    /// (default: lost at once when every place is taken).
+    pub max_wait: Option<String>,
+    /// Cost of one case manager a day.
+    #[serde(default)]
+    pub cost_per_day: Money,
 }
 
 /// `[costs]`: downstream unit costs.

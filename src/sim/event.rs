@@ -45,6 +45,8 @@ pub(super) enum Event {
     Induced,
     /// The hotline caller of this incident, who hung up, calls 911.
     Redial(u32),
+    /// A follow-up enrolment ends, freeing its place.
+    FollowUpEnd,
 }
 
 /// Bits of an encoded event's payload; the five bits above hold its variant.
@@ -78,6 +80,7 @@ impl kernel::Event for Event {
             Event::Break(b) => (20, b),
             Event::Induced => (21, 0),
             Event::Redial(i) => (22, i),
+            Event::FollowUpEnd => (23, 0),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -109,6 +112,7 @@ impl kernel::Event for Event {
             20 => Event::Break(payload),
             21 => Event::Induced,
             22 => Event::Redial(payload),
+            23 => Event::FollowUpEnd,
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -151,6 +155,7 @@ mod tests {
             Event::Intake(4),
             Event::JobDone(PAYLOAD),
             Event::Break(2),
+            Event::FollowUpEnd,
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

@@ -13,6 +13,7 @@ mod event;
 mod facilities;
 mod hotline;
 mod induced;
+mod people;
 mod psychiatry;
 pub mod record;
 mod repeats;
@@ -60,6 +61,8 @@ struct Incident {
     pos: Point,
     person: u64,
     crisis: u32,
+    /// The person's risk class.
+    class: u8,
     /// When the person first reached for help (911 or the hotline): the response
     /// time runs from here.
     first_contact: Minutes,
@@ -132,6 +135,7 @@ pub struct Sim<'m> {
     trips: slots::Slots<units::EnRoute>,
     incidents: Slab<Incident>,
     repeats: repeats::Calendar,
+    people: people::People,
     hotline: hotline::Line,
     induced: induced::Induced,
     psychiatry: servers::Servers,
@@ -282,6 +286,7 @@ impl<'m> Sim<'m> {
             trips: slots::Slots::new(),
             incidents: Slab::new(),
             repeats: repeats::Calendar::new(),
+            people: people::People::new(),
             hotline: hotline::Line::new(seed),
             induced: induced::Induced::new(model, seed),
             psychiatry: servers::Servers::new(),
@@ -380,6 +385,7 @@ impl<'m> Sim<'m> {
             Event::Break(slot) => self.spell(slot as usize),
             Event::Induced => self.induced_arrival(),
             Event::Redial(i) => self.redial(i as usize),
+            Event::FollowUpEnd => self.follow_up_end(),
         }
     }
 
@@ -442,6 +448,9 @@ impl<'m> Sim<'m> {
     }
 
     fn repeat_arrival(&mut self, r: repeats::PendingRepeat) {
+        if self.prevented_by_follow_up(&r) {
+            return;
+        }
         let mut rng = stream(
             self.seed,
             Stream::Incidents,
@@ -490,8 +499,9 @@ impl<'m> Sim<'m> {
         let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
         let share = self.model.call_types[call_type].hotline_share;
         let via_hotline = channel < share && hotline_open;
+        let class = self.person_crisis(person, crisis);
         let mut incident = self.blank_incident(call_type, zone, pos, rng);
-        (incident.person, incident.crisis) = (person, crisis);
+        (incident.person, incident.crisis, incident.class) = (person, crisis, class);
         incident.measured = measured;
         incident.id = if measured { self.next_incident } else { 0 };
         incident.via_hotline = via_hotline;
@@ -514,6 +524,7 @@ impl<'m> Sim<'m> {
             pos,
             person: 0,
             crisis: 0,
+            class: 0,
             first_contact: now,
             received: now,
             induced: false,
@@ -616,6 +627,9 @@ impl<'m> Sim<'m> {
         if incident.measured {
             self.rec.incident_closed(disposition, hospital, stay / DAY);
         }
+        if d == Disposition::Referred && disposition.is_some() {
+            self.refer(i);
+        }
         self.draw_repeat(i, model.prevention.repeat[d as usize]);
     }
 
@@ -637,16 +651,20 @@ impl<'m> Sim<'m> {
     /// when.
     fn draw_repeat(&mut self, i: usize, p: f64) {
         let model = self.model;
+        let p = self.repeat_chance(i, p);
+        let away = self.time_away(i);
         let incident = &mut self.incidents[i];
         if !incident.rng.random_bool(p) {
             return;
         }
-        let delay = model.prevention.repeat_delay.sample(&mut incident.rng);
+        let delay = away + model.prevention.repeat_delay.sample(&mut incident.rng);
+        let (person, crisis) = (incident.person, incident.crisis + 1);
         let repeat = repeats::PendingRepeat {
-            person: incident.person,
-            crisis: incident.crisis + 1,
+            person,
+            crisis,
             zone: incident.zone,
             pos: incident.pos,
+            follow_up_draw: self.follow_up_draw(person, crisis),
         };
         let now = self.sched.now();
         if let Some(at) = self.repeats.push(now + delay, repeat) {
@@ -698,6 +716,7 @@ impl<'m> Sim<'m> {
             let open: Vec<usize> = self.incidents.iter().map(|(i, _)| i).collect();
             open.into_iter().for_each(|i| self.trace_incident(i, None));
         }
+        self.finish_people();
         self.rec.backlog_background = self
             .kinds
             .iter()

@@ -191,6 +191,22 @@ pub struct Record {
     pub kinds: Vec<KindRecord>,
     /// By facility.
     pub by_facility: Vec<FacilityRecord>,
+    /// Repeat crises that came within 30 days of the person's last crisis.
+    pub repeats_within_30d: u64,
+    /// Repeat crises that came within 365 days of the person's last crisis.
+    pub repeats_within_365d: u64,
+    /// Crises in the measured period of each person who had one, most first.
+    pub crises_by_person: Vec<u32>,
+    /// Referred people who took follow-up up.
+    pub follow_up_sought: u64,
+    /// Of those, enrolled (at once or after a wait).
+    pub follow_up_enrolled: u64,
+    /// Of those, lost: no place within `max_wait`.
+    pub follow_up_lost: u64,
+    /// Minutes the enrolled waited for their place.
+    pub follow_up_wait_minutes: f64,
+    /// ∫ follow-up places held dt, place-minutes.
+    pub follow_up_place_minutes: f64,
     /// Transports turned away from a full facility.
     pub diversions: u64,
     /// Transports granted a place at a facility with a capacity, and their waits.

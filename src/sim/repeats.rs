@@ -15,6 +15,8 @@ pub(super) struct PendingRepeat {
     pub crisis: u32,
     pub zone: u16,
     pub pos: Point,
+    /// The uniform number that decides whether follow-up care prevents it.
+    pub follow_up_draw: f64,
 }
 
 struct Entry {
@@ -106,6 +108,7 @@ mod tests {
             crisis: 1,
             zone: 0,
             pos: Point { x: 0.0, y: 0.0 },
+            follow_up_draw: 0.5,
         }
     }
 

@@ -20,6 +20,8 @@ pub enum Measure {
     Minutes,
     /// Hours.
     Hours,
+    /// Days.
+    Days,
     /// Dollars over the measured period (or per incident).
     Dollars,
 }
@@ -32,6 +34,7 @@ impl Measure {
             Measure::Share => "share",
             Measure::Minutes => "minutes",
             Measure::Hours => "hours",
+            Measure::Days => "days",
             Measure::Dollars => "dollars",
         }
     }
@@ -182,7 +185,10 @@ impl CostParts {
                 .sum::<f64>()
                 * (end - start)
                 / DAY,
-            follow_up: d(Disposition::Referred) * c.referral,
+            follow_up: d(Disposition::Referred) * c.referral
+                + model.follow_up.as_ref().map_or(0.0, |f| {
+                    f64::from(f.case_managers) * f.cost_per_day * (end - start) / DAY
+                }),
             transport: d(Disposition::EmergencyDepartment) * c.transport,
             unresolved: rec.hotline_lost as f64 * c.unresolved,
         }
@@ -460,6 +466,110 @@ pub const REPEAT_CRISES: &Metric = &Metric {
     compare: true,
     cost_part: false,
     value: Value::Whole(|m| m.rec.repeat_crises as f64),
+};
+
+/// The metric `people_in_crisis`.
+pub const PEOPLE_IN_CRISIS: &Metric = &Metric {
+    name: "people_in_crisis",
+    measure: Measure::Count,
+    meaning: "people with at least one crisis in the measured period",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.crises_by_person.len() as f64),
+};
+
+/// The share of crises of the `top` fraction of people with the most crises.
+fn top_share(counts: &[u32], top: f64) -> f64 {
+    let people = ((counts.len() as f64) * top).ceil() as usize;
+    let all: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+    let theirs: u64 = counts.iter().take(people).map(|c| u64::from(*c)).sum();
+    share(theirs, all)
+}
+
+/// The metric `crises_top1pct_share`.
+pub const CRISES_TOP1PCT_SHARE: &Metric = &Metric {
+    name: "crises_top1pct_share",
+    measure: Measure::Share,
+    meaning: "share of the period's crises had by the 1 % of people in crisis with the most",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| top_share(&m.rec.crises_by_person, 0.01)),
+};
+
+/// The metric `crises_top5pct_share`.
+pub const CRISES_TOP5PCT_SHARE: &Metric = &Metric {
+    name: "crises_top5pct_share",
+    measure: Measure::Share,
+    meaning: "share of the period's crises had by the 5 % of people in crisis with the most",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| top_share(&m.rec.crises_by_person, 0.05)),
+};
+
+/// The metric `repeat_within_30d_share`.
+pub const REPEAT_WITHIN_30D_SHARE: &Metric = &Metric {
+    name: "repeat_within_30d_share",
+    measure: Measure::Share,
+    meaning: "share of crises that came within 30 days of the same person's last one",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.repeats_within_30d, m.rec.incidents)),
+};
+
+/// The metric `repeat_within_365d_share`.
+pub const REPEAT_WITHIN_365D_SHARE: &Metric = &Metric {
+    name: "repeat_within_365d_share",
+    measure: Measure::Share,
+    meaning: "share of crises that came within 365 days of the same person's last one",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.repeats_within_365d, m.rec.incidents)),
+};
+
+/// The metric `follow_up_enrolled_mean`.
+pub const FOLLOW_UP_ENROLLED_MEAN: &Metric = &Metric {
+    name: "follow_up_enrolled_mean",
+    measure: Measure::Count,
+    meaning: "people enrolled in follow-up care at a time, on average ([follow_up])",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| {
+        if m.model.follow_up.is_none() || m.rec.measured_minutes <= 0.0 {
+            f64::NAN
+        } else {
+            m.rec.follow_up_place_minutes / m.rec.measured_minutes
+        }
+    }),
+};
+
+/// The metric `follow_up_lost_share`.
+pub const FOLLOW_UP_LOST_SHARE: &Metric = &Metric {
+    name: "follow_up_lost_share",
+    measure: Measure::Share,
+    meaning: "share of referred people who took follow-up up but found no place within max_wait",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.follow_up_lost, m.rec.follow_up_sought)),
+};
+
+/// The metric `follow_up_wait_mean_days`.
+pub const FOLLOW_UP_WAIT_MEAN_DAYS: &Metric = &Metric {
+    name: "follow_up_wait_mean_days",
+    measure: Measure::Days,
+    meaning: "days the enrolled waited for a follow-up place, on average",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| {
+        mean(m.rec.follow_up_wait_minutes, m.rec.follow_up_enrolled) / crate::time::DAY
+    }),
 };
 
 /// The metric `hotline_calls`.
@@ -900,7 +1010,7 @@ pub const COST_FACILITY_PLACES: &Metric = &Metric {
 pub const COST_FOLLOW_UP: &Metric = &Metric {
     name: "cost_follow_up",
     measure: Measure::Dollars,
-    meaning: "referrals × cost of a follow-up episode",
+    meaning: "referrals × cost of a follow-up episode, and the case managers of [follow_up] a day",
     console: false,
     compare: false,
     cost_part: true,
@@ -955,6 +1065,14 @@ pub const METRICS: &[&Metric] = &[
     USE_OF_FORCE,
     INJURIES,
     REPEAT_CRISES,
+    PEOPLE_IN_CRISIS,
+    CRISES_TOP1PCT_SHARE,
+    CRISES_TOP5PCT_SHARE,
+    REPEAT_WITHIN_30D_SHARE,
+    REPEAT_WITHIN_365D_SHARE,
+    FOLLOW_UP_ENROLLED_MEAN,
+    FOLLOW_UP_LOST_SHARE,
+    FOLLOW_UP_WAIT_MEAN_DAYS,
     HOTLINE_CALLS,
     HOTLINE_ABANDONED_SHARE,
     HOTLINE_RESOLVED_SHARE,

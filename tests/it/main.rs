@@ -14,6 +14,7 @@ mod grid;
 mod honesty;
 mod hostile;
 mod hostile_outputs;
+mod people;
 mod planner;
 mod prevention;
 mod programs;

@@ -1,0 +1,243 @@
+//! People across their crises: each one's risk class, the time of their last crisis,
+//! their crises in the measured period, and follow-up care: the places case managers
+//! have, who holds one until when, and who waits for one. A person's draws come from
+//! streams of their own (`People` for the class, `FollowUp` for what follows each
+//! crisis, `Custody` for time in jail), so adding classes, follow-up or custody
+//! changes no crisis's own draws.
+
+use std::collections::{HashMap, VecDeque};
+
+use rand::RngExt;
+
+use super::{Event, Sim, repeats};
+use crate::model::Disposition;
+use crate::rng::{Stream, stream};
+use crate::time::{DAY, Minutes};
+
+/// What the simulation keeps of a person.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Person {
+    /// Risk class (index into `model.people.classes`).
+    pub class: u8,
+    /// When their last crisis arrived.
+    pub last: Minutes,
+    /// Their crises that arrived in the measured period.
+    pub measured: u32,
+    /// When their follow-up enrolment ends (−∞: never enrolled).
+    pub enrolled_until: Minutes,
+}
+
+/// Someone referred, waiting for a follow-up place.
+#[derive(Clone, Copy, Debug)]
+struct Waiting {
+    person: u64,
+    since: Minutes,
+    /// Referred in the measured period.
+    measured: bool,
+    /// Their enrolment's length, drawn at the referral.
+    enrolment: Minutes,
+}
+
+/// Everyone who has had a crisis, and the follow-up places.
+pub(super) struct People {
+    pub known: HashMap<u64, Person>,
+    enrolled: u32,
+    waiting: VecDeque<Waiting>,
+    /// When `enrolled` last changed (for its time integral).
+    since: Minutes,
+}
+
+impl People {
+    pub(super) fn new() -> Self {
+        People {
+            known: HashMap::new(),
+            enrolled: 0,
+            waiting: VecDeque::new(),
+            since: 0.0,
+        }
+    }
+}
+
+/// The substream of a person's `crisis`-th crisis in `s`.
+fn person_stream(seed: u64, s: Stream, person: u64, crisis: u32) -> crate::rng::SimRng {
+    stream(seed, s, person | (u64::from(crisis) << 48))
+}
+
+impl Sim<'_> {
+    /// A crisis of `person` (their `crisis`-th, 0 the first) arrived: draws a first
+    /// crisis's risk class, and counts repeats within 30 and 365 days.
+    pub(super) fn person_crisis(&mut self, person: u64, crisis: u32) -> u8 {
+        let now = self.now();
+        let measured = self.measuring();
+        let people = &self.model.people;
+        let seed = self.seed;
+        let entry = self.people.known.entry(person).or_insert_with(|| {
+            let class = if people.classes_differ() {
+                let u: f64 = stream(seed, Stream::People, person).random();
+                people.class_of(u) as u8
+            } else {
+                0
+            };
+            Person {
+                class,
+                last: f64::NEG_INFINITY,
+                measured: 0,
+                enrolled_until: f64::NEG_INFINITY,
+            }
+        });
+        if measured {
+            entry.measured += 1;
+            if crisis > 0 {
+                let gap = now - entry.last;
+                self.rec.repeats_within_30d += u64::from(gap <= 30.0 * DAY);
+                self.rec.repeats_within_365d += u64::from(gap <= 365.0 * DAY);
+            }
+        }
+        entry.last = now;
+        entry.class
+    }
+
+    /// The repeat chance of incident `i`'s person after disposition `d`, with their
+    /// class's factor.
+    pub(super) fn repeat_chance(&self, i: usize, p: f64) -> f64 {
+        let class = self.incidents[i].class;
+        (p * self.model.people.factor(usize::from(class))).min(1.0)
+    }
+
+    /// Minutes the person of incident `i` is out of the community after it (in
+    /// hospital, or in custody after an arrest), when no crisis can start.
+    pub(super) fn time_away(&self, i: usize) -> Minutes {
+        let incident = &self.incidents[i];
+        if !self.model.people.time_away {
+            return 0.0;
+        }
+        let custody = match (&self.model.people.jail_stay, incident.disposition) {
+            (Some(stay), Disposition::Arrest) => {
+                let mut rng =
+                    person_stream(self.seed, Stream::Custody, incident.person, incident.crisis);
+                stay.sample(&mut rng)
+            }
+            _ => 0.0,
+        };
+        incident.stay + custody
+    }
+
+    /// Incident `i` ended in a referral: if its person takes follow-up up, they are
+    /// enrolled when a place is free, or wait for one.
+    pub(super) fn refer(&mut self, i: usize) {
+        let Some(f) = &self.model.follow_up else {
+            return;
+        };
+        let incident = &self.incidents[i];
+        let (person, measured) = (incident.person, incident.measured);
+        let mut rng = person_stream(self.seed, Stream::FollowUp, person, incident.crisis);
+        let takes_up = rng.random::<f64>() < f.engagement;
+        let enrolment = f.enrolment.sample(&mut rng);
+        if !takes_up {
+            return;
+        }
+        let now = self.now();
+        if measured {
+            self.rec.follow_up_sought += 1;
+        }
+        let waiting = Waiting {
+            person,
+            since: now,
+            measured,
+            enrolment,
+        };
+        if self.people.enrolled < f.places {
+            self.enrol(waiting);
+        } else if f.max_wait > 0.0 {
+            self.people.waiting.push_back(waiting);
+        } else if measured {
+            self.rec.follow_up_lost += 1;
+        }
+    }
+
+    fn enrol(&mut self, w: Waiting) {
+        let now = self.now();
+        self.count_enrolled();
+        self.people.enrolled += 1;
+        if w.measured {
+            self.rec.follow_up_enrolled += 1;
+            self.rec.follow_up_wait_minutes += now - w.since;
+        }
+        if let Some(p) = self.people.known.get_mut(&w.person) {
+            p.enrolled_until = p.enrolled_until.max(now + w.enrolment);
+        }
+        self.sched.schedule(now + w.enrolment, Event::FollowUpEnd);
+    }
+
+    /// An enrolment ended: its place goes to the longest waiter still within
+    /// `max_wait`; those past it are lost.
+    pub(super) fn follow_up_end(&mut self) {
+        let Some(f) = &self.model.follow_up else {
+            return;
+        };
+        let max_wait = f.max_wait;
+        self.count_enrolled();
+        self.people.enrolled -= 1;
+        let now = self.now();
+        while let Some(w) = self.people.waiting.pop_front() {
+            if now - w.since <= max_wait {
+                self.enrol(w);
+                return;
+            }
+            self.rec.follow_up_lost += u64::from(w.measured);
+        }
+    }
+
+    /// Adds the places held since the last change to the measured integral.
+    pub(super) fn count_enrolled(&mut self) {
+        let now = self.now();
+        let from = self.people.since.max(self.warmup_end);
+        if now > from {
+            self.rec.follow_up_place_minutes += f64::from(self.people.enrolled) * (now - from);
+        }
+        self.people.since = now;
+    }
+
+    /// A repeat crisis of an enrolled (or discharged) person is prevented with the
+    /// follow-up's effect (or its `after`), by a draw made when it was set.
+    pub(super) fn prevented_by_follow_up(&self, r: &repeats::PendingRepeat) -> bool {
+        let (Some(f), Some(p)) = (&self.model.follow_up, self.people.known.get(&r.person)) else {
+            return false;
+        };
+        let effect = if self.now() < p.enrolled_until {
+            f.effect
+        } else if p.enrolled_until > f64::NEG_INFINITY {
+            f.after
+        } else {
+            0.0
+        };
+        r.follow_up_draw < effect
+    }
+
+    /// The people figures at the horizon: those with a measured crisis, their crises by
+    /// person, and the referrals still waiting past their `max_wait`.
+    pub(super) fn finish_people(&mut self) {
+        self.count_enrolled();
+        let now = self.now();
+        if let Some(f) = &self.model.follow_up {
+            let expired = self.people.waiting.iter();
+            let lost = expired.filter(|w| w.measured && now - w.since > f.max_wait);
+            self.rec.follow_up_lost += lost.count() as u64;
+        }
+        let mut counts: Vec<u32> = (self.people.known.values())
+            .map(|p| p.measured)
+            .filter(|n| *n > 0)
+            .collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        self.rec.crises_by_person = counts;
+    }
+
+    /// The uniform number that decides whether follow-up prevents the repeat set after
+    /// the `crisis`-th crisis of `person`.
+    pub(super) fn follow_up_draw(&self, person: u64, crisis: u32) -> f64 {
+        // A substream apart from the referral's (the top bit set), so the number of
+        // draws its enrolment takes does not move this one.
+        let sub = person | (u64::from(crisis) << 48) | (1 << 63);
+        stream(self.seed, Stream::FollowUp, sub).random()
+    }
+}

@@ -1,0 +1,159 @@
+//! People who differ in risk, and follow-up care that can fill up: a two-class repeat
+//! process against its closed form, and referrals lost for want of a place against
+//! Erlang B. Fixed seeds; each check asserts that the exact value lies in the simulated
+//! 95 % interval and that the interval is narrow.
+
+use super::common;
+use super::queueing::erlang_b;
+
+use crisis_sim::stats::{RunSummary, estimate};
+
+fn metric(run: &RunSummary, name: &str) -> Vec<f64> {
+    common::column(run, name)
+}
+
+fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
+    let e = estimate(values);
+    let [lo, hi] = e.ci95.unwrap();
+    println!(
+        "{name}: exact {exact:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
+        e.mean
+    );
+    assert!(
+        lo <= exact && exact <= hi,
+        "{name}: {exact} outside [{lo}, {hi}]"
+    );
+    assert!(
+        e.half_width() < max_half_width,
+        "{name}: interval ±{} too wide",
+        e.half_width()
+    );
+}
+
+const CLASSES: [&str; 3] = [
+    "prevention.repeat.resolved_on_scene=0.25",
+    "prevention.repeat.referred=0.25",
+    "people.classes=[{ share = 0.8, rate_factor = 0.5 }, { share = 0.2, rate_factor = 3.0 }]",
+];
+
+/// A person of class k has another crisis with chance q_k = p × factor_k after each,
+/// so a first crisis brings q_k / (1 − q_k) repeats on average; over the classes,
+/// 0.8 × 0.125 / 0.875 + 0.2 × 0.75 / 0.25 = 0.7143 repeats per first crisis.
+#[test]
+fn two_risk_classes_give_their_closed_form_repeats_and_concentrate_crises() {
+    let classes = common::load("tests/data/repeats.toml", &CLASSES);
+    let alike = common::load("tests/data/repeats.toml", &CLASSES[..2]);
+    let (a, b) = (common::run(&classes, 2), common::run(&alike, 2));
+    let (n, r) = (metric(&a, "incidents"), metric(&a, "repeat_crises"));
+    let per_first: Vec<f64> = r.iter().zip(&n).map(|(r, n)| r / (n - r)).collect();
+    let exact = 0.8 * 0.125 / 0.875 + 0.2 * 0.75 / 0.25;
+    assert_covers(
+        "repeats per first crisis, two classes",
+        &per_first,
+        exact,
+        0.03,
+    );
+    // Classes come from the people's own stream: the first crises stay the same.
+    let first = |run: &RunSummary| -> Vec<f64> {
+        let (n, r) = (metric(run, "incidents"), metric(run, "repeat_crises"));
+        n.iter().zip(&r).map(|(n, r)| n - r).collect()
+    };
+    assert_eq!(first(&a), first(&b));
+    // The high-risk fifth has most of the repeats: the top 5 % hold more of the crises.
+    let top = |run: &RunSummary| estimate(&metric(run, "crises_top5pct_share")).mean;
+    assert!(top(&a) > top(&b) + 0.05, "{} against {}", top(&a), top(&b));
+}
+
+/// With no wait allowed, a referral that finds every place taken is lost: the loss
+/// is Erlang B with case_managers × caseload servers and the offered load (referrals
+/// that take follow-up up × the mean enrolment); the places held follow Little's law.
+#[test]
+fn referrals_lost_for_want_of_a_place_follow_erlang_b() {
+    let model = common::load("tests/data/follow-up.toml", &[]);
+    let run = common::run(&model, 2);
+    // 20 crises a day, all referred, 40 % take it up, 1 day enrolled: 8 erlangs on 10.
+    let (c, a) = (10, 20.0 * 0.4 * 1.0);
+    let b = erlang_b(c, a);
+    assert_covers(
+        "referrals lost",
+        &metric(&run, "follow_up_lost_share"),
+        b,
+        0.01,
+    );
+    let held = metric(&run, "follow_up_enrolled_mean");
+    assert_covers("places held", &held, a * (1.0 - b), 0.1);
+    assert!(
+        metric(&run, "follow_up_wait_mean_days")
+            .iter()
+            .all(|w| *w == 0.0)
+    );
+}
+
+/// Allowed to wait, fewer referrals are lost, and those who wait wait a while.
+#[test]
+fn waiting_for_a_place_loses_fewer_referrals() {
+    let at_once = common::load("tests/data/follow-up.toml", &[]);
+    let waiting = common::load("tests/data/follow-up.toml", &["follow_up.max_wait=\"3d\""]);
+    let (a, b) = (common::run(&at_once, 2), common::run(&waiting, 2));
+    let lost = |run: &RunSummary| estimate(&metric(run, "follow_up_lost_share")).mean;
+    assert!(
+        lost(&b) < lost(&a) / 2.0,
+        "{} against {}",
+        lost(&b),
+        lost(&a)
+    );
+    assert!(estimate(&metric(&b, "follow_up_wait_mean_days")).mean > 0.01);
+}
+
+/// While enrolled, follow-up prevents its share of repeat crises: with everyone
+/// enrolled for good, each crisis is followed by another with chance p × (1 − effect).
+#[test]
+fn enrolment_prevents_its_share_of_repeats() {
+    let model = common::load(
+        "tests/data/follow-up.toml",
+        &[
+            "prevention={ repeat = { referred = 0.4 }, repeat_delay = \"fixed(1d)\" }",
+            "follow_up.engagement=1",
+            "follow_up.caseload=100000",
+            "follow_up.enrolment=\"fixed(10000d)\"",
+        ],
+    );
+    let run = common::run(&model, 2);
+    let (n, r) = (metric(&run, "incidents"), metric(&run, "repeat_crises"));
+    let per_first: Vec<f64> = r.iter().zip(&n).map(|(r, n)| r / (n - r)).collect();
+    let q = 0.4 * (1.0 - 0.5);
+    assert_covers(
+        "repeats per first crisis, enrolled",
+        &per_first,
+        q / (1.0 - q),
+        0.02,
+    );
+}
+
+/// No crisis starts while the person is in custody: with every crisis an arrest, 40
+/// days in jail and a fixed day to the next crisis, every repeat comes 41 days after
+/// the last, never within 30.
+#[test]
+fn no_repeat_falls_inside_a_jail_stay() {
+    let model = common::load(
+        "tests/data/repeats.toml",
+        &[
+            "facilities=[{ name = \"Jail\", kind = \"jail\", zone = \"A\", handoff = \"fixed(10min)\" }]",
+            "call_types.crisis.outcomes.team={ arrest = 1.0 }",
+            "prevention.repeat={ arrest = 0.3 }",
+            "people.jail_stay=\"fixed(40d)\"",
+        ],
+    );
+    let run = common::run(&model, 2);
+    assert!(
+        metric(&run, "repeat_within_30d_share")
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    let (n, r) = (metric(&run, "incidents"), metric(&run, "repeat_crises"));
+    let within_year = metric(&run, "repeat_within_365d_share");
+    for ((n, r), w) in n.iter().zip(&r).zip(&within_year) {
+        assert!(*r > 0.0);
+        assert!((w - r / n).abs() < 1e-12, "{w} against {}", r / n);
+    }
+}
