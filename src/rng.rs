@@ -44,6 +44,12 @@ pub enum Stream {
     FollowUp = 12,
     /// Time in custody after an arrest (substream: the person and the crisis).
     Custody = 13,
+    /// Whether a crisis escalated while it waited for a unit (substream: the person
+    /// and the crisis), drawn when the first unit arrives.
+    Escalation = 14,
+    /// Walk-ins at a facility (substream: the facility): the gap to the next, then
+    /// each one's length of stay.
+    WalkIns = 15,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

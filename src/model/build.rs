@@ -52,6 +52,13 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline, population
             .map_or(f64::NAN, |p| c.probability(p, at("unresolved_repeat"))),
         cost_per_hour: c.money(&h.cost_per_hour, at("cost_per_hour")),
         from: start(c, h.from_day, at("from_day")),
+        awareness: h.awareness.as_ref().map(|a| {
+            let from = c.probability(a.from, key_path!["hotline", "awareness", "from"]);
+            (
+                from,
+                c.duration(&a.over, key_path!["hotline", "awareness", "over"]),
+            )
+        }),
         contacts: h.contacts_per_100k_per_month.map(|per_month| {
             c.non_negative(per_month, at("contacts_per_100k_per_month"));
             let handle_time = match &h.contact_handle_time {
@@ -472,11 +479,29 @@ pub(super) fn build_facilities(
                 handoff: c.dist(&f.handoff, key_path!["facilities", i, "handoff"]),
                 capacity: build_capacity(c, f, i, &names, kind),
                 cost_per_place_day: place_day_cost(c, f, i),
+                handoff_police: (f.handoff_police.as_ref())
+                    .map(|h| c.dist(h, key_path!["facilities", i, "handoff_police"])),
+                walk_ins_per_minute: walk_ins(c, f, i),
             }
         })
         .collect();
     no_diversion_loops(c, &built);
     built
+}
+
+/// Walk-ins a minute, which only a facility with places (and stays) can take.
+fn walk_ins(c: &mut Checker<'_>, f: &schema::Facility, i: usize) -> f64 {
+    let Some(w) = &f.walk_ins else {
+        return 0.0;
+    };
+    let at = key_path!["facilities", i, "walk_ins", "per_day"];
+    c.within(w.per_day, 0.0, 1e6, at.clone(), "arrivals a day");
+    c.check(
+        f.capacity.is_some(),
+        at,
+        "brings people who need a place, but the facility has no `capacity` (and `length_of_stay`)",
+    );
+    w.per_day.clamp(0.0, 1e6) / crate::time::DAY
 }
 
 /// The cost of a place-day, which only a facility with places can have.

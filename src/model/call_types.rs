@@ -200,6 +200,16 @@ pub(super) fn build_call_type(
         // the demand's share unless the type sets its own (filled in by the caller)
         hotline_share: routing.hotline_share.unwrap_or(f64::NAN),
         resolved_by_phone: routing.resolved_by_phone,
+        escalation_per_hour: t.escalation_per_hour.map_or(0.0, |r| {
+            c.within(
+                r,
+                0.0,
+                60.0,
+                key_path!["call_types", i, "escalation_per_hour"],
+                "a rate per hour of waiting",
+            );
+            r.clamp(0.0, 60.0)
+        }),
     }
 }
 

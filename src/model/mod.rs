@@ -271,6 +271,9 @@ pub struct CallType {
     /// Share of its answered hotline calls resolved by phone (the line's own share
     /// when `None`).
     pub resolved_by_phone: Option<f64>,
+    /// Rate per hour at which the crisis escalates while nobody has come (0: never):
+    /// it escalates with chance 1 − exp(−rate × hours waited) and ends at the ED.
+    pub escalation_per_hour: f64,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Units of each kind sent together (indexed by [`KindId`]; 1 for most).
@@ -304,6 +307,10 @@ pub struct Facility {
     pub capacity: Option<Capacity>,
     /// Cost of one place for one day, used or not.
     pub cost_per_place_day: f64,
+    /// Hand-off time for police units, where it differs.
+    pub handoff_police: Option<Dist>,
+    /// Walk-ins a minute (0: none); each takes a free place or is turned away.
+    pub walk_ins_per_minute: f64,
 }
 
 /// One stream of background work of a whole kind.
@@ -417,6 +424,23 @@ pub struct Hotline {
     pub from: Minutes,
     /// Its ordinary contacts, which take counselors' time but never reach 911.
     pub contacts: Option<Contacts>,
+    /// Growing awareness: the factor on the hotline shares when the line opens, and
+    /// the time to reach 1 (linearly).
+    pub awareness: Option<(f64, Minutes)>,
+}
+
+impl Hotline {
+    /// The factor on every call type's hotline share at time `t`: 1 without an
+    /// `awareness` ramp, else from its `from` when the line opens up to 1.
+    pub fn awareness_factor(&self, t: Minutes) -> f64 {
+        match self.awareness {
+            Some((from, over)) if over > 0.0 => {
+                let progress = ((t - self.from) / over).clamp(0.0, 1.0);
+                from + (1.0 - from) * progress
+            }
+            _ => 1.0,
+        }
+    }
 }
 
 /// A hotline's ordinary contact load: a Poisson stream, patient as crisis callers are.

@@ -78,6 +78,19 @@ pub struct Hotline {
     pub contacts_per_100k_per_month: Option<f64>,
     /// Time a counselor spends on one ordinary contact (default: `handle_time`).
     pub contact_handle_time: Option<String>,
+    /// Awareness growing after the line opens: every call type's hotline share starts
+    /// at `from` times its value and reaches it linearly over `over`.
+    pub awareness: Option<Awareness>,
+}
+
+/// `[hotline] awareness`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Awareness {
+    /// The factor on the hotline shares when the line opens.
+    pub from: f64,
+    /// The time it takes to reach the shares themselves.
+    pub over: String,
 }
 
 /// `[psychiatry]`: consult lines that teams on scene may call.
@@ -346,6 +359,9 @@ pub struct CallType {
     /// Share of this type's answered hotline calls resolved by phone (default:
     /// `hotline.resolved_by_phone`).
     pub resolved_by_phone: Option<f64>,
+    /// Rate per hour, while the person waits for a first unit, at which the crisis
+    /// escalates to an emergency-department outcome.
+    pub escalation_per_hour: Option<f64>,
     /// Units of a kind sent together (`{ police = 2 }`); 1 where absent.
     #[serde(default)]
     pub units_sent: BTreeMap<String, u32>,
@@ -398,6 +414,20 @@ pub struct Facility {
     /// Cost of one place for one day, used or not (with a capacity).
     #[serde(default)]
     pub cost_per_place_day: Money,
+    /// The hand-off time for police units, where it differs (a crisis centre's
+    /// drop-off for officers).
+    pub handoff_police: Option<String>,
+    /// People who come on their own (walk-ins, drop-offs by family or others) and
+    /// take a place if one is free.
+    pub walk_ins: Option<WalkIns>,
+}
+
+/// A facility's `walk_ins`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WalkIns {
+    /// Arrivals a day, a Poisson stream at a constant rate.
+    pub per_day: f64,
 }
 
 /// `[[responders]]`.

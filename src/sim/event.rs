@@ -47,6 +47,8 @@ pub(super) enum Event {
     Redial(u32),
     /// A follow-up enrolment ends, freeing its place.
     FollowUpEnd,
+    /// A walk-in reaches this facility.
+    WalkIn(u16),
 }
 
 /// Bits of an encoded event's payload; the five bits above hold its variant.
@@ -81,6 +83,7 @@ impl kernel::Event for Event {
             Event::Induced => (21, 0),
             Event::Redial(i) => (22, i),
             Event::FollowUpEnd => (23, 0),
+            Event::WalkIn(f) => (24, u32::from(f)),
         };
         assert!(payload <= PAYLOAD, "event payload {payload} does not fit");
         (tag << PAYLOAD_BITS) | payload
@@ -113,6 +116,7 @@ impl kernel::Event for Event {
             21 => Event::Induced,
             22 => Event::Redial(payload),
             23 => Event::FollowUpEnd,
+            24 => Event::WalkIn(payload as u16),
             tag => unreachable!("event tag {tag} was never encoded"),
         }
     }
@@ -156,6 +160,7 @@ mod tests {
             Event::JobDone(PAYLOAD),
             Event::Break(2),
             Event::FollowUpEnd,
+            Event::WalkIn(3),
         ] {
             assert_eq!(Event::decode(e.encode()), e);
         }

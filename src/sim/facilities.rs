@@ -9,7 +9,10 @@ use std::collections::VecDeque;
 use super::Sim;
 use super::event::Event;
 use super::units::Phase;
-use crate::model::{FacilityKind, WhenFull};
+use rand::RngExt;
+
+use crate::model::{FacilityKind, Role, WhenFull};
+use crate::rng::{SimRng, Stream, stream};
 use crate::time::{HOUR, Minutes, WEEK};
 
 /// The state of one facility's places.
@@ -24,16 +27,19 @@ pub(super) struct Place {
     boarding: u32,
     /// When `in_use` and the boarders were last counted into the record.
     counted_to: Minutes,
+    /// Its walk-ins' draws: the gap to the next, then each one's stay.
+    walk_ins: SimRng,
 }
 
 impl Place {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(seed: u64, f: usize) -> Self {
         Place {
             in_use: 0,
             waiting: VecDeque::new(),
             boarders: VecDeque::new(),
             boarding: 0,
             counted_to: 0.0,
+            walk_ins: stream(seed, Stream::WalkIns, f as u64),
         }
     }
 
@@ -148,6 +154,38 @@ impl Sim<'_> {
         self.hand_off(u);
     }
 
+    /// Schedules facility `f`'s next walk-in, if it takes walk-ins.
+    pub(super) fn next_walk_in(&mut self, f: usize) {
+        let rate = self.model.facilities[f].walk_ins_per_minute;
+        if rate <= 0.0 {
+            return;
+        }
+        let u: f64 = self.places[f].walk_ins.random();
+        let at = self.now() - (1.0 - u).ln() / rate;
+        if at < self.horizon {
+            self.sched.schedule(at, Event::WalkIn(f as u16));
+        }
+    }
+
+    /// A walk-in reaches facility `f`: they take a free place for a stay drawn now, or
+    /// are turned away (units waiting with a person come first when a place frees).
+    pub(super) fn walk_in(&mut self, f: usize) {
+        self.next_walk_in(f);
+        let Some(capacity) = &self.model.facilities[f].capacity else {
+            return;
+        };
+        let stay = capacity.length_of_stay.sample(&mut self.places[f].walk_ins);
+        let measuring = self.measuring();
+        if measuring {
+            self.rec.walk_ins += 1;
+        }
+        if self.places[f].in_use >= capacity.places {
+            self.rec.walk_ins_turned_away += u64::from(measuring);
+            return;
+        }
+        self.occupy(f, stay);
+    }
+
     /// Counts the unit's time at facilities (waiting and handing off) once it leaves.
     pub(super) fn leave_facility(&mut self, u: usize) {
         let now = self.now();
@@ -161,16 +199,21 @@ impl Sim<'_> {
         self.leave_incident(u);
     }
 
-    /// The unit hands the person over (its hand-off time, then it leaves).
+    /// The unit hands the person over (its hand-off time, police's own where the
+    /// facility has one, then it leaves).
     fn hand_off(&mut self, u: usize) {
         let now = self.now();
         let unit = &mut self.units[u];
         let f = unit.facility as usize;
         unit.phase = Phase::Handoff;
         unit.handoff_since = now;
-        let handoff = self.model.facilities[f]
-            .handoff
-            .sample(&mut self.incidents[unit.incident as usize].rng);
+        let facility = &self.model.facilities[f];
+        let police = self.model.kinds[usize::from(unit.kind)].role == Role::Police;
+        let handoff = match (&facility.handoff_police, police) {
+            (Some(h), true) => h,
+            _ => &facility.handoff,
+        }
+        .sample(&mut self.incidents[unit.incident as usize].rng);
         self.schedule_unit(u, handoff);
     }
 
@@ -222,7 +265,7 @@ impl Sim<'_> {
                     let stay = o.inpatient_stay;
                     self.occupants.take(slot);
                     self.free_place(f);
-                    self.begin_inpatient(h, stay);
+                    self.occupy(h, stay);
                 } else {
                     self.count_places(f);
                     self.places[f].boarding += 1;
@@ -236,8 +279,9 @@ impl Sim<'_> {
         }
     }
 
-    /// A bed at inpatient unit `h` is taken for a stay of `stay`.
-    fn begin_inpatient(&mut self, h: usize, stay: Minutes) {
+    /// A place at `h` (an inpatient bed, or a walk-in's place) is taken for `stay`,
+    /// by someone who needs nothing after it.
+    fn occupy(&mut self, h: usize, stay: Minutes) {
         self.count_places(h);
         let now = self.now();
         self.places[h].in_use += 1;
@@ -266,7 +310,7 @@ impl Sim<'_> {
             let ed = usize::from(o.facility);
             self.count_places(ed);
             self.places[ed].boarding -= 1;
-            self.begin_inpatient(f, o.inpatient_stay);
+            self.occupy(f, o.inpatient_stay);
             self.free_place(ed);
         }
     }

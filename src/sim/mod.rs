@@ -63,6 +63,8 @@ struct Incident {
     crisis: u32,
     /// The person's risk class.
     class: u8,
+    /// It escalated while waiting for a unit, and ends at the ED.
+    escalated: bool,
     /// When the person first reached for help (911 or the hotline): the response
     /// time runs from here.
     first_contact: Minutes,
@@ -292,7 +294,7 @@ impl<'m> Sim<'m> {
             psychiatry: servers::Servers::new(),
             consult_waiters: slots::Slots::new(),
             places: (0..model.facilities.len())
-                .map(|_| facilities::Place::new())
+                .map(|f| facilities::Place::new(seed, f))
                 .collect(),
             occupants: slots::Slots::new(),
             next_seq: 0,
@@ -355,6 +357,9 @@ impl<'m> Sim<'m> {
         self.next_hotline_contact();
         self.next_induced();
         self.psychiatry_shift();
+        for f in 0..self.places.len() {
+            self.next_walk_in(f);
+        }
         if self.warmup_end > 0.0 {
             self.sched.schedule(self.warmup_end, Event::WarmupEnd);
         }
@@ -386,6 +391,7 @@ impl<'m> Sim<'m> {
             Event::Induced => self.induced_arrival(),
             Event::Redial(i) => self.redial(i as usize),
             Event::FollowUpEnd => self.follow_up_end(),
+            Event::WalkIn(f) => self.walk_in(usize::from(f)),
         }
     }
 
@@ -496,8 +502,10 @@ impl<'m> Sim<'m> {
                 .incident_arrived(call_type, zone, group, hour_of_day(now), month);
             self.next_incident += 1;
         }
-        let hotline_open = self.model.hotline.as_ref().is_some_and(|h| now >= h.from);
-        let share = self.model.call_types[call_type].hotline_share;
+        let hotline = self.model.hotline.as_ref().filter(|h| now >= h.from);
+        let hotline_open = hotline.is_some();
+        let awareness = hotline.map_or(1.0, |h| h.awareness_factor(now));
+        let share = self.model.call_types[call_type].hotline_share * awareness;
         let via_hotline = channel < share && hotline_open;
         let class = self.person_crisis(person, crisis);
         let mut incident = self.blank_incident(call_type, zone, pos, rng);
@@ -525,6 +533,7 @@ impl<'m> Sim<'m> {
             person: 0,
             crisis: 0,
             class: 0,
+            escalated: false,
             first_contact: now,
             received: now,
             induced: false,

@@ -207,6 +207,12 @@ pub struct Record {
     pub follow_up_wait_minutes: f64,
     /// ∫ follow-up places held dt, place-minutes.
     pub follow_up_place_minutes: f64,
+    /// People who came to a facility on their own.
+    pub walk_ins: u64,
+    /// Of those, turned away because every place was taken.
+    pub walk_ins_turned_away: u64,
+    /// Crises that escalated while waiting for a unit (`escalation_per_hour`).
+    pub escalations: u64,
     /// Transports turned away from a full facility.
     pub diversions: u64,
     /// Transports granted a place at a facility with a capacity, and their waits.

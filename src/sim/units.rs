@@ -14,6 +14,7 @@ use rand_distr::Distribution;
 
 use super::{Event, NO_INCIDENT, Sim, pick_weighted};
 use crate::model::{Disposition, Point, Role};
+use crate::rng::{Stream, stream};
 use crate::time::Minutes;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -256,6 +257,17 @@ impl Sim<'_> {
             incident.arrived = true;
             incident.arrived_at = now;
             incident.first_kind = k as u16;
+            let rate = model.call_types[ct].escalation_per_hour;
+            // An induced call is no crisis: nothing of it escalates.
+            if rate > 0.0 && !incident.induced {
+                let waited = (now - incident.first_contact) / 60.0;
+                let sub = incident.person | (u64::from(incident.crisis) << 48);
+                let u: f64 = stream(self.seed, Stream::Escalation, sub).random();
+                incident.escalated = u < 1.0 - (-rate * waited).exp();
+                if measured && incident.escalated {
+                    self.rec.escalations += 1;
+                }
+            }
             if measured {
                 let minutes = now - incident.first_contact;
                 let wait = incident.dispatched_at - incident.received;
@@ -342,7 +354,11 @@ impl Sim<'_> {
                 }
             });
         let u_outcome: f64 = self.incidents[i].rng.random();
-        let disposition = Disposition::ALL[pick_weighted(&outcomes, u_outcome)];
+        let disposition = if self.incidents[i].escalated {
+            Disposition::EmergencyDepartment
+        } else {
+            Disposition::ALL[pick_weighted(&outcomes, u_outcome)]
+        };
         self.close(i, Some(disposition));
         let Some(kind) = disposition.facility() else {
             self.leave_incident(u);

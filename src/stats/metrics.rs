@@ -468,6 +468,39 @@ pub const REPEAT_CRISES: &Metric = &Metric {
     value: Value::Whole(|m| m.rec.repeat_crises as f64),
 };
 
+/// The metric `escalations`.
+pub const ESCALATIONS: &Metric = &Metric {
+    name: "escalations",
+    measure: Measure::Count,
+    meaning: "crises that escalated while waiting for a first unit (call_types.T.escalation_per_hour) and so ended at the ED",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.escalations as f64),
+};
+
+/// The metric `walk_ins`.
+pub const WALK_INS: &Metric = &Metric {
+    name: "walk_ins",
+    measure: Measure::Count,
+    meaning: "people who came to a facility on their own (facilities' walk_ins), not brought by a unit",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.walk_ins as f64),
+};
+
+/// The metric `walk_ins_turned_away_share`.
+pub const WALK_INS_TURNED_AWAY_SHARE: &Metric = &Metric {
+    name: "walk_ins_turned_away_share",
+    measure: Measure::Share,
+    meaning: "share of walk-ins who found every place taken and were turned away",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| share(m.rec.walk_ins_turned_away, m.rec.walk_ins)),
+};
+
 /// The metric `people_in_crisis`.
 pub const PEOPLE_IN_CRISIS: &Metric = &Metric {
     name: "people_in_crisis",
@@ -1065,6 +1098,9 @@ pub const METRICS: &[&Metric] = &[
     USE_OF_FORCE,
     INJURIES,
     REPEAT_CRISES,
+    ESCALATIONS,
+    WALK_INS,
+    WALK_INS_TURNED_AWAY_SHARE,
     PEOPLE_IN_CRISIS,
     CRISES_TOP1PCT_SHARE,
     CRISES_TOP5PCT_SHARE,

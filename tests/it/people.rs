@@ -157,3 +157,95 @@ fn no_repeat_falls_inside_a_jail_stay() {
         assert!((w - r / n).abs() < 1e-12, "{w} against {}", r / n);
     }
 }
+
+/// With every response exactly 30 minutes (a point city, turnout 30 min, no driving
+/// noise, units to spare), a crisis escalates with chance 1 − exp(−rate × 0.5 h), and
+/// each that does ends at the ED, where no other outcome leads.
+#[test]
+fn escalation_grows_with_the_wait_as_its_closed_form_says() {
+    let model = common::load(
+        "tests/data/repeats.toml",
+        &[
+            "travel.turnout=\"30min\"",
+            "travel.noise_cv=0",
+            "call_types.crisis.escalation_per_hour=0.5",
+            "facilities=[{ name = \"ED\", kind = \"emergency_department\", zone = \"A\", handoff = \"fixed(10min)\" }]",
+        ],
+    );
+    let run = common::run(&model, 2);
+    assert!(
+        metric(&run, "response_time_mean_min")
+            .iter()
+            .all(|m| (m - 30.0).abs() < 1e-9)
+    );
+    let (n, e) = (metric(&run, "incidents"), metric(&run, "escalations"));
+    let share: Vec<f64> = e.iter().zip(&n).map(|(e, n)| e / n).collect();
+    assert_covers("escalated share", &share, 1.0 - (-0.25f64).exp(), 0.01);
+    // Those still on scene at the horizon have escalated but not yet ended.
+    let ed = metric(&run, "emergency_department");
+    assert!(
+        e.iter().zip(&ed).all(|(e, ed)| ed <= e && e - ed <= 3.0),
+        "{e:?} {ed:?}"
+    );
+}
+
+/// Awareness of the line grows linearly from half the hotline share when it opens
+/// (day 0) to the whole share over 750 days: over the measured days 10 to 375 the
+/// factor averages 0.5 + 0.5 × (192.5 / 750), and so does the share of crises that
+/// reach the line first. The crises themselves are the same: only their channel moves.
+#[test]
+fn awareness_of_the_line_ramps_its_share_up() {
+    let ramp = common::load(
+        "scenarios/validation/hotline-queue.toml",
+        &["hotline.awareness={ from = 0.5, over = \"750d\" }"],
+    );
+    let run = common::run(&ramp, 2);
+    let (n, h) = (metric(&run, "incidents"), metric(&run, "hotline_calls"));
+    let share: Vec<f64> = h.iter().zip(&n).map(|(h, n)| h / n).collect();
+    assert_covers(
+        "share via the line",
+        &share,
+        0.5 + 0.5 * 192.5 / 750.0,
+        0.01,
+    );
+    let plain = common::load("scenarios/validation/hotline-queue.toml", &[]);
+    assert_eq!(n, metric(&common::run(&plain, 2), "incidents"));
+}
+
+fn centre(places: u32) -> String {
+    format!(
+        "facilities=[{{ name = \"Centre\", kind = \"crisis_center\", zone = \"A\", capacity = {places}, \
+         length_of_stay = \"exp(10h)\", walk_ins = {{ per_day = 24 }} }}]"
+    )
+}
+
+/// Walk-ins alone at a crisis centre (no crisis ends there): with places to spare, the
+/// places in use follow Little's law (1 an hour × 10 hours = 10); with 12 places, the
+/// walk-ins turned away follow Erlang B with 10 erlangs on 12; and walk-ins change no
+/// crisis.
+#[test]
+fn walk_ins_fill_places_by_littles_law_and_erlang_b() {
+    let roomy = common::run(
+        &common::load("tests/data/repeats.toml", &[&centre(1000)]),
+        2,
+    );
+    let occupancy = &roomy.by_facility["Centre"]["occupancy"];
+    let [lo, hi] = occupancy.ci95.unwrap();
+    println!(
+        "places in use: exact 10, simulated {} [{}, {}]",
+        1000.0 * occupancy.mean,
+        1000.0 * lo,
+        1000.0 * hi
+    );
+    assert!(lo * 1000.0 <= 10.0 && 10.0 <= hi * 1000.0 && (hi - lo) * 1000.0 < 0.4);
+    assert!(
+        metric(&roomy, "walk_ins_turned_away_share")
+            .iter()
+            .all(|x| *x == 0.0)
+    );
+    let tight = common::run(&common::load("tests/data/repeats.toml", &[&centre(12)]), 2);
+    let away = metric(&tight, "walk_ins_turned_away_share");
+    assert_covers("walk-ins turned away", &away, erlang_b(12, 10.0), 0.01);
+    let none = common::run(&common::load("tests/data/repeats.toml", &[]), 2);
+    assert_eq!(metric(&none, "incidents"), metric(&tight, "incidents"));
+}
