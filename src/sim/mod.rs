@@ -454,7 +454,9 @@ impl<'m> Sim<'m> {
     }
 
     fn repeat_arrival(&mut self, r: repeats::PendingRepeat) {
+        self.repeat_due(r.person);
         if self.prevented_by_follow_up(&r) {
+            self.person_done(r.person);
             return;
         }
         let mut rng = stream(
@@ -675,6 +677,7 @@ impl<'m> Sim<'m> {
             pos: incident.pos,
             follow_up_draw: self.follow_up_draw(person, crisis),
         };
+        self.repeat_pending(person);
         let now = self.sched.now();
         if let Some(at) = self.repeats.push(now + delay, repeat) {
             self.sched.schedule(at, Event::Repeat);
@@ -686,8 +689,10 @@ impl<'m> Sim<'m> {
         let incident = &mut self.incidents[i];
         incident.open -= 1;
         if incident.open == 0 {
+            let person = incident.person;
             self.trace_incident(i, Some(self.sched.now()));
             self.incidents.remove(i);
+            self.incident_of_person_ended(person);
         }
     }
 

@@ -25,6 +25,11 @@ pub(super) struct Person {
     pub measured: u32,
     /// When their follow-up enrolment ends (−∞: never enrolled).
     pub enrolled_until: Minutes,
+    /// A next crisis is set for them (at most one at a time: each crisis sets at most
+    /// one, once it has ended).
+    pub pending: bool,
+    /// Their incidents still open (a transport may outlast the next crisis's start).
+    pub open: u16,
 }
 
 /// Someone referred, waiting for a follow-up place.
@@ -38,9 +43,14 @@ struct Waiting {
     enrolment: Minutes,
 }
 
-/// Everyone who has had a crisis, and the follow-up places.
+/// Everyone who may still have a crisis, the crises of those who no longer can, and
+/// the follow-up places. A person with no open incident and no next crisis set will
+/// never have another, so they leave `known` and only their count stays: memory
+/// grows with the people in a crisis at once, not with everyone ever in one.
 pub(super) struct People {
     pub known: HashMap<u64, Person>,
+    /// Crises in the measured period of each person who left `known`, if any.
+    done: Vec<u32>,
     enrolled: u32,
     waiting: VecDeque<Waiting>,
     /// When `enrolled` last changed (for its time integral).
@@ -51,6 +61,7 @@ impl People {
     pub(super) fn new() -> Self {
         People {
             known: HashMap::new(),
+            done: Vec::new(),
             enrolled: 0,
             waiting: VecDeque::new(),
             since: 0.0,
@@ -83,8 +94,11 @@ impl Sim<'_> {
                 last: f64::NEG_INFINITY,
                 measured: 0,
                 enrolled_until: f64::NEG_INFINITY,
+                pending: false,
+                open: 0,
             }
         });
+        entry.open += 1;
         if measured {
             entry.measured += 1;
             if crisis > 0 {
@@ -95,6 +109,43 @@ impl Sim<'_> {
         }
         entry.last = now;
         entry.class
+    }
+
+    /// A next crisis of `person` was set.
+    pub(super) fn repeat_pending(&mut self, person: u64) {
+        if let Some(p) = self.people.known.get_mut(&person) {
+            p.pending = true;
+        }
+    }
+
+    /// The next crisis of `person` fell due.
+    pub(super) fn repeat_due(&mut self, person: u64) {
+        if let Some(p) = self.people.known.get_mut(&person) {
+            p.pending = false;
+        }
+    }
+
+    /// An incident of `person` ended.
+    pub(super) fn incident_of_person_ended(&mut self, person: u64) {
+        if let Some(p) = self.people.known.get_mut(&person) {
+            p.open = p.open.saturating_sub(1);
+        }
+        self.person_done(person);
+    }
+
+    /// With no incident open and no next crisis set, `person` will have no other
+    /// crisis: only their count is kept.
+    pub(super) fn person_done(&mut self, person: u64) {
+        let people = &mut self.people;
+        if people
+            .known
+            .get(&person)
+            .is_some_and(|p| !p.pending && p.open == 0)
+            && let Some(p) = people.known.remove(&person)
+            && p.measured > 0
+        {
+            people.done.push(p.measured);
+        }
     }
 
     /// The repeat chance of incident `i`'s person after disposition `d`, with their
@@ -227,6 +278,7 @@ impl Sim<'_> {
         let mut counts: Vec<u32> = (self.people.known.values())
             .map(|p| p.measured)
             .filter(|n| *n > 0)
+            .chain(self.people.done.iter().copied())
             .collect();
         counts.sort_unstable_by(|a, b| b.cmp(a));
         self.rec.crises_by_person = counts;
