@@ -482,6 +482,12 @@ pub(super) fn build_facilities(
                 handoff_police: (f.handoff_police.as_ref())
                     .map(|h| c.dist(h, key_path!["facilities", i, "handoff_police"])),
                 walk_ins_per_minute: walk_ins(c, f, i),
+                walk_ins_hourly: weights_at(
+                    c,
+                    f.walk_ins.as_ref().and_then(|w| w.hourly.as_deref()),
+                    24,
+                    key_path!["facilities", i, "walk_ins", "hourly"],
+                ),
             }
         })
         .collect();

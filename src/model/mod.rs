@@ -309,8 +309,11 @@ pub struct Facility {
     pub cost_per_place_day: f64,
     /// Hand-off time for police units, where it differs.
     pub handoff_police: Option<Dist>,
-    /// Walk-ins a minute (0: none); each takes a free place or is turned away.
+    /// Walk-ins a minute on average (0: none); each takes a free place or is turned
+    /// away.
     pub walk_ins_per_minute: f64,
+    /// Their hour-of-day profile, 24 weights averaging 1.
+    pub walk_ins_hourly: Vec<f64>,
 }
 
 /// One stream of background work of a whole kind.

@@ -426,8 +426,10 @@ pub struct Facility {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WalkIns {
-    /// Arrivals a day, a Poisson stream at a constant rate.
+    /// Arrivals a day, on average.
     pub per_day: f64,
+    /// Relative weights of the 24 hours of the day (flat when absent).
+    pub hourly: Option<Vec<f64>>,
 }
 
 /// `[[responders]]`.

@@ -154,16 +154,28 @@ impl Sim<'_> {
         self.hand_off(u);
     }
 
-    /// Schedules facility `f`'s next walk-in, if it takes walk-ins.
+    /// Schedules facility `f`'s next walk-in, if it takes walk-ins: candidates at the
+    /// busiest hour's rate, each kept with its hour's share of that rate (thinning).
     pub(super) fn next_walk_in(&mut self, f: usize) {
-        let rate = self.model.facilities[f].walk_ins_per_minute;
+        let facility = &self.model.facilities[f];
+        let peak = facility.walk_ins_hourly.iter().copied().fold(0.0, f64::max);
+        let rate = facility.walk_ins_per_minute * peak;
         if rate <= 0.0 {
             return;
         }
-        let u: f64 = self.places[f].walk_ins.random();
-        let at = self.now() - (1.0 - u).ln() / rate;
-        if at < self.horizon {
-            self.sched.schedule(at, Event::WalkIn(f as u16));
+        let mut at = self.now();
+        loop {
+            let u: f64 = self.places[f].walk_ins.random();
+            at -= (1.0 - u).ln() / rate;
+            if at >= self.horizon {
+                return;
+            }
+            let hour = ((at / HOUR) as usize) % 24;
+            let keep: f64 = self.places[f].walk_ins.random();
+            if keep * peak < facility.walk_ins_hourly[hour] {
+                self.sched.schedule(at, Event::WalkIn(f as u16));
+                return;
+            }
         }
     }
 

@@ -249,3 +249,32 @@ fn walk_ins_fill_places_by_littles_law_and_erlang_b() {
     let none = common::run(&common::load("tests/data/repeats.toml", &[]), 2);
     assert_eq!(metric(&none, "incidents"), metric(&tight, "incidents"));
 }
+
+/// Walk-ins by hour of the day: with all of them in the first twelve hours the day's
+/// count is still `per_day` on average (thinning keeps each candidate with its hour's
+/// share of the peak rate), and the places held still follow Little's law.
+#[test]
+fn walk_ins_by_hour_keep_their_daily_count() {
+    let hourly = format!(
+        "[{}]",
+        ["1"; 12]
+            .iter()
+            .chain(["0"; 12].iter())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let set = centre(1000).replace(
+        "walk_ins = { per_day = 24 }",
+        &format!("walk_ins = {{ per_day = 24, hourly = {hourly} }}"),
+    );
+    let run = common::run(&common::load("tests/data/repeats.toml", &[&set]), 2);
+    let per_day: Vec<f64> = metric(&run, "walk_ins").iter().map(|n| n / 365.0).collect();
+    assert_covers("walk-ins a day", &per_day, 24.0, 0.2);
+    let occupancy = &run.by_facility["Centre"]["occupancy"];
+    let [lo, hi] = occupancy.ci95.unwrap();
+    assert!(
+        lo * 1000.0 <= 10.0 && 10.0 <= hi * 1000.0,
+        "[{lo}, {hi}] × 1000"
+    );
+}
