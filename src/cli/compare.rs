@@ -73,10 +73,6 @@ pub fn compare(args: &CompareArgs) -> Result<(), CliError> {
         say!("{}", report::compare::console(&comparison));
         sayln!();
     }
-    let pairing = report::compare::pairing_warnings(&comparison);
-    warnings(
-        (comparison.summaries.iter().flat_map(report::warnings)).chain(pairing),
-        o.quiet,
-    );
+    warnings(report::compare::all_warnings(&comparison), o.quiet);
     wrote(&written, o.quiet)
 }

@@ -181,7 +181,7 @@ impl DifferenceRow {
         DifferenceRow {
             base: v(mean(baseline)),
             other: v(mean(other)),
-            resolved: d.resolved && !super::prints_as_zero(&diff),
+            resolved: super::resolved_as_printed(d, &diff),
             diff,
             paired: ci(d.ci95),
             unpaired: ci(d.unpaired_ci95),

@@ -223,6 +223,12 @@ pub fn prints_as_zero(text: &str) -> bool {
     !text.chars().any(|c| c.is_ascii_digit() && c != '0')
 }
 
+/// Whether a difference is called resolved as printed: its paired interval excludes 0
+/// and `printed`, the difference as shown, is not zero.
+pub fn resolved_as_printed(d: &crate::stats::Difference, printed: &str) -> bool {
+    d.resolved && !prints_as_zero(printed)
+}
+
 /// A 95 % interval as `[lo, hi]` with the mean's precision (empty when there is none),
 /// so that [0.999, 1.000] does not read [0.999, 1.00].
 pub fn interval(e: &Estimate) -> String {

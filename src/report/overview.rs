@@ -5,7 +5,7 @@
 
 use maud::{Markup, html};
 
-use super::{human, human_with, prints_as_zero};
+use super::{human, human_with, prints_as_zero, resolved_as_printed};
 use crate::stats::compare::{Equity, equity, gap_difference, zone_differences};
 use crate::stats::metrics::{self as m, Measure, Metric};
 use crate::stats::{Comparison, Difference, RunSummary};
@@ -119,7 +119,7 @@ impl Cell {
     fn resolved(&self, metric: &Metric) -> bool {
         self.difference
             .as_ref()
-            .is_some_and(|d| d.resolved && !prints_as_zero(&signed(metric, d.mean)))
+            .is_some_and(|d| resolved_as_printed(d, &signed(metric, d.mean)))
     }
 }
 
@@ -450,11 +450,11 @@ pub fn zone_table(c: &Comparison) -> Markup {
                     td .n { (e.get(EQUITY.name).map_or("–".into(), |e| human_with(e.mean, 1))) }
                     @for diffs in &columns {
                         @let d = diffs.get(z).filter(|(name, _)| name == zone).map(|(_, d)| d);
-                        td .n .sig[d.is_some_and(|d| d.resolved && !prints_as_zero(&human_with(d.mean, 1)))] {
+                        td .n .sig[d.is_some_and(|d| resolved_as_printed(d, &signed(EQUITY, d.mean)))] {
                             @if let Some(d) = d {
-                                (signed_minutes(d.mean))
+                                (signed(EQUITY, d.mean))
                                 @if let Some([lo, hi]) = d.ci95 {
-                                    span .ci .muted { "[" (signed_minutes(lo)) ", " (signed_minutes(hi)) "]" }
+                                    span .ci .muted { "[" (signed(EQUITY, lo)) ", " (signed(EQUITY, hi)) "]" }
                                 }
                             } @else { "–" }
                         }
@@ -470,25 +470,15 @@ pub fn zone_table(c: &Comparison) -> Markup {
     }
 }
 
-/// Minutes with one decimal and a sign.
-fn signed_minutes(x: f64) -> String {
-    let t = human_with(x, 1);
-    if x > 0.0 && !prints_as_zero(&t) {
-        format!("+{t}")
-    } else {
-        t
-    }
-}
-
 fn difference_text(d: &Difference) -> String {
     match d.ci95 {
         Some([lo, hi]) => format!(
             "{} [{}, {}]",
-            signed_minutes(d.mean),
-            signed_minutes(lo),
-            signed_minutes(hi)
+            signed(EQUITY, d.mean),
+            signed(EQUITY, lo),
+            signed(EQUITY, hi)
         ),
-        None => signed_minutes(d.mean),
+        None => signed(EQUITY, d.mean),
     }
 }
 

@@ -287,6 +287,9 @@ impl Sim<'_> {
     /// The uniform number that decides whether follow-up prevents the repeat set after
     /// the `crisis`-th crisis of `person`.
     pub(super) fn follow_up_draw(&self, person: u64, crisis: u32) -> f64 {
+        if self.model.follow_up.is_none() {
+            return 1.0;
+        }
         // A substream apart from the referral's (the top bit set), so the number of
         // draws its enrolment takes does not move this one.
         let sub = person | (u64::from(crisis) << 48) | (1 << 63);

@@ -4,31 +4,10 @@
 //! 95 % interval and that the interval is narrow.
 
 use super::common;
+use super::prevention::{assert_covers, metric};
 use super::queueing::erlang_b;
 
 use crisis_sim::stats::{RunSummary, estimate};
-
-fn metric(run: &RunSummary, name: &str) -> Vec<f64> {
-    common::column(run, name)
-}
-
-fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
-    let e = estimate(values);
-    let [lo, hi] = e.ci95.unwrap();
-    println!(
-        "{name}: exact {exact:.4}, simulated {:.4} [{lo:.4}, {hi:.4}]",
-        e.mean
-    );
-    assert!(
-        lo <= exact && exact <= hi,
-        "{name}: {exact} outside [{lo}, {hi}]"
-    );
-    assert!(
-        e.half_width() < max_half_width,
-        "{name}: interval ±{} too wide",
-        e.half_width()
-    );
-}
 
 const CLASSES: [&str; 3] = [
     "prevention.repeat.resolved_on_scene=0.25",

@@ -9,11 +9,13 @@ use super::queueing::{erlang_a, erlang_a_abandonment};
 use crisis_sim::stats::{RunSummary, estimate, metrics};
 use crisis_sim::time::DAY;
 
-fn metric(run: &RunSummary, name: &str) -> Vec<f64> {
+pub(super) fn metric(run: &RunSummary, name: &str) -> Vec<f64> {
     common::column(run, name)
 }
 
-fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
+/// Asserts that `exact` lies in the 95 % interval of `values` and that the interval's
+/// half-width is below `max_half_width` (so the check cannot pass vacuously).
+pub(super) fn assert_covers(name: &str, values: &[f64], exact: f64, max_half_width: f64) {
     let e = estimate(values);
     let [lo, hi] = e.ci95.unwrap();
     println!(
