@@ -50,6 +50,9 @@ pub enum Stream {
     /// Walk-ins at a facility (substream: the facility): the gap to the next, then
     /// each one's length of stay.
     WalkIns = 15,
+    /// Whether a transport to an ED or crisis centre is an involuntary hold
+    /// (substream: the person and the crisis).
+    Holds = 16,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -488,6 +488,7 @@ pub(super) fn build_facilities(
                     24,
                     key_path!["facilities", i, "walk_ins", "hourly"],
                 ),
+                accepts_holds: f.accepts_holds.unwrap_or(true),
             }
         })
         .collect();

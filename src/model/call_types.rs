@@ -210,7 +210,51 @@ pub(super) fn build_call_type(
             );
             r.clamp(0.0, 60.0)
         }),
+        holds: build_holds(c, t, i, kind_names, facilities, backup_kind),
     }
+}
+
+/// A call type's involuntary holds: a share, and a kind to transport them (the
+/// police kind unless named), with somewhere that accepts them.
+fn build_holds(
+    c: &mut Checker<'_>,
+    t: &schema::CallType,
+    i: usize,
+    kind_names: &[&str],
+    facilities: &[Facility],
+    backup_kind: Option<KindId>,
+) -> Option<Holds> {
+    let h = t.holds.as_ref()?;
+    let share = c.probability(h.share, key_path!["call_types", i, "holds", "share"]);
+    let transport = match &h.transport {
+        Some(name) => c.resolve(
+            name,
+            kind_names,
+            "responder kind",
+            key_path!["call_types", i, "holds", "transport"],
+        ),
+        None => {
+            c.check(
+                backup_kind.is_some(),
+                key_path!["call_types", i, "holds"],
+                "needs a kind to transport holds: name one with `transport`, or add a kind with role = \"police\"",
+            );
+            backup_kind
+        }
+    }?;
+    let takes = |f: &Facility| {
+        f.accepts_holds
+            && matches!(
+                f.kind,
+                FacilityKind::EmergencyDepartment | FacilityKind::CrisisCenter
+            )
+    };
+    c.check(
+        facilities.is_empty() || facilities.iter().any(takes),
+        key_path!["call_types", i, "holds"],
+        "has no emergency department or crisis centre that accepts holds (every one sets accepts_holds = false)",
+    );
+    Some(Holds { share, transport })
 }
 
 /// A call type's routing keys beyond its preference list.

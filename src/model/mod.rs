@@ -274,6 +274,8 @@ pub struct CallType {
     /// Rate per hour at which the crisis escalates while nobody has come (0: never):
     /// it escalates with chance 1 − exp(−rate × hours waited) and ends at the ED.
     pub escalation_per_hour: f64,
+    /// Involuntary holds among its transports to an ED or crisis centre, if any.
+    pub holds: Option<Holds>,
     /// The non-police kinds of `responders`, in order: where the hotline sends teams.
     pub mobile: Vec<KindId>,
     /// Units of each kind sent together (indexed by [`KindId`]; 1 for most).
@@ -314,6 +316,18 @@ pub struct Facility {
     pub walk_ins_per_minute: f64,
     /// Their hour-of-day profile, 24 weights averaging 1.
     pub walk_ins_hourly: Vec<f64>,
+    /// Takes people on an involuntary hold.
+    pub accepts_holds: bool,
+}
+
+/// Involuntary holds of a call type: a share of its transports to an ED or crisis
+/// centre go in custody, by a unit of `transport`, to a facility that accepts holds.
+#[derive(Clone, Copy, Debug)]
+pub struct Holds {
+    /// Share of those transports that are holds.
+    pub share: f64,
+    /// The kind that transports them.
+    pub transport: KindId,
 }
 
 /// One stream of background work of a whole kind.

@@ -362,6 +362,9 @@ pub struct CallType {
     /// Rate per hour, while the person waits for a first unit, at which the crisis
     /// escalates to an emergency-department outcome.
     pub escalation_per_hour: Option<f64>,
+    /// Involuntary holds: `{ share, transport? }`, the share of this type's
+    /// transports to an ED or crisis centre that need a secure transport.
+    pub holds: Option<Holds>,
     /// Units of a kind sent together (`{ police = 2 }`); 1 where absent.
     #[serde(default)]
     pub units_sent: BTreeMap<String, u32>,
@@ -420,6 +423,18 @@ pub struct Facility {
     /// People who come on their own (walk-ins, drop-offs by family or others) and
     /// take a place if one is free.
     pub walk_ins: Option<WalkIns>,
+    /// Whether it takes people on an involuntary hold (default true).
+    pub accepts_holds: Option<bool>,
+}
+
+/// A call type's `holds`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Holds {
+    /// Share of transports to an ED or crisis centre that are involuntary holds.
+    pub share: f64,
+    /// The responder kind that transports a hold (default: the police kind).
+    pub transport: Option<String>,
 }
 
 /// A facility's `walk_ins`.

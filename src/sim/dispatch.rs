@@ -37,6 +37,8 @@ pub(super) struct Request {
     /// How far down the preference list it has fallen back.
     pub level: u8,
     pub backup: bool,
+    /// Sent to take a person on an involuntary hold to a facility.
+    pub hold: bool,
     /// One of the units the call type sends together: it stays for the call's scene.
     pub shares_scene: bool,
     /// The background call's first unit: the one its trace row follows.
@@ -60,6 +62,7 @@ impl Request {
             seq,
             level: 0,
             backup: false,
+            hold: false,
             shares_scene: false,
             lead: true,
             mobile: false,
@@ -194,6 +197,24 @@ impl<'m> Sim<'m> {
     /// Asks the first police kind for backup at an incident, at priority 1.
     pub(super) fn request_backup(&mut self, incident: usize, police: KindId) {
         self.request_second(incident, police, 1, false);
+    }
+
+    /// Asks for a unit of kind `k` to take the person of `incident`, on an
+    /// involuntary hold, to a facility; it queues at the call type's priority.
+    pub(super) fn request_hold_transport(&mut self, incident: usize, k: KindId) {
+        let seq = self.next_seq();
+        let call_type = usize::from(self.incidents[incident].call_type);
+        let request = Request {
+            backup: true,
+            hold: true,
+            ..Request::new(
+                incident as u32,
+                k,
+                self.model.call_types[call_type].priority,
+                seq,
+            )
+        };
+        self.request(request);
     }
 
     /// Asks for a second unit of kind `k` at an incident, at `priority`: it is not the
@@ -445,6 +466,7 @@ impl<'m> Sim<'m> {
         unit.phase = Phase::ToScene;
         unit.incident = request.incident;
         unit.primary = !request.backup;
+        unit.hold = request.hold;
         unit.shares_scene = request.shares_scene || (!request.backup && sends > 1);
         unit.consulted = false;
         let incident = &mut self.incidents[request.incident as usize];

@@ -230,7 +230,7 @@ impl Sim<'_> {
     }
 
     /// Diverted to facility `g`: drive on from here.
-    fn drive_to_facility(&mut self, u: usize, g: usize) {
+    pub(super) fn drive_to_facility(&mut self, u: usize, g: usize) {
         let i = self.units[u].incident as usize;
         let from = self.units[u].pos;
         let minutes = self.drive(from, self.model.facilities[g].at, i);

@@ -11,6 +11,7 @@ pub mod demand;
 mod dispatch;
 mod event;
 mod facilities;
+mod holds;
 mod hotline;
 mod induced;
 mod people;
@@ -39,6 +40,8 @@ use staffing::{BackgroundSource, KindState, SpellSource};
 use units::Unit;
 
 const NO_INCIDENT: u32 = u32::MAX;
+/// No unit (an incident's `holder` when nobody holds the person).
+const NO_UNIT: u32 = u32::MAX;
 
 /// Kernel timers: arrival processes always have exactly one next event, so they are
 /// kept out of the event heap.
@@ -65,6 +68,10 @@ struct Incident {
     class: u8,
     /// It escalated while waiting for a unit, and ends at the ED.
     escalated: bool,
+    /// The unit keeping the person on an involuntary hold until their transport comes.
+    holder: u32,
+    /// Where that transport takes them.
+    hold_facility: u16,
     /// When the person first reached for help (911 or the hotline): the response
     /// time runs from here.
     first_contact: Minutes,
@@ -536,6 +543,8 @@ impl<'m> Sim<'m> {
             crisis: 0,
             class: 0,
             escalated: false,
+            holder: NO_UNIT,
+            hold_facility: 0,
             first_contact: now,
             received: now,
             induced: false,

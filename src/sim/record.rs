@@ -213,6 +213,12 @@ pub struct Record {
     pub walk_ins_turned_away: u64,
     /// Crises that escalated while waiting for a unit (`escalation_per_hour`).
     pub escalations: u64,
+    /// Transports that were involuntary holds.
+    pub holds: u64,
+    /// Holds whose first unit could not transport them and waited for one that could.
+    pub hold_handovers: u64,
+    /// Minutes those first units waited, in all.
+    pub hold_wait_minutes: f64,
     /// Transports turned away from a full facility.
     pub diversions: u64,
     /// Transports granted a place at a facility with a capacity, and their waits.

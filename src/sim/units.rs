@@ -1,9 +1,10 @@
-//! Units and their steps: `ToScene → OnScene [→ ConsultWait] → [ToFacility →
-//! Handoff]`, or `Background`, or `OutOfService`. A unit has exactly one pending step
-//! event from its arrival on scene until it clears, and none while idle, off duty,
-//! driving to a scene (a trip with its own `Arrive` event), on a background job or out
-//! of service (slots with their own `JobDone` and `Break` events, see `spells`), so
-//! every `Unit` event is live.
+//! Units and their steps: `ToScene → OnScene [→ ConsultWait] → [HoldWait, or
+//! ToFacility → Handoff]`, or `Background`, or `OutOfService`. A unit has exactly one
+//! pending step event while on scene, driving to a facility or handing over, and
+//! none while idle, off duty, driving to a scene (a trip with its own `Arrive`
+//! event), waiting (for a consult, a place or a hold's transport: whoever ends the
+//! wait moves it on), on a background job or out of service (slots with their own
+//! `JobDone` and `Break` events, see `spells`), so every `Unit` event is live.
 //!
 //! A unit that clears is free at once, where it is; while idle it drives home, and
 //! if dispatched on the way it leaves from its point on the straight line home at
@@ -28,6 +29,9 @@ pub(super) enum Phase {
     ToFacility,
     /// At a full facility, waiting with the person for a place.
     FacilityWait,
+    /// On scene with a person on an involuntary hold, waiting for the unit that
+    /// will transport them.
+    HoldWait,
     Handoff,
     Background,
     /// On duty but out of service (meals, reports, court).
@@ -88,6 +92,8 @@ pub(super) struct Unit {
     pub phase: Phase,
     pub on_duty: bool,
     pub primary: bool,
+    /// Sent to transport a person on an involuntary hold.
+    pub hold: bool,
     pub consulted: bool,
     pub incident: u32,
     pub facility: u32,
@@ -128,6 +134,7 @@ impl Unit {
             phase: Phase::OffDuty,
             on_duty: false,
             primary: false,
+            hold: false,
             consulted: false,
             incident: NO_INCIDENT,
             facility: 0,
@@ -198,6 +205,7 @@ impl Sim<'_> {
             | Phase::Idle
             | Phase::ConsultWait
             | Phase::FacilityWait
+            | Phase::HoldWait
             | Phase::ToScene
             | Phase::Background
             | Phase::OutOfService => {
@@ -240,67 +248,29 @@ impl Sim<'_> {
     fn on_scene(&mut self, u: usize) {
         let now = self.now();
         let model = self.model;
-        let unit = &mut self.units[u];
-        let k = usize::from(unit.kind);
-        let i = unit.incident as usize;
-        let primary = unit.primary;
-        let incident = &mut self.incidents[i];
-        unit.pos = incident.pos;
-        unit.phase = Phase::OnScene;
-        let ct = usize::from(incident.call_type);
+        let (k, i) = (
+            usize::from(self.units[u].kind),
+            self.units[u].incident as usize,
+        );
+        self.units[u].pos = self.incidents[i].pos;
+        self.units[u].phase = Phase::OnScene;
+        if self.units[u].hold {
+            self.take_hold(u);
+            return;
+        }
+        let ct = usize::from(self.incidents[i].call_type);
         let Some(response) = model.call_types[ct].by_kind[k].as_ref() else {
             self.leave_incident(u);
             return;
         };
-        let measured = incident.measured;
-        if !incident.arrived {
-            incident.arrived = true;
-            incident.arrived_at = now;
-            incident.first_kind = k as u16;
-            let rate = model.call_types[ct].escalation_per_hour;
-            // An induced call is no crisis: nothing of it escalates.
-            if rate > 0.0 && !incident.induced {
-                let waited = (now - incident.first_contact) / 60.0;
-                let sub = incident.person | (u64::from(incident.crisis) << 48);
-                let u: f64 = stream(self.seed, Stream::Escalation, sub).random();
-                incident.escalated = u < 1.0 - (-rate * waited).exp();
-                if measured && incident.escalated {
-                    self.rec.escalations += 1;
-                }
-            }
-            if measured {
-                let minutes = now - incident.first_contact;
-                let wait = incident.dispatched_at - incident.received;
-                self.rec.response.record(minutes);
-                self.rec.dispatch_wait.record(wait);
-                let group = model.call_types[ct].priority_group;
-                for g in [
-                    &mut self.rec.by_call_type[ct],
-                    &mut self.rec.by_zone[usize::from(incident.zone)],
-                    &mut self.rec.by_priority[group],
-                    &mut self.rec.by_first_responder[k],
-                ] {
-                    g.response.record(minutes);
-                    g.dispatch_wait.record(wait);
-                }
-                self.rec.by_first_responder[k].incidents += 1;
-            }
+        if !self.incidents[i].arrived {
+            self.first_arrival(i, k);
         }
-        if incident.reached & (1 << k) == 0 {
-            incident.reached |= 1 << k;
-            if measured || incident.induced_measured {
-                self.kinds[k].rec.calls += 1;
-            }
-        }
-        if model.kinds[k].role == Role::Police && !incident.police {
-            incident.police = true;
-            if measured {
-                self.rec.police_involved += 1;
-                self.rec.by_call_type[ct].police_involved += 1;
-                self.rec.by_zone[usize::from(incident.zone)].police_involved += 1;
-                self.rec.by_priority[model.call_types[ct].priority_group].police_involved += 1;
-            }
-        }
+        self.count_reach(i, k);
+        let measured = self.incidents[i].measured;
+        let unit = &mut self.units[u];
+        let primary = unit.primary;
+        let incident = &mut self.incidents[i];
         let rng = &mut incident.rng;
         let force = rng.random_bool(response.use_of_force);
         let injury = rng.random_bool(response.injury);
@@ -334,6 +304,70 @@ impl Sim<'_> {
         }
     }
 
+    /// The first unit, of kind `k`, reached incident `i`: the response ends, and the
+    /// crisis may have escalated while it waited.
+    fn first_arrival(&mut self, i: usize, k: usize) {
+        let now = self.now();
+        let model = self.model;
+        let incident = &mut self.incidents[i];
+        let (ct, measured) = (usize::from(incident.call_type), incident.measured);
+        incident.arrived = true;
+        incident.arrived_at = now;
+        incident.first_kind = k as u16;
+        let rate = model.call_types[ct].escalation_per_hour;
+        // An induced call is no crisis: nothing of it escalates.
+        if rate > 0.0 && !incident.induced {
+            let waited = (now - incident.first_contact) / 60.0;
+            let sub = incident.person | (u64::from(incident.crisis) << 48);
+            let u: f64 = stream(self.seed, Stream::Escalation, sub).random();
+            incident.escalated = u < 1.0 - (-rate * waited).exp();
+            if measured && incident.escalated {
+                self.rec.escalations += 1;
+            }
+        }
+        if measured {
+            let minutes = now - incident.first_contact;
+            let wait = incident.dispatched_at - incident.received;
+            self.rec.response.record(minutes);
+            self.rec.dispatch_wait.record(wait);
+            let group = model.call_types[ct].priority_group;
+            for g in [
+                &mut self.rec.by_call_type[ct],
+                &mut self.rec.by_zone[usize::from(incident.zone)],
+                &mut self.rec.by_priority[group],
+                &mut self.rec.by_first_responder[k],
+            ] {
+                g.response.record(minutes);
+                g.dispatch_wait.record(wait);
+            }
+            self.rec.by_first_responder[k].incidents += 1;
+        }
+    }
+
+    /// Kind `k` reached incident `i`: counts the kind's call and police involvement,
+    /// once per incident each.
+    pub(super) fn count_reach(&mut self, i: usize, k: usize) {
+        let model = self.model;
+        let incident = &mut self.incidents[i];
+        let measured = incident.measured;
+        let ct = usize::from(incident.call_type);
+        if incident.reached & (1 << k) == 0 {
+            incident.reached |= 1 << k;
+            if measured || incident.induced_measured {
+                self.kinds[k].rec.calls += 1;
+            }
+        }
+        if model.kinds[k].role == Role::Police && !incident.police {
+            incident.police = true;
+            if measured {
+                self.rec.police_involved += 1;
+                self.rec.by_call_type[ct].police_involved += 1;
+                self.rec.by_zone[usize::from(incident.zone)].police_involved += 1;
+                self.rec.by_priority[model.call_types[ct].priority_group].police_involved += 1;
+            }
+        }
+    }
+
     fn scene_done(&mut self, u: usize) {
         let unit = &self.units[u];
         if !unit.primary {
@@ -364,23 +398,15 @@ impl Sim<'_> {
             self.leave_incident(u);
             return;
         };
-        let pos = self.incidents[i].pos;
-        let nearest = self
-            .model
-            .facilities
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.kind == kind)
-            .min_by(|(_, a), (_, b)| a.at.distance(pos).total_cmp(&b.at.distance(pos)));
-        let Some((f, facility)) = nearest else {
+        let hold = self.is_hold(i, kind);
+        let Some(f) = self.destination(kind, self.incidents[i].pos, hold) else {
             self.leave_incident(u);
             return;
         };
-        let minutes = self.drive(pos, facility.at, i);
-        let unit = &mut self.units[u];
-        unit.facility = f as u32;
-        unit.phase = Phase::ToFacility;
-        self.schedule_unit(u, minutes);
+        match self.model.call_types[usize::from(self.incidents[i].call_type)].holds {
+            Some(h) if hold && h.transport != k => self.hold_for_transport(u, f, h.transport),
+            _ => self.drive_to_facility(u, f),
+        }
     }
 
     fn at_facility(&mut self, u: usize) {

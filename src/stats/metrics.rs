@@ -501,6 +501,28 @@ pub const WALK_INS_TURNED_AWAY_SHARE: &Metric = &Metric {
     value: Value::Whole(|m| share(m.rec.walk_ins_turned_away, m.rec.walk_ins)),
 };
 
+/// The metric `holds`.
+pub const HOLDS: &Metric = &Metric {
+    name: "holds",
+    measure: Measure::Count,
+    meaning: "transports to an ED or crisis centre that were involuntary holds (call_types.T.holds), taken by the call type's transport kind",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| m.rec.holds as f64),
+};
+
+/// The metric `hold_wait_mean_min`.
+pub const HOLD_WAIT_MEAN_MIN: &Metric = &Metric {
+    name: "hold_wait_mean_min",
+    measure: Measure::Minutes,
+    meaning: "minutes a unit that could not transport a hold stayed with the person until the transport came, on average",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| mean(m.rec.hold_wait_minutes, m.rec.hold_handovers)),
+};
+
 /// The metric `people_in_crisis`.
 pub const PEOPLE_IN_CRISIS: &Metric = &Metric {
     name: "people_in_crisis",
@@ -1101,6 +1123,8 @@ pub const METRICS: &[&Metric] = &[
     ESCALATIONS,
     WALK_INS,
     WALK_INS_TURNED_AWAY_SHARE,
+    HOLDS,
+    HOLD_WAIT_MEAN_MIN,
     PEOPLE_IN_CRISIS,
     CRISES_TOP1PCT_SHARE,
     CRISES_TOP5PCT_SHARE,

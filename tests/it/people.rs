@@ -257,3 +257,43 @@ fn walk_ins_by_hour_keep_their_daily_count() {
         "[{lo}, {hi}] × 1000"
     );
 }
+
+/// Involuntary holds: 40 % of the team's crisis-centre transports (half its crises)
+/// are holds. Police, who answer no call of their own, come only for them, in exactly
+/// their turnout, and take them to the one centre that accepts holds. Drawing holds
+/// changes no crisis and no disposition.
+#[test]
+fn holds_wait_for_police_and_go_where_they_are_accepted() {
+    let run = common::run(&common::load("tests/data/holds.toml", &[]), 2);
+    let (n, holds) = (metric(&run, "incidents"), metric(&run, "holds"));
+    let share: Vec<f64> = holds.iter().zip(&n).map(|(h, n)| h / n).collect();
+    assert_covers("holds per crisis", &share, 0.5 * 0.4, 0.01);
+    assert!(
+        metric(&run, "hold_wait_mean_min")
+            .iter()
+            .all(|w| (w - 12.0).abs() < 1e-9)
+    );
+    let police = metric(&run, "police_involved_share");
+    for ((p, h), n) in police.iter().zip(&holds).zip(&n) {
+        // a hold drawn in the last minutes may still wait for its officer
+        assert!((p * n - h).abs() <= 2.0, "{p} × {n} against {h}");
+    }
+    let far = run.by_facility["Far"]["arrivals"].mean;
+    let held = holds.iter().sum::<f64>() / holds.len() as f64;
+    assert!(
+        (far - held).abs() <= 2.0,
+        "{far} at Far against {held} holds"
+    );
+    let plain = common::run(
+        &common::load(
+            "tests/data/holds.toml",
+            &["call_types.crisis.holds.share=0"],
+        ),
+        2,
+    );
+    assert_eq!(n, metric(&plain, "incidents"));
+    assert_eq!(
+        metric(&run, "crisis_center"),
+        metric(&plain, "crisis_center")
+    );
+}
