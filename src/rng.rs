@@ -53,6 +53,9 @@ pub enum Stream {
     /// Whether a transport to an ED or crisis centre is an involuntary hold
     /// (substream: the person and the crisis).
     Holds = 16,
+    /// The crisis history before day 0 (`[people] history`), one stream: the first
+    /// crises' gaps and classes' chains, then where each person still due lives.
+    History = 17,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

@@ -4,7 +4,7 @@
 //! `case_managers × caseload` places: a referred person who takes it up is enrolled
 //! when a place is free, waits up to `max_wait` otherwise, and is lost after that.
 
-use super::Prevention;
+use super::{Disposition, Prevention};
 use super::check::{Checker, key_path, plain};
 use crate::dist::Dist;
 use crate::scenario::schema;
@@ -20,6 +20,8 @@ pub struct People {
     /// Whether time in hospital and custody keeps the next crisis waiting (with a
     /// `[people]` table; without one, repeats keep the timing they always had).
     pub time_away: bool,
+    /// Length of the crisis history generated before day 0 (0: none).
+    pub history: Minutes,
 }
 
 /// A share of people and the factor on their repeat chances.
@@ -41,6 +43,7 @@ impl People {
             }],
             jail_stay: None,
             time_away: false,
+            history: 0.0,
         }
     }
 
@@ -100,6 +103,7 @@ pub(super) fn build_people(
         return People {
             jail_stay: jail_stay(c, p),
             time_away: true,
+            history: history(c, p),
             ..People::uniform()
         };
     }
@@ -130,6 +134,64 @@ pub(super) fn build_people(
         classes,
         jail_stay: jail_stay(c, p),
         time_away: true,
+        history: history(c, p),
+    }
+}
+
+fn history(c: &mut Checker<'_>, p: &schema::People) -> Minutes {
+    p.history
+        .as_ref()
+        .map_or(0.0, |h| c.duration(h, key_path!["people", "history"]))
+}
+
+impl super::Model {
+    /// The chance that a crisis of a person of class `class` is followed by another
+    /// when every call gets the scenario's first choice as it stands on day 0: the
+    /// hotline's phone resolutions where the line is open, else the first kind on
+    /// duty then (and the second, for the calls `routed_share` sends past the first).
+    /// Fallbacks, full facilities and services that start later are not in it.
+    pub fn first_choice_repeat_chance(&self, class: usize) -> f64 {
+        let factor = self.people.factor(class);
+        let chance = |d: Disposition| (self.prevention.repeat[d as usize] * factor).min(1.0);
+        let line = self.hotline.as_ref().filter(|h| h.from <= 0.0);
+        let mut previous = 0.0;
+        let mut total = 0.0;
+        for (ct, cum) in self.call_types.iter().zip(&self.demand.call_type_cdf) {
+            let share = cum - previous;
+            previous = *cum;
+            let by_phone = line.map_or(0.0, |h| {
+                ct.hotline_share
+                    * h.awareness_factor(0.0)
+                    * ct.resolved_by_phone.unwrap_or(h.resolved_by_phone)
+            });
+            let weights = self.first_choices(ct);
+            let by_unit: f64 = weights
+                .iter()
+                .filter_map(|(k, w)| ct.by_kind[*k].as_ref().map(|r| (r, w)))
+                .map(|(r, w)| {
+                    let each = Disposition::ALL.iter().zip(&r.outcomes);
+                    w * each.map(|(d, p)| p * chance(*d)).sum::<f64>()
+                })
+                .sum();
+            let phone = by_phone * chance(Disposition::ResolvedOnScene);
+            total += share * (phone + (1.0 - by_phone) * by_unit);
+        }
+        total
+    }
+
+    /// The kinds a call of `ct` goes to first on day 0, with their shares: the first
+    /// listed (and, for the calls `routed_share` sends on, the next) among those on
+    /// duty then.
+    fn first_choices(&self, ct: &super::CallType) -> Vec<(usize, f64)> {
+        let mut on_duty = (ct.responders.iter().copied()).filter(|k| self.kinds[*k].from <= 0.0);
+        let first_listed = ct.responders.first().copied();
+        match (on_duty.next(), on_duty.next()) {
+            (Some(a), Some(b)) if Some(a) == first_listed => {
+                vec![(a, ct.routed_share), (b, 1.0 - ct.routed_share)]
+            }
+            (Some(a), _) => vec![(a, 1.0)],
+            (None, _) => vec![],
+        }
     }
 }
 

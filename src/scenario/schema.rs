@@ -145,6 +145,9 @@ pub struct People {
     pub classes: Vec<RiskClass>,
     /// Time in custody after an arrest, during which the person has no crisis.
     pub jail_stay: Option<String>,
+    /// Length of the crisis history generated before day 0, so the run starts with
+    /// the repeats then still pending.
+    pub history: Option<String>,
 }
 
 /// One risk class of `[people]`.

@@ -11,6 +11,7 @@ pub mod demand;
 mod dispatch;
 mod event;
 mod facilities;
+mod history;
 mod holds;
 mod hotline;
 mod induced;
@@ -367,6 +368,7 @@ impl<'m> Sim<'m> {
         for f in 0..self.places.len() {
             self.next_walk_in(f);
         }
+        self.start_history();
         if self.warmup_end > 0.0 {
             self.sched.schedule(self.warmup_end, Event::WarmupEnd);
         }

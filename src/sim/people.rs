@@ -32,6 +32,20 @@ pub(super) struct Person {
     pub open: u16,
 }
 
+impl Person {
+    /// Someone of risk class `class` whose last crisis came at `last`.
+    pub(super) fn new(class: u8, last: Minutes) -> Self {
+        Person {
+            class,
+            last,
+            measured: 0,
+            enrolled_until: f64::NEG_INFINITY,
+            pending: false,
+            open: 0,
+        }
+    }
+}
+
 /// Someone referred, waiting for a follow-up place.
 #[derive(Clone, Copy, Debug)]
 struct Waiting {
@@ -74,30 +88,24 @@ fn person_stream(seed: u64, s: Stream, person: u64, crisis: u32) -> crate::rng::
     stream(seed, s, person | (u64::from(crisis) << 48))
 }
 
+/// The risk class of `person`, drawn from their own substream.
+pub(super) fn class_of(people: &crate::model::People, seed: u64, person: u64) -> u8 {
+    if !people.classes_differ() {
+        return 0;
+    }
+    let u: f64 = stream(seed, Stream::People, person).random();
+    people.class_of(u) as u8
+}
+
 impl Sim<'_> {
     /// A crisis of `person` (their `crisis`-th, 0 the first) arrived: draws a first
     /// crisis's risk class, and counts repeats within 30 and 365 days.
     pub(super) fn person_crisis(&mut self, person: u64, crisis: u32) -> u8 {
         let now = self.now();
         let measured = self.measuring();
-        let people = &self.model.people;
-        let seed = self.seed;
-        let entry = self.people.known.entry(person).or_insert_with(|| {
-            let class = if people.classes_differ() {
-                let u: f64 = stream(seed, Stream::People, person).random();
-                people.class_of(u) as u8
-            } else {
-                0
-            };
-            Person {
-                class,
-                last: f64::NEG_INFINITY,
-                measured: 0,
-                enrolled_until: f64::NEG_INFINITY,
-                pending: false,
-                open: 0,
-            }
-        });
+        let (people, seed) = (&self.model.people, self.seed);
+        let entry = (self.people.known.entry(person))
+            .or_insert_with(|| Person::new(class_of(people, seed, person), f64::NEG_INFINITY));
         entry.open += 1;
         if measured {
             entry.measured += 1;

@@ -137,6 +137,30 @@ fn no_repeat_falls_inside_a_jail_stay() {
     }
 }
 
+/// Nor while in hospital: every crisis ends at the ED and is admitted for exactly 40
+/// days, so with a fixed day's delay every repeat comes 41 days after the last.
+#[test]
+fn no_repeat_falls_inside_a_hospital_stay() {
+    let model = common::load(
+        "tests/data/repeats.toml",
+        &[
+            "facilities=[{ name = \"ED\", kind = \"emergency_department\", zone = \"A\", handoff = \"fixed(10min)\" }]",
+            "call_types.crisis.outcomes.team={ emergency_department = 1.0 }",
+            "prevention.repeat={ emergency_department = 0.3 }",
+            "costs={ hospitalization_probability = 1.0, length_of_stay = \"fixed(40d)\" }",
+            "people.jail_stay=\"fixed(1d)\"",
+        ],
+    );
+    let run = common::run(&model, 2);
+    let (n, r) = (metric(&run, "incidents"), metric(&run, "repeat_crises"));
+    let within_30 = metric(&run, "repeat_within_30d_share");
+    let within_year = metric(&run, "repeat_within_365d_share");
+    for ((n, r), (w30, w365)) in n.iter().zip(&r).zip(within_30.iter().zip(&within_year)) {
+        assert!(*r > 0.0 && *w30 == 0.0);
+        assert!((w365 - r / n).abs() < 1e-12, "{w365} against {}", r / n);
+    }
+}
+
 /// With every response exactly 30 minutes (a point city, turnout 30 min, no driving
 /// noise, units to spare), a crisis escalates with chance 1 − exp(−rate × 0.5 h), and
 /// each that does ends at the ED, where no other outcome leads.
@@ -296,4 +320,36 @@ fn holds_wait_for_police_and_go_where_they_are_accepted() {
         metric(&run, "crisis_center"),
         metric(&plain, "crisis_center")
     );
+}
+
+/// A crisis history before day 0 starts the run in the stationary state: with two
+/// risk classes and a 60-day mean delay between crises, repeats take years to build
+/// up from an empty city, yet with a 15-year history the first month, measured from
+/// day 0, already has the stationary share of repeat crises, 0.7143 / 1.7143. Without
+/// it, that month has almost none. The first crises are the same either way.
+#[test]
+fn a_crisis_history_starts_the_run_stationary() {
+    let mut settings = CLASSES.to_vec();
+    settings.extend([
+        "prevention.repeat_delay=\"exp(60d)\"",
+        "scenario.days=30",
+        "scenario.warmup_days=0",
+        "scenario.replications=40",
+    ]);
+    let cold = common::run(&common::load("tests/data/repeats.toml", &settings), 2);
+    settings.push("people.history=\"5475d\"");
+    let warm = common::run(&common::load("tests/data/repeats.toml", &settings), 2);
+    let share = |run: &RunSummary| -> Vec<f64> {
+        let (n, r) = (metric(run, "incidents"), metric(run, "repeat_crises"));
+        r.iter().zip(&n).map(|(r, n)| r / n).collect()
+    };
+    let per_first = 0.8 * 0.125 / 0.875 + 0.2 * 0.75 / 0.25;
+    let stationary = per_first / (1.0 + per_first);
+    assert_covers("repeat share from day 0", &share(&warm), stationary, 0.03);
+    assert!(share(&cold).iter().all(|s| *s < 0.1), "{:?}", share(&cold));
+    let firsts = |run: &RunSummary| -> Vec<f64> {
+        let (n, r) = (metric(run, "incidents"), metric(run, "repeat_crises"));
+        n.iter().zip(&r).map(|(n, r)| n - r).collect()
+    };
+    assert_eq!(firsts(&cold), firsts(&warm));
 }

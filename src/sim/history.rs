@@ -1,0 +1,83 @@
+//! A crisis history before day 0 (`[people] history`), so a run starts near the
+//! stationary state instead of an empty city whose repeat crises build up over the
+//! warm-up. First crises arrive over the `history` at the mean first-crisis rate;
+//! each person (with their risk class) has further crises with the chance their class
+//! has under the scenario's first choices on day 0, after `repeat_delay` draws; the
+//! repeats still due at day 0 are set, with each person's last crisis known. The
+//! history has a stream of its own (`History`), so it changes no other draw.
+
+use rand::RngExt;
+use rand_distr::{Distribution, Exp};
+
+use super::people::{Person, class_of};
+use super::{Event, Sim, demand, repeats};
+use crate::rng::{Stream, stream};
+use crate::time::Minutes;
+
+/// History people are numbered from here, apart from those the run itself meets.
+const HISTORY_PEOPLE: u64 = 1 << 47;
+
+impl Sim<'_> {
+    /// Generates the history and sets the repeats it leaves due on or after day 0.
+    pub(super) fn start_history(&mut self) {
+        let model = self.model;
+        let length = model.people.history;
+        let rate = model.demand.rate_by_hour.iter().sum::<f64>() / 168.0;
+        if length <= 0.0 || rate <= 0.0 {
+            return;
+        }
+        let Ok(gaps) = Exp::new(rate) else {
+            return;
+        };
+        let chances: Vec<f64> = (0..model.people.classes.len())
+            .map(|c| model.first_choice_repeat_chance(c))
+            .collect();
+        let mut rng = stream(self.seed, Stream::History, 0);
+        let mut t = -length + gaps.sample(&mut rng);
+        let mut person = HISTORY_PEOPLE;
+        while t < 0.0 {
+            person += 1;
+            let class = class_of(&model.people, self.seed, person);
+            let q = chances.get(usize::from(class)).copied().unwrap_or(0.0);
+            let (mut last, mut crisis) = (t, 0u32);
+            while rng.random::<f64>() < q {
+                let next = last + model.prevention.repeat_delay.sample(&mut rng);
+                crisis += 1;
+                if next >= 0.0 {
+                    self.set_from_history(person, class, (last, next), crisis, &mut rng);
+                    break;
+                }
+                last = next;
+            }
+            t += gaps.sample(&mut rng);
+        }
+    }
+
+    /// A history person of `class`, whose last crisis came at `last`, has their
+    /// `crisis`-th crisis due at `next`.
+    fn set_from_history(
+        &mut self,
+        person: u64,
+        class: u8,
+        (last, next): (Minutes, Minutes),
+        crisis: u32,
+        rng: &mut crate::rng::SimRng,
+    ) {
+        let model = self.model;
+        let zone = demand::pick(&model.demand.zone_cdf, rng.random());
+        let pos = demand::place(model, zone, rng);
+        let mut known = Person::new(class, last);
+        known.pending = true;
+        self.people.known.insert(person, known);
+        let repeat = repeats::PendingRepeat {
+            person,
+            crisis,
+            zone: zone as u16,
+            pos,
+            follow_up_draw: self.follow_up_draw(person, crisis),
+        };
+        if let Some(at) = self.repeats.push(next, repeat) {
+            self.sched.schedule(at, Event::Repeat);
+        }
+    }
+}
