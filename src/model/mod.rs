@@ -777,7 +777,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         // response.
         h.unresolved_repeat = prevention.repeat.iter().copied().fold(0.0, f64::max);
     }
-    let people = people::build_people(&mut c, s.people.as_ref(), &prevention);
+    let people = people::build_people(&mut c, s.people.as_ref());
     let follow_up = people::build_follow_up(&mut c, s.follow_up.as_ref());
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {

@@ -4,8 +4,8 @@
 //! `case_managers × caseload` places: a referred person who takes it up is enrolled
 //! when a place is free, waits up to `max_wait` otherwise, and is lost after that.
 
-use super::{Disposition, Prevention};
-use super::check::{Checker, key_path, plain};
+use super::Disposition;
+use super::check::{Checker, key_path};
 use crate::dist::Dist;
 use crate::scenario::schema;
 use crate::time::Minutes;
@@ -24,13 +24,16 @@ pub struct People {
     pub history: Minutes,
 }
 
-/// A share of people and the factor on their repeat chances.
+/// A share of people, the factor on the odds of their repeat chances and on the
+/// time to their next crisis.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RiskClass {
     /// Share of the people who have a first crisis.
     pub share: f64,
-    /// Factor on every repeat chance.
-    pub rate_factor: f64,
+    /// Factor on the odds of every repeat chance.
+    pub odds_factor: f64,
+    /// Factor on the time to the next crisis.
+    pub delay_factor: f64,
 }
 
 impl People {
@@ -39,7 +42,8 @@ impl People {
         People {
             classes: vec![RiskClass {
                 share: 1.0,
-                rate_factor: 1.0,
+                odds_factor: 1.0,
+                delay_factor: 1.0,
             }],
             jail_stay: None,
             time_away: false,
@@ -59,9 +63,21 @@ impl People {
         self.classes.len().saturating_sub(1)
     }
 
-    /// The factor on the repeat chances of class `class`.
-    pub fn factor(&self, class: usize) -> f64 {
-        self.classes.get(class).map_or(1.0, |c| c.rate_factor)
+    /// The repeat chance `p` for a person of class `class`: the class's factor
+    /// multiplies its odds, p/(1 − p), so a chance stays below 1 however high the
+    /// factor (and is about the chance times the factor when small).
+    pub fn chance(&self, p: f64, class: usize) -> f64 {
+        let factor = self.classes.get(class).map_or(1.0, |c| c.odds_factor);
+        if p >= 1.0 || factor == 1.0 {
+            return p;
+        }
+        let odds = factor * p / (1.0 - p);
+        odds / (1.0 + odds)
+    }
+
+    /// The factor on the repeat delay of class `class`.
+    pub fn delay_factor(&self, class: usize) -> f64 {
+        self.classes.get(class).map_or(1.0, |c| c.delay_factor)
     }
 
     /// Whether people differ (more than one class).
@@ -94,7 +110,6 @@ pub struct FollowUp {
 pub(super) fn build_people(
     c: &mut Checker<'_>,
     p: Option<&schema::People>,
-    prevention: &Prevention,
 ) -> People {
     let Some(p) = p else {
         return People::uniform();
@@ -107,25 +122,19 @@ pub(super) fn build_people(
             ..People::uniform()
         };
     }
-    let highest = prevention.repeat.iter().copied().fold(0.0, f64::max);
     let mut classes = Vec::new();
     for (i, class) in p.classes.iter().enumerate() {
         let share = c.probability(class.share, key_path!["people", "classes", i, "share"]);
-        let at = key_path!["people", "classes", i, "rate_factor"];
-        c.non_negative(class.rate_factor, at.clone());
-        c.check(
-            class.rate_factor * highest <= 1.0,
-            at,
-            format!(
-                "times the highest repeat chance of [prevention] ({}) gives {}, a chance above 1; \
-                 lower the factor or the chances",
-                plain(highest),
-                plain(class.rate_factor * highest)
-            ),
-        );
+        let at = key_path!["people", "classes", i, "odds_factor"];
+        c.non_negative(class.odds_factor, at);
         classes.push(RiskClass {
             share,
-            rate_factor: class.rate_factor,
+            odds_factor: class.odds_factor,
+            delay_factor: class.delay_factor.map_or(1.0, |f| {
+                let at = key_path!["people", "classes", i, "delay_factor"];
+                c.check(f > 0.0, at, "must be above 0 (a factor on the time to the next crisis)");
+                f.max(f64::MIN_POSITIVE)
+            }),
         });
     }
     let total = classes.iter().map(|c| c.share).sum();
@@ -151,8 +160,7 @@ impl super::Model {
     /// duty then (and the second, for the calls `routed_share` sends past the first).
     /// Fallbacks, full facilities and services that start later are not in it.
     pub fn first_choice_repeat_chance(&self, class: usize) -> f64 {
-        let factor = self.people.factor(class);
-        let chance = |d: Disposition| (self.prevention.repeat[d as usize] * factor).min(1.0);
+        let chance = |d: Disposition| self.people.chance(self.prevention.repeat[d as usize], class);
         let line = self.hotline.as_ref().filter(|h| h.from <= 0.0);
         let mut previous = 0.0;
         let mut total = 0.0;

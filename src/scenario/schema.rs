@@ -157,7 +157,9 @@ pub struct RiskClass {
     /// Share of the people who have a first crisis.
     pub share: f64,
     /// Factor on every repeat chance of `[prevention]`.
-    pub rate_factor: f64,
+    pub odds_factor: f64,
+    /// Factor on the time to their next crisis (default 1).
+    pub delay_factor: Option<f64>,
 }
 
 /// `[follow_up]`: case management after a referral, with a limited number of places.

@@ -39,9 +39,10 @@ impl Sim<'_> {
             person += 1;
             let class = class_of(&model.people, self.seed, person);
             let q = chances.get(usize::from(class)).copied().unwrap_or(0.0);
+            let stretch = model.people.delay_factor(usize::from(class));
             let (mut last, mut crisis) = (t, 0u32);
             while rng.random::<f64>() < q {
-                let next = last + model.prevention.repeat_delay.sample(&mut rng);
+                let next = last + stretch * model.prevention.repeat_delay.sample(&mut rng);
                 crisis += 1;
                 if next >= 0.0 {
                     self.set_from_history(person, class, (last, next), crisis, &mut rng);

@@ -679,7 +679,8 @@ impl<'m> Sim<'m> {
         if !incident.rng.random_bool(p) {
             return;
         }
-        let delay = away + model.prevention.repeat_delay.sample(&mut incident.rng);
+        let stretch = model.people.delay_factor(usize::from(incident.class));
+        let delay = away + stretch * model.prevention.repeat_delay.sample(&mut incident.rng);
         let (person, crisis) = (incident.person, incident.crisis + 1);
         let repeat = repeats::PendingRepeat {
             person,

@@ -160,7 +160,7 @@ impl Sim<'_> {
     /// class's factor.
     pub(super) fn repeat_chance(&self, i: usize, p: f64) -> f64 {
         let class = self.incidents[i].class;
-        (p * self.model.people.factor(usize::from(class))).min(1.0)
+        self.model.people.chance(p, usize::from(class))
     }
 
     /// Minutes the person of incident `i` is out of the community after it (in

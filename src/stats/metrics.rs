@@ -564,6 +564,20 @@ pub const CRISES_TOP5PCT_SHARE: &Metric = &Metric {
     value: Value::Whole(|m| top_share(&m.rec.crises_by_person, 0.05)),
 };
 
+/// The metric `people_4plus_share`.
+pub const PEOPLE_4PLUS_SHARE: &Metric = &Metric {
+    name: "people_4plus_share",
+    measure: Measure::Share,
+    meaning: "share of people in crisis with 4 or more crises in the measured period (over one year, the ED's definition of a frequent user)",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::Whole(|m| {
+        let people = &m.rec.crises_by_person;
+        share(people.iter().filter(|n| **n >= 4).count() as u64, people.len() as u64)
+    }),
+};
+
 /// The metric `repeat_within_30d_share`.
 pub const REPEAT_WITHIN_30D_SHARE: &Metric = &Metric {
     name: "repeat_within_30d_share",
@@ -1128,6 +1142,7 @@ pub const METRICS: &[&Metric] = &[
     PEOPLE_IN_CRISIS,
     CRISES_TOP1PCT_SHARE,
     CRISES_TOP5PCT_SHARE,
+    PEOPLE_4PLUS_SHARE,
     REPEAT_WITHIN_30D_SHARE,
     REPEAT_WITHIN_365D_SHARE,
     FOLLOW_UP_ENROLLED_MEAN,
