@@ -107,10 +107,7 @@ pub struct FollowUp {
     pub cost_per_day: f64,
 }
 
-pub(super) fn build_people(
-    c: &mut Checker<'_>,
-    p: Option<&schema::People>,
-) -> People {
+pub(super) fn build_people(c: &mut Checker<'_>, p: Option<&schema::People>) -> People {
     let Some(p) = p else {
         return People::uniform();
     };
@@ -132,7 +129,11 @@ pub(super) fn build_people(
             odds_factor: class.odds_factor,
             delay_factor: class.delay_factor.map_or(1.0, |f| {
                 let at = key_path!["people", "classes", i, "delay_factor"];
-                c.check(f > 0.0, at, "must be above 0 (a factor on the time to the next crisis)");
+                c.check(
+                    f > 0.0,
+                    at,
+                    "must be above 0 (a factor on the time to the next crisis)",
+                );
                 f.max(f64::MIN_POSITIVE)
             }),
         });
@@ -160,7 +161,10 @@ impl super::Model {
     /// duty then (and the second, for the calls `routed_share` sends past the first).
     /// Fallbacks, full facilities and services that start later are not in it.
     pub fn first_choice_repeat_chance(&self, class: usize) -> f64 {
-        let chance = |d: Disposition| self.people.chance(self.prevention.repeat[d as usize], class);
+        let chance = |d: Disposition| {
+            self.people
+                .chance(self.prevention.repeat[d as usize], class)
+        };
         let line = self.hotline.as_ref().filter(|h| h.from <= 0.0);
         let mut previous = 0.0;
         let mut total = 0.0;

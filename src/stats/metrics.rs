@@ -574,7 +574,10 @@ pub const PEOPLE_4PLUS_SHARE: &Metric = &Metric {
     cost_part: false,
     value: Value::Whole(|m| {
         let people = &m.rec.crises_by_person;
-        share(people.iter().filter(|n| **n >= 4).count() as u64, people.len() as u64)
+        share(
+            people.iter().filter(|n| **n >= 4).count() as u64,
+            people.len() as u64,
+        )
     }),
 };
 

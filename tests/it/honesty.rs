@@ -203,7 +203,12 @@ fn priced_services_add_exactly_hours_times_price() {
         assert!((parts.facility_places - 300.0 * 4.0 * 60.0).abs() < 1e-6);
         use crisis_sim::model::Disposition::{EmergencyDepartment, Referred};
         assert_eq!(parts.transport, d(EmergencyDepartment) * c.transport);
-        assert_eq!(parts.follow_up, d(Referred) * c.referral);
+        // referral episodes, and the case managers' days
+        let case_managers = city
+            .follow_up
+            .as_ref()
+            .map_or(0.0, |f| f64::from(f.case_managers) * f.cost_per_day * 60.0);
+        assert!((parts.follow_up - d(Referred) * c.referral - case_managers).abs() < 1e-6);
         assert_eq!(parts.unresolved, rec.hotline_lost as f64 * c.unresolved);
         assert!(parts.transport > 0.0 && parts.follow_up > 0.0 && parts.unresolved > 0.0);
     }

@@ -136,7 +136,7 @@ fn run_writes_charts_and_a_self_contained_report() {
         ],
     );
     // The scenario file is embedded, and how to repeat the run is stated.
-    assert!(page.contains("crises_per_100k_per_day = 5.4"));
+    assert!(page.contains("crises_per_100k_per_day = 3.75"));
     assert!(page.contains("crisis-sim run scenarios/mid-size-city.toml --seed 1 --replications 4"));
     assert!(page.contains("welfare_check") && page.contains("Downtown"));
 }
@@ -281,7 +281,7 @@ fn compare_pairs_replications_and_narrows_intervals() {
         &["paired 95 % CI", "unpaired 95 % CI", "STRESS-DES"],
     );
     // Files that a scenario extends are embedded too, so the page holds every input.
-    assert!(page.contains("<p>extends <code>") && page.contains("crises_per_100k_per_day = 5.4"));
+    assert!(page.contains("<p>extends <code>") && page.contains("crises_per_100k_per_day = 3.75"));
 }
 
 /// The metric table in docs/outputs.md is the registry's, word for word: names and
