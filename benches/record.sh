@@ -6,6 +6,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="benches/runs/$(date -u +%F)-${1:-$(hostname -s)}"
+# A second run on the same day and machine keeps the first: -2, -3, ...
+base=$dir
+n=1
+while [ -e "$dir" ]; do
+  n=$((n + 1))
+  dir="$base-$n"
+done
 mkdir -p "$dir"
 {
   echo "date: $(date -u +%FT%TZ)"
@@ -28,12 +35,12 @@ timed() {
 }
 : >"$dir/commands.txt"
 for _ in 1 2; do
-  timed "run mid-size-city (20 × 365 days after 540)" "$bin" run scenarios/mid-size-city.toml
+  timed "run mid-size-city (20 × 365 days after 270)" "$bin" run scenarios/mid-size-city.toml
   timed "council compare (7 scenarios × 20 × 365 days)" "$bin" compare scenarios/mid-size-city.toml \
     scenarios/cit-police.toml scenarios/co-responder.toml scenarios/mid-size-city-mobile-crisis.toml \
     scenarios/hotline-988-mobile.toml scenarios/integrated-psychiatry.toml \
     scenarios/mid-size-city-prevention.toml --days 365
-  timed "run big-city (10 × 365 days after 540)" "$bin" run scenarios/big-city.toml --replications 10
+  timed "run big-city (10 × 365 days after 270)" "$bin" run scenarios/big-city.toml --replications 10
 done
 rm -rf "$out"
 cat "$dir/commands.txt"

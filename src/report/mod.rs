@@ -326,8 +326,8 @@ pub fn warmup_warning(s: &RunSummary) -> Option<String> {
     };
     Some(format!(
         "the warm-up of {} of \"{}\" looks too short: {} suggests {}{limit}. \
-         Until then the results carry the start-up from an empty city (repeat crises \
-         build up over months); set scenario.warmup_days to at least that.",
+         Until then the results carry the run's start-up (repeat crises settle over \
+         weeks to months); set scenario.warmup_days to at least that.",
         plural(w.chosen_days, "day"),
         s.scenario,
         w.method,

@@ -4,6 +4,13 @@
 //! what remains. Hoad, Robinson and Davies (2010) found MSER-5 the most reliable of
 //! the automatic methods they compared.
 //!
+//!
+//! On a series that is already flat MSER-5's truncation point wanders with the noise,
+//! often far into the run. So a point beyond the chosen warm-up counts only when the
+//! weeks between the two differ from the weeks after the point by more than noise and
+//! by more than 1 % of their level (the 95 % interval across replications of the
+//! difference of the two means lies beyond 1 %); otherwise the chosen warm-up stands.
+//!
 //! White, K. P. (1997). An effective truncation heuristic for bias reduction in
 //! simulation output. Simulation 69(6), 323–334. Hoad, K., Robinson, S., Davies, R.
 //! (2010). Automating warm-up length estimation. J. Oper. Res. Soc. 61(9), 1389–1403.
@@ -14,6 +21,9 @@ use super::replication::ReplicationSummary;
 
 /// Observations per batch.
 const BATCH: usize = 5;
+
+/// A start-up bias smaller than this share of the level is not worth a longer warm-up.
+const MATERIAL: f64 = 0.01;
 
 /// How a run's warm-up compares with the truncation point the data suggest.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,13 +45,18 @@ pub struct WarmupCheck {
     pub planned_day: Option<f64>,
 }
 
+/// Means of consecutive batches of `BATCH` observations (a last partial one dropped).
+fn batches(series: &[f64]) -> Vec<f64> {
+    series
+        .chunks_exact(BATCH)
+        .map(|b| b.iter().sum::<f64>() / BATCH as f64)
+        .collect()
+}
+
 /// MSER-5: the number of leading observations to drop, a multiple of 5, at most half
 /// the series (`None` when the series is too short to judge).
 pub fn mser5(series: &[f64]) -> Option<usize> {
-    let batches: Vec<f64> = series
-        .chunks_exact(BATCH)
-        .map(|b| b.iter().sum::<f64>() / BATCH as f64)
-        .collect();
+    let batches = batches(series);
     let k = batches.len();
     if k < 4 {
         return None;
@@ -53,6 +68,33 @@ pub fn mser5(series: &[f64]) -> Option<usize> {
     };
     let best = (0..=k / 2).min_by(|a, b| score(*a).total_cmp(&score(*b)))?;
     Some(best * BATCH)
+}
+
+/// Whether, across replications, the weeks `from..cut` differ from the weeks after
+/// `cut` by more than noise and by more than `MATERIAL` of their level: the 95 %
+/// interval (Student t) of the replications' differences of the two means lies wholly
+/// beyond that share. Replications are independent where weeks are not (one person's
+/// crises span several), so their spread is the honest noise. With one replication
+/// there is none to measure, and any cut counts.
+pub fn differs(reps: &[Vec<f64>], from: usize, cut: usize) -> bool {
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let kept: Vec<&Vec<f64>> = reps
+        .iter()
+        .filter(|s| from < cut && cut < s.len())
+        .collect();
+    let diffs: Vec<f64> = kept
+        .iter()
+        .map(|s| mean(&s[from..cut]) - mean(&s[cut..]))
+        .collect();
+    let n = diffs.len();
+    if n < 2 {
+        return n == 1;
+    }
+    let level = kept.iter().map(|s| mean(&s[cut..])).sum::<f64>() / n as f64;
+    let m = mean(&diffs);
+    let var = diffs.iter().map(|d| (d - m).powi(2)).sum::<f64>() / (n as f64 - 1.0);
+    let half = super::t_quantile_975(n - 1) * (var / n as f64).sqrt();
+    m.abs() - half > MATERIAL * level.abs()
 }
 
 /// The mean over replications of a weekly series, without the last (partial) week.
@@ -77,16 +119,30 @@ pub fn check(
         }
         s
     };
-    let series = [
-        before(pooled(reps, |r| &r.series.incidents_by_week)),
-        before(pooled(reps, |r| &r.series.repeats_by_week)),
+    let picks: [fn(&ReplicationSummary) -> &Vec<u64>; 2] = [
+        |r| &r.series.incidents_by_week,
+        |r| &r.series.repeats_by_week,
     ];
+    let series = picks.map(|pick| before(pooled(reps, pick)));
+    let each = picks.map(|pick| {
+        let weekly = |r: &ReplicationSummary| pick(r).iter().map(|n| *n as f64).collect();
+        reps.iter()
+            .map(|r| before(weekly(r)))
+            .collect::<Vec<Vec<f64>>>()
+    });
     let cuts: Vec<Option<usize>> = series.iter().map(|s| mser5(s)).collect();
     let weeks = cuts.iter().flatten().copied().max().unwrap_or(0);
-    let drifting = series
-        .iter()
-        .zip(&cuts)
-        .any(|(s, c)| c.is_some_and(|c| c + BATCH > (s.len() / BATCH / 2) * BATCH));
+    // A cut past the chosen warm-up (or late in the run) matters only where the
+    // weeks before it differ from those after it.
+    let chosen = (warmup_days / 7.0).ceil() as usize;
+    let checks = || series.iter().zip(&each).zip(&cuts);
+    let drifting = checks().any(|((s, reps), c)| {
+        c.is_some_and(|c| {
+            c + BATCH > (s.len() / BATCH / 2) * BATCH && differs(reps, chosen.min(c), c)
+        })
+    });
+    let too_short =
+        checks().any(|((_, reps), c)| c.is_some_and(|c| c > chosen && differs(reps, chosen, c)));
     let suggested_days = weeks as f64 * 7.0;
     let mut method = "MSER-5 (White 1997) on weekly incidents and repeat crises, averaged \
                       over replications, warm-up included"
@@ -100,7 +156,7 @@ pub fn check(
         method,
         suggested_days,
         chosen_days: warmup_days,
-        enough: warmup_days >= suggested_days && !drifting,
+        enough: !too_short && !drifting,
         drifting,
         planned_day: planned.as_ref().map(|(day, _)| *day),
     }
@@ -124,5 +180,30 @@ mod tests {
         let flat: Vec<f64> = (0..200).map(|i| f64::from((i * 7919) % 13)).collect();
         assert!(mser5(&flat).unwrap() <= 20);
         assert_eq!(mser5(&[1.0; 10]), None);
+    }
+
+    #[test]
+    fn a_late_cut_counts_only_where_the_weeks_before_it_differ() {
+        // Eight replications of noise around a level: wherever MSER cuts, the weeks
+        // before and after agree.
+        use rand::RngExt;
+        let noisy = |r: u64, level: &dyn Fn(f64) -> f64| -> Vec<f64> {
+            let mut rng = crate::rng::stream(7, crate::rng::Stream::Arrivals, r);
+            (0..200)
+                .map(|i| level(f64::from(i)) + 13.0 * rng.random::<f64>())
+                .collect()
+        };
+        let flat: Vec<Vec<f64>> = (0..8).map(|r| noisy(r, &|_| 100.0)).collect();
+        for cut in [20, 60, 95] {
+            assert!(!differs(&flat, 0, cut), "{cut}");
+        }
+        // A ramp over the first 60 weeks: the weeks from 10 to 60 are lower than after.
+        let ramp: Vec<Vec<f64>> = (0..8)
+            .map(|r| noisy(r, &|i| 100.0 * (i / 60.0).min(1.0)))
+            .collect();
+        assert!(differs(&ramp, 10, 60));
+        assert!(!differs(&ramp, 60, 100));
+        // One replication has no spread to judge by: the cut stands.
+        assert!(differs(&flat[..1], 0, 60));
     }
 }

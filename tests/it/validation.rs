@@ -280,9 +280,13 @@ fn civilian_teams_go_first_and_backup_brings_police() {
 
 /// The warm-up check (MSER-5 on weekly crises and repeats) flags a 14-day warm-up of
 /// the mid-size city started empty (no crisis history), whose repeat crises build up
-/// for months, and accepts two years.
+/// for months, and accepts two years; with its crisis history, the shipped 270 days.
 #[test]
 fn the_warm_up_check_flags_a_short_warm_up_and_accepts_a_long_one() {
+    let shipped = common::load("scenarios/mid-size-city.toml", &["scenario.replications=6"]);
+    let with_history = common::run(&shipped, 2).warmup_check;
+    println!("with its history: {with_history:?}");
+    assert!(with_history.enough && !with_history.drifting);
     let check = |warmup: &str| {
         let sets = ["scenario.replications=6", "people.history=\"0d\"", warmup];
         common::run(&common::load("scenarios/mid-size-city.toml", &sets), 2).warmup_check

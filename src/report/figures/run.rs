@@ -186,8 +186,8 @@ fn zone_map_figure(r: &RunSummary) -> Named {
 }
 
 /// Weekly incidents and repeat crises over the whole run, warm-up shaded, with a band
-/// spanning the middle 95 % of replications: where the start-up from an empty city
-/// ends, and whether the warm-up covers it.
+/// spanning the middle 95 % of replications: where the start-up (from an empty city, or
+/// from a crisis history) ends, and whether the warm-up covers it.
 fn warmup_figure(r: &RunSummary) -> Named {
     // The last week may be cut short by the horizon: it is left out.
     let weekly = |name: &str, pick: fn(&ReplicationSummary) -> &[u64]| {
