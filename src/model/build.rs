@@ -52,13 +52,8 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline, population
             .map_or(f64::NAN, |p| c.probability(p, at("unresolved_repeat"))),
         cost_per_hour: c.money(&h.cost_per_hour, at("cost_per_hour")),
         from: start(c, h.from_day, at("from_day")),
-        awareness: h.awareness.as_ref().map(|a| {
-            let from = c.probability(a.from, key_path!["hotline", "awareness", "from"]);
-            (
-                from,
-                c.duration(&a.over, key_path!["hotline", "awareness", "over"]),
-            )
-        }),
+        // set from the demand's hotline_share when it ramps (the caller fills it in)
+        awareness: None,
         contacts: h.contacts_per_100k_per_month.map(|per_month| {
             c.non_negative(per_month, at("contacts_per_100k_per_month"));
             let handle_time = match &h.contact_handle_time {
@@ -366,7 +361,23 @@ pub(super) fn build_demand(
         d.crises_per_100k_per_day,
         key_path!["demand", "crises_per_100k_per_day"],
     );
-    c.probability(d.hotline_share, key_path!["demand", "hotline_share"]);
+    let at = |key: &str| key_path!["demand", "hotline_share", key];
+    match &d.hotline_share {
+        schema::HotlineShare::Share(x) => {
+            c.probability(*x, key_path!["demand", "hotline_share"]);
+        }
+        schema::HotlineShare::Ramp { from, to, over } => {
+            c.probability(*from, at("from"));
+            c.probability(*to, at("to"));
+            c.check(
+                *to > 0.0 && from <= to,
+                at("from"),
+                "must lie between 0 and `to`, which must be above 0 (the share grows from `from` to `to`)",
+            );
+            // `over` is read where the hotline takes the ramp
+            let _ = over;
+        }
+    }
     let hourly = profile(c, d.hourly.as_deref(), 24, "hourly");
     let weekly = profile(c, d.weekly.as_deref(), 7, "weekly");
     let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();

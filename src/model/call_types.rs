@@ -36,7 +36,7 @@ pub(super) fn build_call_types(
         .map(|(i, t)| {
             let mut ct = build_call_type(c, t, i, roles, &kind_names, facilities, backup_kind);
             if ct.hotline_share.is_nan() {
-                ct.hotline_share = s.demand.hotline_share;
+                ct.hotline_share = s.demand.hotline_share.value();
             }
             ct
         })

@@ -441,8 +441,9 @@ pub struct Hotline {
     pub from: Minutes,
     /// Its ordinary contacts, which take counselors' time but never reach 911.
     pub contacts: Option<Contacts>,
-    /// Growing awareness: the factor on the hotline shares when the line opens, and
-    /// the time to reach 1 (linearly).
+    /// Growing awareness (`demand.hotline_share = { from, to, over }`): the factor on
+    /// every hotline share when the line opens (`from / to`), and the time to reach 1
+    /// (linearly).
     pub awareness: Option<(f64, Minutes)>,
 }
 
@@ -739,7 +740,13 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         .hotline
         .as_ref()
         .map(|h| build_hotline(&mut c, h, population));
-    if s.demand.hotline_share > 0.0 && hotline.is_none() {
+    if let (crate::scenario::schema::HotlineShare::Ramp { from, to, over }, Some(h)) =
+        (&s.demand.hotline_share, &mut hotline)
+    {
+        let over = c.duration(over, key_path!["demand", "hotline_share", "over"]);
+        h.awareness = (*to > 0.0).then(|| ((from / to).clamp(0.0, 1.0), over));
+    }
+    if s.demand.hotline_share.value() > 0.0 && hotline.is_none() {
         c.fail(
             key_path!["demand", "hotline_share"],
             "sends crises to the hotline, but the scenario has no [hotline] table",

@@ -22,6 +22,9 @@ pub struct People {
     pub time_away: bool,
     /// Length of the crisis history generated before day 0 (0: none).
     pub history: Minutes,
+    /// Chance that a repeat crisis keeps the call type of the person's last (0: every
+    /// repeat's type is drawn afresh).
+    pub usual_call_type: f64,
 }
 
 /// A share of people, the factor on the odds of their repeat chances and on the
@@ -48,6 +51,7 @@ impl People {
             jail_stay: None,
             time_away: false,
             history: 0.0,
+            usual_call_type: 0.0,
         }
     }
 
@@ -116,6 +120,7 @@ pub(super) fn build_people(c: &mut Checker<'_>, p: Option<&schema::People>) -> P
             jail_stay: jail_stay(c, p),
             time_away: true,
             history: history(c, p),
+            usual_call_type: usual_call_type(c, p),
             ..People::uniform()
         };
     }
@@ -145,7 +150,14 @@ pub(super) fn build_people(c: &mut Checker<'_>, p: Option<&schema::People>) -> P
         jail_stay: jail_stay(c, p),
         time_away: true,
         history: history(c, p),
+        usual_call_type: usual_call_type(c, p),
     }
+}
+
+fn usual_call_type(c: &mut Checker<'_>, p: &schema::People) -> f64 {
+    p.usual_call_type.map_or(0.0, |u| {
+        c.probability(u, key_path!["people", "usual_call_type"])
+    })
 }
 
 fn history(c: &mut Checker<'_>, p: &schema::People) -> Minutes {

@@ -78,19 +78,6 @@ pub struct Hotline {
     pub contacts_per_100k_per_month: Option<f64>,
     /// Time a counselor spends on one ordinary contact (default: `handle_time`).
     pub contact_handle_time: Option<String>,
-    /// Awareness growing after the line opens: every call type's hotline share starts
-    /// at `from` times its value and reaches it linearly over `over`.
-    pub awareness: Option<Awareness>,
-}
-
-/// `[hotline] awareness`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Awareness {
-    /// The factor on the hotline shares when the line opens.
-    pub from: f64,
-    /// The time it takes to reach the shares themselves.
-    pub over: String,
 }
 
 /// `[psychiatry]`: consult lines that teams on scene may call.
@@ -145,6 +132,8 @@ pub struct People {
     pub classes: Vec<RiskClass>,
     /// Time in custody after an arrest, during which the person has no crisis.
     pub jail_stay: Option<String>,
+    /// Chance that a repeat crisis is of the same call type as the person's last.
+    pub usual_call_type: Option<f64>,
     /// Length of the crisis history generated before day 0, so the run starts with
     /// the repeats then still pending.
     pub history: Option<String>,
@@ -326,11 +315,46 @@ pub struct Demand {
     pub hourly: Option<Vec<f64>>,
     /// 7 relative weights by day of week, Monday first.
     pub weekly: Option<Vec<f64>>,
-    /// Share of crises that reach the 988 hotline first.
+    /// Share of crises that reach the 988 hotline first: a number, or a ramp
+    /// `{ from, to, over }` as people learn of the line.
     #[serde(default)]
-    pub hotline_share: f64,
+    pub hotline_share: HotlineShare,
     /// Multiplies first-crisis demand and every kind's background work (default 1).
     pub scale: Option<f64>,
+}
+
+/// `demand.hotline_share`: a share, or a share that grows from `from` when the line
+/// opens to `to` over `over`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum HotlineShare {
+    /// A fixed share.
+    Share(f64),
+    /// A growing share.
+    Ramp {
+        /// The share when the line opens.
+        from: f64,
+        /// The share it grows to.
+        to: f64,
+        /// How long it takes.
+        over: String,
+    },
+}
+
+impl Default for HotlineShare {
+    fn default() -> Self {
+        HotlineShare::Share(0.0)
+    }
+}
+
+impl HotlineShare {
+    /// The share once grown.
+    pub fn value(&self) -> f64 {
+        match self {
+            HotlineShare::Share(x) => *x,
+            HotlineShare::Ramp { to, .. } => *to,
+        }
+    }
 }
 
 /// `[[call_types]]`.

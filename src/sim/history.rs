@@ -67,6 +67,12 @@ impl Sim<'_> {
         let model = self.model;
         let zone = demand::pick(&model.demand.zone_cdf, rng.random());
         let pos = demand::place(model, zone, rng);
+        // Drawn only where repeats may keep it, so other histories stay as they were.
+        let call_type = if model.people.usual_call_type > 0.0 {
+            demand::pick(&model.demand.call_type_cdf, rng.random()) as u16
+        } else {
+            0
+        };
         let mut known = Person::new(class, last);
         known.pending = true;
         self.people.known.insert(person, known);
@@ -75,6 +81,7 @@ impl Sim<'_> {
             crisis,
             zone: zone as u16,
             pos,
+            call_type,
             follow_up_draw: self.follow_up_draw(person, crisis),
         };
         if let Some(at) = self.repeats.push(next, repeat) {

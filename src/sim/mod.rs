@@ -473,7 +473,8 @@ impl<'m> Sim<'m> {
             Stream::Incidents,
             r.person | (u64::from(r.crisis) << 48),
         );
-        let call_type = demand::pick(&self.model.demand.call_type_cdf, rng.random());
+        let drawn = demand::pick(&self.model.demand.call_type_cdf, rng.random());
+        let call_type = self.repeat_call_type(&r, drawn);
         let channel: f64 = rng.random();
         if self.measuring() {
             self.rec.repeat_crises += 1;
@@ -687,6 +688,7 @@ impl<'m> Sim<'m> {
             crisis,
             zone: incident.zone,
             pos: incident.pos,
+            call_type: incident.call_type,
             follow_up_draw: self.follow_up_draw(person, crisis),
         };
         self.repeat_pending(person);

@@ -292,6 +292,22 @@ impl Sim<'_> {
         self.rec.crises_by_person = counts;
     }
 
+    /// The call type of repeat `r`: the person's last with chance `usual_call_type`
+    /// (drawn from their own stream, so the incident's draws stay aligned), else the
+    /// one `drawn` afresh.
+    pub(super) fn repeat_call_type(&self, r: &repeats::PendingRepeat, drawn: usize) -> usize {
+        let usual = self.model.people.usual_call_type;
+        if usual <= 0.0 {
+            return drawn;
+        }
+        let u: f64 = person_stream(self.seed, Stream::People, r.person, r.crisis).random();
+        if u < usual {
+            usize::from(r.call_type)
+        } else {
+            drawn
+        }
+    }
+
     /// The uniform number that decides whether follow-up prevents the repeat set after
     /// the `crisis`-th crisis of `person`.
     pub(super) fn follow_up_draw(&self, person: u64, crisis: u32) -> f64 {

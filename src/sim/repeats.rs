@@ -15,6 +15,8 @@ pub(super) struct PendingRepeat {
     pub crisis: u32,
     pub zone: u16,
     pub pos: Point,
+    /// The call type of the crisis that set it.
+    pub call_type: u16,
     /// The uniform number that decides whether follow-up care prevents it.
     pub follow_up_draw: f64,
 }
@@ -108,6 +110,7 @@ mod tests {
             crisis: 1,
             zone: 0,
             pos: Point { x: 0.0, y: 0.0 },
+            call_type: 0,
             follow_up_draw: 0.5,
         }
     }

@@ -136,10 +136,11 @@ pub fn check(
     // weeks before it differ from those after it.
     let chosen = (warmup_days / 7.0).ceil() as usize;
     let checks = || series.iter().zip(&each).zip(&cuts);
+    // Still drifting: a cut in the second half, with the weeks of the second half
+    // before it (and after the warm-up) unlike those after it.
     let drifting = checks().any(|((s, reps), c)| {
-        c.is_some_and(|c| {
-            c + BATCH > (s.len() / BATCH / 2) * BATCH && differs(reps, chosen.min(c), c)
-        })
+        let half = (s.len() / BATCH / 2) * BATCH;
+        c.is_some_and(|c| c + BATCH > half && differs(reps, chosen.max(half).min(c), c))
     });
     let too_short =
         checks().any(|((_, reps), c)| c.is_some_and(|c| c > chosen && differs(reps, chosen, c)));

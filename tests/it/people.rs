@@ -201,7 +201,7 @@ fn escalation_grows_with_the_wait_as_its_closed_form_says() {
 fn awareness_of_the_line_ramps_its_share_up() {
     let ramp = common::load(
         "scenarios/validation/hotline-queue.toml",
-        &["hotline.awareness={ from = 0.5, over = \"750d\" }"],
+        &["demand.hotline_share={ from = 0.5, to = 1.0, over = \"750d\" }"],
     );
     let run = common::run(&ramp, 2);
     let (n, h) = (metric(&run, "incidents"), metric(&run, "hotline_calls"));
@@ -356,4 +356,37 @@ fn a_crisis_history_starts_the_run_stationary() {
         n.iter().zip(&r).map(|(n, r)| n - r).collect()
     };
     assert_eq!(firsts(&cold), firsts(&warm));
+}
+
+/// A repeat keeps its person's last call type with chance `usual_call_type`: when only
+/// welfare checks lead to repeats and every repeat keeps its type, the other call
+/// types have exactly the crises they have with no repeats at all; drawn afresh, they
+/// get their share of the repeats.
+#[test]
+fn a_usual_call_type_keeps_repeats_in_their_type() {
+    let types = [
+        "call_types=[{ name = \"a\", share = 0.5, responders = [\"team\"], on_scene = { team = \"exp(30min)\" }, outcomes.team = { referred = 1.0 } }, { name = \"b\", share = 0.5, responders = [\"team\"], on_scene = { team = \"exp(30min)\" }, outcomes.team = { resolved_on_scene = 1.0 } }]",
+        "prevention.repeat={ referred = 0.5, resolved_on_scene = 0.0 }",
+    ];
+    let run = |extra: &[&str]| {
+        let mut sets = types.to_vec();
+        sets.extend_from_slice(extra);
+        common::run(&common::load("tests/data/repeats.toml", &sets), 2)
+    };
+    // "b" is the second call type
+    let b = |r: &RunSummary| -> Vec<f64> {
+        r.per_replication
+            .iter()
+            .map(|x| x.by_call_type[1].incidents)
+            .collect()
+    };
+    let none = run(&["prevention.repeat.referred=0"]);
+    let usual = run(&["people.usual_call_type=1.0"]);
+    let fresh = run(&["people.usual_call_type=0.0"]);
+    assert_eq!(b(&usual), b(&none));
+    let (mean_fresh, mean_none) = (estimate(&b(&fresh)).mean, estimate(&b(&none)).mean);
+    assert!(
+        mean_fresh > mean_none * 1.3,
+        "{mean_fresh} against {mean_none}"
+    );
 }
