@@ -161,9 +161,17 @@ fn usual_call_type(c: &mut Checker<'_>, p: &schema::People) -> f64 {
 }
 
 fn history(c: &mut Checker<'_>, p: &schema::People) -> Minutes {
-    p.history
+    let at = key_path!["people", "history"];
+    let length = p
+        .history
         .as_ref()
-        .map_or(0.0, |h| c.duration(h, key_path!["people", "history"]))
+        .map_or(0.0, |h| c.duration(h, at.clone()));
+    c.check(
+        length <= 100.0 * 365.0 * crate::time::DAY,
+        at,
+        "is longer than 100 years; a few times the longest run of one person's crises is enough",
+    );
+    length.min(100.0 * 365.0 * crate::time::DAY)
 }
 
 impl super::Model {

@@ -17,6 +17,9 @@ use crate::time::Minutes;
 /// History people are numbered from here, apart from those the run itself meets.
 const HISTORY_PEOPLE: u64 = 1 << 47;
 
+/// Crises of one history person at most.
+const MAX_CHAIN: u32 = 100_000;
+
 impl Sim<'_> {
     /// Generates the history and sets the repeats it leaves due on or after day 0.
     pub(super) fn start_history(&mut self) {
@@ -41,7 +44,8 @@ impl Sim<'_> {
             let q = chances.get(usize::from(class)).copied().unwrap_or(0.0);
             let stretch = model.people.delay_factor(usize::from(class));
             let (mut last, mut crisis) = (t, 0u32);
-            while rng.random::<f64>() < q {
+            // A chain of zero-length delays would never reach day 0: cut it.
+            while crisis < MAX_CHAIN && rng.random::<f64>() < q {
                 let next = last + stretch * model.prevention.repeat_delay.sample(&mut rng);
                 crisis += 1;
                 if next >= 0.0 {
