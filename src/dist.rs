@@ -21,9 +21,10 @@ pub fn parse_duration(text: &str) -> Result<Minutes, String> {
         "min" | "m" => 1.0,
         "h" => HOUR,
         "d" => DAY,
+        "w" => 7.0 * DAY,
         "" => {
             return Err(format!(
-                "`{text}` has no unit; write e.g. \"{number}min\" (units: s, min, h, d)"
+                "`{text}` has no unit; write e.g. \"{number}min\" (units: s, min, h, d, w)"
             ));
         }
         other => {
@@ -31,7 +32,7 @@ pub fn parse_duration(text: &str) -> Result<Minutes, String> {
                 format!(" (did you mean \"{number}{u}\"?)")
             });
             return Err(format!(
-                "`{text}` has an unknown unit `{other}`{hint}; units are s, min, h, d"
+                "`{text}` has an unknown unit `{other}`{hint}; units are s, min, h, d, w"
             ));
         }
     };
@@ -56,6 +57,8 @@ fn unit_meant(unit: &str) -> Option<&'static str> {
         Some("h")
     } else if starts(&["day"]) {
         Some("d")
+    } else if starts(&["week", "wk"]) {
+        Some("w")
     } else {
         None
     }

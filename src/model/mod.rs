@@ -11,6 +11,7 @@ mod people;
 mod responders;
 mod schedule;
 pub mod uncertain;
+pub mod workforce;
 
 use rand_distr::LogNormal;
 
@@ -407,9 +408,16 @@ pub struct Kind {
     pub max_travel: Option<Minutes>,
     /// When it starts to exist (minutes since the start, warm-up included).
     pub from: Minutes,
+    /// The people who staff it.
+    pub staff: workforce::Staff,
 }
 
 impl Kind {
+    /// Full-time equivalents its schedule needs.
+    pub fn fte(&self) -> f64 {
+        self.staff.fte(self.schedule.mean_units())
+    }
+
     /// The kind goes to calls in zone `z`.
     pub fn serves_zone(&self, z: ZoneId) -> bool {
         self.serves.as_ref().is_none_or(|s| s[z])
@@ -724,7 +732,10 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
     let travel = build_travel(&mut c, &s.travel);
     let scale = demand_scale(&mut c, s);
-    let kinds = build_kinds(&mut c, &s.responders, &zone_names, scale);
+    let run_days = (s.scenario.warmup_days + s.scenario.days)
+        .clamp(0.0, 1e6)
+        .ceil() as usize;
+    let kinds = build_kinds(&mut c, &s.responders, &zone_names, scale, run_days);
     let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();

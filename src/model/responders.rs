@@ -15,6 +15,7 @@ pub(super) fn build_kinds(
     responders: &[schema::Responder],
     zone_names: &[&str],
     demand_scale: f64,
+    run_days: usize,
 ) -> Vec<Kind> {
     c.check(
         !responders.is_empty(),
@@ -57,23 +58,25 @@ pub(super) fn build_kinds(
             }
             let at = key_path!["responders", i, "cost_per_hour"];
             let cost_per_hour = c.money(&r.cost_per_hour, at);
+            let schedule = build_schedule(
+                c,
+                r.units,
+                r.shifts.as_deref(),
+                &[Seg::from("responders"), Seg::from(i)],
+                "units",
+            )
+            .scaled(r.scale.map_or(1.0, |f| {
+                let what = "a staffing scale factor";
+                c.within(f, 0.0, 100.0, key_path!["responders", i, "scale"], what);
+                f.clamp(0.0, 100.0)
+            }));
             Kind {
                 name: r.name.clone(),
                 role: Role::VARIANTS[role.unwrap_or(0)],
                 homes,
                 cost_per_hour,
-                schedule: build_schedule(
-                    c,
-                    r.units,
-                    r.shifts.as_deref(),
-                    &[Seg::from("responders"), Seg::from(i)],
-                    "units",
-                )
-                .scaled(r.scale.map_or(1.0, |f| {
-                    let what = "a staffing scale factor";
-                    c.within(f, 0.0, 100.0, key_path!["responders", i, "scale"], what);
-                    f.clamp(0.0, 100.0)
-                })),
+                staff: super::workforce::build_staff(c, r, i, schedule.mean_units(), run_days),
+                schedule,
                 absence: r.absence.map_or(0.0, |a| {
                     c.check(
                         (0.0..1.0).contains(&a),

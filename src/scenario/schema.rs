@@ -509,6 +509,32 @@ pub struct Responder {
     pub max_travel: Option<String>,
     /// Day (since the start, warm-up included) before which it does not exist.
     pub from_day: Option<f64>,
+    /// Full-time equivalents per seat staffed around the clock (default 4.5).
+    pub relief_factor: Option<f64>,
+    /// People in one unit (default 1).
+    pub staff_per_unit: Option<u32>,
+    /// Loaded cost of one full-time equivalent a year.
+    #[serde(default)]
+    pub cost_per_fte: Money,
+    /// A hiring pipeline: units on duty follow the trained headcount.
+    pub workforce: Option<Workforce>,
+}
+
+/// A kind's `workforce`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workforce {
+    /// Trained staff on day 0.
+    pub start: f64,
+    /// Headcount (trained and in training) that hiring aims at.
+    pub target: f64,
+    /// Hires a month.
+    pub hires_per_month: f64,
+    /// Training before a hire is on the roster (none when absent).
+    pub training: Option<String>,
+    /// Share of trained staff who leave in a year.
+    #[serde(default)]
+    pub turnover_per_year: f64,
 }
 
 /// One zone or several.

@@ -149,7 +149,7 @@ impl Sim<'_> {
             Some(kind.from)
         } else if schedule.steps.len() > 1 {
             Some(schedule.next_change(now))
-        } else if kind.absence > 0.0 {
+        } else if kind.absence > 0.0 || kind.staff.workforce.is_some() {
             Some(((now / ROUND_THE_CLOCK_SHIFT).floor() + 1.0) * ROUND_THE_CLOCK_SHIFT)
         } else {
             None
@@ -160,12 +160,24 @@ impl Sim<'_> {
         self.kinds[k].advance(now);
         self.kinds[k].advance_duty(now);
         let measured = self.measuring();
+        // Unit-shifts go unstaffed for absence and, with a workforce, for vacancies;
+        // one draw per unit-shift either way, so vacancies only take units away. No
+        // more units go out than the trained headcount can crew.
+        let (missing, crewed) = match &kind.staff.workforce {
+            Some(w) => (
+                1.0 - (1.0 - kind.absence) * (1.0 - w.vacancy_at(now)),
+                w.units_at_most(now, kind.staff.staff_per_unit),
+            ),
+            None => (kind.absence, usize::MAX),
+        };
         let mut on_duty = 0;
         for (index, u) in self.kinds[k].units.clone().enumerate() {
             let state = &mut self.kinds[k];
             let scheduled = index < target;
-            let staffed =
-                !scheduled || kind.absence == 0.0 || state.staffing.random::<f64>() >= kind.absence;
+            let drawn = kind.absence > 0.0 || kind.staff.workforce.is_some();
+            let staffed = !scheduled
+                || (!drawn || state.staffing.random::<f64>() >= missing)
+                    && (on_duty as usize) < crewed;
             if scheduled && measured {
                 state.rec.scheduled_shifts += 1;
                 state.rec.unstaffed_shifts += u64::from(!staffed);

@@ -127,12 +127,24 @@ pub fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
     spec.cost_per_hour * (r.on_duty + 1.5 * r.overtime) / HOUR
 }
 
+/// What kind `k`'s staff cost over the measured period, paid by the year.
+pub fn staff_cost(model: &Model, k: usize) -> f64 {
+    let kind = &model.kinds[k];
+    if kind.staff.cost_per_fte == 0.0 {
+        return 0.0;
+    }
+    let (start, end) = (model.warmup_end(), model.horizon());
+    kind.staff.paid(kind.fte(), start, end) * kind.staff.cost_per_fte * (end - start) / YEAR
+}
+
 /// A replication's costs by part, in dollars of the model's `costs.dollar_year`;
 /// `cost_total` is their sum.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CostParts {
     /// Responder hours × rates.
     pub responders: f64,
+    /// Staff paid by the year (`cost_per_fte`).
+    pub staff: f64,
     /// ED visits.
     pub ed_visits: f64,
     /// Inpatient days after ED visits.
@@ -167,6 +179,7 @@ impl CostParts {
             responders: (model.kinds.iter().zip(&rec.kinds))
                 .map(|(spec, r)| responder_cost(spec, r))
                 .sum(),
+            staff: (0..model.kinds.len()).map(|k| staff_cost(model, k)).sum(),
             ed_visits: d(Disposition::EmergencyDepartment) * c.ed_visit,
             inpatient: rec.inpatient_days * c.inpatient_day,
             crisis_center: d(Disposition::CrisisCenter) * c.crisis_center_stay,
@@ -197,6 +210,7 @@ impl CostParts {
     /// Every part, summed.
     pub fn total(&self) -> f64 {
         self.responders
+            + self.staff
             + self.ed_visits
             + self.inpatient
             + self.crisis_center
@@ -736,13 +750,14 @@ pub const OVERTIME_HOURS: &Metric = &Metric {
 pub const UNSTAFFED_SHIFT_SHARE: &Metric = &Metric {
     name: "unstaffed_shift_share_",
     measure: Measure::Share,
-    meaning: "share of this kind's scheduled unit-shifts left unstaffed (absence)",
+    meaning: "share of this kind's scheduled unit-shifts left unstaffed (absence, and vacancies with a workforce)",
     console: true,
     compare: false,
     cost_part: false,
     value: Value::PerKind(|m, k| {
         let r = &m.rec.kinds[k];
-        if m.model.kinds[k].absence == 0.0 {
+        let kind = &m.model.kinds[k];
+        if kind.absence == 0.0 && kind.staff.workforce.is_none() {
             0.0
         } else {
             share(r.unstaffed_shifts, r.scheduled_shifts)
@@ -799,6 +814,42 @@ pub const COST_RESPONDERS_BY_KIND: &Metric = &Metric {
     compare: false,
     cost_part: false,
     value: Value::PerKind(|m, k| responder_cost(&m.model.kinds[k], &m.rec.kinds[k])),
+};
+
+/// The metric `fte_<kind>`.
+pub const FTE: &Metric = &Metric {
+    name: "fte_",
+    measure: Measure::Count,
+    meaning: "full-time equivalents this kind's schedule needs: its mean units on duty × staff_per_unit × relief_factor",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| m.model.kinds[k].fte()),
+};
+
+/// The metric `headcount_<kind>`.
+pub const HEADCOUNT: &Metric = &Metric {
+    name: "headcount_",
+    measure: Measure::Count,
+    meaning: "this kind's trained staff on average over the measured period, with a workforce pipeline",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| {
+        let model = m.model;
+        (model.kinds[k].staff).trained_mean(model.warmup_end(), model.horizon())
+    }),
+};
+
+/// The metric `cost_staff_<kind>`.
+pub const COST_STAFF_BY_KIND: &Metric = &Metric {
+    name: "cost_staff_",
+    measure: Measure::Dollars,
+    meaning: "this kind's staff paid by the year: full-time equivalents (or headcount, with a workforce) × cost_per_fte",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| staff_cost(m.model, k)),
 };
 
 /// The metric `cost_per_call_<kind>`.
@@ -990,6 +1041,17 @@ pub const COST_RESPONDERS: &Metric = &Metric {
     value: Value::Whole(|m| m.costs.responders),
 };
 
+/// The metric `cost_staff`.
+pub const COST_STAFF: &Metric = &Metric {
+    name: "cost_staff",
+    measure: Measure::Dollars,
+    meaning: "staff paid by the year: each kind's full-time equivalents (its headcount, with a workforce) × cost_per_fte",
+    console: false,
+    compare: false,
+    cost_part: true,
+    value: Value::Whole(|m| m.costs.staff),
+};
+
 /// The metric `cost_ed_visits`.
 pub const COST_ED_VISITS: &Metric = &Metric {
     name: "cost_ed_visits",
@@ -1164,6 +1226,9 @@ pub const METRICS: &[&Metric] = &[
     CALLS_PER_12H,
     BUSY_HOURS_CRISIS,
     COST_RESPONDERS_BY_KIND,
+    FTE,
+    HEADCOUNT,
+    COST_STAFF_BY_KIND,
     COST_PER_CALL,
     HOTLINE_ANSWER_MEAN_MIN,
     HOTLINE_ANSWER_P90_MIN,
@@ -1180,6 +1245,7 @@ pub const METRICS: &[&Metric] = &[
     COST_TOTAL,
     COST_PER_INCIDENT,
     COST_RESPONDERS,
+    COST_STAFF,
     COST_ED_VISITS,
     COST_INPATIENT,
     COST_CRISIS_CENTER,
@@ -1310,7 +1376,7 @@ mod tests {
         assert!(names.contains(&UTILIZATION.of("mobile_crisis")));
         assert_eq!(describe("no_such_metric"), None);
         assert_eq!(describe("utilization_"), None);
-        assert_eq!(cost_parts().count(), 12);
+        assert_eq!(cost_parts().count(), 13);
         assert_eq!(lookup("cost_total"), Some(COST_TOTAL));
         assert_eq!(FacilityMetric::WaitMeanMin.name(), "wait_mean_min");
     }

@@ -27,3 +27,4 @@ mod sizing;
 mod snapshots;
 mod uncertainty;
 mod validation;
+mod workforce;

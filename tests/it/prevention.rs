@@ -202,13 +202,15 @@ fn consults_are_given_when_lines_are_free() {
 
 #[test]
 fn cost_total_is_exactly_the_sum_of_its_parts() {
-    // The crisis centre's chairs priced too, so that every part is exercised.
+    // The crisis centre's chairs and the vans' staff priced too, so that every part
+    // is exercised.
     let model = common::load(
         "scenarios/mid-size-city-prevention.toml",
         &[
             "scenario.replications=3",
             "scenario.days=200",
             "facilities.2.cost_per_place_day=300",
+            "responders.mobile_crisis.cost_per_fte=90000",
         ],
     );
     let run = common::run(&model, 2);

@@ -1,0 +1,207 @@
+//! The people who staff a kind: the full-time equivalents its schedule needs (a seat
+//! staffed around the clock needs `relief_factor` of them, for nights, weekends,
+//! leave and training), their cost, and, with a `workforce`, a hiring pipeline whose
+//! trained headcount limits the units fielded. The pipeline is a fluid model, day by
+//! day: hires arrive at `hires_per_month` while trained staff and trainees are below
+//! `target`, each is trained after `training`, and trained staff leave at
+//! `turnover_per_year` (exponentially); trainees do not leave.
+
+use super::check::{Checker, key_path};
+use crate::scenario::schema;
+use crate::time::{DAY, Minutes, YEAR};
+
+/// Staffing of one kind.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    /// Full-time equivalents per seat staffed around the clock.
+    pub relief_factor: f64,
+    /// People in one unit (two in a van with a medic and a crisis worker).
+    pub staff_per_unit: f64,
+    /// Loaded cost of one full-time equivalent a year.
+    pub cost_per_fte: f64,
+    /// The hiring pipeline, if the kind has one.
+    pub workforce: Option<Workforce>,
+}
+
+/// Trained headcount day by day, against what the schedule needs.
+#[derive(Clone, Debug)]
+pub struct Workforce {
+    /// Full-time equivalents the schedule needs.
+    pub needed: f64,
+    /// Trained staff at the start of each day, and at the horizon last.
+    pub trained: Vec<f64>,
+    /// Staff in training at the start of each day.
+    pub training: Vec<f64>,
+}
+
+impl Staff {
+    /// Full-time equivalents for `mean_units` units on duty on average.
+    pub fn fte(&self, mean_units: f64) -> f64 {
+        mean_units * self.staff_per_unit * self.relief_factor
+    }
+
+    /// Staff paid on average over `[start, end)`: the headcount, trained and in
+    /// training, with a workforce; else the full-time equivalents `fte`.
+    pub fn paid(&self, fte: f64, start: Minutes, end: Minutes) -> f64 {
+        let Some(w) = &self.workforce else {
+            return fte;
+        };
+        let (first, last) = ((start / DAY).floor() as usize, (end / DAY).ceil() as usize);
+        let days = first..last.max(first + 1);
+        let n = days.len() as f64;
+        days.map(|d| {
+            let t = d as f64 * DAY;
+            w.trained_at(t) + w.training_at(t)
+        })
+        .sum::<f64>()
+            / n
+    }
+
+    /// Trained staff on average over `[start, end)` (NaN without a workforce).
+    pub fn trained_mean(&self, start: Minutes, end: Minutes) -> f64 {
+        let Some(w) = &self.workforce else {
+            return f64::NAN;
+        };
+        let (first, last) = ((start / DAY).floor() as usize, (end / DAY).ceil() as usize);
+        let days = first..last.max(first + 1);
+        let n = days.len() as f64;
+        days.map(|d| w.trained_at(d as f64 * DAY)).sum::<f64>() / n
+    }
+}
+
+impl Workforce {
+    /// Trained staff at time `t`, between the day's start and the next's.
+    pub fn trained_at(&self, t: Minutes) -> f64 {
+        self.daily(&self.trained, t)
+    }
+
+    /// Staff in training at time `t`.
+    pub fn training_at(&self, t: Minutes) -> f64 {
+        self.daily(&self.training, t)
+    }
+
+    fn daily(&self, series: &[f64], t: Minutes) -> f64 {
+        let d = (t / DAY).max(0.0);
+        let i = (d.floor() as usize).min(series.len().saturating_sub(1));
+        let next = series.get(i + 1).copied().unwrap_or(series[i]);
+        series[i] + (next - series[i]) * (d - d.floor()).min(1.0)
+    }
+
+    /// The share of scheduled unit-shifts left vacant at `t`: what the trained
+    /// headcount cannot cover of the schedule's need.
+    pub fn vacancy_at(&self, t: Minutes) -> f64 {
+        if self.needed <= 0.0 {
+            return 0.0;
+        }
+        1.0 - (self.trained_at(t) / self.needed).min(1.0)
+    }
+
+    /// Units the trained headcount can field at once at `t` (each needs
+    /// `staff_per_unit` people on shift).
+    pub fn units_at_most(&self, t: Minutes, staff_per_unit: f64) -> usize {
+        (self.trained_at(t) / staff_per_unit.max(1e-9))
+            .floor()
+            .max(0.0) as usize
+    }
+}
+
+/// The pipeline's inputs.
+#[derive(Clone, Copy, Debug)]
+pub struct Pipeline {
+    /// Trained staff on day 0.
+    pub start: f64,
+    /// Headcount (trained and in training) that hiring aims at.
+    pub target: f64,
+    /// Hires a day.
+    pub hires_per_day: f64,
+    /// Days of training before a hire is on the roster.
+    pub training_days: usize,
+    /// Leavers a day, per trained person.
+    pub turnover_per_day: f64,
+}
+
+/// Trained and training headcounts at the start of each of `days + 1` days. Within a
+/// day hires and graduations arrive at a steady rate, and turnover is exponential, so
+/// the trained count follows dH/dt = g − μH exactly.
+pub fn pipeline(p: Pipeline, days: usize) -> (Vec<f64>, Vec<f64>) {
+    let decay = (-p.turnover_per_day).exp();
+    let mut hires: Vec<f64> = Vec::with_capacity(days);
+    let (mut trained, mut in_training) = (p.start, 0.0);
+    let (mut trained_by_day, mut training_by_day) = (vec![trained], vec![0.0]);
+    for d in 0..days {
+        let room = (p.target - trained - in_training).max(0.0);
+        let hired = p.hires_per_day.min(room);
+        hires.push(hired);
+        let graduating = d.checked_sub(p.training_days).map_or(0.0, |h| hires[h]);
+        in_training += hired - graduating;
+        trained = if p.turnover_per_day > 0.0 {
+            trained * decay + graduating / p.turnover_per_day * (1.0 - decay)
+        } else {
+            trained + graduating
+        };
+        trained_by_day.push(trained);
+        training_by_day.push(in_training.max(0.0));
+    }
+    (trained_by_day, training_by_day)
+}
+
+/// A kind's staffing from its scenario entry; `mean_units` is its schedule's average
+/// and `days` the run's length.
+pub(super) fn build_staff(
+    c: &mut Checker<'_>,
+    r: &schema::Responder,
+    i: usize,
+    mean_units: f64,
+    days: usize,
+) -> Staff {
+    let at = |key: &str| key_path!["responders", i, key];
+    let relief_factor = r.relief_factor.unwrap_or(DEFAULT_RELIEF_FACTOR);
+    c.within(
+        relief_factor,
+        1.0,
+        20.0,
+        at("relief_factor"),
+        "full-time equivalents per seat staffed around the clock",
+    );
+    let staff_per_unit = f64::from(r.staff_per_unit.unwrap_or(1));
+    c.check(
+        staff_per_unit >= 1.0,
+        at("staff_per_unit"),
+        "must be at least 1 (people in one unit)",
+    );
+    let cost_per_fte = c.money(&r.cost_per_fte, at("cost_per_fte"));
+    let mut staff = Staff {
+        relief_factor: relief_factor.clamp(1.0, 20.0),
+        staff_per_unit: staff_per_unit.max(1.0),
+        cost_per_fte,
+        workforce: None,
+    };
+    if let Some(w) = &r.workforce {
+        let wat = |key: &str| key_path!["responders", i, "workforce", key];
+        c.non_negative(w.start, wat("start"));
+        c.non_negative(w.target, wat("target"));
+        c.non_negative(w.hires_per_month, wat("hires_per_month"));
+        c.non_negative(w.turnover_per_year, wat("turnover_per_year"));
+        let training = w
+            .training
+            .as_ref()
+            .map_or(0.0, |t| c.duration(t, wat("training")));
+        let p = Pipeline {
+            start: w.start.max(0.0),
+            target: w.target.max(0.0),
+            hires_per_day: w.hires_per_month.max(0.0) * 12.0 / 365.0,
+            training_days: (training / DAY).round() as usize,
+            turnover_per_day: w.turnover_per_year.max(0.0) * DAY / YEAR,
+        };
+        let (trained, training) = pipeline(p, days);
+        staff.workforce = Some(Workforce {
+            needed: staff.fte(mean_units),
+            trained,
+            training,
+        });
+    }
+    staff
+}
+
+/// Full-time equivalents per seat staffed around the clock: 4.5 (published 4–5).
+pub const DEFAULT_RELIEF_FACTOR: f64 = 4.5;
