@@ -326,7 +326,10 @@ pub struct Demand {
 /// `demand.hotline_share`: a share, or a share that grows from `from` when the line
 /// opens to `to` over `over`.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a share from 0 to 1, or a ramp such as { from = 0.18, to = 0.3, over = \"730d\" }"
+)]
 pub enum HotlineShare {
     /// A fixed share.
     Share(f64),
