@@ -23,11 +23,13 @@ pub struct Staff {
     pub workforce: Option<Workforce>,
 }
 
-/// Trained headcount day by day, against what the schedule needs.
+/// Trained headcount day by day from the kind's start, against what the schedule needs.
 #[derive(Clone, Debug)]
 pub struct Workforce {
     /// Full-time equivalents the schedule needs.
     pub needed: f64,
+    /// When the pipeline starts: the kind's `from_day` (day 0 without one).
+    pub from: Minutes,
     /// Trained staff at the start of each day, and at the horizon last.
     pub trained: Vec<f64>,
     /// Staff in training at the start of each day.
@@ -81,7 +83,7 @@ impl Workforce {
     }
 
     fn daily(&self, series: &[f64], t: Minutes) -> f64 {
-        let d = (t / DAY).max(0.0);
+        let d = ((t - self.from) / DAY).max(0.0);
         let i = (d.floor() as usize).min(series.len().saturating_sub(1));
         let next = series.get(i + 1).copied().unwrap_or(series[i]);
         series[i] + (next - series[i]) * (d - d.floor()).min(1.0)
@@ -193,9 +195,11 @@ pub(super) fn build_staff(
             training_days: (training / DAY).round() as usize,
             turnover_per_day: w.turnover_per_year.max(0.0) * DAY / YEAR,
         };
+        let from = r.from_day.unwrap_or(0.0).max(0.0) * DAY;
         let (trained, training) = pipeline(p, days);
         staff.workforce = Some(Workforce {
             needed: staff.fte(mean_units),
+            from,
             trained,
             training,
         });

@@ -133,7 +133,11 @@ pub fn staff_cost(model: &Model, k: usize) -> f64 {
     if kind.staff.cost_per_fte == 0.0 {
         return 0.0;
     }
-    let (start, end) = (model.warmup_end(), model.horizon());
+    // Paid from the kind's start, as its units are.
+    let (start, end) = (model.warmup_end().max(kind.from), model.horizon());
+    if end <= start {
+        return 0.0;
+    }
     kind.staff.paid(kind.fte(), start, end) * kind.staff.cost_per_fte * (end - start) / YEAR
 }
 
