@@ -52,7 +52,7 @@ pub(super) fn build_hotline(c: &mut Checker<'_>, h: &schema::Hotline, population
             .map_or(f64::NAN, |p| c.probability(p, at("unresolved_repeat"))),
         cost_per_hour: c.money(&h.cost_per_hour, at("cost_per_hour")),
         from: start(c, h.from_day, at("from_day")),
-        // set from the demand's hotline_share when it ramps (the caller fills it in)
+        // the demand's hotline_share ramp, filled in by the caller
         awareness: None,
         contacts: h.contacts_per_100k_per_month.map(|per_month| {
             c.non_negative(per_month, at("contacts_per_100k_per_month"));
@@ -361,23 +361,7 @@ pub(super) fn build_demand(
         d.crises_per_100k_per_day,
         key_path!["demand", "crises_per_100k_per_day"],
     );
-    let at = |key: &str| key_path!["demand", "hotline_share", key];
-    match &d.hotline_share {
-        schema::HotlineShare::Share(x) => {
-            c.probability(*x, key_path!["demand", "hotline_share"]);
-        }
-        schema::HotlineShare::Ramp { from, to, over } => {
-            c.probability(*from, at("from"));
-            c.probability(*to, at("to"));
-            c.check(
-                *to > 0.0 && from <= to,
-                at("from"),
-                "must lie between 0 and `to`, which must be above 0 (the share grows from `from` to `to`)",
-            );
-            // `over` is read where the hotline takes the ramp
-            let _ = over;
-        }
-    }
+    let hotline_ramp = hotline_ramp(c, &d.hotline_share);
     let hourly = profile(c, d.hourly.as_deref(), 24, "hourly");
     let weekly = profile(c, d.weekly.as_deref(), 7, "weekly");
     let population: f64 = zones.iter().map(|z| z.population.max(0.0)).sum();
@@ -401,6 +385,30 @@ pub(super) fn build_demand(
         call_type_cdf,
         induced_per_crisis: 0.0,
         induced_call_type_cdf: Vec::new(),
+        hotline_ramp,
+    }
+}
+
+/// A growing hotline share as the factor on the shares when the line opens and the
+/// time to reach them (`None` for a plain share).
+fn hotline_ramp(c: &mut Checker<'_>, share: &schema::HotlineShare) -> Option<(f64, Minutes)> {
+    let at = |key: &str| key_path!["demand", "hotline_share", key];
+    match share {
+        schema::HotlineShare::Share(x) => {
+            c.probability(*x, key_path!["demand", "hotline_share"]);
+            None
+        }
+        schema::HotlineShare::Ramp { from, to, over } => {
+            c.probability(*from, at("from"));
+            c.probability(*to, at("to"));
+            c.check(
+                *to > 0.0 && from <= to,
+                at("from"),
+                "must lie between 0 and `to`, which must be above 0 (the share grows from `from` to `to`)",
+            );
+            let over = c.duration(over, at("over"));
+            (*to > 0.0).then(|| ((from / to).clamp(0.0, 1.0), over))
+        }
     }
 }
 

@@ -221,6 +221,9 @@ pub struct Demand {
     pub induced_per_crisis: f64,
     /// Cumulative weights of the call types of induced calls.
     pub induced_call_type_cdf: Vec<f64>,
+    /// A hotline share that grows (`hotline_share = { from, to, over }`): the factor
+    /// `from / to` when the line opens, and the time to reach 1.
+    pub hotline_ramp: Option<(f64, Minutes)>,
 }
 
 /// How a responder kind handles one call type.
@@ -751,11 +754,8 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         .hotline
         .as_ref()
         .map(|h| build_hotline(&mut c, h, population));
-    if let (crate::scenario::schema::HotlineShare::Ramp { from, to, over }, Some(h)) =
-        (&s.demand.hotline_share, &mut hotline)
-    {
-        let over = c.duration(over, key_path!["demand", "hotline_share", "over"]);
-        h.awareness = (*to > 0.0).then(|| ((from / to).clamp(0.0, 1.0), over));
+    if let Some(h) = &mut hotline {
+        h.awareness = demand.hotline_ramp;
     }
     if s.demand.hotline_share.value() > 0.0 && hotline.is_none() {
         c.fail(

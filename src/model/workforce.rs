@@ -45,30 +45,23 @@ impl Staff {
     /// Staff paid on average over `[start, end)`: the headcount, trained and in
     /// training, with a workforce; else the full-time equivalents `fte`.
     pub fn paid(&self, fte: f64, start: Minutes, end: Minutes) -> f64 {
-        let Some(w) = &self.workforce else {
-            return fte;
-        };
-        let (first, last) = ((start / DAY).floor() as usize, (end / DAY).ceil() as usize);
-        let days = first..last.max(first + 1);
-        let n = days.len() as f64;
-        days.map(|d| {
-            let t = d as f64 * DAY;
-            w.trained_at(t) + w.training_at(t)
+        self.workforce.as_ref().map_or(fte, |w| {
+            daily_mean(start, end, |t| w.trained_at(t) + w.training_at(t))
         })
-        .sum::<f64>()
-            / n
     }
 
     /// Trained staff on average over `[start, end)` (NaN without a workforce).
     pub fn trained_mean(&self, start: Minutes, end: Minutes) -> f64 {
-        let Some(w) = &self.workforce else {
-            return f64::NAN;
-        };
-        let (first, last) = ((start / DAY).floor() as usize, (end / DAY).ceil() as usize);
-        let days = first..last.max(first + 1);
-        let n = days.len() as f64;
-        days.map(|d| w.trained_at(d as f64 * DAY)).sum::<f64>() / n
+        (self.workforce.as_ref()).map_or(f64::NAN, |w| daily_mean(start, end, |t| w.trained_at(t)))
     }
+}
+
+/// The mean of `f` at the start of each day of `[start, end)` (at least one day).
+fn daily_mean(start: Minutes, end: Minutes, f: impl Fn(Minutes) -> f64) -> f64 {
+    let (first, last) = ((start / DAY).floor() as usize, (end / DAY).ceil() as usize);
+    let days = first..last.max(first + 1);
+    let n = days.len() as f64;
+    days.map(|d| f(d as f64 * DAY)).sum::<f64>() / n
 }
 
 impl Workforce {

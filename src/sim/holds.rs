@@ -6,14 +6,16 @@
 
 use rand::RngExt;
 
+use super::people::person_stream;
 use super::units::Phase;
 use super::{NO_UNIT, Sim};
 use crate::model::{FacilityKind, KindId, Point};
-use crate::rng::{Stream, stream};
+use crate::rng::Stream;
 
 impl Sim<'_> {
-    /// Whether the transport of incident `i` to a facility of `kind` is a hold.
-    pub(super) fn is_hold(&mut self, i: usize, kind: FacilityKind) -> bool {
+    /// Draws whether the transport of incident `i` to a facility of `kind` is a hold,
+    /// and counts it.
+    pub(super) fn draw_hold(&mut self, i: usize, kind: FacilityKind) -> bool {
         let incident = &self.incidents[i];
         let Some(h) = self.model.call_types[usize::from(incident.call_type)].holds else {
             return false;
@@ -21,8 +23,8 @@ impl Sim<'_> {
         if incident.induced || kind == FacilityKind::Jail {
             return false;
         }
-        let sub = incident.person | (u64::from(incident.crisis) << 48);
-        let hold = stream(self.seed, Stream::Holds, sub).random_bool(h.share);
+        let mut rng = person_stream(self.seed, Stream::Holds, incident.person, incident.crisis);
+        let hold = rng.random_bool(h.share);
         if hold && incident.measured {
             self.rec.holds += 1;
         }

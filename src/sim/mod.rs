@@ -468,11 +468,7 @@ impl<'m> Sim<'m> {
             self.person_done(r.person);
             return;
         }
-        let mut rng = stream(
-            self.seed,
-            Stream::Incidents,
-            r.person | (u64::from(r.crisis) << 48),
-        );
+        let mut rng = people::person_stream(self.seed, Stream::Incidents, r.person, r.crisis);
         let drawn = demand::pick(&self.model.demand.call_type_cdf, rng.random());
         let call_type = self.repeat_call_type(&r, drawn);
         let channel: f64 = rng.random();

@@ -84,7 +84,7 @@ impl People {
 }
 
 /// The substream of a person's `crisis`-th crisis in `s`.
-fn person_stream(seed: u64, s: Stream, person: u64, crisis: u32) -> crate::rng::SimRng {
+pub(super) fn person_stream(seed: u64, s: Stream, person: u64, crisis: u32) -> crate::rng::SimRng {
     stream(seed, s, person | (u64::from(crisis) << 48))
 }
 

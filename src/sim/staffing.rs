@@ -170,11 +170,11 @@ impl Sim<'_> {
             ),
             None => (kind.absence, usize::MAX),
         };
+        let drawn = kind.absence > 0.0 || kind.staff.workforce.is_some();
         let mut on_duty = 0;
         for (index, u) in self.kinds[k].units.clone().enumerate() {
             let state = &mut self.kinds[k];
             let scheduled = index < target;
-            let drawn = kind.absence > 0.0 || kind.staff.workforce.is_some();
             let staffed = !scheduled
                 || (!drawn || state.staffing.random::<f64>() >= missing)
                     && (on_duty as usize) < crewed;

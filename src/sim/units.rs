@@ -13,9 +13,10 @@
 use rand::RngExt;
 use rand_distr::Distribution;
 
+use super::people::person_stream;
 use super::{Event, NO_INCIDENT, Sim, pick_weighted};
 use crate::model::{Disposition, Point, Role};
-use crate::rng::{Stream, stream};
+use crate::rng::Stream;
 use crate::time::Minutes;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,8 +319,13 @@ impl Sim<'_> {
         // An induced call is no crisis: nothing of it escalates.
         if rate > 0.0 && !incident.induced {
             let waited = (now - incident.first_contact) / 60.0;
-            let sub = incident.person | (u64::from(incident.crisis) << 48);
-            let u: f64 = stream(self.seed, Stream::Escalation, sub).random();
+            let mut rng = person_stream(
+                self.seed,
+                Stream::Escalation,
+                incident.person,
+                incident.crisis,
+            );
+            let u: f64 = rng.random();
             incident.escalated = u < 1.0 - (-rate * waited).exp();
             if measured && incident.escalated {
                 self.rec.escalations += 1;
@@ -398,7 +404,7 @@ impl Sim<'_> {
             self.leave_incident(u);
             return;
         };
-        let hold = self.is_hold(i, kind);
+        let hold = self.draw_hold(i, kind);
         let Some(f) = self.destination(kind, self.incidents[i].pos, hold) else {
             self.leave_incident(u);
             return;
