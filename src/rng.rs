@@ -56,6 +56,9 @@ pub enum Stream {
     /// The crisis history before day 0 (`[people] history`), one stream: the first
     /// crises' gaps and classes' chains, then where each person still due lives.
     History = 17,
+    /// `[[groups]]`: a person's group and whether they need an interpreter (substream:
+    /// the person), and the wait for an interpreter (the person and the crisis).
+    Groups = 18,
 }
 
 /// SplitMix64's finalizer: a bijective mix that spreads nearby inputs far apart.

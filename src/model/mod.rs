@@ -6,6 +6,7 @@ mod build;
 mod call_types;
 mod check;
 pub mod dollars;
+pub mod groups;
 pub mod limits;
 mod people;
 mod responders;
@@ -48,6 +49,9 @@ pub enum Role {
     Civilian,
     /// Medics.
     Medical,
+    /// Peer workers: people with lived experience of crises, alone or beside a
+    /// clinician.
+    Peer,
 }
 
 /// How an incident ends. Its names in files are the variants in snake case
@@ -634,6 +638,8 @@ pub struct Model {
     pub intake: Option<Intake>,
     /// Uncertain inputs, for probabilistic sensitivity analysis (unused by a run).
     pub uncertainty: Vec<uncertain::Uncertain>,
+    /// Population groups counted apart (none when the scenario has no `[[groups]]`).
+    pub groups: groups::Groups,
 }
 
 impl Model {
@@ -797,6 +803,15 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     }
     let people = people::build_people(&mut c, s.people.as_ref());
     let follow_up = people::build_follow_up(&mut c, s.follow_up.as_ref());
+    let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
+    let zone_weights: Vec<f64> = (demand.zone_cdf.iter())
+        .scan(0.0, |previous, c| {
+            let w = c - *previous;
+            *previous = *c;
+            Some(w)
+        })
+        .collect();
+    let groups = groups::build_groups(&mut c, &s.groups, &zone_names, &zone_weights);
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {
         let at = key_path!["scenario", "response_target"];
@@ -851,6 +866,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         costs,
         intake,
         uncertainty,
+        groups,
     })
 }
 

@@ -21,6 +21,22 @@ pub struct Staff {
     pub cost_per_fte: f64,
     /// The hiring pipeline, if the kind has one.
     pub workforce: Option<Workforce>,
+    /// How sustained strain raises turnover and absence, if it does.
+    pub burnout: Option<Burnout>,
+    /// Share of its staff who speak each language, by name.
+    pub languages: Vec<(String, f64)>,
+}
+
+/// Strain: while the kind's utilization over the last four weeks (overtime included)
+/// is above `above_utilization`, turnover and absence are multiplied by their factors.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Burnout {
+    /// Utilization above which staff strain.
+    pub above_utilization: f64,
+    /// Factor on turnover while strained.
+    pub turnover_factor: f64,
+    /// Factor on absence while strained.
+    pub absence_factor: f64,
 }
 
 /// Trained headcount day by day from the kind's start, against what the schedule needs.
@@ -34,6 +50,8 @@ pub struct Workforce {
     pub trained: Vec<f64>,
     /// Staff in training at the start of each day.
     pub training: Vec<f64>,
+    /// The pipeline's inputs (a run under strain steps its own copy).
+    pub inputs: Pipeline,
 }
 
 impl Staff {
@@ -82,21 +100,19 @@ impl Workforce {
         series[i] + (next - series[i]) * (d - d.floor()).min(1.0)
     }
 
-    /// The share of scheduled unit-shifts left vacant at `t`: what the trained
-    /// headcount cannot cover of the schedule's need.
-    pub fn vacancy_at(&self, t: Minutes) -> f64 {
+    /// The share of scheduled unit-shifts left vacant with `trained` staff: what they
+    /// cannot cover of the schedule's need.
+    pub fn vacancy(&self, trained: f64) -> f64 {
         if self.needed <= 0.0 {
             return 0.0;
         }
-        1.0 - (self.trained_at(t) / self.needed).min(1.0)
+        1.0 - (trained / self.needed).min(1.0)
     }
 
-    /// Units the trained headcount can field at once at `t` (each needs
-    /// `staff_per_unit` people on shift).
-    pub fn units_at_most(&self, t: Minutes, staff_per_unit: f64) -> usize {
-        (self.trained_at(t) / staff_per_unit.max(1e-9))
-            .floor()
-            .max(0.0) as usize
+    /// Units `trained` staff can field at once (each needs `staff_per_unit` people on
+    /// shift).
+    pub fn units_at_most(&self, trained: f64, staff_per_unit: f64) -> usize {
+        (trained / staff_per_unit.max(1e-9)).floor().max(0.0) as usize
     }
 }
 
@@ -115,27 +131,61 @@ pub struct Pipeline {
     pub turnover_per_day: f64,
 }
 
-/// Trained and training headcounts at the start of each of `days + 1` days. Within a
-/// day hires and graduations arrive at a steady rate, and turnover is exponential, so
-/// the trained count follows dH/dt = g − μH exactly.
-pub fn pipeline(p: Pipeline, days: usize) -> (Vec<f64>, Vec<f64>) {
-    let decay = (-p.turnover_per_day).exp();
-    let mut hires: Vec<f64> = Vec::with_capacity(days);
-    let (mut trained, mut in_training) = (p.start, 0.0);
-    let (mut trained_by_day, mut training_by_day) = (vec![trained], vec![0.0]);
-    for d in 0..days {
-        let room = (p.target - trained - in_training).max(0.0);
+/// A pipeline's state at the start of a day: trained staff, trainees, and every
+/// day's hires so far (trainees graduate `training_days` after their hire).
+#[derive(Clone, Debug)]
+pub struct PipelineState {
+    /// The pipeline's inputs.
+    pub inputs: Pipeline,
+    /// Trained staff.
+    pub trained: f64,
+    /// Staff in training.
+    pub in_training: f64,
+    hires: Vec<f64>,
+}
+
+impl PipelineState {
+    /// Day 0.
+    pub fn new(p: Pipeline) -> Self {
+        PipelineState {
+            inputs: p,
+            trained: p.start,
+            in_training: 0.0,
+            hires: Vec::new(),
+        }
+    }
+
+    /// Moves to the next day's start, with turnover multiplied by `turnover_factor`.
+    /// Within a day hires and graduations arrive at a steady rate, and turnover is
+    /// exponential, so the trained count follows dH/dt = g − μH exactly.
+    pub fn step(&mut self, turnover_factor: f64) {
+        let p = &self.inputs;
+        let mu = p.turnover_per_day * turnover_factor;
+        let room = (p.target - self.trained - self.in_training).max(0.0);
         let hired = p.hires_per_day.min(room);
-        hires.push(hired);
-        let graduating = d.checked_sub(p.training_days).map_or(0.0, |h| hires[h]);
-        in_training += hired - graduating;
-        trained = if p.turnover_per_day > 0.0 {
-            trained * decay + graduating / p.turnover_per_day * (1.0 - decay)
+        let d = self.hires.len();
+        self.hires.push(hired);
+        let graduating = d
+            .checked_sub(p.training_days)
+            .map_or(0.0, |h| self.hires[h]);
+        self.in_training = (self.in_training + hired - graduating).max(0.0);
+        self.trained = if mu > 0.0 {
+            let decay = (-mu).exp();
+            self.trained * decay + graduating / mu * (1.0 - decay)
         } else {
-            trained + graduating
+            self.trained + graduating
         };
-        trained_by_day.push(trained);
-        training_by_day.push(in_training.max(0.0));
+    }
+}
+
+/// Trained and training headcounts at the start of each of `days + 1` days.
+pub fn pipeline(p: Pipeline, days: usize) -> (Vec<f64>, Vec<f64>) {
+    let mut state = PipelineState::new(p);
+    let (mut trained_by_day, mut training_by_day) = (vec![state.trained], vec![0.0]);
+    for _ in 0..days {
+        state.step(1.0);
+        trained_by_day.push(state.trained);
+        training_by_day.push(state.in_training);
     }
     (trained_by_day, training_by_day)
 }
@@ -170,6 +220,8 @@ pub(super) fn build_staff(
         staff_per_unit: staff_per_unit.max(1.0),
         cost_per_fte,
         workforce: None,
+        burnout: r.burnout.as_ref().map(|b| build_burnout(c, b, i)),
+        languages: languages(c, r, i),
     };
     if let Some(w) = &r.workforce {
         let wat = |key: &str| key_path!["responders", i, "workforce", key];
@@ -195,9 +247,32 @@ pub(super) fn build_staff(
             from,
             trained,
             training,
+            inputs: p,
         });
     }
     staff
+}
+
+fn build_burnout(c: &mut Checker<'_>, b: &schema::Burnout, i: usize) -> Burnout {
+    let at = |key: &str| key_path!["responders", i, "burnout", key];
+    let level = c.probability(b.above_utilization, at("above_utilization"));
+    let what = "a factor while staff are strained";
+    c.within(b.turnover_factor, 0.0, 100.0, at("turnover_factor"), what);
+    c.within(b.absence_factor, 0.0, 100.0, at("absence_factor"), what);
+    Burnout {
+        above_utilization: level,
+        turnover_factor: b.turnover_factor.clamp(0.0, 100.0),
+        absence_factor: b.absence_factor.clamp(0.0, 100.0),
+    }
+}
+
+fn languages(c: &mut Checker<'_>, r: &schema::Responder, i: usize) -> Vec<(String, f64)> {
+    (r.languages.iter())
+        .map(|(name, share)| {
+            let at = key_path!["responders", i, "languages", name];
+            (name.clone(), c.probability(*share, at))
+        })
+        .collect()
 }
 
 /// Full-time equivalents per seat staffed around the clock: 4.5 (published 4–5).

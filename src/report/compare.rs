@@ -306,6 +306,10 @@ fn compare_report(c: &Comparison, charts: &[Drawn]) -> String {
         (overview::zone_table(c))
         h3 { "Equity: the slowest zone against the fastest" }
         (overview::equity_table(c))
+        @if c.summaries.first().is_some_and(|b| !b.by_group.is_empty()) {
+            h2 .page { "Group by group" }
+            (overview::population_table(c))
+        }
         h2 .page { "Every metric" }
         p .muted {
             "Differences are paired by replication; the unpaired interval shows what the \

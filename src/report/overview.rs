@@ -6,7 +6,9 @@
 use maud::{Markup, html};
 
 use super::{human, human_with, prints_as_zero, resolved_as_printed};
-use crate::stats::compare::{Equity, equity, gap_difference, zone_differences};
+use crate::stats::compare::{
+    Equity, GroupsBy, equity, gap_difference, group_differences, zone_differences,
+};
 use crate::stats::metrics::{self as m, Measure, Metric};
 use crate::stats::{Comparison, Difference, RunSummary};
 use crate::text::plural;
@@ -450,14 +452,7 @@ pub fn zone_table(c: &Comparison) -> Markup {
                     td .n { (e.get(EQUITY.name).map_or("–".into(), |e| human_with(e.mean, 1))) }
                     @for diffs in &columns {
                         @let d = diffs.get(z).filter(|(name, _)| name == zone).map(|(_, d)| d);
-                        td .n .sig[d.is_some_and(|d| resolved_as_printed(d, &signed(EQUITY, d.mean)))] {
-                            @if let Some(d) = d {
-                                (signed(EQUITY, d.mean))
-                                @if let Some([lo, hi]) = d.ci95 {
-                                    span .ci .muted { "[" (signed(EQUITY, lo)) ", " (signed(EQUITY, hi)) "]" }
-                                }
-                            } @else { "–" }
-                        }
+                        (difference_cell(EQUITY, d))
                     }
                 }
             }
@@ -466,6 +461,65 @@ pub fn zone_table(c: &Comparison) -> Markup {
             "The 90th-percentile response time in each zone, in minutes, and under each \
              alternative its paired difference from " (names[0]) " with the 95 % interval; \
              bold when resolved."
+        }
+    }
+}
+
+/// A paired difference with its interval, bold when resolved ("–" without one).
+fn difference_cell(metric: &Metric, d: Option<&Difference>) -> Markup {
+    html! {
+        td .n .sig[d.is_some_and(|d| resolved_as_printed(d, &signed(metric, d.mean)))] {
+            @if let Some(d) = d {
+                (signed(metric, d.mean))
+                @if let Some([lo, hi]) = d.ci95 {
+                    span .ci .muted { "[" (signed(metric, lo)) ", " (signed(metric, hi)) "]" }
+                }
+            } @else { "–" }
+        }
+    }
+}
+
+/// The metrics the comparison shows by population group.
+const BY_GROUP: [(&Metric, &str); 5] = [
+    (m::RESPONSE_TIME_MEAN_MIN, "mean response (min)"),
+    (m::POLICE_INVOLVED_SHARE, "police on scene"),
+    (m::ARRESTS, "arrests"),
+    (m::USE_OF_FORCE, "use-of-force events"),
+    (m::EMERGENCY_DEPARTMENT, "ED visits"),
+];
+
+/// With population groups: for each group, the baseline's value of each metric and
+/// every alternative's paired difference (groups the baseline lacks are left out).
+pub fn population_table(c: &Comparison) -> Markup {
+    let Some(base) = c.summaries.first().filter(|b| !b.by_group.is_empty()) else {
+        return html! {};
+    };
+    let names = short_names(c);
+    html! {
+        div .overview { table {
+            tr {
+                th { "group" } th { "metric" } th { (names[0]) }
+                @for name in &names[1..] { th { (name) } }
+            }
+            @for (metric, label) in BY_GROUP {
+                @let columns: Vec<Vec<(String, Difference)>> = (c.summaries.iter().skip(1))
+                    .map(|s| group_differences(base, s, GroupsBy::Population, metric))
+                    .collect();
+                @for (group, e) in &base.by_group {
+                    tr {
+                        td { (group) } td { (label) }
+                        td .n { (e.get(metric.name).map_or("–".into(), |e| value(metric, e.mean))) }
+                        @for diffs in &columns {
+                            (difference_cell(metric, diffs.iter().find(|(g, _)| g == group).map(|(_, d)| d)))
+                        }
+                    }
+                }
+            }
+        } }
+        p .muted {
+            "Each population group's crises under " (names[0]) ", and under each alternative \
+             the paired difference with its 95 % interval; bold when resolved. The groups' \
+             rates over the whole city's are in each scenario's own report."
         }
     }
 }

@@ -127,6 +127,24 @@ pub fn warning_lines(lines: &[String]) -> Markup {
     html! { @for w in lines { p .sig { "Warning: " (w) } } }
 }
 
+/// The metrics shown by population group.
+const POPULATION_COLUMNS: [(&Metric, &str); 8] = [
+    (m::INCIDENTS, "incidents"),
+    (m::RESPONSE_TIME_MEAN_MIN, "mean response (min)"),
+    (m::RESPONSE_TIME_P90_MIN, "p90 response (min)"),
+    (m::POLICE_INVOLVED_SHARE, "police on scene"),
+    (m::EMERGENCY_DEPARTMENT, "ED visits"),
+    (m::ARRESTS, "arrests"),
+    (m::USE_OF_FORCE, "use of force"),
+    (m::INJURIES, "injuries"),
+];
+
+fn disparity_columns() -> Vec<(&'static str, &'static str)> {
+    (crate::stats::summary::DISPARITY_METRICS.iter())
+        .map(|x| (x.name, super::figures::disparity_label(x)))
+        .collect()
+}
+
 /// The report of one run.
 pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
     let body = html! {
@@ -152,6 +170,15 @@ pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
         (group_table("zone", &s.by_zone))
         h2 { "By priority" }
         (group_table("priority", &s.by_priority))
+        @if !s.by_group.is_empty() {
+            h2 { "By population group" }
+            p .muted {
+                "Crises of each group's members, and below, the group's rates over the whole \
+                 city's (per crisis for counts; 1 is parity)."
+            }
+            (groups_table("group", &s.by_group, &POPULATION_COLUMNS.map(|(x, t)| (x.name, t))))
+            (groups_table("group", &s.disparity, &disparity_columns()))
+        }
         h2 { "By the first responder on scene" }
         p .muted { "Incidents counted under the kind of the first unit that reached them." }
         (group_table("first on scene", &s.by_first_responder))

@@ -39,6 +39,9 @@ pub struct Scenario {
     pub costs: Option<Costs>,
     /// Call processing before dispatch.
     pub intake: Option<Intake>,
+    /// Population groups whose crises are counted apart.
+    #[serde(default)]
+    pub groups: Vec<Group>,
     /// Uncertain inputs: a `--set` key and the distribution of its value (or of a
     /// factor on it), for `crisis-sim uncertainty`.
     #[serde(default)]
@@ -485,7 +488,7 @@ pub struct WalkIns {
 pub struct Responder {
     /// Unique name, used by call types.
     pub name: String,
-    /// `police`, `clinical`, `civilian` or `medical`.
+    /// `police`, `clinical`, `civilian`, `medical` or `peer`.
     pub role: String,
     /// Home zone, or a list of zones that units are spread over in turn.
     pub home: Home,
@@ -521,6 +524,79 @@ pub struct Responder {
     pub cost_per_fte: Money,
     /// A hiring pipeline: units on duty follow the trained headcount.
     pub workforce: Option<Workforce>,
+    /// Strain: sustained utilization above a level raises turnover and absence.
+    pub burnout: Option<Burnout>,
+    /// Share of its staff who speak each language (`es = 0.4`).
+    #[serde(default)]
+    pub languages: BTreeMap<String, f64>,
+}
+
+/// A kind's `burnout`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Burnout {
+    /// Utilization (overtime included) over the last four weeks above which staff strain.
+    pub above_utilization: f64,
+    /// Factor on `turnover_per_year` while strained.
+    #[serde(default = "one")]
+    pub turnover_factor: f64,
+    /// Factor on `absence` while strained.
+    #[serde(default = "one")]
+    pub absence_factor: f64,
+}
+
+/// `[[groups]]`: people counted apart, with their own demand, police-contact risks
+/// and language needs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    /// Unique name.
+    pub name: String,
+    /// Share of the population: one share everywhere, or one per zone.
+    pub share: ZoneShare,
+    /// Crises per person against everyone else (default 1).
+    pub demand_factor: Option<f64>,
+    /// Factors on the chances of use of force, injury and arrest when police respond.
+    pub police_contact: Option<PoliceContact>,
+    /// Members who need an interpreter, their language, and the wait for one.
+    pub interpreter: Option<Interpreter>,
+}
+
+/// A group's share of the population.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(
+    untagged,
+    expecting = "a share from 0 to 1, or a share per zone such as { Downtown = 0.3, North = 0.1 }"
+)]
+pub enum ZoneShare {
+    /// The same share in every zone.
+    Everywhere(f64),
+    /// A share per zone (0 where not named).
+    PerZone(BTreeMap<String, f64>),
+}
+
+/// A group's `police_contact` factors (1 when absent).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PoliceContact {
+    /// Factor on the chance of use of force.
+    pub use_of_force: Option<f64>,
+    /// Factor on the chance of injury.
+    pub injury: Option<f64>,
+    /// Factor on the chance of arrest.
+    pub arrest: Option<f64>,
+}
+
+/// A group's `interpreter`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Interpreter {
+    /// Share of the group's members who need one.
+    pub share: f64,
+    /// Their language, as responders' `languages` name it.
+    pub language: String,
+    /// Time to reach an interpreter when the first unit on scene lacks the language.
+    pub delay: String,
 }
 
 /// A kind's `workforce`.

@@ -246,9 +246,10 @@ impl Sim<'_> {
         let i = self.units[u].incident as usize;
         let incident = &self.incidents[i];
         if incident.measured {
-            let d = incident.disposition as usize;
-            self.rec.dispositions[d] -= 1;
-            self.rec.dispositions[crate::model::Disposition::ResolvedOnScene as usize] += 1;
+            let (tally, from) = (self.incident_tally(i), incident.disposition);
+            let to = crate::model::Disposition::ResolvedOnScene;
+            self.rec.disposition_moved(tally, from, to);
+            let incident = &self.incidents[i];
             if incident.hospital {
                 self.rec.hospitalizations -= 1;
                 self.rec.inpatient_days -= incident.stay / crate::time::DAY;

@@ -78,6 +78,8 @@ impl Sim<'_> {
             0
         };
         let mut known = Person::new(class, last);
+        (known.group, known.interpreter) =
+            super::people::group_of(&model.groups, self.seed, person, zone);
         known.pending = true;
         self.people.known.insert(person, known);
         let repeat = repeats::PendingRepeat {

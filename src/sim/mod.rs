@@ -54,7 +54,7 @@ fn background_timer(stream: usize) -> usize {
 }
 
 /// Length of a "month" in the monthly incident counts.
-const MONTH: Minutes = 30.0 * DAY;
+pub(super) const MONTH: Minutes = 30.0 * DAY;
 
 #[derive(Clone, Debug)]
 struct Incident {
@@ -67,6 +67,10 @@ struct Incident {
     crisis: u32,
     /// The person's risk class.
     class: u8,
+    /// The person's population group (0 without groups).
+    group: u8,
+    /// The person needs an interpreter.
+    interpreter: bool,
     /// It escalated while waiting for a unit, and ends at the ED.
     escalated: bool,
     /// The unit keeping the person on an involuntary hold until their transport comes.
@@ -265,12 +269,20 @@ impl<'m> Sim<'m> {
                     rng: stream(seed, Stream::Unavailability, k as u64),
                 })
             });
-            kinds.push(KindState::new(first..units.len(), staffing, spells));
+            let mut state = KindState::new(first..units.len(), staffing, spells);
+            let workforce = kind.staff.workforce.as_ref();
+            if workforce.is_some() {
+                state.months = (model.days * DAY / MONTH).floor() as usize;
+            }
+            state.strain = (kind.staff.burnout).map(|b| staffing::Strain::new(b, workforce));
+            state.restart_record(model.warmup_end());
+            kinds.push(state);
         }
         let rec = Record {
             by_call_type: vec![Default::default(); model.call_types.len()],
             by_zone: vec![Default::default(); model.zones.len()],
             by_priority: vec![Default::default(); model.priorities.len()],
+            by_group: vec![Default::default(); model.groups.names.len()],
             by_first_responder: vec![Default::default(); model.kinds.len()],
             by_facility: vec![Default::default(); model.facilities.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
@@ -503,11 +515,11 @@ impl<'m> Sim<'m> {
         if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), crisis > 0) {
             *w += 1;
         }
+        let person_is = self.person_crisis(person, crisis, zone);
         if measured {
             let month = ((now - self.warmup_end) / MONTH) as usize;
-            let group = self.model.call_types[call_type].priority_group;
-            self.rec
-                .incident_arrived(call_type, zone, group, hour_of_day(now), month);
+            let tally = self.tally(call_type, zone, person_is.group);
+            self.rec.incident_arrived(tally, hour_of_day(now), month);
             self.next_incident += 1;
         }
         let hotline = self.model.hotline.as_ref().filter(|h| now >= h.from);
@@ -515,9 +527,10 @@ impl<'m> Sim<'m> {
         let awareness = hotline.map_or(1.0, |h| h.awareness_factor(now));
         let share = self.model.call_types[call_type].hotline_share * awareness;
         let via_hotline = channel < share && hotline_open;
-        let class = self.person_crisis(person, crisis);
         let mut incident = self.blank_incident(call_type, zone, pos, rng);
-        (incident.person, incident.crisis, incident.class) = (person, crisis, class);
+        (incident.person, incident.crisis) = (person, crisis);
+        (incident.class, incident.group) = (person_is.class, person_is.group);
+        incident.interpreter = person_is.interpreter;
         incident.measured = measured;
         incident.id = if measured { self.next_incident } else { 0 };
         incident.via_hotline = via_hotline;
@@ -528,6 +541,23 @@ impl<'m> Sim<'m> {
         } else {
             self.dispatch_911(incident, false);
         }
+    }
+
+    /// The groups an incident of `call_type` in `zone` of population group `group`
+    /// counts in.
+    fn tally(&self, call_type: usize, zone: usize, group: u8) -> record::Tally {
+        record::Tally {
+            call_type,
+            zone,
+            priority: self.model.call_types[call_type].priority_group,
+            group: usize::from(group),
+        }
+    }
+
+    /// The groups incident `i` counts in.
+    fn incident_tally(&self, i: usize) -> record::Tally {
+        let x = &self.incidents[i];
+        self.tally(usize::from(x.call_type), usize::from(x.zone), x.group)
     }
 
     /// An incident of `call_type` that has just arrived, not yet measured or routed.
@@ -541,6 +571,8 @@ impl<'m> Sim<'m> {
             person: 0,
             crisis: 0,
             class: 0,
+            group: 0,
+            interpreter: false,
             escalated: false,
             holder: NO_UNIT,
             hold_facility: 0,
@@ -644,7 +676,9 @@ impl<'m> Sim<'m> {
             return;
         }
         if incident.measured {
-            self.rec.incident_closed(disposition, hospital, stay / DAY);
+            let tally = self.incident_tally(i);
+            self.rec
+                .incident_closed(tally, disposition, hospital, stay / DAY);
         }
         if d == Disposition::Referred && disposition.is_some() {
             self.refer(i);
@@ -713,7 +747,7 @@ impl<'m> Sim<'m> {
         for kind in &mut self.kinds {
             kind.advance(now);
             kind.advance_duty(now);
-            kind.rec = record::KindRecord::default();
+            kind.restart_record(now);
         }
     }
 
@@ -728,13 +762,13 @@ impl<'m> Sim<'m> {
             self.count_places(f);
             self.rec.by_facility[f].still_waiting = self.places[f].waiting() as u64;
         }
-        for (_, incident) in &self.incidents {
-            if incident.measured && !incident.dispatched && !incident.closed {
-                let call_type = usize::from(incident.call_type);
-                let group = self.model.call_types[call_type].priority_group;
-                self.rec
-                    .incident_unserved(call_type, usize::from(incident.zone), group);
-            }
+        let unserved: Vec<usize> = (self.incidents.iter())
+            .filter(|(_, x)| x.measured && !x.dispatched && !x.closed)
+            .map(|(i, _)| i)
+            .collect();
+        for i in unserved {
+            let tally = self.incident_tally(i);
+            self.rec.incident_unserved(tally);
         }
         if self.rec.trace.is_some() {
             let open: Vec<usize> = self.incidents.iter().map(|(i, _)| i).collect();

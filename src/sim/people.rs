@@ -19,6 +19,10 @@ use crate::time::{DAY, Minutes};
 pub(super) struct Person {
     /// Risk class (index into `model.people.classes`).
     pub class: u8,
+    /// Population group (index into `model.groups.names`; 0 without groups).
+    pub group: u8,
+    /// They need an interpreter.
+    pub interpreter: bool,
     /// When their last crisis arrived.
     pub last: Minutes,
     /// Their crises that arrived in the measured period.
@@ -37,6 +41,8 @@ impl Person {
     pub(super) fn new(class: u8, last: Minutes) -> Self {
         Person {
             class,
+            group: 0,
+            interpreter: false,
             last,
             measured: 0,
             enrolled_until: f64::NEG_INFINITY,
@@ -97,15 +103,43 @@ pub(super) fn class_of(people: &crate::model::People, seed: u64, person: u64) ->
     people.class_of(u) as u8
 }
 
+/// The population group of `person`, whose first crisis is in `zone`, and whether they
+/// need an interpreter, drawn from their own substream (nothing without groups).
+pub(super) fn group_of(
+    groups: &crate::model::groups::Groups,
+    seed: u64,
+    person: u64,
+    zone: usize,
+) -> (u8, bool) {
+    if !groups.any() {
+        return (0, false);
+    }
+    let mut rng = stream(seed, Stream::Groups, person);
+    let group = groups.group_of(zone, rng.random());
+    let need = groups.interpreter[group].as_ref().map_or(0.0, |n| n.share);
+    (group as u8, rng.random::<f64>() < need)
+}
+
+/// What a crisis knows of its person.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Who {
+    pub class: u8,
+    pub group: u8,
+    pub interpreter: bool,
+}
+
 impl Sim<'_> {
-    /// A crisis of `person` (their `crisis`-th, 0 the first) arrived: draws a first
-    /// crisis's risk class, and counts repeats within 30 and 365 days.
-    pub(super) fn person_crisis(&mut self, person: u64, crisis: u32) -> u8 {
+    /// A crisis of `person` (their `crisis`-th, 0 the first) arrived in `zone`: draws a
+    /// first crisis's risk class and group, and counts repeats within 30 and 365 days.
+    pub(super) fn person_crisis(&mut self, person: u64, crisis: u32, zone: usize) -> Who {
         let now = self.now();
         let measured = self.measuring();
-        let (people, seed) = (&self.model.people, self.seed);
-        let entry = (self.people.known.entry(person))
-            .or_insert_with(|| Person::new(class_of(people, seed, person), f64::NEG_INFINITY));
+        let (model, seed) = (self.model, self.seed);
+        let entry = self.people.known.entry(person).or_insert_with(|| {
+            let mut p = Person::new(class_of(&model.people, seed, person), f64::NEG_INFINITY);
+            (p.group, p.interpreter) = group_of(&model.groups, seed, person, zone);
+            p
+        });
         entry.open += 1;
         if measured {
             entry.measured += 1;
@@ -116,7 +150,11 @@ impl Sim<'_> {
             }
         }
         entry.last = now;
-        entry.class
+        Who {
+            class: entry.class,
+            group: entry.group,
+            interpreter: entry.interpreter,
+        }
     }
 
     /// A next crisis of `person` was set.

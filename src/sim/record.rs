@@ -18,6 +18,26 @@ pub struct GroupCounts {
     pub response: Histogram,
     /// Dispatch waits (911 receipt → first unit assigned) of the incidents reached, minutes.
     pub dispatch_wait: Histogram,
+    /// Dispositions, in `Disposition::ALL` order.
+    pub dispositions: [u64; 5],
+    /// Use-of-force events.
+    pub use_of_force: u64,
+    /// Injury events.
+    pub injuries: u64,
+}
+
+/// Which groups of incidents one incident counts in: its call type, zone, priority
+/// (index into `Model::priorities`) and population group (ignored without groups).
+#[derive(Clone, Copy, Debug)]
+pub struct Tally {
+    /// Call type index.
+    pub call_type: usize,
+    /// Zone index.
+    pub zone: usize,
+    /// Priority index.
+    pub priority: usize,
+    /// Population group index.
+    pub group: usize,
 }
 
 /// Time integrals and job counts of one responder kind.
@@ -51,6 +71,15 @@ pub struct KindRecord {
     pub scheduled_shifts: u64,
     /// Of those, left unstaffed by absence.
     pub unstaffed_shifts: u64,
+    /// With a workforce, per whole 30-day month of the measured period: unit-minutes
+    /// scheduled, unit-minutes on duty, and unit-minutes the trained staff could keep
+    /// on the road at the relief factor (empty without a workforce).
+    pub by_month: Vec<[f64; 3]>,
+    /// With `burnout`: minutes of the measured period its staff were strained.
+    pub strained_minutes: f64,
+    /// With `burnout` and a workforce: trained and paid staff summed over the measured
+    /// days from the kind's start, and those days.
+    pub staff_days: (f64, f64, u64),
 }
 
 /// What a facility saw in the measured period.
@@ -184,6 +213,8 @@ pub struct Record {
     pub by_zone: Vec<GroupCounts>,
     /// By priority, in the order of `Model::priorities`.
     pub by_priority: Vec<GroupCounts>,
+    /// By population group, in the order of `Groups::names` (empty without groups).
+    pub by_group: Vec<GroupCounts>,
     /// By the kind of the first unit on scene: `incidents` counts the incidents it
     /// reached first, `response` their response times; the other counts stay zero.
     pub by_first_responder: Vec<GroupCounts>,
@@ -228,24 +259,27 @@ pub struct Record {
 }
 
 impl Record {
-    /// A measured incident arrived: of `call_type`, in `zone`, in priority group
-    /// `group`, at hour of day `hour`, in month `month` of the measured period.
-    pub fn incident_arrived(
-        &mut self,
-        call_type: usize,
-        zone: usize,
-        group: usize,
-        hour: usize,
-        month: usize,
-    ) {
+    /// The groups incident `t` counts in (no population group without groups).
+    pub fn tallies(&mut self, t: Tally) -> impl Iterator<Item = &mut GroupCounts> {
+        [
+            self.by_call_type.get_mut(t.call_type),
+            self.by_zone.get_mut(t.zone),
+            self.by_priority.get_mut(t.priority),
+            self.by_group.get_mut(t.group),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
+    /// A measured incident arrived, at hour of day `hour`, in month `month` of the
+    /// measured period.
+    pub fn incident_arrived(&mut self, t: Tally, hour: usize, month: usize) {
         self.incidents += 1;
         self.incidents_by_hour[hour] += 1;
         if let Some(m) = self.incidents_by_month.get_mut(month) {
             *m += 1;
         }
-        self.by_call_type[call_type].incidents += 1;
-        self.by_zone[zone].incidents += 1;
-        self.by_priority[group].incidents += 1;
+        self.tallies(t).for_each(|g| g.incidents += 1);
     }
 
     /// A measured incident was cancelled before a unit was on scene (`waiting`: before
@@ -259,23 +293,41 @@ impl Record {
     /// perhaps an inpatient stay of `stay_days`.
     pub fn incident_closed(
         &mut self,
+        t: Tally,
         disposition: Option<crate::model::Disposition>,
         hospital: bool,
         stay_days: f64,
     ) {
         if let Some(d) = disposition {
             self.dispositions[d as usize] += 1;
+            self.tallies(t)
+                .for_each(|g| g.dispositions[d as usize] += 1);
         }
         self.hospitalizations += u64::from(hospital);
         self.inpatient_days += stay_days;
     }
 
+    /// A measured incident's disposition turned out otherwise (a full facility sent
+    /// the person back).
+    pub fn disposition_moved(
+        &mut self,
+        t: Tally,
+        from: crate::model::Disposition,
+        to: crate::model::Disposition,
+    ) {
+        let (from, to) = (from as usize, to as usize);
+        self.dispositions[from] -= 1;
+        self.dispositions[to] += 1;
+        self.tallies(t).for_each(|g| {
+            g.dispositions[from] -= 1;
+            g.dispositions[to] += 1;
+        });
+    }
+
     /// A measured incident was still waiting for a unit at the horizon.
-    pub fn incident_unserved(&mut self, call_type: usize, zone: usize, group: usize) {
+    pub fn incident_unserved(&mut self, t: Tally) {
         self.unserved += 1;
-        self.by_call_type[call_type].unserved += 1;
-        self.by_zone[zone].unserved += 1;
-        self.by_priority[group].unserved += 1;
+        self.tallies(t).for_each(|g| g.unserved += 1);
     }
 }
 

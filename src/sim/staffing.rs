@@ -9,9 +9,13 @@ use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
 use super::units::Phase;
-use super::{Event, Sim, record};
+use super::{Event, MONTH, Sim, record};
+use crate::model::workforce::{Burnout, PipelineState, Workforce};
 use crate::rng::SimRng;
-use crate::time::{HOUR, Minutes};
+use crate::time::{DAY, HOUR, Minutes};
+
+/// The time constant of the utilization that strains staff: about four weeks.
+const STRAIN_WINDOW: Minutes = 28.0 * DAY;
 
 /// Unit-shifts of an around-the-clock schedule, for drawing absences: 8 hours.
 const ROUND_THE_CLOCK_SHIFT: Minutes = 8.0 * HOUR;
@@ -69,7 +73,124 @@ pub(super) struct KindState {
     staffing: SimRng,
     /// Out-of-service spells, if the kind has them.
     pub spells: Option<SpellSource>,
+    /// Units the schedule asks for now.
+    pub scheduled: u32,
+    /// Units the trained staff could keep on the road now at the relief factor (with
+    /// a workforce): the scheduled units less vacancies.
+    pub crews: f64,
+    /// Strain and the pipeline under it, with `burnout`.
+    pub strain: Option<Strain>,
+    /// Whole 30-day months of the measured period (monthly staffing is kept with a
+    /// workforce only).
+    pub months: usize,
+    /// When the measured period starts.
+    month_origin: Minutes,
     pub rec: record::KindRecord,
+}
+
+/// A kind's strain: utilization over about the last four weeks (exponentially
+/// weighted, overtime counted busy), and, with a workforce, the pipeline stepped day
+/// by day with turnover raised while strained.
+pub(super) struct Strain {
+    pub burnout: Burnout,
+    pub level: f64,
+    pub strained: bool,
+    /// When the level was last updated, and the busy and on-duty integrals then.
+    last: (Minutes, f64, f64),
+    pub pipeline: Option<LivePipeline>,
+}
+
+impl Strain {
+    pub(super) fn new(burnout: Burnout, workforce: Option<&Workforce>) -> Self {
+        Strain {
+            burnout,
+            level: 0.0,
+            strained: false,
+            last: (0.0, 0.0, 0.0),
+            pipeline: workforce.map(LivePipeline::new),
+        }
+    }
+
+    /// Takes in the time since the last update, given the busy and on-duty
+    /// integrals now.
+    fn update(&mut self, now: Minutes, busy: f64, on_duty: f64) {
+        let (since, busy_then, duty_then) = self.last;
+        let duty = on_duty - duty_then;
+        if now > since && duty > 0.0 {
+            let weight = (-(now - since) / STRAIN_WINDOW).exp();
+            let recent = (busy - busy_then) / duty;
+            self.level = weight * self.level + (1.0 - weight) * recent;
+        }
+        self.last = (now, busy, on_duty);
+        self.strained = self.level > self.burnout.above_utilization;
+    }
+
+    /// The integrals start again from 0 at `now` (the warm-up ended).
+    fn rebase(&mut self, now: Minutes) {
+        self.last = (now, 0.0, 0.0);
+    }
+}
+
+/// A hiring pipeline stepped as the run goes, one day at a time, so that strain can
+/// raise its turnover: the same arithmetic as the model's planned series.
+pub(super) struct LivePipeline {
+    state: PipelineState,
+    from: Minutes,
+    day: usize,
+    /// `(trained, in training)` at the start of the current day and of the next.
+    today: (f64, f64),
+    tomorrow: (f64, f64),
+    counted: bool,
+}
+
+impl LivePipeline {
+    fn new(w: &Workforce) -> Self {
+        let mut state = PipelineState::new(w.inputs);
+        let today = (state.trained, state.in_training);
+        state.step(1.0);
+        LivePipeline {
+            tomorrow: (state.trained, state.in_training),
+            state,
+            from: w.from,
+            day: 0,
+            today,
+            counted: false,
+        }
+    }
+
+    /// Steps to `now`'s day with turnover × `factor`, adding each day start in
+    /// `[start, end)` to `days` (trained, paid, days).
+    fn advance(
+        &mut self,
+        now: Minutes,
+        factor: f64,
+        (start, end): (Minutes, Minutes),
+        days: &mut (f64, f64, u64),
+    ) {
+        loop {
+            let at = self.from + self.day as f64 * DAY;
+            if !self.counted && at >= start && at < end {
+                days.0 += self.today.0;
+                days.1 += self.today.0 + self.today.1;
+                days.2 += 1;
+            }
+            self.counted = true;
+            if at + DAY > now {
+                return;
+            }
+            self.day += 1;
+            self.today = self.tomorrow;
+            self.state.step(factor);
+            self.tomorrow = (self.state.trained, self.state.in_training);
+            self.counted = false;
+        }
+    }
+
+    /// Trained staff at `now`, between the day's start and the next's.
+    fn trained_at(&self, now: Minutes) -> f64 {
+        let into = ((now - self.from) / DAY - self.day as f64).clamp(0.0, 1.0);
+        self.today.0 + (self.tomorrow.0 - self.today.0) * into
+    }
 }
 
 impl KindState {
@@ -79,6 +200,11 @@ impl KindState {
         spells: Option<SpellSource>,
     ) -> Self {
         KindState {
+            scheduled: 0,
+            crews: 0.0,
+            strain: None,
+            months: 0,
+            month_origin: 0.0,
             idle: Vec::with_capacity(units.len()),
             units,
             waiting: BinaryHeap::new(),
@@ -114,7 +240,49 @@ impl KindState {
             now,
             self.on_duty,
         );
+        if self.strain.as_ref().is_some_and(|s| s.strained) {
+            self.rec.strained_minutes += now - self.duty_since;
+        }
+        if !self.rec.by_month.is_empty() {
+            let levels = [
+                f64::from(self.scheduled),
+                f64::from(self.on_duty),
+                self.crews,
+            ];
+            let origin = self.month_origin;
+            let (from, to) = (self.duty_since - origin, now - origin);
+            spread_by_month(&mut self.rec.by_month, from, to, levels);
+        }
         self.duty_since = now;
+    }
+
+    /// A record for the measured period, which starts at `warmup_end`.
+    pub(super) fn restart_record(&mut self, warmup_end: Minutes) {
+        self.rec = record::KindRecord {
+            by_month: vec![[0.0; 3]; self.months],
+            ..Default::default()
+        };
+        self.month_origin = warmup_end;
+        if let Some(s) = &mut self.strain {
+            s.rebase(warmup_end);
+        }
+    }
+}
+
+/// Adds `levels × minutes` of the interval `[from, to)`, minutes since the measured
+/// period began, to the 30-day months it covers (past the last whole month: nothing).
+fn spread_by_month(bins: &mut [[f64; 3]], from: Minutes, to: Minutes, levels: [f64; 3]) {
+    let mut t = from.max(0.0);
+    while t < to {
+        let month = (t / MONTH).floor();
+        let end = ((month + 1.0) * MONTH).min(to);
+        let Some(bin) = bins.get_mut(month as usize) else {
+            return;
+        };
+        for (b, level) in bin.iter_mut().zip(levels) {
+            *b += level * (end - t);
+        }
+        t = end;
     }
 }
 
@@ -149,7 +317,10 @@ impl Sim<'_> {
             Some(kind.from)
         } else if schedule.steps.len() > 1 {
             Some(schedule.next_change(now))
-        } else if kind.absence > 0.0 || kind.staff.workforce.is_some() {
+        } else if kind.absence > 0.0
+            || kind.staff.workforce.is_some()
+            || kind.staff.burnout.is_some()
+        {
             Some(((now / ROUND_THE_CLOCK_SHIFT).floor() + 1.0) * ROUND_THE_CLOCK_SHIFT)
         } else {
             None
@@ -160,17 +331,18 @@ impl Sim<'_> {
         self.kinds[k].advance(now);
         self.kinds[k].advance_duty(now);
         let measured = self.measuring();
+        let (absence, trained) = self.staff_now(k);
         // Unit-shifts go unstaffed for absence and, with a workforce, for vacancies;
         // one draw per unit-shift either way, so vacancies only take units away. No
         // more units go out than the trained headcount can crew.
-        let (missing, crewed) = match &kind.staff.workforce {
-            Some(w) => (
-                1.0 - (1.0 - kind.absence) * (1.0 - w.vacancy_at(now)),
-                w.units_at_most(now, kind.staff.staff_per_unit),
+        let (missing, crewed) = match (&kind.staff.workforce, trained) {
+            (Some(w), Some(trained)) => (
+                1.0 - (1.0 - absence) * (1.0 - w.vacancy(trained)),
+                w.units_at_most(trained, kind.staff.staff_per_unit),
             ),
-            None => (kind.absence, usize::MAX),
+            _ => (absence, usize::MAX),
         };
-        let drawn = kind.absence > 0.0 || kind.staff.workforce.is_some();
+        let drawn = absence > 0.0 || kind.staff.workforce.is_some();
         let mut on_duty = 0;
         for (index, u) in self.kinds[k].units.clone().enumerate() {
             let state = &mut self.kinds[k];
@@ -186,7 +358,49 @@ impl Sim<'_> {
             on_duty += u32::from(wanted);
             self.set_on_duty(k, u, wanted);
         }
-        self.kinds[k].on_duty = on_duty;
+        let state = &mut self.kinds[k];
+        state.on_duty = on_duty;
+        state.scheduled = target as u32;
+        state.crews = match (&kind.staff.workforce, trained) {
+            (Some(w), Some(t)) => target as f64 * (1.0 - w.vacancy(t)),
+            _ => 0.0,
+        };
+    }
+
+    /// Kind `k`'s absence and trained staff (with a workforce) at this shift change,
+    /// under strain where the kind has `burnout`: the strain level takes in the time
+    /// since the last change, and a live pipeline steps to today.
+    fn staff_now(&mut self, k: usize) -> (f64, Option<f64>) {
+        let now = self.now();
+        let kind = &self.model.kinds[k];
+        let workforce = kind.staff.workforce.as_ref();
+        let span = (self.warmup_end.max(kind.from), self.horizon);
+        let state = &mut self.kinds[k];
+        let (busy, on_duty) = (
+            state.rec.busy_on_duty + state.rec.overtime,
+            state.rec.on_duty,
+        );
+        let Some(strain) = &mut state.strain else {
+            return (kind.absence, workforce.map(|w| w.trained_at(now)));
+        };
+        strain.update(now, busy, on_duty);
+        let b = strain.burnout;
+        let (absence, turnover) = if strain.strained {
+            (
+                (kind.absence * b.absence_factor).min(0.99),
+                b.turnover_factor,
+            )
+        } else {
+            (kind.absence, 1.0)
+        };
+        let trained = strain.pipeline.as_mut().map(|p| {
+            p.advance(now, turnover, span, &mut state.rec.staff_days);
+            p.trained_at(now)
+        });
+        (
+            absence,
+            trained.or_else(|| workforce.map(|w| w.trained_at(now))),
+        )
     }
 
     fn set_on_duty(&mut self, k: usize, u: usize, wanted: bool) {

@@ -15,6 +15,7 @@ use rand_distr::Distribution;
 
 use super::people::person_stream;
 use super::{Event, NO_INCIDENT, Sim, pick_weighted};
+use crate::model::groups::{PoliceFactors, speaks, with_arrest_factor};
 use crate::model::{Disposition, Point, Role};
 use crate::rng::Stream;
 use crate::time::Minutes;
@@ -264,17 +265,25 @@ impl Sim<'_> {
             self.leave_incident(u);
             return;
         };
+        // The response ends when someone on scene can speak with the person.
+        let mut interpreting = 0.0;
         if !self.incidents[i].arrived {
-            self.first_arrival(i, k);
+            interpreting = self.interpreter_wait(u, i);
+            self.first_arrival(i, k, now + interpreting);
         }
         self.count_reach(i, k);
         let measured = self.incidents[i].measured;
+        let tally = self.incident_tally(i);
         let unit = &mut self.units[u];
         let primary = unit.primary;
         let incident = &mut self.incidents[i];
+        let police = match model.kinds[k].role {
+            Role::Police => model.groups.police(usize::from(incident.group)),
+            _ => PoliceFactors::NONE,
+        };
         let rng = &mut incident.rng;
-        let force = rng.random_bool(response.use_of_force);
-        let injury = rng.random_bool(response.injury);
+        let force = rng.random_bool((response.use_of_force * police.use_of_force).min(1.0));
+        let injury = rng.random_bool((response.injury * police.injury).min(1.0));
         let backup = primary && rng.random_bool(response.backup);
         let consult = primary && rng.random_bool(response.consult);
         // Units the call type sends together work one scene, started by the first
@@ -282,16 +291,20 @@ impl Sim<'_> {
         let scene = match (unit.shares_scene, incident.scene_end) {
             (true, Some(end)) => (end - now).max(0.0),
             (true, None) => {
-                let scene = response.on_scene.sample(rng);
+                let scene = interpreting + response.on_scene.sample(rng);
                 incident.scene_end = Some(now + scene);
                 scene
             }
-            (false, _) => response.on_scene.sample(rng),
+            (false, _) => interpreting + response.on_scene.sample(rng),
         };
         if measured {
             self.rec.use_of_force += u64::from(force);
             self.rec.injuries += u64::from(injury);
             self.rec.backup_requests += u64::from(backup);
+            self.rec.tallies(tally).for_each(|g| {
+                g.use_of_force += u64::from(force);
+                g.injuries += u64::from(injury);
+            });
         }
         match (consult, &model.psychiatry) {
             (true, Some(p)) if now >= p.from => {
@@ -305,10 +318,35 @@ impl Sim<'_> {
         }
     }
 
-    /// The first unit, of kind `k`, reached incident `i`: the response ends, and the
-    /// crisis may have escalated while it waited.
-    fn first_arrival(&mut self, i: usize, k: usize) {
-        let now = self.now();
+    /// Minutes unit `u`, first on scene at incident `i`, waits for an interpreter: none
+    /// unless the person needs one and no one in the unit speaks their language.
+    fn interpreter_wait(&self, u: usize, i: usize) -> Minutes {
+        let incident = &self.incidents[i];
+        if !incident.interpreter {
+            return 0.0;
+        }
+        let groups = &self.model.groups;
+        let Some(need) = groups.interpreter[usize::from(incident.group)].as_ref() else {
+            return 0.0;
+        };
+        let k = usize::from(self.units[u].kind);
+        let staff = &self.model.kinds[k].staff;
+        let language = &groups.languages[need.language];
+        let share = (staff.languages.iter())
+            .find(|(name, _)| name == language)
+            .map_or(0.0, |(_, s)| *s);
+        let index = u - self.kinds[k].units.start;
+        if speaks(share, staff.staff_per_unit, index) {
+            return 0.0;
+        }
+        let mut rng = person_stream(self.seed, Stream::Groups, incident.person, incident.crisis);
+        need.delay.sample(&mut rng)
+    }
+
+    /// The first unit, of kind `k`, reached incident `i`: the response ends at
+    /// `contact`, and the crisis may have escalated while it waited.
+    fn first_arrival(&mut self, i: usize, k: usize, contact: Minutes) {
+        let now = contact;
         let model = self.model;
         let incident = &mut self.incidents[i];
         let (ct, measured) = (usize::from(incident.call_type), incident.measured);
@@ -336,17 +374,15 @@ impl Sim<'_> {
             let wait = incident.dispatched_at - incident.received;
             self.rec.response.record(minutes);
             self.rec.dispatch_wait.record(wait);
-            let group = model.call_types[ct].priority_group;
-            for g in [
-                &mut self.rec.by_call_type[ct],
-                &mut self.rec.by_zone[usize::from(incident.zone)],
-                &mut self.rec.by_priority[group],
-                &mut self.rec.by_first_responder[k],
-            ] {
+            let tally = self.incident_tally(i);
+            let first = &mut self.rec.by_first_responder[k];
+            first.incidents += 1;
+            first.response.record(minutes);
+            first.dispatch_wait.record(wait);
+            self.rec.tallies(tally).for_each(|g| {
                 g.response.record(minutes);
                 g.dispatch_wait.record(wait);
-            }
-            self.rec.by_first_responder[k].incidents += 1;
+            });
         }
     }
 
@@ -356,7 +392,6 @@ impl Sim<'_> {
         let model = self.model;
         let incident = &mut self.incidents[i];
         let measured = incident.measured;
-        let ct = usize::from(incident.call_type);
         if incident.reached & (1 << k) == 0 {
             incident.reached |= 1 << k;
             if measured || incident.induced_measured {
@@ -367,9 +402,8 @@ impl Sim<'_> {
             incident.police = true;
             if measured {
                 self.rec.police_involved += 1;
-                self.rec.by_call_type[ct].police_involved += 1;
-                self.rec.by_zone[usize::from(incident.zone)].police_involved += 1;
-                self.rec.by_priority[model.call_types[ct].priority_group].police_involved += 1;
+                let tally = self.incident_tally(i);
+                self.rec.tallies(tally).for_each(|g| g.police_involved += 1);
             }
         }
     }
@@ -384,7 +418,7 @@ impl Sim<'_> {
         let i = unit.incident as usize;
         let incident = &self.incidents[i];
         let ct = &self.model.call_types[usize::from(incident.call_type)];
-        let outcomes = ct.by_kind[k]
+        let mut outcomes = ct.by_kind[k]
             .as_ref()
             .map_or([1.0, 0.0, 0.0, 0.0, 0.0], |r| {
                 if unit.consulted {
@@ -393,6 +427,10 @@ impl Sim<'_> {
                     r.outcomes
                 }
             });
+        if self.model.kinds[k].role == Role::Police {
+            let factor = self.model.groups.police(usize::from(incident.group)).arrest;
+            outcomes = with_arrest_factor(outcomes, factor);
+        }
         let u_outcome: f64 = self.incidents[i].rng.random();
         let disposition = if self.incidents[i].escalated {
             Disposition::EmergencyDepartment

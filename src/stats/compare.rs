@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ReplicationSummary;
 use super::metrics::Metric;
+use super::replication::GroupValues;
 use super::summary::RunSummary;
 use super::{Difference, Estimate, estimate, paired_difference};
 
@@ -88,32 +90,67 @@ impl Comparison {
     }
 }
 
-/// The per-replication values of a group metric in one zone of a run (`None` for a
-/// zone the run does not have).
-fn zone_column(s: &RunSummary, zone: &str, m: &Metric) -> Option<Vec<f64>> {
-    let z = s.by_zone.get_index_of(zone)?;
-    Some(
-        s.per_replication
-            .iter()
-            .map(|r| r.by_zone[z].get(m))
-            .collect(),
-    )
+/// Which groups of incidents a paired difference is taken over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GroupsBy {
+    /// Zones.
+    Zone,
+    /// Population groups (`[[groups]]`).
+    Population,
 }
 
-/// Paired differences `other − base` of a group metric zone by zone, for the zones both
-/// runs have, in the baseline's order.
+impl GroupsBy {
+    fn estimates(self, s: &RunSummary) -> &indexmap::IndexMap<String, super::summary::Estimates> {
+        match self {
+            GroupsBy::Zone => &s.by_zone,
+            GroupsBy::Population => &s.by_group,
+        }
+    }
+
+    fn values(self, r: &ReplicationSummary) -> &[GroupValues] {
+        match self {
+            GroupsBy::Zone => &r.by_zone,
+            GroupsBy::Population => &r.by_group,
+        }
+    }
+}
+
+/// The per-replication values of a group metric in one group of a run (`None` for a
+/// group the run does not have).
+fn group_column(s: &RunSummary, by: GroupsBy, group: &str, m: &Metric) -> Option<Vec<f64>> {
+    let g = by.estimates(s).get_index_of(group)?;
+    (s.per_replication.iter())
+        .map(|r| by.values(r).get(g).map(|v| v.get(m)))
+        .collect()
+}
+
+/// Paired differences `other − base` of a group metric group by group, for the groups
+/// both runs have, in the baseline's order.
+pub fn group_differences(
+    base: &RunSummary,
+    other: &RunSummary,
+    by: GroupsBy,
+    m: &Metric,
+) -> Vec<(String, Difference)> {
+    by.estimates(base)
+        .keys()
+        .filter_map(|group| {
+            let d = paired_difference(
+                &group_column(base, by, group, m)?,
+                &group_column(other, by, group, m)?,
+            );
+            Some((group.clone(), d))
+        })
+        .collect()
+}
+
+/// Paired differences zone by zone (see [`group_differences`]).
 pub fn zone_differences(
     base: &RunSummary,
     other: &RunSummary,
     m: &Metric,
 ) -> Vec<(String, Difference)> {
-    base.by_zone
-        .keys()
-        .filter_map(|zone| {
-            let d = paired_difference(&zone_column(base, zone, m)?, &zone_column(other, zone, m)?);
-            Some((zone.clone(), d))
-        })
-        .collect()
+    group_differences(base, other, GroupsBy::Zone, m)
 }
 
 /// How unequal a run is across its zones on one metric where more is worse (a
@@ -148,8 +185,8 @@ pub fn equity(s: &RunSummary, m: &Metric) -> Option<Equity> {
     }
     measured.sort_by(|a, b| a.1.total_cmp(&b.1));
     let ((best, best_mean), (worst, worst_mean)) = (measured[0], measured[measured.len() - 1]);
-    let worst_values = zone_column(s, worst, m)?;
-    let best_values = zone_column(s, best, m)?;
+    let worst_values = group_column(s, GroupsBy::Zone, worst, m)?;
+    let best_values = group_column(s, GroupsBy::Zone, best, m)?;
     let pairs = worst_values.iter().zip(&best_values);
     let gaps: Vec<f64> = pairs.clone().map(|(w, b)| w - b).collect();
     let ratios: Vec<f64> = pairs

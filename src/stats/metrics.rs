@@ -128,7 +128,7 @@ pub fn responder_cost(spec: &Kind, r: &KindRecord) -> f64 {
 }
 
 /// What kind `k`'s staff cost over the measured period, paid by the year.
-pub fn staff_cost(model: &Model, k: usize) -> f64 {
+pub fn staff_cost(model: &Model, rec: &Record, k: usize) -> f64 {
     let kind = &model.kinds[k];
     if kind.staff.cost_per_fte == 0.0 {
         return 0.0;
@@ -138,7 +138,19 @@ pub fn staff_cost(model: &Model, k: usize) -> f64 {
     if end <= start {
         return 0.0;
     }
-    kind.staff.paid(kind.fte(), start, end) * kind.staff.cost_per_fte * (end - start) / YEAR
+    let paid = match lived(kind, &rec.kinds[k]) {
+        Some((_, paid)) => paid,
+        None => kind.staff.paid(kind.fte(), start, end),
+    };
+    paid * kind.staff.cost_per_fte * (end - start) / YEAR
+}
+
+/// Trained and paid staff on average over the measured days, as the run stepped its
+/// pipeline under strain (`None` where the planned pipeline is the run's).
+fn lived(kind: &Kind, r: &KindRecord) -> Option<(f64, f64)> {
+    let (trained, paid, days) = r.staff_days;
+    let stepped = kind.staff.burnout.is_some() && kind.staff.workforce.is_some();
+    (stepped && days > 0).then(|| (trained / days as f64, paid / days as f64))
 }
 
 /// A replication's costs by part, in dollars of the model's `costs.dollar_year`;
@@ -183,7 +195,9 @@ impl CostParts {
             responders: (model.kinds.iter().zip(&rec.kinds))
                 .map(|(spec, r)| responder_cost(spec, r))
                 .sum(),
-            staff: (0..model.kinds.len()).map(|k| staff_cost(model, k)).sum(),
+            staff: (0..model.kinds.len())
+                .map(|k| staff_cost(model, rec, k))
+                .sum(),
             ed_visits: d(Disposition::EmergencyDepartment) * c.ed_visit,
             inpatient: rec.inpatient_days * c.inpatient_day,
             crisis_center: d(Disposition::CrisisCenter) * c.crisis_center_stay,
@@ -841,7 +855,28 @@ pub const HEADCOUNT: &Metric = &Metric {
     cost_part: false,
     value: Value::PerKind(|m, k| {
         let model = m.model;
-        (model.kinds[k].staff).trained_mean(model.warmup_end(), model.horizon())
+        match lived(&model.kinds[k], &m.rec.kinds[k]) {
+            Some((trained, _)) => trained,
+            None => (model.kinds[k].staff).trained_mean(model.warmup_end(), model.horizon()),
+        }
+    }),
+};
+
+/// The metric `strained_share_<kind>`.
+pub const STRAINED_SHARE: &Metric = &Metric {
+    name: "strained_share_",
+    measure: Measure::Share,
+    meaning: "share of the measured period this kind's staff were strained (utilization over about four weeks above burnout.above_utilization), with burnout",
+    console: false,
+    compare: false,
+    cost_part: false,
+    value: Value::PerKind(|m, k| {
+        let kind = &m.model.kinds[k];
+        if kind.staff.burnout.is_none() || m.rec.measured_minutes <= 0.0 {
+            f64::NAN
+        } else {
+            m.rec.kinds[k].strained_minutes / m.rec.measured_minutes
+        }
     }),
 };
 
@@ -853,7 +888,7 @@ pub const COST_STAFF_BY_KIND: &Metric = &Metric {
     console: false,
     compare: false,
     cost_part: false,
-    value: Value::PerKind(|m, k| staff_cost(m.model, k)),
+    value: Value::PerKind(|m, k| staff_cost(m.model, m.rec, k)),
 };
 
 /// The metric `cost_per_call_<kind>`.
@@ -1232,6 +1267,7 @@ pub const METRICS: &[&Metric] = &[
     COST_RESPONDERS_BY_KIND,
     FTE,
     HEADCOUNT,
+    STRAINED_SHARE,
     COST_STAFF_BY_KIND,
     COST_PER_CALL,
     HOTLINE_ANSWER_MEAN_MIN,
@@ -1265,7 +1301,7 @@ pub const METRICS: &[&Metric] = &[
 
 /// The metrics of a group of incidents (a call type, a zone, a priority, the kind
 /// first on scene), in output order.
-pub const GROUP_METRICS: [&Metric; 9] = [
+pub const GROUP_METRICS: [&Metric; 13] = [
     INCIDENTS,
     RESPONSE_TIME_MEAN_MIN,
     RESPONSE_TIME_P50_MIN,
@@ -1275,6 +1311,10 @@ pub const GROUP_METRICS: [&Metric; 9] = [
     POLICE_INVOLVED_SHARE,
     DISPATCH_WAIT_MEAN_MIN,
     DISPATCH_WAIT_P90_MIN,
+    EMERGENCY_DEPARTMENT,
+    ARRESTS,
+    USE_OF_FORCE,
+    INJURIES,
 ];
 
 /// A metric of a facility.

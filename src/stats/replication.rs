@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::metrics::{self, CostParts, FacilityMetric, Measured, Metric, share};
 use super::nullable;
-use crate::model::Model;
+use crate::model::{Disposition, Model};
 use crate::sim::Record;
 use crate::sim::record::GroupCounts;
 use crate::time::{DAY, HOUR, WEEK};
@@ -37,6 +37,11 @@ pub struct Series {
     /// Per facility: mean share of its places in use at each hour of the week (empty
     /// for a facility without a capacity).
     pub occupancy_by_hour: Vec<Vec<f64>>,
+    /// Per responder kind with a workforce, per whole 30-day month of the measured
+    /// period: mean units scheduled, mean units on duty, and mean units its trained
+    /// staff could keep on the road (empty for a kind without a workforce).
+    #[serde(default)]
+    pub staffing_by_month: Vec<Vec<[f64; 3]>>,
 }
 
 /// The values of one group of incidents, the metrics of [`metrics::GROUP_METRICS`]
@@ -62,11 +67,19 @@ pub struct GroupValues {
     pub dispatch_wait_mean: f64,
     /// 90th percentile of those minutes.
     pub dispatch_wait_p90: f64,
+    /// Incidents ending at an emergency department.
+    pub emergency_department: f64,
+    /// Incidents ending in arrest.
+    pub arrests: f64,
+    /// Use-of-force events.
+    pub use_of_force: f64,
+    /// Injury events.
+    pub injuries: f64,
 }
 
 impl GroupValues {
     /// The values in the order of [`metrics::GROUP_METRICS`].
-    pub fn to_array(&self) -> [f64; 9] {
+    pub fn to_array(&self) -> [f64; 13] {
         [
             self.incidents,
             self.response_mean,
@@ -77,6 +90,10 @@ impl GroupValues {
             self.police_share,
             self.dispatch_wait_mean,
             self.dispatch_wait_p90,
+            self.emergency_department,
+            self.arrests,
+            self.use_of_force,
+            self.injuries,
         ]
     }
 
@@ -100,9 +117,13 @@ impl TryFrom<Vec<Option<f64>>> for GroupValues {
     type Error = String;
     fn try_from(v: Vec<Option<f64>>) -> Result<Self, String> {
         let mut x: Vec<f64> = v.iter().map(|x| x.unwrap_or(f64::NAN)).collect();
-        // Files written before groups had dispatch waits have 7 values.
+        // Files written before groups had dispatch waits have 7 values, before they
+        // had outcomes 9.
         if x.len() == 7 {
             x.extend([f64::NAN, f64::NAN]);
+        }
+        if x.len() == 9 {
+            x.extend([f64::NAN; 4]);
         }
         let [
             incidents,
@@ -114,9 +135,13 @@ impl TryFrom<Vec<Option<f64>>> for GroupValues {
             police_share,
             dispatch_wait_mean,
             dispatch_wait_p90,
+            emergency_department,
+            arrests,
+            use_of_force,
+            injuries,
         ] = x[..]
         else {
-            return Err(format!("a group has {} values, not 9", x.len()));
+            return Err(format!("a group has {} values, not 13", x.len()));
         };
         Ok(GroupValues {
             incidents,
@@ -128,6 +153,10 @@ impl TryFrom<Vec<Option<f64>>> for GroupValues {
             police_share,
             dispatch_wait_mean,
             dispatch_wait_p90,
+            emergency_department,
+            arrests,
+            use_of_force,
+            injuries,
         })
     }
 }
@@ -223,6 +252,9 @@ pub struct ReplicationSummary {
     pub by_zone: Vec<GroupValues>,
     /// Per priority, most urgent first.
     pub by_priority: Vec<GroupValues>,
+    /// Per population group (none without `[[groups]]`).
+    #[serde(default)]
+    pub by_group: Vec<GroupValues>,
     /// Per kind of the first unit on scene, over the incidents it reached first
     /// (`unserved` and the police share are NaN).
     pub by_first_responder: Vec<GroupValues>,
@@ -245,6 +277,10 @@ fn group_values(g: &GroupCounts, target: Option<f64>) -> GroupValues {
         police_share: share(g.police_involved, g.incidents),
         dispatch_wait_mean: g.dispatch_wait.mean(),
         dispatch_wait_p90: g.dispatch_wait.quantile(0.9),
+        emergency_department: g.dispositions[Disposition::EmergencyDepartment as usize] as f64,
+        arrests: g.dispositions[Disposition::Arrest as usize] as f64,
+        use_of_force: g.use_of_force as f64,
+        injuries: g.injuries as f64,
     }
 }
 
@@ -289,6 +325,11 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             .iter()
             .map(|g| group_values(g, model.response_target))
             .collect(),
+        by_group: rec
+            .by_group
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
         by_first_responder: rec
             .by_first_responder
             .iter()
@@ -310,6 +351,13 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             repeats_by_week: rec.repeats_by_week.clone(),
             dispositions: rec.dispositions,
             occupancy_by_hour: occupancy_by_hour(model, rec),
+            staffing_by_month: (rec.kinds.iter())
+                .map(|k| {
+                    (k.by_month.iter())
+                        .map(|m| m.map(|x| x / (30.0 * DAY)))
+                        .collect()
+                })
+                .collect(),
         },
     }
 }

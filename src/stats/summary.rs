@@ -53,7 +53,7 @@ pub struct Provenance {
 pub struct KindFacts {
     /// Name.
     pub name: String,
-    /// `police`, `clinical`, `civilian` or `medical`.
+    /// `police`, `clinical`, `civilian`, `medical` or `peer`.
     pub role: String,
     /// Mean units scheduled over a week.
     pub mean_units: f64,
@@ -112,6 +112,9 @@ pub struct ModelFacts {
     /// 988 counselors scheduled at each hour of day (mean over the week), if the
     /// scenario has a hotline.
     pub counselors_by_hour: Option<Vec<f64>>,
+    /// Population groups (`others` last where the named ones leave anyone out).
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// Mean units a schedule has on at each hour of day over the week.
@@ -176,6 +179,7 @@ impl ModelFacts {
                 })
                 .collect(),
             counselors_by_hour: model.hotline.as_ref().map(|h| by_hour(&h.schedule)),
+            groups: model.groups.names.clone(),
         }
     }
 }
@@ -224,6 +228,13 @@ pub struct RunSummary {
     pub by_zone: IndexMap<String, Estimates>,
     /// Priority (`"1"` most urgent) → metric → estimate.
     pub by_priority: IndexMap<String, Estimates>,
+    /// Population group → metric → estimate (empty without `[[groups]]`).
+    #[serde(default)]
+    pub by_group: IndexMap<String, Estimates>,
+    /// Population group → metric → the group's rate over the whole city's
+    /// ([`DISPARITY_METRICS`]; per crisis for counts).
+    #[serde(default)]
+    pub disparity: IndexMap<String, Estimates>,
     /// Kind of the first unit on scene → metric → estimate over the incidents it
     /// reached first (`unserved` and `police_involved_share` are null).
     pub by_first_responder: IndexMap<String, Estimates>,
@@ -281,6 +292,55 @@ fn groups(
             let column = |i: usize| reps.iter().map(|r| pick(r)[g].to_array()[i]).collect();
             let names = metrics::GROUP_METRICS.iter().map(|m| m.name);
             (name.clone(), estimates(names, column))
+        })
+        .collect()
+}
+
+/// The metrics whose disparity a run reports: response times and police involvement
+/// as ratios of the group's value to the city's, counts as ratios of rates per crisis.
+pub const DISPARITY_METRICS: [&Metric; 7] = [
+    metrics::RESPONSE_TIME_MEAN_MIN,
+    metrics::RESPONSE_TIME_P90_MIN,
+    metrics::POLICE_INVOLVED_SHARE,
+    metrics::EMERGENCY_DEPARTMENT,
+    metrics::ARRESTS,
+    metrics::USE_OF_FORCE,
+    metrics::INJURIES,
+];
+
+/// Each group's disparity ratios, estimated across replications (a ratio per
+/// replication, so its interval carries the noise of both rates).
+fn disparity(
+    groups: &[String],
+    names: &[String],
+    reps: &[ReplicationSummary],
+) -> IndexMap<String, Estimates> {
+    let at = |m: &Metric| names.iter().position(|n| n == m.name);
+    let (Some(incidents), true) = (at(metrics::INCIDENTS), !groups.is_empty()) else {
+        return IndexMap::new();
+    };
+    let ratio = |r: &ReplicationSummary, g: usize, m: &Metric| {
+        let (Some(i), Some(group)) = (at(m), r.by_group.get(g)) else {
+            return f64::NAN;
+        };
+        let (city, mine) = (r.values[i], group.get(m));
+        if m.measure == metrics::Measure::Count {
+            (mine / group.incidents) / (city / r.values[incidents])
+        } else {
+            mine / city
+        }
+    };
+    (groups.iter().enumerate())
+        .map(|(g, name)| {
+            // A ratio is no share: its interval is cut at 0 only.
+            let ratios = DISPARITY_METRICS.iter().map(|m| {
+                let values: Vec<f64> = reps.iter().map(|r| ratio(r, g, m)).collect();
+                let mut e = estimate(&values);
+                e.ci95 = e.ci95.map(|[lo, hi]| [lo.max(0.0), hi.max(0.0)]);
+                e.pi95 = e.pi95.map(|[lo, hi]| [lo.max(0.0), hi.max(0.0)]);
+                (m.name.to_string(), e)
+            });
+            (name.clone(), ratios.collect())
         })
         .collect()
 }
@@ -362,6 +422,8 @@ impl RunSummary {
                 |r| &r.by_priority,
             ),
             by_first_responder: groups(&kinds, reps, |r| &r.by_first_responder),
+            by_group: groups(&facts.groups, reps, |r| &r.by_group),
+            disparity: disparity(&facts.groups, &names, reps),
             by_facility: facility_groups(&facts, reps),
             metrics: metric_estimates,
             costs,
@@ -399,6 +461,7 @@ impl RunSummary {
                 ("call type", r.by_call_type.len(), self.by_call_type.len()),
                 ("zone", r.by_zone.len(), self.by_zone.len()),
                 ("priority", r.by_priority.len(), self.by_priority.len()),
+                ("population", r.by_group.len(), self.by_group.len()),
                 (
                     "first responder",
                     r.by_first_responder.len(),

@@ -11,6 +11,7 @@ mod examples;
 mod facilities;
 mod golden;
 mod grid;
+mod groups;
 mod honesty;
 mod hostile;
 mod hostile_outputs;

@@ -115,3 +115,66 @@ fn a_full_workforce_changes_nothing() {
         assert_eq!(common::column(&with, m), common::column(&without, m), "{m}");
     }
 }
+
+const RAMP: &str = "responders.van.workforce={ start = 10, target = 40, hires_per_month = 4, training = \"12w\", turnover_per_year = 0.3 }";
+
+/// Burnout whose factors are 1 changes nothing, whatever the strain: the pipeline the
+/// run steps day by day is the planned one, to the last bit.
+#[test]
+fn burnout_with_no_effect_changes_nothing() {
+    let neutral = "responders.van.burnout={ above_utilization = 0.0 }";
+    let plain = common::run(&common::load(FLEET, &[RAMP]), 2);
+    let steps = common::run(&common::load(FLEET, &[RAMP, neutral]), 2);
+    for m in [
+        "headcount_van",
+        "cost_staff_van",
+        "unstaffed_shift_share_van",
+        "response_time_mean_min",
+    ] {
+        assert_eq!(common::column(&plain, m), common::column(&steps, m), "{m}");
+    }
+    assert!(value(&steps, "strained_share_van") > 0.99);
+    assert!(value(&plain, "strained_share_van").is_nan());
+}
+
+/// Strained from the start, staff leave at three times the written turnover: the
+/// headcount is the planned pipeline's at 0.9 a year, not 0.3 (the first hours before
+/// the strain builds aside).
+#[test]
+fn strain_raises_turnover() {
+    let strained = "responders.van.burnout={ above_utilization = 0.0, turnover_factor = 3.0 }";
+    let run = common::run(&common::load(FLEET, &[RAMP, strained]), 2);
+    let p = |turnover: f64| Pipeline {
+        start: 10.0,
+        target: 40.0,
+        hires_per_day: 4.0 * 12.0 / 365.0,
+        training_days: 84,
+        turnover_per_day: turnover / 365.0,
+    };
+    let mean = |turnover| {
+        let trained = pipeline(p(turnover), 365).0;
+        trained[..365].iter().sum::<f64>() / 365.0
+    };
+    let headcount = value(&run, "headcount_van");
+    assert!(
+        (headcount - mean(0.9)).abs() < 0.01 * mean(0.9),
+        "{headcount} against {}",
+        mean(0.9)
+    );
+    assert!(headcount < mean(0.3) - 1.0);
+}
+
+/// Strain without a workforce raises absence: 10 % of unit-shifts unstaffed becomes
+/// 30 % (binomial over about 4,400 unit-shifts a replication).
+#[test]
+fn strain_raises_absence() {
+    let sets = [
+        "responders.van.absence=0.1",
+        "responders.van.burnout={ above_utilization = 0.0, absence_factor = 3.0 }",
+    ];
+    let run = common::run(&common::load(FLEET, &sets), 2);
+    let e = &run.metrics["unstaffed_shift_share_van"];
+    let [lo, hi] = e.ci95.unwrap();
+    assert!(hi - lo < 0.03, "[{lo}, {hi}]");
+    assert!(lo <= 0.3 && 0.3 <= hi, "{} [{lo}, {hi}]", e.mean);
+}

@@ -64,7 +64,115 @@ pub fn run_figures(r: &RunSummary) -> Vec<Named> {
     ]
     .into_iter()
     .chain(hotline_figure(r))
+    .chain(workforce_figure(r))
+    .chain(group_figure(r))
     .collect()
+}
+
+/// With a hiring pipeline: units planned, units fielded, and the units the trained
+/// staff could keep on the road, month by month, for each kind that has one.
+fn workforce_figure(r: &RunSummary) -> Option<Named> {
+    let monthly = |k: usize, part: usize, name: String| {
+        let months = (r.per_replication.iter())
+            .map(|rep| rep.series.staffing_by_month.get(k).map_or(0, Vec::len))
+            .max()
+            .unwrap_or(0);
+        let bands: Vec<series::Band> = (0..months)
+            .map(|i| {
+                let values = r.per_replication.iter().filter_map(|rep| {
+                    let kind = rep.series.staffing_by_month.get(k)?;
+                    kind.get(i).map(|m| m[part])
+                });
+                series::Band::of(values.collect())
+            })
+            .collect();
+        line(&name, &bands, |i| i as f64 + 1.0)
+    };
+    let series: Vec<LineSeries> = (r.model.kinds.iter().enumerate())
+        .filter(|(k, _)| {
+            (r.per_replication.first()).is_some_and(|rep| {
+                rep.series
+                    .staffing_by_month
+                    .get(*k)
+                    .is_some_and(|m| !m.is_empty())
+            })
+        })
+        .flat_map(|(k, kind)| {
+            [
+                monthly(k, 0, format!("{}: planned", kind.name)),
+                monthly(k, 1, format!("{}: fielded", kind.name)),
+                monthly(k, 2, format!("{}: staff trained for", kind.name)),
+            ]
+        })
+        .collect();
+    if series.is_empty() {
+        return None;
+    }
+    Some(Named {
+        name: "workforce".into(),
+        caption: "Units planned by the schedule, the units its trained staff could keep on the \
+                  road (at the relief factor: the plan less vacancies), and the units fielded \
+                  (after absences too), mean over each 30-day month of the measured period; the \
+                  band spans the middle 95 % of replications."
+            .into(),
+        figure: Ok(Figure::Lines(Lines {
+            title: "Planned against fielded units".into(),
+            x_label: "month of the measured period".into(),
+            y_label: "units (mean over the month)".into(),
+            percent: false,
+            series,
+            markers: Vec::new(),
+            shaded: None,
+            x_start: None,
+        })),
+    })
+}
+
+/// With population groups: each group's rates over the whole city's, with 95 %
+/// whiskers, against the line at 1 where a group fares as the city does.
+fn group_figure(r: &RunSummary) -> Option<Named> {
+    if r.disparity.is_empty() {
+        return None;
+    }
+    let metrics = crate::stats::summary::DISPARITY_METRICS;
+    let series = (r.disparity.iter())
+        .map(|(group, e)| {
+            let bars = metrics.iter().map(|m| to_bar(e.of(m))).collect();
+            (group.clone(), bars)
+        })
+        .collect();
+    Some(Named {
+        name: "disparity_by_group".into(),
+        caption: "Each population group's response times and police involvement over the \
+                  whole city's, and its ED visits, arrests, uses of force and injuries per \
+                  crisis over the city's; 1 is parity. Whiskers are 95 % intervals."
+            .into(),
+        figure: Ok(Figure::Bars(GroupedBars {
+            title: "Disparity by population group (group ÷ whole city)".into(),
+            y_label: "ratio to the whole city".into(),
+            categories: metrics
+                .iter()
+                .map(|m| disparity_label(m).to_string())
+                .collect(),
+            series,
+            upper: None,
+            line: Some(("parity".into(), 1.0)),
+        })),
+    })
+}
+
+/// A short label for a disparity metric, for chart axes and tables.
+pub fn disparity_label(m: &Metric) -> &'static str {
+    match m.name {
+        "response_time_mean_min" => "mean response",
+        "response_time_p90_min" => "p90 response",
+        "police_involved_share" => "police on scene",
+        "emergency_department" => "ED visits",
+        "arrests" => "arrests",
+        "use_of_force" => "use of force",
+        "injuries" => "injuries",
+        _ => m.name,
+    }
 }
 
 /// Share of places in use by hour of the week, per facility with a capacity, with a
