@@ -139,6 +139,35 @@ const POPULATION_COLUMNS: [(&Metric, &str); 8] = [
     (m::INJURIES, "injuries"),
 ];
 
+/// Each responder kind's staffing: the units its schedule plans, the people that
+/// needs, the trained staff it has (with a workforce), the shifts left unstaffed, how
+/// busy it is and what its staff cost.
+fn staffing_table(s: &RunSummary) -> Markup {
+    let columns: [(&Metric, &str); 5] = [
+        (m::FTE, "full-time equivalents needed"),
+        (m::HEADCOUNT, "trained staff (workforce)"),
+        (m::UNSTAFFED_SHIFT_SHARE, "shifts unstaffed"),
+        (m::UTILIZATION, "utilization"),
+        (m::COST_STAFF_BY_KIND, "staff cost (cost_per_fte)"),
+    ];
+    html! {
+        table {
+            tr {
+                th { "kind" } th { "role" } th { "units planned (mean)" }
+                @for (_, title) in &columns { th { (title) } }
+            }
+            @for k in &s.model.kinds {
+                tr {
+                    td { (k.name) } td { (k.role) } td .n { (human_with(k.mean_units, 1)) }
+                    @for (metric, _) in &columns {
+                        td .n { (estimate_cell(s.kind_estimate(metric, &k.name).filter(|e| e.n > 0))) }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn disparity_columns() -> Vec<(&'static str, &'static str)> {
     (crate::stats::summary::DISPARITY_METRICS.iter())
         .map(|x| (x.name, super::figures::disparity_label(x)))
@@ -164,6 +193,8 @@ pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
         (figures(charts))
         h2 { "All metrics" }
         (metrics_table(&s.metrics, false))
+        h2 { "Staffing" }
+        (staffing_table(s))
         h2 { "By call type" }
         (group_table("call type", &s.by_call_type))
         h2 { "By zone" }
