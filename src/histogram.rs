@@ -13,6 +13,8 @@ const LINEAR_LIMIT: f64 = 64.0;
 const PER_MINUTE: f64 = 16.0;
 const LINEAR_BINS: usize = 1024;
 const PER_OCTAVE: usize = 256;
+// `bin_of` reads a bin within an octave off the top 8 bits of a fraction.
+const _: () = assert!(PER_OCTAVE == 1 << 8);
 const OCTAVES: usize = 16;
 const BINS: usize = LINEAR_BINS + PER_OCTAVE * OCTAVES;
 
@@ -31,11 +33,15 @@ fn bin_of(x: f64) -> usize {
     if x.is_nan() || x < LINEAR_LIMIT {
         return (x.max(0.0) * PER_MINUTE) as usize;
     }
-    let ratio = x / LINEAR_LIMIT;
-    let octave = (ratio.log2().floor() as usize).min(OCTAVES - 1);
-    let base = (octave as f64).exp2();
-    let within = ((ratio / base - 1.0) * PER_OCTAVE as f64) as usize;
-    (LINEAR_BINS + octave * PER_OCTAVE + within.min(PER_OCTAVE - 1)).min(BINS - 1)
+    // ratio ≥ 1 is 2^octave × (1 + f): the octave is the binary exponent and the bin
+    // within it the top 8 bits of the fraction f, read off the bits directly.
+    let bits = (x / LINEAR_LIMIT).to_bits();
+    let octave = ((bits >> 52) & 0x7ff) as usize - 1023;
+    if octave >= OCTAVES {
+        return BINS - 1;
+    }
+    let within = ((bits >> 44) & 0xff) as usize;
+    LINEAR_BINS + octave * PER_OCTAVE + within
 }
 
 /// The lower edge and width of bin `i`.
@@ -142,6 +148,10 @@ mod tests {
         assert_eq!(bin_of(-1.0), 0);
         assert_eq!(bin_of(f64::NAN), 0);
         assert_eq!(bin_of(1e12), BINS - 1);
+        assert_eq!(bin_of(f64::INFINITY), BINS - 1);
+        assert_eq!(bin_of(64.0), LINEAR_BINS);
+        assert_eq!(bin_of(128.0 - 1e-9), LINEAR_BINS + PER_OCTAVE - 1);
+        assert_eq!(bin_of(128.0), LINEAR_BINS + PER_OCTAVE);
     }
 
     #[test]

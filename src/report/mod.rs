@@ -175,14 +175,20 @@ pub fn trace_csv(rows: impl Iterator<Item = Vec<String>>) -> Result<Vec<u8>, Rep
 
 /// The run's files, made from its summary.
 pub fn run_files(summary: &RunSummary) -> Result<Files, ReportError> {
+    let mut files = summary_files(summary)?;
     let charts = figures::render_all(&figures::run_figures(summary))?;
-    let page = run::run_report(summary, &charts);
+    chart_files(&mut files, &charts);
+    files.add("report.html", run::run_report(summary, &charts));
+    Ok(files)
+}
+
+/// The numbers of a run without its charts and report: `summary.json`, `summary.csv`
+/// and `replications.csv` (`run --outputs summary`; `report DIR` draws the rest later).
+pub fn summary_files(summary: &RunSummary) -> Result<Files, ReportError> {
     let mut files = Files::new();
     files.add("summary.json", json(summary));
     files.add("summary.csv", summary_csv(&summary.metrics)?);
     files.add("replications.csv", replications_csv(summary)?);
-    chart_files(&mut files, &charts);
-    files.add("report.html", page);
     Ok(files)
 }
 

@@ -47,6 +47,10 @@ pub fn pick(cdf: &[f64], u: f64) -> usize {
 pub fn place<R: Rng + ?Sized>(model: &Model, zone: usize, rng: &mut R) -> Point {
     let z = &model.zones[zone];
     let (a, b): (f64, f64) = (rng.random(), rng.random());
+    // Both draws are made either way, so a zone's radius moves no later draw.
+    if z.radius_km == 0.0 {
+        return z.centre;
+    }
     let r = z.radius_km * a.sqrt();
     let angle = std::f64::consts::TAU * b;
     Point {

@@ -5,7 +5,9 @@
 //! crisis, `Custody` for time in jail), so adding classes, follow-up or custody
 //! changes no crisis's own draws.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use rand::RngExt;
 
@@ -65,12 +67,15 @@ struct Waiting {
 
 /// Everyone who may still have a crisis, the crises of those who no longer can, and
 /// the follow-up places. A person with no open incident and no next crisis set will
-/// never have another, so they leave `known` and only their count stays: memory
-/// grows with the people in a crisis at once, not with everyone ever in one.
+/// never have another, so they leave `known` and only the count of people with as many
+/// crises grows: memory grows with the people in a crisis at once, not with everyone
+/// ever in one.
 pub(super) struct People {
-    pub known: HashMap<u64, Person>,
-    /// Crises in the measured period of each person who left `known`, if any.
-    done: Vec<u32>,
+    /// Keyed by person number with a fast hash: the keys are the simulation's own.
+    pub known: FxHashMap<u64, Person>,
+    /// The people who left `known` by their crises in the measured period (entry k:
+    /// those with exactly k), so memory does not grow with everyone ever in crisis.
+    done: Vec<u64>,
     enrolled: u32,
     waiting: VecDeque<Waiting>,
     /// When `enrolled` last changed (for its time integral).
@@ -80,13 +85,22 @@ pub(super) struct People {
 impl People {
     pub(super) fn new() -> Self {
         People {
-            known: HashMap::new(),
+            known: FxHashMap::default(),
             done: Vec::new(),
             enrolled: 0,
             waiting: VecDeque::new(),
             since: 0.0,
         }
     }
+}
+
+/// Counts one more person with `crises` crises in `counts` (index: crises).
+fn count_person(counts: &mut Vec<u64>, crises: u32) {
+    let k = crises as usize;
+    if counts.len() <= k {
+        counts.resize(k + 1, 0);
+    }
+    counts[k] += 1;
 }
 
 /// The substream of a person's `crisis`-th crisis in `s`.
@@ -190,7 +204,7 @@ impl Sim<'_> {
             && let Some(p) = people.known.remove(&person)
             && p.measured > 0
         {
-            people.done.push(p.measured);
+            count_person(&mut people.done, p.measured);
         }
     }
 
@@ -321,13 +335,11 @@ impl Sim<'_> {
             let lost = expired.filter(|w| w.measured && now - w.since > f.max_wait);
             self.rec.follow_up_lost += lost.count() as u64;
         }
-        let mut counts: Vec<u32> = (self.people.known.values())
-            .map(|p| p.measured)
-            .filter(|n| *n > 0)
-            .chain(self.people.done.iter().copied())
-            .collect();
-        counts.sort_unstable_by(|a, b| b.cmp(a));
-        self.rec.crises_by_person = counts;
+        let mut counts = std::mem::take(&mut self.people.done);
+        for p in self.people.known.values().filter(|p| p.measured > 0) {
+            count_person(&mut counts, p.measured);
+        }
+        self.rec.people_by_crises = counts;
     }
 
     /// The call type of repeat `r`: the person's last with chance `usual_call_type`

@@ -226,8 +226,9 @@ pub struct Record {
     pub repeats_within_30d: u64,
     /// Repeat crises that came within 365 days of the person's last crisis.
     pub repeats_within_365d: u64,
-    /// Crises in the measured period of each person who had one, most first.
-    pub crises_by_person: Vec<u32>,
+    /// People by their number of crises in the measured period: entry k counts the
+    /// people with exactly k (entry 0 is unused).
+    pub people_by_crises: Vec<u64>,
     /// Referred people who took follow-up up.
     pub follow_up_sought: u64,
     /// Of those, enrolled (at once or after a wait).

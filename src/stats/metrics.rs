@@ -563,14 +563,27 @@ pub const PEOPLE_IN_CRISIS: &Metric = &Metric {
     console: false,
     compare: false,
     cost_part: false,
-    value: Value::Whole(|m| m.rec.crises_by_person.len() as f64),
+    value: Value::Whole(|m| people(&m.rec.people_by_crises) as f64),
 };
 
-/// The share of crises of the `top` fraction of people with the most crises.
-fn top_share(counts: &[u32], top: f64) -> f64 {
-    let people = ((counts.len() as f64) * top).ceil() as usize;
-    let all: u64 = counts.iter().map(|c| u64::from(*c)).sum();
-    let theirs: u64 = counts.iter().take(people).map(|c| u64::from(*c)).sum();
+/// People with at least one crisis, from the counts of people by crises.
+fn people(by_crises: &[u64]) -> u64 {
+    by_crises.iter().skip(1).sum()
+}
+
+/// The share of crises of the `top` fraction of people with the most crises (the
+/// counts of people by crises: entry k counts those with exactly k).
+fn top_share(by_crises: &[u64], top: f64) -> f64 {
+    let mut left = ((people(by_crises) as f64) * top).ceil() as u64;
+    let all: u64 = (by_crises.iter().enumerate())
+        .map(|(k, n)| k as u64 * n)
+        .sum();
+    let mut theirs = 0;
+    for (k, n) in by_crises.iter().enumerate().rev() {
+        let taken = left.min(*n);
+        theirs += taken * k as u64;
+        left -= taken;
+    }
     share(theirs, all)
 }
 
@@ -582,7 +595,7 @@ pub const CRISES_TOP1PCT_SHARE: &Metric = &Metric {
     console: false,
     compare: false,
     cost_part: false,
-    value: Value::Whole(|m| top_share(&m.rec.crises_by_person, 0.01)),
+    value: Value::Whole(|m| top_share(&m.rec.people_by_crises, 0.01)),
 };
 
 /// The metric `crises_top5pct_share`.
@@ -593,7 +606,7 @@ pub const CRISES_TOP5PCT_SHARE: &Metric = &Metric {
     console: false,
     compare: false,
     cost_part: false,
-    value: Value::Whole(|m| top_share(&m.rec.crises_by_person, 0.05)),
+    value: Value::Whole(|m| top_share(&m.rec.people_by_crises, 0.05)),
 };
 
 /// The metric `people_4plus_share`.
@@ -605,11 +618,8 @@ pub const PEOPLE_4PLUS_SHARE: &Metric = &Metric {
     compare: false,
     cost_part: false,
     value: Value::Whole(|m| {
-        let people = &m.rec.crises_by_person;
-        share(
-            people.iter().filter(|n| **n >= 4).count() as u64,
-            people.len() as u64,
-        )
+        let by_crises = &m.rec.people_by_crises;
+        share(by_crises.iter().skip(4).sum(), people(by_crises))
     }),
 };
 
@@ -1408,6 +1418,18 @@ pub fn markdown_table() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 90 people with one crisis, 5 with two, 5 with four: 120 crises. The top 1 %
+    /// (1 person) had 4 of them, the top 5 % (5 people) 20.
+    #[test]
+    fn concentration_comes_from_the_counts_of_people_by_crises() {
+        let by_crises = [0, 90, 5, 0, 5];
+        assert_eq!(people(&by_crises), 100);
+        assert!((top_share(&by_crises, 0.01) - 4.0 / 120.0).abs() < 1e-12);
+        assert!((top_share(&by_crises, 0.05) - 20.0 / 120.0).abs() < 1e-12);
+        assert!((top_share(&by_crises, 0.07) - 24.0 / 120.0).abs() < 1e-12);
+        assert!(top_share(&[], 0.01).is_nan());
+    }
 
     #[test]
     fn every_name_is_known_and_unique() {

@@ -365,8 +365,10 @@ pub(super) fn monthly_figure(runs: &[&RunSummary]) -> Named {
 
 /// Renders every figure that has something to draw.
 pub fn render_all(figures: &[Named]) -> Result<Vec<Drawn>, super::ReportError> {
+    use rayon::prelude::*;
+    // Each chart is drawn and encoded on its own: in parallel, in the figures' order.
     figures
-        .iter()
+        .par_iter()
         .map(|f| {
             let rendered = match &f.figure {
                 Ok(figure) => Ok(charts::render(figure).map_err(super::ReportError::Chart)?),
