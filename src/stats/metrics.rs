@@ -1420,14 +1420,14 @@ mod tests {
     use super::*;
 
     /// 90 people with one crisis, 5 with two, 5 with four: 120 crises. The top 1 %
-    /// (1 person) had 4 of them, the top 5 % (5 people) 20.
+    /// (1 person) had 4 of them, the top 5 % (5 people) 20, the top quarter 45.
     #[test]
     fn concentration_comes_from_the_counts_of_people_by_crises() {
         let by_crises = [0, 90, 5, 0, 5];
         assert_eq!(people(&by_crises), 100);
         assert!((top_share(&by_crises, 0.01) - 4.0 / 120.0).abs() < 1e-12);
         assert!((top_share(&by_crises, 0.05) - 20.0 / 120.0).abs() < 1e-12);
-        assert!((top_share(&by_crises, 0.07) - 24.0 / 120.0).abs() < 1e-12);
+        assert!((top_share(&by_crises, 0.25) - 45.0 / 120.0).abs() < 1e-12);
         assert!(top_share(&[], 0.01).is_nan());
     }
 
