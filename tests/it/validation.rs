@@ -386,3 +386,50 @@ fn intervals_stay_inside_each_metrics_range() {
         "some interval was cut, so the test is not vacuous"
     );
 }
+
+/// The one-zone model of the peer comparison against its SimPy twin
+/// (`benches/peers/one_zone.py`, ten years, seed 1, recorded in
+/// `benches/runs/2026-12-05-ci-2core-3/peers.txt`): each of crisis-sim's means lies
+/// within the two runs' 95 % half-widths of SimPy's single ten-year answer (SimPy's
+/// half-width taken as 1.96 of crisis-sim's ten-year replications' sd).
+#[test]
+fn the_one_zone_model_agrees_with_simpy() {
+    let model = common::load("benches/peers/one-zone.toml", &["scenario.replications=6"]);
+    let run = common::run(&model, 2);
+    let van_share: Vec<f64> = (common::column(&run, "calls_van").iter())
+        .zip(common::column(&run, "incidents"))
+        .map(|(v, n)| v / n)
+        .collect();
+    let simpy = [
+        (
+            "response_time_mean_min",
+            common::column(&run, "response_time_mean_min"),
+            11.7612,
+        ),
+        ("van share", van_share, 0.83528),
+        (
+            "utilization_van",
+            common::column(&run, "utilization_van"),
+            0.61787,
+        ),
+        (
+            "utilization_police",
+            common::column(&run, "utilization_police"),
+            0.04935,
+        ),
+    ];
+    for (what, values, theirs) in simpy {
+        let e = estimate(&values);
+        let [lo, hi] = e.ci95.unwrap();
+        let allowed = (hi - lo) / 2.0 + 1.96 * e.sd.unwrap();
+        assert!(
+            allowed < 0.05 * theirs,
+            "{what}: ±{allowed} is too loose to say anything"
+        );
+        assert!(
+            (e.mean - theirs).abs() <= allowed,
+            "{what}: {} against SimPy's {theirs} (±{allowed})",
+            e.mean
+        );
+    }
+}
