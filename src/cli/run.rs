@@ -40,23 +40,14 @@ pub struct RunArgs {
     /// What to write: `all` (the numbers, charts and report) or `summary` (the
     /// numbers alone, for benchmarks and scripts; `crisis-sim report DIR` draws the
     /// rest later).
-    #[arg(long, value_enum, default_value_t = Outputs::All)]
-    pub outputs: Outputs,
+    #[arg(long, value_name = "WHAT", value_parser = ["all", "summary"], default_value = "all")]
+    pub outputs: String,
     /// Replications.
     #[command(flatten)]
     pub replications: Replications,
     /// Simulation options.
     #[command(flatten)]
     pub options: SimOptions,
-}
-
-/// What `run` writes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Outputs {
-    /// The numbers, the charts and the report.
-    All,
-    /// `summary.json`, `summary.csv` and `replications.csv` only.
-    Summary,
 }
 
 /// The name of the trace of replication `i`.
@@ -130,9 +121,10 @@ pub fn run(args: &RunArgs) -> Result<(), CliError> {
             .into());
         }
     };
-    out.write(&match args.outputs {
-        Outputs::All => report::run_files(&summary)?,
-        Outputs::Summary => report::summary_files(&summary)?,
+    out.write(&if args.outputs == "summary" {
+        report::summary_files(&summary)?
+    } else {
+        report::run_files(&summary)?
     })?;
     let traced = (args.trace_replications.or(args.trace.then_some(1)))
         .unwrap_or(0)

@@ -468,3 +468,50 @@ fn a_sweep_never_discards_saved_points_unasked() {
     assert!(sweep(&["--resume"]).status.success());
     assert!(sweep(&["--fresh"]).status.success());
 }
+
+/// `--outputs summary` writes the numbers alone, and `report` then draws the same
+/// charts and report a full run writes.
+#[test]
+fn a_summary_only_run_can_be_drawn_later() {
+    let temp = tempfile::tempdir().unwrap();
+    let (lean, full) = (temp.path().join("lean"), temp.path().join("full"));
+    let scenario = root().join("scenarios/validation/mmc.toml");
+    let common_args = ["--days", "30", "--replications", "2", "--quiet"];
+    for (dir, outputs) in [(&lean, "summary"), (&full, "all")] {
+        let mut args = vec![
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        args.extend(["--outputs", outputs]);
+        args.extend(common_args);
+        assert!(crisis_sim(&args, temp.path()).status.success());
+    }
+    // The folder's own marker (`.crisis-sim`) aside.
+    let names = |dir: &Path| -> Vec<_> {
+        (common::files(dir).into_iter())
+            .map(|(p, _)| p)
+            .filter(|p| !p.to_string_lossy().starts_with('.'))
+            .collect()
+    };
+    assert_eq!(
+        names(&lean),
+        ["replications.csv", "summary.csv", "summary.json"].map(std::path::PathBuf::from)
+    );
+    assert!(
+        crisis_sim(&["report", lean.to_str().unwrap()], temp.path())
+            .status
+            .success()
+    );
+    let drawn: Vec<_> = common::files(&lean)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("charts"))
+        .collect();
+    let whole: Vec<_> = common::files(&full)
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("charts"))
+        .collect();
+    assert!(!drawn.is_empty());
+    assert_eq!(drawn, whole);
+}
