@@ -1,5 +1,6 @@
-//! One replication of each shipped scenario on one core, and a full 100-replication
-//! run of the mid-size city on all cores.
+//! One replication of every shipped scenario on one core (the big city's year and the
+//! prevention city's three years among them), the peer comparison's one-zone model,
+//! and a full 100-replication run of the mid-size city on all cores.
 
 use crisis_sim::experiment::{self, RunOptions};
 use crisis_sim::{model, scenario};
@@ -13,14 +14,37 @@ fn load(path: &str, sets: &[String]) -> model::Model {
     model::build(&loaded).expect("shipped scenario is valid")
 }
 
+/// Every `.toml` under `scenarios/`, sorted, then the peer comparison's model.
+fn scenario_files() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut dirs = vec![root.join("scenarios")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir)
+            .expect("scenarios/ is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let relative = path.strip_prefix(root).expect("under the crate");
+                files.push(relative.to_string_lossy().to_string());
+            }
+        }
+    }
+    files.sort();
+    files.push("benches/peers/one-zone.toml".into());
+    files
+}
+
 fn one_replication(c: &mut Criterion) {
     let mut group = c.benchmark_group("one_replication");
-    for path in [
-        "scenarios/mid-size-city.toml",
-        "scenarios/validation/mmc.toml",
-    ] {
-        let m = load(path, &[]);
-        group.bench_function(path, |b| {
+    for path in scenario_files() {
+        let m = load(&path, &[]);
+        // A big city's year takes seconds: the fewest samples criterion allows.
+        group.sample_size(if path.contains("big-city") { 10 } else { 20 });
+        group.bench_function(&path, |b| {
             b.iter(|| black_box(experiment::replication(&m, 0)))
         });
     }
