@@ -5,25 +5,8 @@
 #   benches/record.sh [MACHINE-NAME]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir="benches/runs/$(date -u +%F)-${1:-$(hostname -s)}"
-# A second run on the same day and machine keeps the first: -2, -3, ...
-base=$dir
-n=1
-while [ -e "$dir" ]; do
-  n=$((n + 1))
-  dir="$base-$n"
-done
-mkdir -p "$dir"
-{
-  echo "date: $(date -u +%FT%TZ)"
-  echo "commit: $(git rev-parse --short HEAD)"
-  uname -srm
-  echo "cores: $(nproc)"
-  grep -m1 "model name" /proc/cpuinfo || true
-  free -g | sed -n 2p
-  rustc --version
-  cargo --version
-} >"$dir/machine.txt"
+. benches/run-folder.sh
+dir=$(new_run_folder "${1:-$(hostname -s)}")
 cargo bench --locked --bench kernel --bench scenario 2>&1 | tee "$dir/criterion.txt"
 cargo build --release --locked -q
 bin=target/release/crisis-sim

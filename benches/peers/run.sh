@@ -22,24 +22,9 @@ output=$("$venv/bin/python" benches/peers/compare.py target/release/crisis-sim \
   target/release/examples/bare-mm5 "$venv/bin/python" "$repeats")
 echo "$output"
 if [ -n "$machine" ]; then
-  base="benches/runs/$(date -u +%F)-$machine"
-  dir="$base"
-  n=1
-  while [ -e "$dir" ]; do
-    n=$((n + 1))
-    dir="$base-$n"
-  done
-  mkdir -p "$dir"
-  {
-    echo "date: $(date -Is)"
-    echo "commit: $(git rev-parse --short HEAD)"
-    echo "kernel: $(uname -sr)"
-    echo "cores: $(nproc)"
-    grep -m1 "model name" /proc/cpuinfo || true
-    grep -m1 MemTotal /proc/meminfo || true
-    rustc --version
-    "$venv/bin/python" --version
-  } > "$dir/machine.txt"
-  echo "$output" > "$dir/peers.txt"
+  . benches/run-folder.sh
+  dir=$(new_run_folder "$machine")
+  "$venv/bin/python" --version >>"$dir/machine.txt"
+  echo "$output" >"$dir/peers.txt"
   echo "kept in $dir"
 fi

@@ -113,7 +113,7 @@ pub(super) fn build_groups(
     c: &mut Checker<'_>,
     groups: &[schema::Group],
     zone_names: &[&str],
-    zone_weights: &[f64],
+    populations: &[f64],
 ) -> Groups {
     if groups.is_empty() {
         return Groups::default();
@@ -176,7 +176,7 @@ pub(super) fn build_groups(
             cdf(&weights)
         })
         .collect();
-    let crises = crisis_shares(&cdf_by_zone, zone_weights);
+    let crises = crisis_shares(&cdf_by_zone, populations);
     Groups {
         names,
         cdf_by_zone,
@@ -186,11 +186,14 @@ pub(super) fn build_groups(
     }
 }
 
-/// Each group's share of first crises, over zones weighted by their share of demand.
-fn crisis_shares(cdf_by_zone: &[Vec<f64>], zone_weights: &[f64]) -> Vec<f64> {
+/// Each group's share of first crises, over zones weighted by their residents (first
+/// crises come to a zone in proportion to them).
+fn crisis_shares(cdf_by_zone: &[Vec<f64>], populations: &[f64]) -> Vec<f64> {
     let groups = cdf_by_zone.first().map_or(0, Vec::len);
     let mut shares = vec![0.0; groups];
-    for (cdf, w) in cdf_by_zone.iter().zip(zone_weights) {
+    let everyone: f64 = populations.iter().sum();
+    for (cdf, p) in cdf_by_zone.iter().zip(populations) {
+        let w = if everyone > 0.0 { p / everyone } else { 0.0 };
         let mut previous = 0.0;
         for (g, c) in cdf.iter().enumerate() {
             shares[g] += w * (c - previous);

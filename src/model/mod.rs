@@ -744,7 +744,15 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     let run_days = (s.scenario.warmup_days + s.scenario.days)
         .clamp(0.0, 1e6)
         .ceil() as usize;
-    let kinds = build_kinds(&mut c, &s.responders, &zone_names, scale, run_days);
+    let populations: Vec<f64> = zones.iter().map(|z| z.population.max(0.0)).collect();
+    let groups = groups::build_groups(&mut c, &s.groups, &zone_names, &populations);
+    let kinds = build_kinds(
+        &mut c,
+        &s.responders,
+        &zone_names,
+        scale,
+        (run_days, &groups.languages),
+    );
     let facilities = build_facilities(&mut c, &s.facilities, &zones, &zone_names);
     let backup_kind = kinds.iter().position(|k| k.role == Role::Police);
     let roles: Vec<Role> = kinds.iter().map(|k| k.role).collect();
@@ -803,15 +811,6 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
     }
     let people = people::build_people(&mut c, s.people.as_ref());
     let follow_up = people::build_follow_up(&mut c, s.follow_up.as_ref());
-    let zone_names: Vec<&str> = s.zones.iter().map(|z| z.name.as_str()).collect();
-    let zone_weights: Vec<f64> = (demand.zone_cdf.iter())
-        .scan(0.0, |previous, c| {
-            let w = c - *previous;
-            *previous = *c;
-            Some(w)
-        })
-        .collect();
-    let groups = groups::build_groups(&mut c, &s.groups, &zone_names, &zone_weights);
     let costs = build_costs(&mut c, s.costs.as_ref());
     let response_target = s.scenario.response_target.as_ref().map(|t| {
         let at = key_path!["scenario", "response_target"];

@@ -15,7 +15,7 @@ pub(super) fn build_kinds(
     responders: &[schema::Responder],
     zone_names: &[&str],
     demand_scale: f64,
-    run_days: usize,
+    (run_days, languages): (usize, &[String]),
 ) -> Vec<Kind> {
     c.check(
         !responders.is_empty(),
@@ -75,7 +75,12 @@ pub(super) fn build_kinds(
                 role: Role::VARIANTS[role.unwrap_or(0)],
                 homes,
                 cost_per_hour,
-                staff: super::workforce::build_staff(c, r, i, schedule.mean_units(), run_days),
+                staff: super::workforce::build_staff(
+                    c,
+                    (r, i),
+                    schedule.mean_units(),
+                    (run_days, languages),
+                ),
                 schedule,
                 absence: r.absence.map_or(0.0, |a| {
                     c.check(

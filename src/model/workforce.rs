@@ -23,8 +23,9 @@ pub struct Staff {
     pub workforce: Option<Workforce>,
     /// How sustained strain raises turnover and absence, if it does.
     pub burnout: Option<Burnout>,
-    /// Share of its staff who speak each language, by name.
-    pub languages: Vec<(String, f64)>,
+    /// Share of its staff who speak each language groups need, in the order of
+    /// [`super::groups::Groups::languages`].
+    pub languages: Vec<f64>,
 }
 
 /// Strain: while the kind's utilization over the last four weeks (overtime included)
@@ -190,14 +191,13 @@ pub fn pipeline(p: Pipeline, days: usize) -> (Vec<f64>, Vec<f64>) {
     (trained_by_day, training_by_day)
 }
 
-/// A kind's staffing from its scenario entry; `mean_units` is its schedule's average
-/// and `days` the run's length.
+/// Kind `i`'s staffing from its scenario entry `r`; `mean_units` is its schedule's
+/// average, `days` the run's length and `needed` the languages groups need.
 pub(super) fn build_staff(
     c: &mut Checker<'_>,
-    r: &schema::Responder,
-    i: usize,
+    (r, i): (&schema::Responder, usize),
     mean_units: f64,
-    days: usize,
+    (days, needed): (usize, &[String]),
 ) -> Staff {
     let at = |key: &str| key_path!["responders", i, key];
     let relief_factor = r.relief_factor.unwrap_or(DEFAULT_RELIEF_FACTOR);
@@ -221,7 +221,7 @@ pub(super) fn build_staff(
         cost_per_fte,
         workforce: None,
         burnout: r.burnout.as_ref().map(|b| build_burnout(c, b, i)),
-        languages: languages(c, r, i),
+        languages: languages(c, (r, i), needed),
     };
     if let Some(w) = &r.workforce {
         let wat = |key: &str| key_path!["responders", i, "workforce", key];
@@ -266,12 +266,18 @@ fn build_burnout(c: &mut Checker<'_>, b: &schema::Burnout, i: usize) -> Burnout 
     }
 }
 
-fn languages(c: &mut Checker<'_>, r: &schema::Responder, i: usize) -> Vec<(String, f64)> {
-    (r.languages.iter())
-        .map(|(name, share)| {
-            let at = key_path!["responders", i, "languages", name];
-            (name.clone(), c.probability(*share, at))
-        })
+/// The share of kind `i`'s staff speaking each of the `needed` languages (0 where its
+/// `languages` does not name one; a language no group needs is checked, then unused).
+fn languages(
+    c: &mut Checker<'_>,
+    (r, i): (&schema::Responder, usize),
+    needed: &[String],
+) -> Vec<f64> {
+    for (name, share) in &r.languages {
+        c.probability(*share, key_path!["responders", i, "languages", name]);
+    }
+    (needed.iter())
+        .map(|l| r.languages.get(l).map_or(0.0, |x| x.clamp(0.0, 1.0)))
         .collect()
 }
 

@@ -168,12 +168,6 @@ fn staffing_table(s: &RunSummary) -> Markup {
     }
 }
 
-fn disparity_columns() -> Vec<(&'static str, &'static str)> {
-    (crate::stats::summary::DISPARITY_METRICS.iter())
-        .map(|x| (x.name, super::figures::disparity_label(x)))
-        .collect()
-}
-
 /// The report of one run.
 pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
     let body = html! {
@@ -208,7 +202,7 @@ pub fn run_report(s: &RunSummary, charts: &[Drawn]) -> String {
                  city's (per crisis for counts; 1 is parity)."
             }
             (groups_table("group", &s.by_group, &POPULATION_COLUMNS.map(|(x, t)| (x.name, t))))
-            (groups_table("group", &s.disparity, &disparity_columns()))
+            (groups_table("group", &s.disparity, &super::figures::DISPARITY_COLUMNS.map(|(x, t)| (x.name, t))))
         }
         h2 { "By the first responder on scene" }
         p .muted { "Incidents counted under the kind of the first unit that reached them." }

@@ -331,10 +331,7 @@ impl Sim<'_> {
         };
         let k = usize::from(self.units[u].kind);
         let staff = &self.model.kinds[k].staff;
-        let language = &groups.languages[need.language];
-        let share = (staff.languages.iter())
-            .find(|(name, _)| name == language)
-            .map_or(0.0, |(_, s)| *s);
+        let share = staff.languages.get(need.language).copied().unwrap_or(0.0);
         let index = u - self.kinds[k].units.start;
         if speaks(share, staff.staff_per_unit, index) {
             return 0.0;

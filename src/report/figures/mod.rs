@@ -6,7 +6,7 @@ pub mod compare;
 pub mod run;
 
 pub use compare::compare_figures;
-pub use run::{disparity_label, run_figures};
+pub use run::{DISPARITY_COLUMNS, run_figures};
 
 use super::charts::{
     self, Bar, Chart, GroupedBars, Heatmap, HourlyLoad, LineSeries, Lines, StackedShares, ZoneMap,

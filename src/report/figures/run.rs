@@ -134,10 +134,12 @@ fn group_figure(r: &RunSummary) -> Option<Named> {
     if r.disparity.is_empty() {
         return None;
     }
-    let metrics = crate::stats::summary::DISPARITY_METRICS;
     let series = (r.disparity.iter())
         .map(|(group, e)| {
-            let bars = metrics.iter().map(|m| to_bar(e.of(m))).collect();
+            let bars = DISPARITY_COLUMNS
+                .iter()
+                .map(|(m, _)| to_bar(e.of(m)))
+                .collect();
             (group.clone(), bars)
         })
         .collect();
@@ -150,10 +152,7 @@ fn group_figure(r: &RunSummary) -> Option<Named> {
         figure: Ok(Figure::Bars(GroupedBars {
             title: "Disparity by population group (group ÷ whole city)".into(),
             y_label: "ratio to the whole city".into(),
-            categories: metrics
-                .iter()
-                .map(|m| disparity_label(m).to_string())
-                .collect(),
+            categories: DISPARITY_COLUMNS.map(|(_, label)| label.to_string()).into(),
             series,
             upper: None,
             line: Some(("parity".into(), 1.0)),
@@ -161,19 +160,16 @@ fn group_figure(r: &RunSummary) -> Option<Named> {
     })
 }
 
-/// A short label for a disparity metric, for chart axes and tables.
-pub fn disparity_label(m: &Metric) -> &'static str {
-    match m.name {
-        "response_time_mean_min" => "mean response",
-        "response_time_p90_min" => "p90 response",
-        "police_involved_share" => "police on scene",
-        "emergency_department" => "ED visits",
-        "arrests" => "arrests",
-        "use_of_force" => "use of force",
-        "injuries" => "injuries",
-        _ => m.name,
-    }
-}
+/// The disparity metrics with their short labels, for chart axes and tables.
+pub const DISPARITY_COLUMNS: [(&Metric, &str); 7] = [
+    (m::RESPONSE_TIME_MEAN_MIN, "mean response"),
+    (m::RESPONSE_TIME_P90_MIN, "p90 response"),
+    (m::POLICE_INVOLVED_SHARE, "police on scene"),
+    (m::EMERGENCY_DEPARTMENT, "ED visits"),
+    (m::ARRESTS, "arrests"),
+    (m::USE_OF_FORCE, "use of force"),
+    (m::INJURIES, "injuries"),
+];
 
 /// Share of places in use by hour of the week, per facility with a capacity, with a
 /// band spanning the middle 95 % of replications.
@@ -406,4 +402,18 @@ fn hotline_figure(r: &RunSummary) -> Option<Named> {
             )],
         })),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_disparity_columns_are_the_summarys_disparity_metrics() {
+        let labelled: Vec<&str> = DISPARITY_COLUMNS.iter().map(|(m, _)| m.name).collect();
+        let computed: Vec<&str> = (crate::stats::summary::DISPARITY_METRICS.iter())
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(labelled, computed);
+    }
 }
