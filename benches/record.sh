@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Records one performance run in benches/runs/DATE-MACHINE/: the machine and versions
-# (machine.txt), criterion's raw output (criterion.txt), and whole-process times and
-# peak memory of the README's commands (commands.txt). Run it on a quiet machine:
+# (machine.txt), criterion's raw output (criterion.txt), whole-process times and peak
+# memory of the README's commands and of a 20-point sweep (commands.txt), and the peak
+# memory of one replication of every shipped scenario, the one criterion times
+# (memory.txt). Run it on a quiet machine:
 #   benches/record.sh [MACHINE-NAME]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,7 +26,16 @@ for _ in 1 2; do
     scenarios/hotline-988-mobile.toml scenarios/integrated-psychiatry.toml \
     scenarios/mid-size-city-prevention.toml --days 365
   timed "run big-city (10 × 365 days after 270)" "$bin" run scenarios/big-city.toml --replications 10
+  timed "sweep mobile_crisis.units 1..20 (20 points × 2 replications)" "$bin" sweep \
+    scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=1..20 \
+    --replications 2
 done
+: >"$dir/memory.txt"
+for scenario in $(find scenarios -name '*.toml' | sort) benches/peers/one-zone.toml; do
+  /usr/bin/time -f "$scenario: %e s wall, %M KB peak" "$bin" run "$scenario" --replications 1 \
+    --threads 1 --outputs summary --quiet --out "$out/$RANDOM" 2>>"$dir/memory.txt"
+done
+cat "$dir/memory.txt"
 rm -rf "$out"
 cat "$dir/commands.txt"
 echo "recorded in $dir"

@@ -1,8 +1,8 @@
 //! One replication of every shipped scenario on one core (the big city's year and the
 //! prevention city's three years among them), the peer comparison's one-zone model,
-//! and a full 100-replication run of the mid-size city on all cores.
+//! a full 100-replication run of the mid-size city and a 20-point sweep, on all cores.
 
-use crisis_sim::experiment::{self, RunOptions};
+use crisis_sim::experiment::{self, RunOptions, sweep};
 use crisis_sim::{model, scenario};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -51,15 +51,20 @@ fn one_replication(c: &mut Criterion) {
     group.finish();
 }
 
+/// Every core, no progress bar.
+fn all_cores() -> RunOptions {
+    RunOptions {
+        threads: None,
+        progress: false,
+    }
+}
+
 fn hundred_replications(c: &mut Criterion) {
     let m = load(
         "scenarios/mid-size-city.toml",
         &["scenario.replications=100".into()],
     );
-    let options = RunOptions {
-        threads: None,
-        progress: false,
-    };
+    let options = all_cores();
     let mut group = c.benchmark_group("run");
     group.sample_size(10);
     group.bench_function("mid-size-city x100, all cores", |b| {
@@ -68,9 +73,30 @@ fn hundred_replications(c: &mut Criterion) {
     group.finish();
 }
 
+/// The sweep a planner runs first: vans from 1 to 20 in the mid-size city, two
+/// replications a point (40 replications in all), every point on all cores.
+fn twenty_point_sweep(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/mid-size-city-mobile-crisis.toml");
+    let axis = sweep::parse_vary("responders.mobile_crisis.units=1..20").expect("a valid axis");
+    let sets = ["scenario.replications=2".to_string()];
+    let prepared = sweep::prepare(&file, &sets, vec![axis]).expect("the sweep loads");
+    let options = all_cores();
+    let mut group = c.benchmark_group("sweep");
+    group.sample_size(10);
+    group.bench_function("mid-size-city-mobile-crisis, 20 points x 2", |b| {
+        b.iter(|| {
+            for m in &prepared.models {
+                black_box(experiment::replicate(m, &options).expect("runs"));
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).without_plots();
-    targets = one_replication, hundred_replications
+    targets = one_replication, hundred_replications, twenty_point_sweep
 }
 criterion_main!(benches);

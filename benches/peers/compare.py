@@ -6,7 +6,10 @@ the table gives medians. "loop" is the simulation alone as each program times it
 (crisis-sim: summary.json's perf.wall_s, one replication on one thread; SimPy: around
 env.run; the bare loop: around its while loop); "process" is the whole command, start-up
 and output included, timed here. The answers are checked against each other, and the
-M/M/5 waits against Erlang C, before any ratio is printed.
+M/M/5 waits against Erlang C, before any ratio is printed. Last, the one-zone model
+is scaled from 50 to 5,000 vans (police twice as many, crises in proportion, the
+horizon shortened to keep about eleven million events) to show the cost of an event as
+the fleet grows.
 
 python3 compare.py CRISIS_SIM BARE_MM5 PYTHON REPEATS
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ONE_ZONE_DAYS = 3650
 MM5_DAYS = 36500
+FLEETS = (50, 500, 5000)
 
 
 def timed(command):
@@ -37,7 +41,18 @@ def crisis_sim(binary, scenario, extra, out):
     _, process = timed(command)
     summary = json.loads((out / "summary.json").read_text())
     values = {name: e["mean"] for name, e in summary["metrics"].items()}
+    values["events"] = summary["perf"]["events"]
     return values, summary["perf"]["wall_s"], process
+
+
+def fleet(binary, vans, out):
+    """The one-zone model with `vans` vans: nanoseconds an event, and van utilization."""
+    extra = ["--days", str(ONE_ZONE_DAYS * 50 // vans),
+             "--set", f"responders.van.units={vans}",
+             "--set", f"responders.police.units={2 * vans}",
+             "--set", f"demand.crises_per_100k_per_day={60.0 * vans / 3}"]
+    values, loop, _ = crisis_sim(binary, HERE / "one-zone.toml", extra, out)
+    return loop * 1e9 / values["events"], values["utilization_van"]
 
 
 def erlang_c_wait(servers, arrival, service_mean):
@@ -108,6 +123,15 @@ def main():
           f"process {median(simpy, 2) / median(one_zone, 2):.1f}×")
     print(f"  M/M/5, crisis-sim's speed as a share of the bare loop's: loop "
           f"{median(floor, 1) / median(mm5, 1):.2f}×, process {median(floor, 2) / median(mm5, 2):.2f}×")
+
+    print(f"\nCost of an event as the fleet grows (median of {repeats}, one zone scaled):")
+    first = None
+    for vans in FLEETS:
+        runs = [fleet(binary, vans, work / f"fleet-{vans}") for _ in range(repeats)]
+        ns = statistics.median(r[0] for r in runs)
+        first = first or ns
+        print(f"  {vans:>5} vans, {2 * vans:>5} police: {ns:.1f} ns an event "
+              f"({ns / first - 1:+.0%} against {FLEETS[0]}), van utilization {runs[0][1]:.3f}")
 
 
 if __name__ == "__main__":

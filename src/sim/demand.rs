@@ -16,17 +16,26 @@ pub fn next_arrival<R: Rng + ?Sized>(
     rng: &mut R,
 ) -> Minutes {
     let mut need: f64 = Exp1.sample(rng);
-    if rate_by_hour.iter().all(|r| *r <= 0.0) {
+    if rate_by_hour.is_empty() {
         return f64::INFINITY;
     }
     let mut now = t;
+    // Hours walked in a row with no rate: a whole week of them means none ever comes.
+    let mut empty = 0;
     loop {
-        if now >= until {
+        if now >= until || empty > rate_by_hour.len() {
             return f64::INFINITY;
         }
-        let hour = (now / HOUR).floor();
-        let rate = rate_by_hour[(hour as u64 % rate_by_hour.len() as u64) as usize];
-        let piece_end = (hour + 1.0) * HOUR;
+        // Time is never negative, so truncation is the floor.
+        let hour = (now / HOUR) as u64;
+        let rate = rate_by_hour[(hour % rate_by_hour.len() as u64) as usize];
+        let piece_end = (hour + 1) as f64 * HOUR;
+        if rate <= 0.0 {
+            empty += 1;
+            now = piece_end;
+            continue;
+        }
+        empty = 0;
         let mass = rate * (piece_end - now);
         if need <= mass {
             return now + need / rate;

@@ -163,11 +163,13 @@ impl<'m> Sim<'m> {
         {
             return false;
         }
-        self.kinds[k].idle.iter().any(|&u| {
-            let from = self.units[u as usize].position(now);
-            self.within_reach(k, from, incident.pos)
-                && travel.turnout + from.distance(incident.pos) * per_km <= within
-        })
+        let reaches = |from: Point| {
+            (self.within_reach(k, from, incident.pos)
+                && travel.turnout + from.distance(incident.pos) * per_km <= within)
+                .then_some(0.0)
+        };
+        let position = |u: u32| self.units[u as usize].position(now);
+        self.kinds[k].idle.nearest(reaches, position).is_some()
     }
 
     /// The kind can take a call in `zone` now: it serves the zone and has a unit on duty.
@@ -375,15 +377,17 @@ impl<'m> Sim<'m> {
             {
                 continue;
             }
-            for (at, &u) in self.kinds[k].idle.iter().enumerate() {
-                let from = self.units[u as usize].position(now);
-                if !self.within_reach(k, from, pos) {
-                    continue;
-                }
-                let d = from.distance_squared(pos);
-                if best.is_none_or(|(bd, _, _)| d < bd) {
-                    best = Some((d, k, at));
-                }
+            self.kinds[k].idle.settle(now);
+            let measure = |from: Point| {
+                self.within_reach(k, from, pos)
+                    .then(|| from.distance_squared(pos))
+            };
+            let position = |u: u32| self.units[u as usize].position(now);
+            let Some((d, at)) = self.kinds[k].idle.nearest(measure, position) else {
+                continue;
+            };
+            if best.is_none_or(|(bd, _, _)| d < bd) {
+                best = Some((d, k, at));
             }
         }
         best.map(|(_, k, at)| self.kinds[k].idle.swap_remove(at) as usize)
@@ -535,7 +539,8 @@ impl<'m> Sim<'m> {
             Some(request) => self.assign(u, request),
             None => {
                 self.units[u].phase = Phase::Idle;
-                self.kinds[k].idle.push(u as u32);
+                let home_at = self.units[u].home_at();
+                self.kinds[k].idle.push(u as u32, home_at);
             }
         }
     }

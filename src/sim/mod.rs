@@ -14,6 +14,7 @@ mod facilities;
 mod history;
 mod holds;
 mod hotline;
+mod idle;
 mod induced;
 mod people;
 mod psychiatry;
@@ -240,10 +241,19 @@ impl<'m> Sim<'m> {
         let mut background = Vec::new();
         for (k, kind) in model.kinds.iter().enumerate() {
             let first = units.len();
+            let mut homes: Vec<usize> = Vec::new();
+            let mut home_of = Vec::new();
             for i in 0..kind.schedule.max_units() as usize {
-                let home = model.zones[kind.homes[i % kind.homes.len()]].centre;
-                units.push(Unit::new(k as u16, home));
+                let zone = kind.homes[i % kind.homes.len()];
+                let home = homes.iter().position(|&z| z == zone).unwrap_or_else(|| {
+                    homes.push(zone);
+                    homes.len() - 1
+                });
+                home_of.push(home as u16);
+                units.push(Unit::new(k as u16, model.zones[zone].centre));
             }
+            let homes = homes.iter().map(|&z| model.zones[z].centre).collect();
+            let idle = idle::Idle::new(first, home_of, homes);
             for (j, b) in kind.background.iter().enumerate() {
                 let Some(gap) = Exp::new(b.rate).ok().filter(|_| b.rate > 0.0) else {
                     continue;
@@ -269,7 +279,7 @@ impl<'m> Sim<'m> {
                     rng: stream(seed, Stream::Unavailability, k as u64),
                 })
             });
-            let mut state = KindState::new(first..units.len(), staffing, spells);
+            let mut state = KindState::new(first..units.len(), idle, staffing, spells);
             let workforce = kind.staff.workforce.as_ref();
             if workforce.is_some() {
                 state.months = (model.days * DAY / MONTH).floor() as usize;
@@ -775,6 +785,7 @@ impl<'m> Sim<'m> {
             open.into_iter().for_each(|i| self.trace_incident(i, None));
         }
         self.finish_people();
+        self.rec.share_whole_histograms();
         self.rec.backlog_background = self
             .kinds
             .iter()
@@ -790,15 +801,17 @@ impl<'m> Sim<'m> {
 /// Index picked by a uniform draw from unnormalised weights (last positive one on rounding).
 fn pick_weighted(weights: &[f64], u: f64) -> usize {
     let total: f64 = weights.iter().sum();
+    // Compared on the weights' own scale: one product instead of a division a weight.
+    let target = u * total;
     let mut acc = 0.0;
     let mut last = 0;
     for (i, w) in weights.iter().enumerate() {
         if *w <= 0.0 {
             continue;
         }
-        acc += w / total;
+        acc += w;
         last = i;
-        if u < acc {
+        if target < acc {
             return i;
         }
     }

@@ -272,6 +272,57 @@ impl Record {
         .flatten()
     }
 
+    /// A measured incident's first unit, of kind `first`, arrived `minutes` after the
+    /// first contact and was dispatched `wait` after the call reached 911.
+    ///
+    /// A breakdown of one member (one call type, one zone, one kind...) holds every
+    /// such incident, so its histograms are the city's: they are copied once at the
+    /// end ([`Record::share_whole_histograms`]) instead of recorded twice each time.
+    pub fn incident_reached(&mut self, t: Tally, first: usize, minutes: Minutes, wait: Minutes) {
+        self.response.record(minutes);
+        self.dispatch_wait.record(wait);
+        let by_first = &mut self.by_first_responder;
+        let sole = by_first.len() == 1;
+        if let Some(g) = by_first.get_mut(first) {
+            g.incidents += 1;
+            if !sole {
+                g.response.record(minutes);
+                g.dispatch_wait.record(wait);
+            }
+        }
+        let picks = [
+            (&mut self.by_call_type, t.call_type),
+            (&mut self.by_zone, t.zone),
+            (&mut self.by_priority, t.priority),
+            (&mut self.by_group, t.group),
+        ];
+        for (groups, i) in picks {
+            if groups.len() > 1
+                && let Some(g) = groups.get_mut(i)
+            {
+                g.response.record(minutes);
+                g.dispatch_wait.record(wait);
+            }
+        }
+    }
+
+    /// Gives every breakdown of one member the city's histograms (see
+    /// [`Record::incident_reached`]); called once, at the horizon.
+    pub fn share_whole_histograms(&mut self) {
+        for groups in [
+            &mut self.by_call_type,
+            &mut self.by_zone,
+            &mut self.by_priority,
+            &mut self.by_group,
+            &mut self.by_first_responder,
+        ] {
+            if let [g] = groups.as_mut_slice() {
+                g.response = self.response.clone();
+                g.dispatch_wait = self.dispatch_wait.clone();
+            }
+        }
+    }
+
     /// A measured incident arrived, at hour of day `hour`, in month `month` of the
     /// measured period.
     pub fn incident_arrived(&mut self, t: Tally, hour: usize, month: usize) {
@@ -368,4 +419,47 @@ pub struct Arrival {
     pub at: Minutes,
     /// What arrived.
     pub source: Source,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_breakdown_of_one_member_gets_the_city_histograms() {
+        // One zone and one kind, two call types.
+        let mut rec = Record {
+            by_call_type: vec![GroupCounts::default(); 2],
+            by_zone: vec![GroupCounts::default()],
+            by_priority: vec![GroupCounts::default()],
+            by_first_responder: vec![GroupCounts::default()],
+            ..Record::default()
+        };
+        for (call_type, minutes) in [(0, 5.0), (1, 12.5), (1, 80.0), (0, 7.25)] {
+            let t = Tally {
+                call_type,
+                zone: 0,
+                priority: 0,
+                group: 0,
+            };
+            rec.incident_reached(t, 0, minutes, minutes / 5.0);
+        }
+        rec.share_whole_histograms();
+        for whole in [
+            &rec.by_zone[0],
+            &rec.by_priority[0],
+            &rec.by_first_responder[0],
+        ] {
+            assert_eq!(whole.response, rec.response);
+            assert_eq!(whole.dispatch_wait, rec.dispatch_wait);
+        }
+        assert_eq!(rec.by_first_responder[0].incidents, 4);
+        let types = &rec.by_call_type;
+        assert_eq!(
+            (types[0].response.count(), types[1].response.count()),
+            (2, 2)
+        );
+        assert_eq!(types[1].response.mean(), 46.25);
+        assert_eq!(rec.response.count(), 4);
+    }
 }

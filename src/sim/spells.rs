@@ -106,9 +106,7 @@ impl Sim<'_> {
                 let k = usize::from(self.units[u].kind);
                 let now = self.now();
                 let kind = &mut self.kinds[k];
-                if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
-                    kind.idle.swap_remove(at);
-                }
+                kind.idle.remove(u);
                 kind.advance(now);
                 kind.busy_on_duty += 1;
                 self.begin_spell(u);

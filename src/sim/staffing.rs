@@ -8,6 +8,7 @@ use std::collections::BinaryHeap;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
+use super::idle::Idle;
 use super::units::Phase;
 use super::{Event, MONTH, Sim, record};
 use crate::model::workforce::{Burnout, PipelineState, Workforce};
@@ -60,7 +61,7 @@ pub(super) struct SpellSource {
 /// The live state of one responder kind.
 pub(super) struct KindState {
     pub units: std::ops::Range<usize>,
-    pub idle: Vec<u32>,
+    pub idle: Idle,
     pub waiting: Waiting,
     pub busy_on_duty: u32,
     pub on_duty: u32,
@@ -196,6 +197,7 @@ impl LivePipeline {
 impl KindState {
     pub(super) fn new(
         units: std::ops::Range<usize>,
+        idle: Idle,
         staffing: SimRng,
         spells: Option<SpellSource>,
     ) -> Self {
@@ -205,7 +207,7 @@ impl KindState {
             strain: None,
             months: 0,
             month_origin: 0.0,
-            idle: Vec::with_capacity(units.len()),
+            idle,
             units,
             waiting: BinaryHeap::new(),
             busy_on_duty: 0,
@@ -430,9 +432,7 @@ impl Sim<'_> {
             }
             (false, false) => {
                 unit.phase = Phase::OffDuty;
-                if let Some(at) = kind.idle.iter().position(|&x| x as usize == u) {
-                    kind.idle.swap_remove(at);
-                }
+                kind.idle.remove(u);
             }
         }
     }

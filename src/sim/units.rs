@@ -164,6 +164,16 @@ impl Unit {
         }
     }
 
+    /// When the unit is at its home: minus infinity if it is there, infinity if it is
+    /// away and not driving there.
+    pub(super) fn home_at(&self) -> Minutes {
+        match self.trip {
+            Some(leg) => leg.arrive,
+            None if self.pos == self.home => f64::NEG_INFINITY,
+            None => f64::INFINITY,
+        }
+    }
+
     /// Ends the drive home where the unit is at `now`.
     pub(super) fn stop(&mut self, now: Minutes) {
         self.pos = self.position(now);
@@ -369,17 +379,8 @@ impl Sim<'_> {
         if measured {
             let minutes = now - incident.first_contact;
             let wait = incident.dispatched_at - incident.received;
-            self.rec.response.record(minutes);
-            self.rec.dispatch_wait.record(wait);
             let tally = self.incident_tally(i);
-            let first = &mut self.rec.by_first_responder[k];
-            first.incidents += 1;
-            first.response.record(minutes);
-            first.dispatch_wait.record(wait);
-            self.rec.tallies(tally).for_each(|g| {
-                g.response.record(minutes);
-                g.dispatch_wait.record(wait);
-            });
+            self.rec.incident_reached(tally, k, minutes, wait);
         }
     }
 
