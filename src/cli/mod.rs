@@ -25,6 +25,7 @@ mod check;
 mod common;
 mod compare;
 mod merge;
+mod plan;
 mod records;
 mod report;
 mod run;
@@ -86,6 +87,14 @@ pub enum Command {
                       crisis-sim size scenarios/mid-size-city-mobile-crisis.toml --vary responders.mobile_crisis.units=3..9:3 --vary responders.police.scale=0.9,1.0 --target \"response_time_p90_min <= 30\" --minimize cost_total --out out/size-grid"
     )]
     Size(size::SizeArgs),
+    /// Find the cheapest roster of shifts for one responder kind whose target holds in
+    /// every hour of the day (or every day, or overall), with the flat around-the-clock
+    /// staffing that meets the same target for comparison.
+    #[command(
+        after_help = "Examples:\n  crisis-sim plan scenarios/mid-size-city-mobile-crisis.toml --kind mobile_crisis --shifts \"07:00/10h,11:00/10h,15:00/10h,19:00/10h,23:00/10h\" --target \"response_time_p90_min <= 20\" --out out/plan\n  \
+                      crisis-sim plan scenarios/mid-size-city-mobile-crisis.toml --kind mobile_crisis --shifts \"07:00/10h,15:00/10h,23:00/10h\" --fix \"23:00/10h=18\" --target \"response_time_p90_min <= 20\" --budgets 99e6,100e6"
+    )]
+    Plan(plan::PlanArgs),
     /// Probabilistic sensitivity analysis: draw the scenarios' [uncertainty] inputs
     /// (Latin hypercube), run every scenario at each draw on common random numbers, and
     /// report each difference's spread and the probability it is below zero.
@@ -172,6 +181,7 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Compare(args) => compare::compare(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Size(args) => size::size(&args),
+        Command::Plan(args) => plan::plan(&args),
         Command::Uncertainty(args) => uncertainty::uncertainty(&args),
         Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Validate(args) => validate::validate_command(&args),

@@ -7,6 +7,7 @@ use clap::Args;
 use super::CliError;
 use super::merge::{sweep_files, uncertainty_files, write_whole};
 use crate::report;
+use crate::stats::plan::PlanResult;
 use crate::stats::sweep::SweepPlan;
 use crate::stats::uncertainty::UncertaintyPlan;
 use crate::store::points;
@@ -17,7 +18,7 @@ use crate::text::plural;
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     /// A folder written by `run` (summary.json), `compare` (comparison.json), `sweep` or
-    /// `uncertainty` (plan.json and points/).
+    /// `uncertainty` (plan.json and points/), or `plan` (plan.json).
     pub dir: PathBuf,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -28,7 +29,9 @@ pub struct ReportArgs {
 pub fn report(args: &ReportArgs) -> Result<(), CliError> {
     let mut out = Output::whole(&args.dir, Via::ReportDir, &[])?;
     let earlier = out.earlier().to_path_buf();
-    if earlier.join(points::PLAN).is_file() {
+    if let Some(plan) = shift_plan(&earlier) {
+        out.write(&report::plan::plan_files(&plan)?)?;
+    } else if earlier.join(points::PLAN).is_file() {
         let dirs = [earlier.clone()];
         if points::holds::<UncertaintyPlan>(&earlier) {
             write_whole::<UncertaintyPlan>(&mut out, &dirs, uncertainty_files)?;
@@ -45,7 +48,7 @@ pub fn report(args: &ReportArgs) -> Result<(), CliError> {
     } else {
         return Err(CliError::Usage(format!(
             "report {}: has neither summary.json (from `run`), comparison.json (from `compare`) \
-             nor plan.json (from `sweep` or `uncertainty`)",
+             nor plan.json (from `sweep`, `uncertainty` or `plan`)",
             args.dir.display()
         )));
     }
@@ -58,6 +61,13 @@ pub fn report(args: &ReportArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// The result of `plan` the folder holds, if its `plan.json` is one (a sweep's or an
+/// analysis's `plan.json` is their plan, read below).
+fn shift_plan(dir: &std::path::Path) -> Option<PlanResult> {
+    let bytes = std::fs::read(dir.join("plan.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
 }
 
 /// Traces are not made from the summary: keep them (regular files only).

@@ -6,6 +6,7 @@
 pub mod compare;
 pub mod fit;
 pub mod partial;
+pub mod plan;
 pub mod saved;
 pub mod size;
 pub mod sweep;

@@ -9,6 +9,7 @@ pub mod compare;
 pub mod figures;
 pub mod overview;
 pub mod page;
+pub mod plan;
 pub mod run;
 pub mod size;
 pub mod sweep;

@@ -293,6 +293,8 @@ impl<'m> Sim<'m> {
             by_zone: vec![Default::default(); model.zones.len()],
             by_priority: vec![Default::default(); model.priorities.len()],
             by_group: vec![Default::default(); model.groups.names.len()],
+            by_hour: vec![Default::default(); 24],
+            by_weekday: vec![Default::default(); 7],
             by_first_responder: vec![Default::default(); model.kinds.len()],
             by_facility: vec![Default::default(); model.facilities.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
@@ -528,7 +530,7 @@ impl<'m> Sim<'m> {
         let person_is = self.person_crisis(person, crisis, zone);
         if measured {
             let month = ((now - self.warmup_end) / MONTH) as usize;
-            let tally = self.tally(call_type, zone, person_is.group);
+            let tally = self.tally(call_type, zone, person_is.group, now);
             self.rec.incident_arrived(tally, hour_of_day(now), month);
             self.next_incident += 1;
         }
@@ -553,21 +555,28 @@ impl<'m> Sim<'m> {
         }
     }
 
-    /// The groups an incident of `call_type` in `zone` of population group `group`
-    /// counts in.
-    fn tally(&self, call_type: usize, zone: usize, group: u8) -> record::Tally {
+    /// The groups an incident of `call_type` in `zone` of population group `group`,
+    /// arrived at `arrived`, counts in.
+    fn tally(&self, call_type: usize, zone: usize, group: u8, arrived: Minutes) -> record::Tally {
         record::Tally {
             call_type,
             zone,
             priority: self.model.call_types[call_type].priority_group,
             group: usize::from(group),
+            hour: hour_of_day(arrived),
+            weekday: ((arrived / DAY) as u64 % 7) as usize,
         }
     }
 
     /// The groups incident `i` counts in.
     fn incident_tally(&self, i: usize) -> record::Tally {
         let x = &self.incidents[i];
-        self.tally(usize::from(x.call_type), usize::from(x.zone), x.group)
+        self.tally(
+            usize::from(x.call_type),
+            usize::from(x.zone),
+            x.group,
+            x.first_contact,
+        )
     }
 
     /// An incident of `call_type` that has just arrived, not yet measured or routed.

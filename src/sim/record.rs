@@ -27,7 +27,8 @@ pub struct GroupCounts {
 }
 
 /// Which groups of incidents one incident counts in: its call type, zone, priority
-/// (index into `Model::priorities`) and population group (ignored without groups).
+/// (index into `Model::priorities`), population group (ignored without groups), and
+/// the hour of the day and day of the week it arrived.
 #[derive(Clone, Copy, Debug)]
 pub struct Tally {
     /// Call type index.
@@ -38,6 +39,10 @@ pub struct Tally {
     pub priority: usize,
     /// Population group index.
     pub group: usize,
+    /// Hour of the day it arrived (0 to 23).
+    pub hour: usize,
+    /// Day of the week it arrived (0 to 6, Monday first).
+    pub weekday: usize,
 }
 
 /// Time integrals and job counts of one responder kind.
@@ -63,6 +68,8 @@ pub struct KindRecord {
     pub crisis_minutes: f64,
     /// Staffed (on-duty) unit-minutes by hour of day.
     pub on_duty_by_hour: [f64; 24],
+    /// Of those, unit-minutes busy, by hour of day.
+    pub busy_by_hour: [f64; 24],
     /// Minutes its units spent at facilities, waiting for a place and handing over.
     pub facility_minutes: f64,
     /// Of those, minutes waiting for a place.
@@ -215,6 +222,10 @@ pub struct Record {
     pub by_priority: Vec<GroupCounts>,
     /// By population group, in the order of `Groups::names` (empty without groups).
     pub by_group: Vec<GroupCounts>,
+    /// By hour of the day the incident arrived (24, midnight first).
+    pub by_hour: Vec<GroupCounts>,
+    /// By day of the week the incident arrived (7, Monday first).
+    pub by_weekday: Vec<GroupCounts>,
     /// By the kind of the first unit on scene: `incidents` counts the incidents it
     /// reached first, `response` their response times; the other counts stay zero.
     pub by_first_responder: Vec<GroupCounts>,
@@ -267,6 +278,8 @@ impl Record {
             self.by_zone.get_mut(t.zone),
             self.by_priority.get_mut(t.priority),
             self.by_group.get_mut(t.group),
+            self.by_hour.get_mut(t.hour),
+            self.by_weekday.get_mut(t.weekday),
         ]
         .into_iter()
         .flatten()
@@ -295,6 +308,8 @@ impl Record {
             (&mut self.by_zone, t.zone),
             (&mut self.by_priority, t.priority),
             (&mut self.by_group, t.group),
+            (&mut self.by_hour, t.hour),
+            (&mut self.by_weekday, t.weekday),
         ];
         for (groups, i) in picks {
             if groups.len() > 1
@@ -441,6 +456,8 @@ mod tests {
                 zone: 0,
                 priority: 0,
                 group: 0,
+                hour: 0,
+                weekday: 0,
             };
             rec.incident_reached(t, 0, minutes, minutes / 5.0);
         }

@@ -13,7 +13,7 @@ use super::units::Phase;
 use super::{Event, MONTH, Sim, record};
 use crate::model::workforce::{Burnout, PipelineState, Workforce};
 use crate::rng::SimRng;
-use crate::time::{DAY, HOUR, Minutes};
+use crate::time::{DAY, HOUR, Minutes, hour_of_day};
 
 /// The time constant of the utilization that strains staff: about four weeks.
 const STRAIN_WINDOW: Minutes = 28.0 * DAY;
@@ -69,6 +69,9 @@ pub(super) struct KindState {
     pub background_waiting: u32,
     pub overtime: u32,
     since: Minutes,
+    /// The hour of the day `since` falls in, and when that hour ends: busy time within
+    /// it goes to its bin without working the hour out again.
+    hour: (usize, Minutes),
     /// When `on_duty` last changed (it changes only at shift events).
     duty_since: Minutes,
     staffing: SimRng,
@@ -215,6 +218,7 @@ impl KindState {
             background_waiting: 0,
             overtime: 0,
             since: 0.0,
+            hour: (0, HOUR),
             duty_since: 0.0,
             staffing,
             spells,
@@ -229,6 +233,20 @@ impl KindState {
         self.rec.busy_on_duty += f64::from(self.busy_on_duty) * dt;
         self.rec.on_duty += f64::from(self.on_duty) * dt;
         self.rec.overtime += f64::from(self.overtime) * dt;
+        let (hour, hour_end) = self.hour;
+        if now <= hour_end {
+            self.rec.busy_by_hour[hour] += f64::from(self.busy_on_duty) * dt;
+        } else {
+            spread_by_hour(
+                &mut self.rec.busy_by_hour,
+                self.since,
+                now,
+                self.busy_on_duty,
+            );
+        }
+        if now >= hour_end {
+            self.hour = (hour_of_day(now), ((now / HOUR).floor() + 1.0) * HOUR);
+        }
         self.since = now;
     }
 

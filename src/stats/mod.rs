@@ -5,6 +5,7 @@
 pub mod compare;
 pub mod metrics;
 pub mod nullable;
+pub mod plan;
 pub mod replication;
 pub mod series;
 pub mod size;

@@ -26,6 +26,9 @@ pub struct Series {
     /// Per responder kind: mean units staffed at each hour of day, as simulated
     /// (shifts less absences).
     pub on_duty_by_hour: Vec<[f64; 24]>,
+    /// Per responder kind: mean units busy while on duty at each hour of day.
+    #[serde(default)]
+    pub busy_by_hour: Vec<[f64; 24]>,
     /// Incidents by whole 30-day month of the measured period.
     pub incidents_by_month: Vec<u64>,
     /// Incidents by week of the whole run, warm-up included.
@@ -255,6 +258,14 @@ pub struct ReplicationSummary {
     /// Per population group (none without `[[groups]]`).
     #[serde(default)]
     pub by_group: Vec<GroupValues>,
+    /// Per hour of the day the incidents arrived (24, midnight first; none in files
+    /// written before runs kept them).
+    #[serde(default)]
+    pub by_hour: Vec<GroupValues>,
+    /// Per day of the week the incidents arrived (7, Monday first; none in files
+    /// written before runs kept them).
+    #[serde(default)]
+    pub by_weekday: Vec<GroupValues>,
     /// Per kind of the first unit on scene, over the incidents it reached first
     /// (`unserved` and the police share are NaN).
     pub by_first_responder: Vec<GroupValues>,
@@ -264,6 +275,21 @@ pub struct ReplicationSummary {
     pub events: u64,
     /// Series for charts.
     pub series: Series,
+}
+
+impl ReplicationSummary {
+    /// Kind `k`'s utilization in hour `h` of the day: its busy over its on-duty
+    /// unit-minutes in that hour (NaN with no unit on duty, or in files written before
+    /// runs kept busy time by hour).
+    pub fn utilization_at(&self, k: usize, h: usize) -> f64 {
+        let busy = self.series.busy_by_hour.get(k).map_or(f64::NAN, |b| b[h]);
+        let duty = self
+            .series
+            .on_duty_by_hour
+            .get(k)
+            .map_or(f64::NAN, |d| d[h]);
+        if duty > 0.0 { busy / duty } else { f64::NAN }
+    }
 }
 
 fn group_values(g: &GroupCounts, target: Option<f64>) -> GroupValues {
@@ -297,10 +323,12 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             .collect()
     };
     let days = rec.measured_minutes / DAY;
-    let on_duty_by_hour = rec
-        .kinds
-        .iter()
-        .map(|k| k.on_duty_by_hour.map(|minutes| minutes / HOUR / days))
+    let by_hour_of_day = |minutes: &[f64; 24]| minutes.map(|m| m / HOUR / days);
+    let on_duty_by_hour = (rec.kinds.iter())
+        .map(|k| by_hour_of_day(&k.on_duty_by_hour))
+        .collect();
+    let busy_by_hour = (rec.kinds.iter())
+        .map(|k| by_hour_of_day(&k.busy_by_hour))
         .collect();
     ReplicationSummary {
         index,
@@ -330,6 +358,16 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             .iter()
             .map(|g| group_values(g, model.response_target))
             .collect(),
+        by_hour: rec
+            .by_hour
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
+        by_weekday: rec
+            .by_weekday
+            .iter()
+            .map(|g| group_values(g, model.response_target))
+            .collect(),
         by_first_responder: rec
             .by_first_responder
             .iter()
@@ -346,6 +384,7 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             response_quantiles: grid,
             incidents_by_hour: rec.incidents_by_hour,
             on_duty_by_hour,
+            busy_by_hour,
             incidents_by_month: rec.incidents_by_month.clone(),
             incidents_by_week: rec.incidents_by_week.clone(),
             repeats_by_week: rec.repeats_by_week.clone(),

@@ -238,6 +238,11 @@ pub struct RunSummary {
     /// Kind of the first unit on scene → metric → estimate over the incidents it
     /// reached first (`unserved` and `police_involved_share` are null).
     pub by_first_responder: IndexMap<String, Estimates>,
+    /// Hour of the day (`"00:00"` to `"23:00"`) → metric → estimate: the incidents
+    /// that arrived in that hour, and each kind's `utilization_<kind>` in it (empty in
+    /// files written before runs kept it).
+    #[serde(default)]
+    pub by_hour: IndexMap<String, Estimates>,
     /// Facility → [`FacilityMetric`] name → estimate (`occupancy` null without a
     /// capacity, `boarding_hours` null but at EDs).
     pub by_facility: IndexMap<String, Estimates>,
@@ -294,6 +299,30 @@ fn groups(
             (name.clone(), estimates(names, column))
         })
         .collect()
+}
+
+/// The label of hour `h` of the day in `by_hour`.
+pub fn hour_label(h: usize) -> String {
+    format!("{h:02}:00")
+}
+
+/// The incidents of each hour of the day, and each kind's utilization in it (busy
+/// over on-duty unit-minutes of that hour, a ratio per replication).
+fn hours(kinds: &[String], reps: &[ReplicationSummary]) -> IndexMap<String, Estimates> {
+    if reps.iter().any(|r| r.by_hour.len() != 24) {
+        return IndexMap::new();
+    }
+    let labels: Vec<String> = (0..24).map(hour_label).collect();
+    let mut hours = groups(&labels, reps, |r| &r.by_hour);
+    for (h, estimates) in hours.values_mut().enumerate() {
+        for (k, kind) in kinds.iter().enumerate() {
+            let column: Vec<f64> = reps.iter().map(|r| r.utilization_at(k, h)).collect();
+            let name = metrics::UTILIZATION.of(kind);
+            let e = within_range(&name, estimate(&column));
+            estimates.insert(name, e);
+        }
+    }
+    hours
 }
 
 /// The metrics whose disparity a run reports: response times and police involvement
@@ -422,6 +451,7 @@ impl RunSummary {
                 |r| &r.by_priority,
             ),
             by_first_responder: groups(&kinds, reps, |r| &r.by_first_responder),
+            by_hour: hours(&kinds, reps),
             by_group: groups(&facts.groups, reps, |r| &r.by_group),
             disparity: disparity(&facts.groups, &names, reps),
             by_facility: facility_groups(&facts, reps),
@@ -462,6 +492,7 @@ impl RunSummary {
                 ("zone", r.by_zone.len(), self.by_zone.len()),
                 ("priority", r.by_priority.len(), self.by_priority.len()),
                 ("population", r.by_group.len(), self.by_group.len()),
+                ("hour", r.by_hour.len(), self.by_hour.len()),
                 (
                     "first responder",
                     r.by_first_responder.len(),

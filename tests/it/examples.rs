@@ -55,7 +55,10 @@ fn quick(mut args: Vec<String>, out: &Path) -> Vec<String> {
             args.drain(i..(i + 2).min(args.len()));
         }
     }
-    if matches!(args[0].as_str(), "run" | "compare" | "sweep" | "size") {
+    if matches!(
+        args[0].as_str(),
+        "run" | "compare" | "sweep" | "size" | "plan"
+    ) {
         let more = ["--replications", "2", "--days", "10", "--quiet", "--out"];
         args.extend(more.iter().map(|s| s.to_string()));
         args.push(out.display().to_string());

@@ -16,6 +16,7 @@ mod honesty;
 mod hostile;
 mod hostile_outputs;
 mod people;
+mod plan;
 mod planner;
 mod prevention;
 mod programs;

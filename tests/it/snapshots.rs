@@ -68,6 +68,7 @@ fn help_of_every_command() {
         "compare",
         "sweep",
         "size",
+        "plan",
         "uncertainty",
         "calibrate",
         "validate",

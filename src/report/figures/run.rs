@@ -66,7 +66,88 @@ pub fn run_figures(r: &RunSummary) -> Vec<Named> {
     .chain(hotline_figure(r))
     .chain(workforce_figure(r))
     .chain(group_figure(r))
+    .chain(hour_figures(r, reached))
     .collect()
+}
+
+/// The band at each hour of the day of a value `at(replication, hour)`.
+fn by_hour(
+    r: &RunSummary,
+    name: &str,
+    at: impl Fn(&ReplicationSummary, usize) -> f64,
+) -> LineSeries {
+    let bands: Vec<series::Band> = (0..24)
+        .map(|h| series::Band::of(r.per_replication.iter().map(|rep| at(rep, h)).collect()))
+        .collect();
+    line(name, &bands, |h| h as f64)
+}
+
+/// Response and dispatch wait, and each kind's utilization with police involvement, by
+/// the hour of the day the crises arrived (none for summaries written before runs kept
+/// them).
+fn hour_figures(r: &RunSummary, reached: bool) -> Vec<Named> {
+    if r.by_hour.is_empty() {
+        return Vec::new();
+    }
+    let group = |m: &'static Metric| {
+        move |rep: &ReplicationSummary, h: usize| rep.by_hour.get(h).map_or(f64::NAN, |g| g.get(m))
+    };
+    let minutes = vec![
+        by_hour(r, "response, mean", group(m::RESPONSE_TIME_MEAN_MIN)),
+        by_hour(
+            r,
+            "response, 90th percentile",
+            group(m::RESPONSE_TIME_P90_MIN),
+        ),
+        by_hour(r, "dispatch wait, mean", group(m::DISPATCH_WAIT_MEAN_MIN)),
+    ];
+    let mut shares: Vec<LineSeries> = (r.model.kinds.iter().enumerate())
+        .map(|(k, kind)| {
+            by_hour(r, &format!("{} utilization", kind.name), |rep, h| {
+                rep.utilization_at(k, h)
+            })
+        })
+        .collect();
+    shares.push(by_hour(
+        r,
+        "police on scene",
+        group(m::POLICE_INVOLVED_SHARE),
+    ));
+    let hours = |title: &str, y_label: &str, percent: bool, series| Lines {
+        title: title.into(),
+        x_label: "hour of day the crisis arrived".into(),
+        y_label: y_label.into(),
+        percent,
+        series,
+        markers: Vec::new(),
+        shaded: None,
+        x_start: None,
+    };
+    vec![
+        Named {
+            name: "response_by_hour".into(),
+            caption: "Mean and 90th-percentile response and mean dispatch wait of the crises \
+                      arriving in each hour of the day; the band spans the middle 95 % of \
+                      replications."
+                .into(),
+            figure: drawn_if(reached, NOTHING_REACHED, || {
+                Figure::Lines(hours("Response by hour of day", "minutes", false, minutes))
+            }),
+        },
+        Named {
+            name: "utilization_by_hour".into(),
+            caption: "Each kind's busy share of its on-duty unit time in each hour of the day, \
+                      and the share of that hour's crises with police on scene; the band spans \
+                      the middle 95 % of replications."
+                .into(),
+            figure: Ok(Figure::Lines(hours(
+                "Utilization and police involvement by hour of day",
+                "share",
+                true,
+                shares,
+            ))),
+        },
+    ]
 }
 
 /// With a hiring pipeline: units planned, units fielded, and the units the trained
