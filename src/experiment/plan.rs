@@ -143,8 +143,15 @@ impl Planning<'_> {
         self.base.kinds.iter().map(|k| k.name.clone()).collect()
     }
 
-    /// The model with the kind's shifts set to `shifts` × `units`.
-    fn model(&self, kind: &str, shifts: &[Shift], units: &[u32]) -> Result<Model, ExperimentError> {
+    /// The model with the kind's shifts set to `shifts` × `units`, keeping figures by
+    /// day of the week when the blocks are days.
+    fn model(
+        &self,
+        q: &Question,
+        shifts: &[Shift],
+        units: &[u32],
+    ) -> Result<Model, ExperimentError> {
+        let (kind, per) = (&q.kind, q.per);
         let staffed: Vec<String> = (shifts.iter().zip(units))
             .filter(|(_, u)| **u > 0)
             .map(|(s, u)| s.toml(*u))
@@ -155,7 +162,8 @@ impl Planning<'_> {
             format!("responders.{kind}.shifts=[{}]", staffed.join(", "))
         };
         let sets: Vec<String> = self.sets.iter().cloned().chain([set]).collect();
-        let (_, model) = load(self.file, &sets)?;
+        let (_, mut model) = load(self.file, &sets)?;
+        model.by_weekday = per == Per::Day;
         Ok(model)
     }
 }
@@ -193,7 +201,7 @@ impl Search<'_, '_> {
             label.join(" ")
         ));
         let q = self.question;
-        let model = self.planning.model(&q.kind, shifts, units)?;
+        let model = self.planning.model(q, shifts, units)?;
         let hidden = ProgressBar::hidden();
         let first = model.replications;
         let mut reps = replicate_in(&self.pool, &model, 0..first, &hidden)?;

@@ -603,6 +603,9 @@ pub struct Model {
     pub replications: u32,
     /// Master seed.
     pub seed: u64,
+    /// Keep the crises' figures by day of the week too (`plan --per day` asks for
+    /// them; a run does not, so it does not pay for them).
+    pub by_weekday: bool,
     /// Zones.
     pub zones: Vec<Zone>,
     /// Travel.
@@ -846,6 +849,7 @@ pub fn build(loaded: &Loaded) -> Result<Model, ModelError> {
         response_target,
         replications: s.scenario.replications,
         seed: s.scenario.seed,
+        by_weekday: false,
         zones,
         travel,
         demand,

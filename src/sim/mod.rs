@@ -70,6 +70,8 @@ struct Incident {
     class: u8,
     /// The person's population group (0 without groups).
     group: u8,
+    /// The hour of the day and the day of the week it arrived.
+    when: (u8, u8),
     /// The person needs an interpreter.
     interpreter: bool,
     /// It escalated while waiting for a unit, and ends at the ED.
@@ -294,7 +296,7 @@ impl<'m> Sim<'m> {
             by_priority: vec![Default::default(); model.priorities.len()],
             by_group: vec![Default::default(); model.groups.names.len()],
             by_hour: vec![Default::default(); 24],
-            by_weekday: vec![Default::default(); 7],
+            by_weekday: vec![Default::default(); if model.by_weekday { 7 } else { 0 }],
             by_first_responder: vec![Default::default(); model.kinds.len()],
             by_facility: vec![Default::default(); model.facilities.len()],
             incidents_by_month: vec![0; (model.days * DAY / MONTH).floor() as usize],
@@ -530,7 +532,7 @@ impl<'m> Sim<'m> {
         let person_is = self.person_crisis(person, crisis, zone);
         if measured {
             let month = ((now - self.warmup_end) / MONTH) as usize;
-            let tally = self.tally(call_type, zone, person_is.group, now);
+            let tally = self.tally(call_type, zone, person_is.group, when(now));
             self.rec.incident_arrived(tally, hour_of_day(now), month);
             self.next_incident += 1;
         }
@@ -556,15 +558,15 @@ impl<'m> Sim<'m> {
     }
 
     /// The groups an incident of `call_type` in `zone` of population group `group`,
-    /// arrived at `arrived`, counts in.
-    fn tally(&self, call_type: usize, zone: usize, group: u8, arrived: Minutes) -> record::Tally {
+    /// arrived in the hour of the day and on the day of the week `when`, counts in.
+    fn tally(&self, call_type: usize, zone: usize, group: u8, when: (u8, u8)) -> record::Tally {
         record::Tally {
             call_type,
             zone,
             priority: self.model.call_types[call_type].priority_group,
             group: usize::from(group),
-            hour: hour_of_day(arrived),
-            weekday: ((arrived / DAY) as u64 % 7) as usize,
+            hour: usize::from(when.0),
+            weekday: usize::from(when.1),
         }
     }
 
@@ -575,7 +577,7 @@ impl<'m> Sim<'m> {
             usize::from(x.call_type),
             usize::from(x.zone),
             x.group,
-            x.first_contact,
+            x.when,
         )
     }
 
@@ -591,6 +593,7 @@ impl<'m> Sim<'m> {
             crisis: 0,
             class: 0,
             group: 0,
+            when: when(now),
             interpreter: false,
             escalated: false,
             holder: NO_UNIT,
@@ -805,6 +808,12 @@ impl<'m> Sim<'m> {
         self.rec.kinds = self.kinds.into_iter().map(|k| k.rec).collect();
         self.rec
     }
+}
+
+/// The hour of the day and the day of the week (Monday 0) of time `t`, kept with an
+/// incident so that the groups it counts in are not worked out again each time.
+fn when(t: Minutes) -> (u8, u8) {
+    (hour_of_day(t) as u8, ((t / DAY) as u64 % 7) as u8)
 }
 
 /// Index picked by a uniform draw from unnormalised weights (last positive one on rounding).

@@ -262,8 +262,8 @@ pub struct ReplicationSummary {
     /// written before runs kept them).
     #[serde(default)]
     pub by_hour: Vec<GroupValues>,
-    /// Per day of the week the incidents arrived (7, Monday first; none in files
-    /// written before runs kept them).
+    /// Per day of the week the incidents arrived (7, Monday first), when the model
+    /// keeps them (`plan --per day`); none otherwise.
     #[serde(default)]
     pub by_weekday: Vec<GroupValues>,
     /// Per kind of the first unit on scene, over the incidents it reached first

@@ -103,8 +103,8 @@ fn the_plan_meets_the_target_on_other_seeds() {
 }
 
 /// Runs `plan` on the step scenario, briefly, with `changed` flags in place of the
-/// usual ones (or added).
-fn plan_cli(changed: &[&str]) -> std::process::Output {
+/// usual ones (or added), into `plan/` of the folder it returns.
+fn plan_cli(changed: &[&str]) -> (std::process::Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("plan").to_string_lossy().to_string();
     let usual = [
@@ -122,7 +122,7 @@ fn plan_cli(changed: &[&str]) -> std::process::Output {
         }
     }
     args.extend(changed);
-    crisis_sim(&args)
+    (crisis_sim(&args), dir)
 }
 
 #[test]
@@ -136,11 +136,30 @@ fn bad_questions_get_clear_errors() {
         (vec!["--fix", "06:00/12h=2"], "not one of --shifts"),
         (vec!["--budget-metric", "dollars"], "no such metric"),
     ] {
-        let out = plan_cli(&args);
+        let (out, _dir) = plan_cli(&args);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
+}
+
+#[test]
+fn days_of_the_week_are_blocks_too() {
+    let (out, dir) = plan_cli(&["--per", "day"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read(dir.path().join("plan/plan.json")).unwrap();
+    let r: PlanResult = serde_json::from_slice(&saved).unwrap();
+    let plan = r.plan.expect("a roster meets the target every day");
+    let days: Vec<&str> = plan.blocks.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(days[0], "Monday");
+    assert_eq!(days.len(), 7);
+    // A day's mean wait pools its hours, so a quiet hour may wait longer: the day as a
+    // whole needs no more unit-hours than every hour on its own (Erlang C's 4 and 6).
+    assert!(plan.unit_hours_per_day <= 12 * (4 + 6), "{:?}", plan.units);
 }
 
 #[test]
