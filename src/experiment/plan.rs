@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use good_lp::{Expression, ProblemVariables, Solution, SolverModel, microlp, variable};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 
 use super::size::REPLICATION_CAP_FACTOR;
 use super::{ExperimentError, RunOptions, load, pool, replicate_in};
@@ -442,7 +442,8 @@ fn spinner(show: bool) -> ProgressBar {
     if !show {
         return ProgressBar::hidden();
     }
-    let bar = ProgressBar::new_spinner();
+    // Cleared when dropped too, so an error ends no line with a stale spinner.
+    let bar = ProgressBar::new_spinner().with_finish(ProgressFinish::AndClear);
     if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}  [{elapsed}]") {
         bar.set_style(style);
     }
