@@ -17,6 +17,11 @@ pub fn hour_of_day(t: Minutes) -> usize {
     ((t / HOUR) as u64 % 24) as usize
 }
 
+/// The day of the week (0–6, Monday first) of time `t`.
+pub fn day_of_week(t: Minutes) -> usize {
+    ((t / DAY) as u64 % 7) as usize
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

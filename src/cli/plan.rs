@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use super::CliError;
 use super::common::{Replications, SimOptions, default_out, wrote};
@@ -33,8 +34,13 @@ pub struct PlanArgs {
     pub target: String,
     /// The blocks the target must hold in: each hour of the day, each day of the week,
     /// or the whole run.
-    #[arg(long, value_name = "BLOCK", default_value = "hour", value_parser = ["hour", "day", "overall"])]
-    pub per: String,
+    #[arg(
+        long,
+        value_name = "BLOCK",
+        default_value = "hour",
+        value_parser = PossibleValuesParser::new(["hour", "day", "overall"]).try_map(|s| s.parse::<Per>())
+    )]
+    pub per: Per,
     /// Confidence that the target holds in each block (a one-sided bound).
     #[arg(long, value_name = "P", default_value_t = 0.95)]
     pub confidence: f64,
@@ -59,14 +65,6 @@ pub struct PlanArgs {
     pub options: SimOptions,
 }
 
-fn per(text: &str) -> Per {
-    match text {
-        "day" => Per::Day,
-        "overall" => Per::Overall,
-        _ => Per::Hour,
-    }
-}
-
 /// `crisis-sim plan`.
 pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
     let o = &args.options;
@@ -79,7 +77,7 @@ pub fn plan(args: &PlanArgs) -> Result<(), CliError> {
         shifts,
         kind: args.kind.clone(),
         target: Target::parse(&args.target, &metrics::names(&kinds)).map_err(CliError::Usage)?,
-        per: per(&args.per),
+        per: args.per,
         confidence: args.confidence,
         budget_metric: args.budget_metric.clone(),
         budgets: args.budgets.clone(),

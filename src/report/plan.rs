@@ -22,19 +22,6 @@ fn hourly(name: &str, values: impl Iterator<Item = f64>) -> LineSeries {
     }
 }
 
-fn lines(title: &str, x_label: &str, y_label: &str, series: Vec<LineSeries>) -> Lines {
-    Lines {
-        title: title.into(),
-        x_label: x_label.into(),
-        y_label: y_label.into(),
-        percent: false,
-        series,
-        markers: Vec::new(),
-        shaded: None,
-        x_start: None,
-    }
-}
-
 /// Units by hour (the work the hours bring, the plan, the flat staffing), and the
 /// target metric by block for both against the target.
 fn plan_figures(r: &PlanResult) -> Vec<Named> {
@@ -85,10 +72,11 @@ fn plan_figures(r: &PlanResult) -> Vec<Named> {
                  staffed (the work each hour brings).",
                 r.question.kind
             ),
-            figure: Ok(Figure::Lines(lines(
+            figure: Ok(Figure::Lines(Lines::new(
                 &format!("{}: staffing by hour", r.question.kind),
                 "hour of day",
                 "units",
+                false,
                 staffing,
             ))),
         },
@@ -101,10 +89,11 @@ fn plan_figures(r: &PlanResult) -> Vec<Named> {
                 r.question.target.metric,
                 100.0 * r.question.confidence
             ),
-            figure: Ok(Figure::Lines(lines(
+            figure: Ok(Figure::Lines(Lines::new(
                 &format!("{} by block", r.question.target.metric),
                 x_label,
                 &r.question.target.metric,
+                false,
                 target,
             ))),
         },

@@ -35,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::kernel::Scheduler;
 use crate::model::{Disposition, KindId, Model, Point};
 use crate::rng::{SimRng, Stream, stream};
-use crate::time::{DAY, Minutes, WEEK, hour_of_day};
+use crate::time::{DAY, Minutes, WEEK, day_of_week, hour_of_day};
 use event::Event;
 pub use record::{Arrival, Record, Source};
 use staffing::{BackgroundSource, KindState, SpellSource};
@@ -813,7 +813,7 @@ impl<'m> Sim<'m> {
 /// The hour of the day and the day of the week (Monday 0) of time `t`, kept with an
 /// incident so that the groups it counts in are not worked out again each time.
 fn when(t: Minutes) -> (u8, u8) {
-    (hour_of_day(t) as u8, ((t / DAY) as u64 % 7) as u8)
+    (hour_of_day(t) as u8, day_of_week(t) as u8)
 }
 
 /// Index picked by a uniform draw from unnormalised weights (last positive one on rounding).

@@ -270,19 +270,39 @@ pub struct Record {
     pub facility_wait_minutes: f64,
 }
 
-impl Record {
-    /// The groups incident `t` counts in (no population group without groups).
-    pub fn tallies(&mut self, t: Tally) -> impl Iterator<Item = &mut GroupCounts> {
+impl Tally {
+    /// Its index in each breakdown, in the order of [`Record::breakdowns`].
+    fn indices(&self) -> [usize; 6] {
         [
-            self.by_call_type.get_mut(t.call_type),
-            self.by_zone.get_mut(t.zone),
-            self.by_priority.get_mut(t.priority),
-            self.by_group.get_mut(t.group),
-            self.by_hour.get_mut(t.hour),
-            self.by_weekday.get_mut(t.weekday),
+            self.call_type,
+            self.zone,
+            self.priority,
+            self.group,
+            self.hour,
+            self.weekday,
         ]
-        .into_iter()
-        .flatten()
+    }
+}
+
+impl Record {
+    /// Every breakdown of incidents by what they arrived as, in one order.
+    fn breakdowns(&mut self) -> [&mut Vec<GroupCounts>; 6] {
+        [
+            &mut self.by_call_type,
+            &mut self.by_zone,
+            &mut self.by_priority,
+            &mut self.by_group,
+            &mut self.by_hour,
+            &mut self.by_weekday,
+        ]
+    }
+
+    /// The groups incident `t` counts in (none of a breakdown left empty, such as
+    /// population groups without `[[groups]]`).
+    pub fn tallies(&mut self, t: Tally) -> impl Iterator<Item = &mut GroupCounts> {
+        (self.breakdowns().into_iter())
+            .zip(t.indices())
+            .filter_map(|(groups, i)| groups.get_mut(i))
     }
 
     /// A measured incident's first unit, of kind `first`, arrived `minutes` after the
@@ -303,15 +323,7 @@ impl Record {
                 g.dispatch_wait.record(wait);
             }
         }
-        let picks = [
-            (&mut self.by_call_type, t.call_type),
-            (&mut self.by_zone, t.zone),
-            (&mut self.by_priority, t.priority),
-            (&mut self.by_group, t.group),
-            (&mut self.by_hour, t.hour),
-            (&mut self.by_weekday, t.weekday),
-        ];
-        for (groups, i) in picks {
+        for (groups, i) in self.breakdowns().into_iter().zip(t.indices()) {
             if groups.len() > 1
                 && let Some(g) = groups.get_mut(i)
             {
@@ -324,18 +336,15 @@ impl Record {
     /// Gives every breakdown of one member the city's histograms (see
     /// [`Record::incident_reached`]); called once, at the horizon.
     pub fn share_whole_histograms(&mut self) {
-        for groups in [
-            &mut self.by_call_type,
-            &mut self.by_zone,
-            &mut self.by_priority,
-            &mut self.by_group,
-            &mut self.by_first_responder,
-        ] {
+        let (response, wait) = (self.response.clone(), self.dispatch_wait.clone());
+        let mut first = std::mem::take(&mut self.by_first_responder);
+        for groups in self.breakdowns().into_iter().chain([&mut first]) {
             if let [g] = groups.as_mut_slice() {
-                g.response = self.response.clone();
-                g.dispatch_wait = self.dispatch_wait.clone();
+                g.response = response.clone();
+                g.dispatch_wait = wait.clone();
             }
         }
+        self.by_first_responder = first;
     }
 
     /// A measured incident arrived, at hour of day `hour`, in month `month` of the

@@ -60,6 +60,20 @@ pub enum Per {
     Overall,
 }
 
+impl std::str::FromStr for Per {
+    type Err = String;
+
+    /// `hour`, `day` or `overall`.
+    fn from_str(text: &str) -> Result<Per, String> {
+        match text {
+            "hour" => Ok(Per::Hour),
+            "day" => Ok(Per::Day),
+            "overall" => Ok(Per::Overall),
+            _ => Err(format!("`{text}`: give hour, day or overall")),
+        }
+    }
+}
+
 impl Per {
     /// The blocks' labels: `00:00` to `23:00`, `Monday` to `Sunday`, or `overall`.
     pub fn labels(self) -> Vec<String> {

@@ -323,6 +323,11 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             .collect()
     };
     let days = rec.measured_minutes / DAY;
+    let values = |groups: &[GroupCounts]| -> Vec<GroupValues> {
+        (groups.iter())
+            .map(|g| group_values(g, model.response_target))
+            .collect()
+    };
     let by_hour_of_day = |minutes: &[f64; 24]| minutes.map(|m| m / HOUR / days);
     let on_duty_by_hour = (rec.kinds.iter())
         .map(|k| by_hour_of_day(&k.on_duty_by_hour))
@@ -338,36 +343,12 @@ pub fn summarize(model: &Model, rec: &Record, index: u32, seed: u64) -> Replicat
             rec,
             costs: CostParts::of(model, rec),
         }),
-        by_call_type: rec
-            .by_call_type
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
-        by_zone: rec
-            .by_zone
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
-        by_priority: rec
-            .by_priority
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
-        by_group: rec
-            .by_group
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
-        by_hour: rec
-            .by_hour
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
-        by_weekday: rec
-            .by_weekday
-            .iter()
-            .map(|g| group_values(g, model.response_target))
-            .collect(),
+        by_call_type: values(&rec.by_call_type),
+        by_zone: values(&rec.by_zone),
+        by_priority: values(&rec.by_priority),
+        by_group: values(&rec.by_group),
+        by_hour: values(&rec.by_hour),
+        by_weekday: values(&rec.by_weekday),
         by_first_responder: rec
             .by_first_responder
             .iter()

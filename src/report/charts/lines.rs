@@ -27,6 +27,29 @@ pub struct Lines {
     pub x_start: Option<f64>,
 }
 
+impl Lines {
+    /// Lines with no markers, shading or offset axis; `percent` puts the y axis at 0 to
+    /// 100 %.
+    pub fn new(
+        title: &str,
+        x_label: &str,
+        y_label: &str,
+        percent: bool,
+        series: Vec<LineSeries>,
+    ) -> Self {
+        Lines {
+            title: title.into(),
+            x_label: x_label.into(),
+            y_label: y_label.into(),
+            percent,
+            series,
+            markers: Vec::new(),
+            shaded: None,
+            x_start: None,
+        }
+    }
+}
+
 /// One line: points `(x, y, band low, band high)`.
 #[derive(Clone, Debug)]
 pub struct LineSeries {

@@ -113,15 +113,14 @@ fn hour_figures(r: &RunSummary, reached: bool) -> Vec<Named> {
         "police on scene",
         group(m::POLICE_INVOLVED_SHARE),
     ));
-    let hours = |title: &str, y_label: &str, percent: bool, series| Lines {
-        title: title.into(),
-        x_label: "hour of day the crisis arrived".into(),
-        y_label: y_label.into(),
-        percent,
-        series,
-        markers: Vec::new(),
-        shaded: None,
-        x_start: None,
+    let hours = |title: &str, y_label: &str, percent: bool, series| {
+        Lines::new(
+            title,
+            "hour of day the crisis arrived",
+            y_label,
+            percent,
+            series,
+        )
     };
     vec![
         Named {
@@ -196,16 +195,13 @@ fn workforce_figure(r: &RunSummary) -> Option<Named> {
                   (after absences too), mean over each 30-day month of the measured period; the \
                   band spans the middle 95 % of replications."
             .into(),
-        figure: Ok(Figure::Lines(Lines {
-            title: "Planned against fielded units".into(),
-            x_label: "month of the measured period".into(),
-            y_label: "units (mean over the month)".into(),
-            percent: false,
+        figure: Ok(Figure::Lines(Lines::new(
+            "Planned against fielded units",
+            "month of the measured period",
+            "units (mean over the month)",
+            false,
             series,
-            markers: Vec::new(),
-            shaded: None,
-            x_start: None,
-        })),
+        ))),
     })
 }
 
