@@ -67,16 +67,7 @@ impl SimOptions {
     /// The `--set` list with the shorthand flags appended (they win).
     pub(super) fn assignments(&self, replications: Option<u32>) -> Vec<String> {
         let mut sets = self.set.clone();
-        if let Some(n) = replications {
-            sets.push(format!("scenario.replications={n}"));
-        }
-        if let Some(s) = self.seed {
-            // A string, since TOML integers stop short of the largest seeds.
-            sets.push(format!("scenario.seed=\"{s}\""));
-        }
-        if let Some(d) = self.days {
-            sets.push(format!("scenario.days={d:?}"));
-        }
+        sets.extend(experiment::run_settings(replications, self.seed, self.days));
         sets
     }
 

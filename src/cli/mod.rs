@@ -29,6 +29,7 @@ mod plan;
 mod records;
 mod report;
 mod run;
+mod serve;
 mod size;
 mod sweep;
 mod uncertainty;
@@ -126,6 +127,11 @@ pub enum Command {
     /// files you added to the folder are kept.
     #[command(after_help = "Example:\n  crisis-sim report out/mid-size-city")]
     Report(report::ReportArgs),
+    /// A what-if page in the browser: change a scenario's levers and see the
+    /// difference from the unchanged scenario, with 95 % intervals, in seconds.
+    #[command(after_help = "Examples:\n  crisis-sim serve\n  \
+                      crisis-sim serve scenarios/mid-size-city-mobile-crisis.toml scenarios/co-responder.toml --port 8090")]
+    Serve(serve::ServeArgs),
     /// Validate scenarios without simulating (the work limits of a run are checked too).
     #[command(after_help = "Example:\n  crisis-sim check scenarios/*.toml")]
     Check(check::CheckArgs),
@@ -149,6 +155,9 @@ pub enum CliError {
     /// Dispatch records cannot be read or fitted.
     #[error(transparent)]
     Calibrate(#[from] CalibrateError),
+    /// The what-if page's server cannot start or stopped.
+    #[error(transparent)]
+    Serve(#[from] crate::serve::ServeError),
     /// Standard output cannot be written (a full disk, a closed file).
     #[error("cannot write to standard output: {0}")]
     Stdout(std::io::Error),
@@ -168,6 +177,7 @@ impl CliError {
             CliError::Report(e) => e.is_input(),
             CliError::Calibrate(e) if e.is_interruption() => return 130,
             CliError::Calibrate(e) => e.is_input(),
+            CliError::Serve(e) => e.is_input(),
             CliError::Stdout(_) | CliError::Bug(_) => false,
         };
         if input { 2 } else { 1 }
@@ -188,5 +198,6 @@ pub fn execute(cli: Cli) -> Result<(), CliError> {
         Command::Merge(args) => merge::merge(&args),
         Command::Report(args) => report::report(&args),
         Command::Check(args) => check::check(&args),
+        Command::Serve(args) => serve::serve(&args),
     }
 }

@@ -61,7 +61,7 @@ pub fn uncertainty(args: &UncertaintyArgs) -> Result<(), CliError> {
         tornado: args.tornado.clone(),
         outcome: args.outcome.clone(),
     };
-    let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(None), &options)?;
+    let prepared = uncertainty::prepare(&args.scenarios, &o.assignments(None), &[], &options)?;
     let dir = args
         .out
         .clone()

@@ -14,6 +14,7 @@ pub mod uncertainty;
 pub mod validate;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -243,6 +244,27 @@ pub fn load(path: &Path, sets: &[String]) -> Result<(Loaded, Model), ExperimentE
     Ok((loaded, model))
 }
 
+/// The `--set` pairs that `--replications`, `--seed` and `--days` stand for, in the
+/// order every command appends them to the user's own.
+pub fn run_settings(
+    replications: Option<u32>,
+    seed: Option<u64>,
+    days: Option<f64>,
+) -> Vec<String> {
+    let mut sets = Vec::new();
+    if let Some(n) = replications {
+        sets.push(format!("scenario.replications={n}"));
+    }
+    if let Some(s) = seed {
+        // A string, since TOML integers stop short of the largest seeds.
+        sets.push(format!("scenario.seed=\"{s}\""));
+    }
+    if let Some(d) = days {
+        sets.push(format!("scenario.days={d:?}"));
+    }
+    sets
+}
+
 /// How a loaded scenario was made, for its summary.
 pub fn provenance(file: &Path, loaded: &Loaded, overrides: &[String]) -> Provenance {
     Provenance {
@@ -255,8 +277,17 @@ pub fn provenance(file: &Path, loaded: &Loaded, overrides: &[String]) -> Provena
 
 /// Runs and summarises replication `index`.
 pub fn replication(model: &Model, index: u32) -> Result<ReplicationSummary, sim::Stopped> {
+    replication_until(model, index, &crate::stop::STOP)
+}
+
+/// Runs and summarises replication `index`, stopping soon after `stop` is set.
+fn replication_until(
+    model: &Model,
+    index: u32,
+    stop: &AtomicBool,
+) -> Result<ReplicationSummary, sim::Stopped> {
     let seed = replication_seed(model.seed, u64::from(index));
-    let record = sim::run_until(model, seed, &crate::stop::STOP)?;
+    let record = sim::run_until(model, seed, stop)?;
     Ok(replication::summarize(model, &record, index, seed))
 }
 
@@ -280,12 +311,24 @@ pub fn replicate_some(
 ) -> (Vec<ReplicationSummary>, Option<sim::Stopped>) {
     // Every replication ends soon after a stop, so collecting them all loses no time and
     // keeps the finished ones.
+    replicate_each(pool, model, indices, &crate::stop::STOP, || bar.inc(1))
+}
+
+/// [`replicate_some`] with its own stop flag, calling `done` as each replication
+/// finishes.
+fn replicate_each(
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    indices: &[u32],
+    stop: &AtomicBool,
+    done: impl Fn() + Sync,
+) -> (Vec<ReplicationSummary>, Option<sim::Stopped>) {
     let results: Vec<Result<ReplicationSummary, sim::Stopped>> = pool.install(|| {
         indices
             .par_iter()
             .map(|&i| {
-                let r = replication(model, i)?;
-                bar.inc(1);
+                let r = replication_until(model, i, stop)?;
+                done();
                 Ok(r)
             })
             .collect()
@@ -300,6 +343,36 @@ pub fn replicate_some(
         }
     }
     (finished, stopped)
+}
+
+/// What a caller watching a run from elsewhere (the what-if page) gives it: its own
+/// request to stop, and a count of finished replications it reads as progress.
+pub struct Watch<'a> {
+    /// Set to stop the run (Ctrl-C's flag is not consulted).
+    pub stop: &'a AtomicBool,
+    /// Counted up as each replication finishes.
+    pub done: &'a AtomicU64,
+}
+
+/// Runs every replication of `model` on `pool` under `watch`; a stop gives
+/// [`ExperimentError::Interrupted`].
+pub fn replicate_watched(
+    pool: &rayon::ThreadPool,
+    model: &Model,
+    watch: &Watch<'_>,
+) -> Result<Vec<ReplicationSummary>, ExperimentError> {
+    let indices: Vec<u32> = (0..model.replications).collect();
+    let count = || {
+        watch.done.fetch_add(1, Ordering::Relaxed);
+    };
+    let (finished, stopped) = replicate_each(pool, model, &indices, watch.stop, count);
+    match stopped {
+        None => Ok(finished),
+        Some(why) => {
+            let total = u64::from(model.replications);
+            Err(stopped_error(model, why, finished.len() as u64, total))
+        }
+    }
 }
 
 /// Runs replications `range` of `model` in parallel on `pool`, in index order,

@@ -55,12 +55,17 @@ impl Prepared {
     }
 }
 
-/// Loads every scenario, reads their uncertain inputs, makes the draws and loads the
+/// A scenario of the analysis: its file, it loaded, its model and its overrides (the
+/// common ones, and a variant's own).
+type Scenario<'a> = (&'a PathBuf, &'a Loaded, &'a Model, &'a [String]);
+
+/// Loads every scenario (and named variants of the first), reads their uncertain inputs, makes the draws and loads the
 /// scenarios at every draw: a key, a distribution or a drawn value the scenario
 /// refuses stops the analysis before anything runs, with the draw named.
 pub fn prepare(
     files: &[PathBuf],
     sets: &[String],
+    variants: &[compare::Variant],
     o: &Options,
 ) -> Result<Prepared, ExperimentError> {
     if o.draws == 0 {
@@ -68,9 +73,9 @@ pub fn prepare(
     }
     let mut common = sets.to_vec();
     common.push(format!("scenario.replications={}", o.replications));
-    let base = compare::prepare(files, &common, &[])?;
-    let scenarios: Vec<(&PathBuf, &Loaded, &Model)> = (base.scenarios.iter())
-        .map(|s| (&s.file, &s.loaded, &s.model))
+    let base = compare::prepare(files, &common, variants)?;
+    let scenarios: Vec<Scenario<'_>> = (base.scenarios.iter())
+        .map(|s| (&s.file, &s.loaded, &s.model, s.overrides.as_slice()))
         .collect();
     let inputs = inputs(&scenarios)?;
     let names: Vec<String> = scenarios.iter().map(|s| s.2.name.clone()).collect();
@@ -79,7 +84,7 @@ pub fn prepare(
         .collect();
     check_metric(o.tornado.as_deref(), &metric_names, "--tornado")?;
     check_metric(Some(&o.outcome), &metric_names, "--outcome")?;
-    check_extremes(&scenarios, &inputs, &common)?;
+    check_extremes(&scenarios, &inputs)?;
     let first = scenarios[0].2;
     let values = latin_hypercube(o.draws, &inputs, first.seed);
     let points = points(&scenarios, &inputs, &values, o.tornado.is_some());
@@ -108,18 +113,16 @@ pub fn prepare(
     let runs: f64 = plan.points.len() as f64 * f64::from(o.replications);
     super::check_work(first, runs)?;
     let models = (0..plan.points.len())
-        .map(|i| point_model(&plan, &scenarios, &common, i))
+        .map(|i| point_model(&plan, &scenarios, i))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Prepared { plan, models })
 }
 
 /// The uncertain inputs of all the scenarios, by key; a key given two different
 /// distributions is refused.
-fn inputs(
-    scenarios: &[(&PathBuf, &Loaded, &Model)],
-) -> Result<Vec<(Uncertain, String)>, ExperimentError> {
+fn inputs(scenarios: &[Scenario<'_>]) -> Result<Vec<(Uncertain, String)>, ExperimentError> {
     let mut out: Vec<(Uncertain, String)> = Vec::new();
-    for (file, loaded, model) in scenarios {
+    for (file, loaded, model, _) in scenarios {
         for u in &model.uncertainty {
             match out.iter().find(|(x, _)| x.key == u.key) {
                 Some((x, _)) if x.text != u.text => {
@@ -155,17 +158,16 @@ fn inputs(
 /// above 1, a negative cost) is refused before any draw is made: the scenario is
 /// loaded with each input at its most extreme values.
 fn check_extremes(
-    scenarios: &[(&PathBuf, &Loaded, &Model)],
+    scenarios: &[Scenario<'_>],
     inputs: &[(Uncertain, String)],
-    common: &[String],
 ) -> Result<(), ExperimentError> {
     for (u, _) in inputs {
-        for (file, loaded, _) in scenarios {
+        for (file, loaded, _, overrides) in scenarios {
             for x in u.law.extremes() {
                 let Some(set) = set_for(loaded, u, x) else {
                     continue;
                 };
-                let all: Vec<String> = common.iter().cloned().chain([set.clone()]).collect();
+                let all: Vec<String> = overrides.iter().cloned().chain([set.clone()]).collect();
                 if let Err(e) = load(file, &all) {
                     return Err(input_error(format!(
                         "{}: [uncertainty] `{}` = \"{}\" can draw {} ({set}), which the \
@@ -233,14 +235,14 @@ pub fn latin_hypercube(draws: usize, inputs: &[(Uncertain, String)], seed: u64) 
 /// Every run: each draw of each scenario, then with a tornado the base values and
 /// each input at its 5 % and 95 % points.
 fn points(
-    scenarios: &[(&PathBuf, &Loaded, &Model)],
+    scenarios: &[Scenario<'_>],
     inputs: &[(Uncertain, String)],
     values: &[Vec<f64>],
     tornado: bool,
 ) -> Vec<PlanPoint> {
     let mut out = Vec::new();
     let mut add = |role: Purpose, at: &dyn Fn(usize) -> Option<f64>| {
-        for (k, (_, loaded, _)) in scenarios.iter().enumerate() {
+        for (k, (_, loaded, _, _)) in scenarios.iter().enumerate() {
             let sets = (inputs.iter().enumerate())
                 .filter_map(|(i, (u, _))| at(i).and_then(|x| set_for(loaded, u, x)))
                 .collect();
@@ -312,13 +314,12 @@ fn plain(v: f64) -> String {
 
 fn point_model(
     plan: &UncertaintyPlan,
-    scenarios: &[(&PathBuf, &Loaded, &Model)],
-    common: &[String],
+    scenarios: &[Scenario<'_>],
     index: usize,
 ) -> Result<Model, ExperimentError> {
     let p = &plan.points[index];
-    let (file, _, base) = scenarios[p.scenario];
-    let all: Vec<String> = common.iter().chain(&p.sets).cloned().collect();
+    let (file, _, base, overrides) = scenarios[p.scenario];
+    let all: Vec<String> = overrides.iter().chain(&p.sets).cloned().collect();
     let (_, mut model) = load(file, &all).map_err(|e| {
         e.within(format!(
             "[uncertainty] at {} ({}): the drawn values are refused",

@@ -161,17 +161,24 @@ pub fn comparison_csv(c: &Comparison) -> Result<Vec<u8>, csv::Error> {
 /// One metric's row of a comparison, as people read it: baseline, scenario, difference,
 /// paired and unpaired intervals (money as `$62.8 M`), and whether the difference is
 /// resolved (never when it prints as zero).
-struct DifferenceRow {
-    base: String,
-    other: String,
-    diff: String,
-    paired: String,
-    unpaired: String,
-    resolved: bool,
+pub struct DifferenceRow {
+    /// The baseline's mean.
+    pub base: String,
+    /// The scenario's mean.
+    pub other: String,
+    /// The paired difference's mean.
+    pub diff: String,
+    /// Its paired 95 % interval.
+    pub paired: String,
+    /// Its unpaired 95 % interval.
+    pub unpaired: String,
+    /// Whether the simulation resolves it.
+    pub resolved: bool,
 }
 
 impl DifferenceRow {
-    fn new(baseline: &RunSummary, other: &RunSummary, name: &str, d: &Difference) -> Self {
+    /// The row of metric `name`, whose difference is `d`.
+    pub fn new(baseline: &RunSummary, other: &RunSummary, name: &str, d: &Difference) -> Self {
         let v = |x: f64| super::metric_value(name, x);
         let ci = |c: Option<[f64; 2]>| {
             c.map_or(String::new(), |[lo, hi]| format!("[{}, {}]", v(lo), v(hi)))

@@ -9,7 +9,7 @@ use super::common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn browser() -> Option<PathBuf> {
+pub fn browser() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CRISIS_SIM_BROWSER") {
         return Some(PathBuf::from(path));
     }
@@ -25,17 +25,21 @@ fn browser() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Chromium headless, alone: no sandbox (CI runs as root), no GPU, no network of its
+/// own, a fresh profile.
+pub const HEADLESS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
 fn headless(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Output {
     Command::new(browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-        ])
+        .args(HEADLESS)
         .arg(format!("--user-data-dir={}", profile.display()))
         .args(args)
         .output()

@@ -13,9 +13,12 @@ fn crisis_sim(args: &[String]) -> std::process::Output {
         .unwrap()
 }
 
-/// Splits a command line on spaces, keeping "quoted words" together and expanding a
-/// `*.toml` pattern as a shell would.
+/// Splits a command line as a shell would: quoted words ('single' or "double") kept
+/// together, a `*.toml` pattern expanded.
 fn words(line: &str) -> Vec<String> {
+    if let Some(split) = shlex::split(line) {
+        return split.into_iter().flat_map(expand).collect();
+    }
     let mut out = Vec::new();
     for (i, part) in line.split('"').enumerate() {
         if i % 2 == 1 {
@@ -135,6 +138,7 @@ fn every_example_in_the_readme_docs_and_help_runs() {
         "merge",
         "check",
         "report",
+        "serve",
     ] {
         let args: Vec<String> = [sub, "--help"]
             .iter()
@@ -157,6 +161,10 @@ fn every_example_in_the_readme_docs_and_help_runs() {
         if args[0] == "merge" {
             args = shards(temp.path());
         }
+        if args[0] == "serve" {
+            starts_serving(args);
+            continue;
+        }
         let out = crisis_sim(&args);
         assert!(
             out.status.success(),
@@ -164,6 +172,35 @@ fn every_example_in_the_readme_docs_and_help_runs() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// A `serve` example runs until stopped: it must start (every file it names loads) and
+/// print its URL; then it is stopped.
+fn starts_serving(mut args: Vec<String>) {
+    use std::io::BufRead;
+    if let Some(i) = args.iter().position(|a| a == "--port") {
+        args.drain(i..(i + 2).min(args.len()));
+    }
+    args.extend(["--port".into(), "0".into()]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_crisis-sim"))
+        .args(&args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        line.contains("http://127.0.0.1:"),
+        "`{}` did not start: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// `merge` of two shards of a small sweep made for it (made afresh for each `merge`

@@ -75,6 +75,7 @@ fn help_of_every_command() {
         "merge",
         "report",
         "check",
+        "serve",
     ];
     for command in commands {
         let mut args: Vec<&str> = vec![command, "--help"];

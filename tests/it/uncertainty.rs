@@ -22,7 +22,7 @@ fn analyse(file: &str, draws: usize, tornado: Option<&str>) -> UncertaintySummar
         tornado: tornado.map(String::from),
         outcome: "emergency_department".into(),
     };
-    let prepared = uncertainty::prepare(&[root.join(file)], &[], &options).unwrap();
+    let prepared = uncertainty::prepare(&[root.join(file)], &[], &[], &options).unwrap();
     let mut points: Vec<SweepPoint> = Vec::new();
     let all: Vec<usize> = (0..prepared.plan.points.len()).collect();
     let run = RunOptions {
@@ -269,7 +269,7 @@ fn every_shipped_uncertainty_table_can_be_drawn() {
             tornado: Some("cost_total".into()),
             outcome: "emergency_department".into(),
         };
-        let prepared = uncertainty::prepare(std::slice::from_ref(&path), &[], &options)
+        let prepared = uncertainty::prepare(std::slice::from_ref(&path), &[], &[], &options)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(prepared.models.len(), 8 + 1 + 2 * model.uncertainty.len());
         checked += 1;

@@ -1,0 +1,381 @@
+//! The requests in flight: at most one simulating and one waiting. A new request
+//! replaces the waiting one and stops the running one, so the page always answers
+//! the latest question and the server never runs two at once: one worker thread owns
+//! the simulation pool. Finished answers are kept for the last few requests.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::answer::{Answer, answer};
+use super::request::{Planned, Role, Run};
+use crate::experiment::{self, ExperimentError, Watch};
+use crate::stats::sweep::SweepPoint;
+use crate::stats::uncertainty::UncertaintySummary;
+use crate::stats::{Comparison, RunSummary};
+
+/// Answers kept for their links (each holds its report files, a few megabytes).
+const KEPT: usize = 8;
+
+/// Unchanged runs kept, so that moving one lever simulates only the changed scenario.
+const CACHED: usize = 8;
+
+/// Where a request is.
+pub enum Phase {
+    /// Waiting for the one before it to stop.
+    Queued,
+    /// Simulating.
+    Running,
+    /// Drawing the charts and the report.
+    Drawing,
+    /// Done.
+    Done(Arc<Answer>),
+    /// Failed: the message.
+    Failed(String),
+    /// Stopped: why.
+    Cancelled(String),
+}
+
+/// One request.
+pub struct Job {
+    /// Its id.
+    pub id: u64,
+    /// Replications to run over all its runs (known once it starts).
+    pub total: AtomicU64,
+    /// Replications finished.
+    pub done: AtomicU64,
+    stop: AtomicBool,
+    why_stopped: Mutex<String>,
+    phase: Mutex<Phase>,
+    planned: Mutex<Option<Planned>>,
+    /// When it was submitted.
+    pub submitted: Instant,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic elsewhere ends the process (the panic hook), so a poisoned lock's data
+    // is as good as any.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Job {
+    fn set(&self, phase: Phase) {
+        *lock(&self.phase) = phase;
+    }
+
+    fn stop(&self, why: &str) {
+        if !self.stop.swap(true, Ordering::SeqCst) {
+            *lock(&self.why_stopped) = why.to_string();
+        }
+        let mut phase = lock(&self.phase);
+        if matches!(*phase, Phase::Queued) {
+            *phase = Phase::Cancelled(why.to_string());
+        }
+    }
+
+    /// Its state for the page: phase, progress, and the answer once done.
+    pub fn status(&self) -> Value {
+        let phase = lock(&self.phase);
+        let (name, extra) = match &*phase {
+            Phase::Queued => ("queued", Value::Null),
+            Phase::Running => ("running", Value::Null),
+            Phase::Drawing => ("drawing", Value::Null),
+            Phase::Done(a) => ("done", a.json.clone()),
+            Phase::Failed(why) | Phase::Cancelled(why) => (
+                if matches!(*phase, Phase::Failed(_)) {
+                    "failed"
+                } else {
+                    "cancelled"
+                },
+                Value::String(why.clone()),
+            ),
+        };
+        json!({
+            "id": self.id,
+            "phase": name,
+            "done": self.done.load(Ordering::Relaxed),
+            "total": self.total.load(Ordering::Relaxed),
+            "elapsed_s": self.submitted.elapsed().as_secs_f64(),
+            "answer": if name == "done" { extra.clone() } else { Value::Null },
+            "error": if name == "failed" || name == "cancelled" { extra } else { Value::Null },
+        })
+    }
+
+    /// A short key that changes whenever the status does (for long polls).
+    pub fn mark(&self) -> (u8, u64) {
+        let phase = match &*lock(&self.phase) {
+            Phase::Queued => 0,
+            Phase::Running => 1,
+            Phase::Drawing => 2,
+            _ => 3,
+        };
+        (phase, self.done.load(Ordering::Relaxed))
+    }
+
+    /// Its answer, once done.
+    pub fn answer(&self) -> Option<Arc<Answer>> {
+        match &*lock(&self.phase) {
+            Phase::Done(a) => Some(a.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    next: u64,
+    waiting: Option<Arc<Job>>,
+    running: Option<Arc<Job>>,
+    recent: VecDeque<Arc<Job>>,
+}
+
+/// The requests, and the one worker that runs them.
+#[derive(Default)]
+pub struct Jobs {
+    inner: Mutex<Inner>,
+    wake: Condvar,
+    cache: Mutex<VecDeque<(String, RunSummary)>>,
+}
+
+impl Jobs {
+    /// Queues a planned request, replacing the waiting one and stopping the running one.
+    pub fn submit(&self, planned: Planned) -> Arc<Job> {
+        let mut inner = lock(&self.inner);
+        inner.next += 1;
+        let job = Arc::new(Job {
+            id: inner.next,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            stop: AtomicBool::new(false),
+            why_stopped: Mutex::new(String::new()),
+            phase: Mutex::new(Phase::Queued),
+            planned: Mutex::new(Some(planned)),
+            submitted: Instant::now(),
+        });
+        let why = format!("replaced by request {}", job.id);
+        for old in inner.waiting.iter().chain(&inner.running) {
+            old.stop(&why);
+        }
+        inner.waiting = Some(job.clone());
+        inner.recent.push_back(job.clone());
+        while inner.recent.len() > KEPT {
+            inner.recent.pop_front();
+        }
+        self.wake.notify_all();
+        job
+    }
+
+    /// The request with this id, if still kept.
+    pub fn get(&self, id: u64) -> Option<Arc<Job>> {
+        lock(&self.inner)
+            .recent
+            .iter()
+            .find(|j| j.id == id)
+            .cloned()
+    }
+
+    /// Stops a request; returns whether it was known.
+    pub fn cancel(&self, id: u64) -> bool {
+        let inner = lock(&self.inner);
+        let Some(job) = inner.recent.iter().find(|j| j.id == id) else {
+            return false;
+        };
+        job.stop("cancelled");
+        true
+    }
+
+    /// The next request to run, waiting for one.
+    fn next(&self) -> Arc<Job> {
+        let mut inner = lock(&self.inner);
+        loop {
+            if let Some(job) = inner.waiting.take() {
+                inner.running = Some(job.clone());
+                return job;
+            }
+            inner = self.wake.wait(inner).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    fn finished(&self) {
+        lock(&self.inner).running = None;
+    }
+
+    /// Runs requests one after another, forever, on `pool`.
+    pub fn work(&self, pool: &rayon::ThreadPool) {
+        loop {
+            let job = self.next();
+            let planned = lock(&job.planned).take();
+            if let Some(planned) = planned
+                && !job.stop.load(Ordering::SeqCst)
+            {
+                let phase = match execute(self, &job, &planned, pool) {
+                    Ok(a) => Phase::Done(Arc::new(a)),
+                    Err(e) if e.is_interruption() => {
+                        Phase::Cancelled(lock(&job.why_stopped).clone())
+                    }
+                    Err(e) => Phase::Failed(e.to_string()),
+                };
+                job.set(phase);
+            }
+            self.finished();
+        }
+    }
+}
+
+/// What makes a run's result: its file and the files it extends as read now (an
+/// edited file is simulated again), overrides, seed and replications.
+fn cache_key(run: &Run) -> String {
+    let bases: Vec<&str> = run.loaded.bases.iter().map(|(_, t)| t.as_str()).collect();
+    format!(
+        "{}\n{}\n{}\n{}\n{}\n{}",
+        run.file.display(),
+        run.loaded.text,
+        bases.join("\n"),
+        run.overrides.join("\n"),
+        run.model.seed,
+        run.model.replications
+    )
+}
+
+impl Jobs {
+    fn cached(&self, run: &Run) -> Option<RunSummary> {
+        let key = cache_key(run);
+        let cache = lock(&self.cache);
+        cache
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, s)| s.clone())
+    }
+
+    fn keep(&self, run: &Run, summary: &RunSummary) {
+        let mut cache = lock(&self.cache);
+        cache.push_back((cache_key(run), summary.clone()));
+        while cache.len() > CACHED {
+            cache.pop_front();
+        }
+    }
+
+    /// Each run's summary: the unchanged ones from the cache when there, the changed
+    /// one from the unchanged when nothing changed, the rest simulated.
+    fn summaries(
+        &self,
+        job: &Job,
+        planned: &Planned,
+        pool: &rayon::ThreadPool,
+    ) -> Result<Vec<RunSummary>, ExperimentError> {
+        let nothing_changed = planned.request.sets.is_empty();
+        let known: Vec<Option<RunSummary>> = (planned.runs.iter())
+            .map(|r| match r.role {
+                Role::Changed if nothing_changed => None,
+                _ => self.cached(r),
+            })
+            .collect();
+        let to_run = (planned.runs.iter().zip(&known))
+            .filter(|(r, k)| k.is_none() && !(nothing_changed && r.role == Role::Changed))
+            .map(|(r, _)| u64::from(r.model.replications))
+            .sum();
+        job.total.store(to_run, Ordering::Relaxed);
+        let watch = Watch {
+            stop: &job.stop,
+            done: &job.done,
+        };
+        let mut summaries: Vec<RunSummary> = Vec::new();
+        for (run, known) in planned.runs.iter().zip(known) {
+            let summary = match known {
+                Some(s) => s,
+                None if nothing_changed && run.role == Role::Changed => match summaries.last() {
+                    Some(before) => before.clone(),
+                    None => simulate(run, pool, &watch)?,
+                },
+                None => {
+                    let s = simulate(run, pool, &watch)?;
+                    if run.role != Role::Changed {
+                        self.keep(run, &s);
+                    }
+                    s
+                }
+            };
+            summaries.push(summary);
+        }
+        Ok(summaries)
+    }
+}
+
+fn simulate(
+    run: &Run,
+    pool: &rayon::ThreadPool,
+    watch: &Watch<'_>,
+) -> Result<RunSummary, ExperimentError> {
+    let began = Instant::now();
+    let reps = experiment::replicate_watched(pool, &run.model, watch)?;
+    let provenance = experiment::provenance(&run.file, &run.loaded, &run.overrides);
+    let wall = began.elapsed().as_secs_f64();
+    Ok(RunSummary::new(&run.model, provenance, reps, wall))
+}
+
+/// Runs every point of the uncertainty analysis, if one was asked for.
+fn analysis(
+    job: &Job,
+    planned: &Planned,
+    pool: &rayon::ThreadPool,
+) -> Result<Option<UncertaintySummary>, ExperimentError> {
+    let Some(prepared) = &planned.uncertainty else {
+        return Ok(None);
+    };
+    let reps: u64 = prepared
+        .models
+        .iter()
+        .map(|m| u64::from(m.replications))
+        .sum();
+    job.total.fetch_add(reps, Ordering::Relaxed);
+    let watch = Watch {
+        stop: &job.stop,
+        done: &job.done,
+    };
+    let runs = prepared.runs();
+    let mut points = Vec::with_capacity(prepared.models.len());
+    for (index, model) in prepared.models.iter().enumerate() {
+        let summaries = experiment::replicate_watched(pool, model, &watch)?;
+        points.push(SweepPoint {
+            index,
+            values: runs.values[index].clone(),
+            replications: summaries.into_iter().map(|r| r.values).collect(),
+        });
+    }
+    Ok(Some(UncertaintySummary::new(
+        prepared.plan.clone(),
+        &points,
+    )))
+}
+
+fn execute(
+    jobs: &Jobs,
+    job: &Job,
+    planned: &Planned,
+    pool: &rayon::ThreadPool,
+) -> Result<Answer, ExperimentError> {
+    let start = Instant::now();
+    job.set(Phase::Running);
+    let summaries = jobs.summaries(job, planned, pool)?;
+    let uncertain = analysis(job, planned, pool)?;
+    let comparison =
+        Comparison::new(summaries).map_err(|e| ExperimentError::Input(e.to_string()))?;
+    job.set(Phase::Drawing);
+    let files = pool
+        .install(|| crate::report::compare::compare_files(&comparison))
+        .map_err(|e| ExperimentError::Input(e.to_string()))?;
+    let mut answer = answer(
+        job.id,
+        planned,
+        &comparison,
+        files,
+        start.elapsed().as_secs_f64(),
+    );
+    if let Some(u) = &uncertain {
+        answer.json["uncertainty"] = super::answer::uncertainty(u);
+    }
+    Ok(answer)
+}
