@@ -134,7 +134,9 @@ pub fn what_if(catalog: &Catalog, s: &Offered, loaded: &crate::scenario::Loaded)
             (chooser(catalog, Some(&s.id)))
         }
         div .layout {
-            form #levers data-scenario=(s.id) data-file=(s.file.display()) {
+            // The server checks every value and says what `--set` would; the browser's own
+            // checks would stop the form with messages of their own.
+            form #levers novalidate data-scenario=(s.id) data-file=(s.file.display()) {
                 (lever_groups(&levers(&loaded.scenario)))
                 (settings(s, meta.replications, meta.days, meta.seed))
                 details #more {

@@ -255,9 +255,39 @@ fn the_page_shows_what_run_writes_for_the_same_change() {
         json!(4)
     );
     b.until("Array.from(document.querySelectorAll('#charts img')).every(i => i.complete && i.naturalWidth > 0)", 60);
+    a_bad_value_gets_its_error_beside_its_control(&mut b);
     if let Some(path) = screenshot {
         b.eval("window.scrollTo(0, 0)");
         let shot = b.call("Page.captureScreenshot", json!({ "format": "png" }));
         std::fs::write(path, base64(shot["data"].as_str().unwrap())).unwrap();
     }
+}
+
+/// A value `--set` refuses: the page shows the command line's error beside the
+/// control, and marks it.
+fn a_bad_value_gets_its_error_beside_its_control(b: &mut Browser) {
+    let set = format!("{LEVER}=-3");
+    let cli = super::common::crisis_sim(&["run", CITY, "--set", &set, "--out", "/nonexistent/x"]);
+    let said = String::from_utf8_lossy(&cli.stderr);
+    let said = said.trim().trim_start_matches("error: ").to_string();
+    b.eval(&format!(
+        "(() => {{ const e = document.querySelector('[data-key=\"{LEVER}\"]'); e.value = '-3';
+          document.getElementById('run').click(); return true; }})()"
+    ));
+    let slot = format!("document.querySelector('.problem[data-for=\"{LEVER}\"]').textContent");
+    b.until(&format!("{slot}.length > 0"), 60);
+    assert_eq!(b.eval(&slot), json!(said));
+    let marked =
+        format!("document.querySelector('[data-key=\"{LEVER}\"]').classList.contains('bad')");
+    assert_eq!(b.eval(&marked), json!(true));
+    // Put right, the mark goes.
+    b.eval(&format!(
+        "(() => {{ document.querySelector('[data-key=\"{LEVER}\"]').value = '6';
+          document.getElementById('run').click(); return true; }})()"
+    ));
+    b.until(&format!("{slot} === ''"), 60);
+    b.until(
+        "document.getElementById('status').textContent.startsWith('Answered')",
+        300,
+    );
 }
