@@ -268,14 +268,31 @@ mod tests {
             "{keys:?}"
         );
         assert!(keys.iter().any(|k| k.ends_with(".capacity")), "{keys:?}");
-        // Every lever's key and value load back as they are.
-        let sets: Vec<String> = (groups.iter())
-            .flat_map(|g| g.levers.iter().map(|l| format!("{}={}", l.key, l.value)))
+    }
+
+    #[test]
+    fn every_shipped_scenarios_levers_load_back_as_they_are() {
+        let mut files: Vec<_> = std::fs::read_dir("scenarios")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
-        let again = crate::scenario::load(
-            std::path::Path::new("scenarios/mid-size-city-mobile-crisis.toml"),
-            &sets,
-        );
-        assert!(again.is_ok(), "{:?}", again.err());
+        files.sort();
+        assert!(files.len() >= 10);
+        for file in files {
+            let loaded = crate::scenario::load(&file, &[]).unwrap();
+            let groups = levers(&loaded.scenario);
+            assert!(!groups.is_empty(), "{}", file.display());
+            let sets: Vec<String> = (groups.iter())
+                .flat_map(|g| g.levers.iter().map(|l| format!("{}={}", l.key, l.value)))
+                .collect();
+            let again = crate::scenario::load(&file, &sets).map(|l| crate::model::build(&l));
+            assert!(
+                matches!(again, Ok(Ok(_))),
+                "{}: {:?}",
+                file.display(),
+                again.err()
+            );
+        }
     }
 }

@@ -439,3 +439,25 @@ fn uncertainty_draws_give_the_chance_of_a_saving() {
     // More vans cost more at every draw.
     assert_eq!(p, 0.0, "{cost}");
 }
+
+#[test]
+fn with_no_scenario_named_every_shipped_one_is_offered_and_its_page_opens() {
+    let server = Server::start(&[]);
+    let (status, page) = server.send("GET", "/", None);
+    assert_eq!(status, 200);
+    let shipped = super::common::shipped_scenarios();
+    let top: Vec<_> = shipped
+        .iter()
+        .filter(|p| p.parent().is_some_and(|d| d.ends_with("scenarios")))
+        .collect();
+    assert!(top.len() >= 10);
+    for file in top {
+        let id = file.file_stem().unwrap().to_string_lossy();
+        assert!(page.contains(&format!("<option value=\"{id}\"")), "{id}");
+        let (status, page) = server.send("GET", &format!("/?scenario={id}"), None);
+        assert_eq!(status, 200, "{id}");
+        assert!(page.contains("data-key=\"responders."), "{id}: no levers");
+    }
+    let (status, _) = server.send("GET", "/?scenario=elsewhere", None);
+    assert_eq!(status, 404);
+}
