@@ -163,7 +163,7 @@
       return;
     }
     const what = {
-      queued: 'Waiting for the request before it to stop…',
+      queued: 'Waiting for the run before it to finish…',
       running: 'Simulating: ' + s.done + ' of ' + s.total + ' replications…',
       drawing: 'Drawing the charts…',
     }[s.phase] || s.phase;

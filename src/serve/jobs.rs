@@ -2,6 +2,10 @@
 //! replaces the waiting one and stops the running one, so the page always answers
 //! the latest question and the server never runs two at once: one worker thread owns
 //! the simulation pool. Finished answers are kept for the last few requests.
+//!
+//! While the server is idle, opening a scenario's page warms the unchanged run at the
+//! scenario's own settings, so the first change simulates only the changed city; a
+//! request that needs that very run waits for the warming instead of stopping it.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -37,6 +41,8 @@ pub enum Phase {
     Failed(String),
     /// Stopped: why.
     Cancelled(String),
+    /// A warming finished: its run is cached.
+    Warmed,
 }
 
 /// One request.
@@ -53,6 +59,8 @@ pub struct Job {
     planned: Mutex<Option<Planned>>,
     /// When it was submitted.
     pub submitted: Instant,
+    /// For a warming, the cache key of the run it warms.
+    warms: Option<String>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -84,6 +92,7 @@ impl Job {
             Phase::Running => ("running", Value::Null),
             Phase::Drawing => ("drawing", Value::Null),
             Phase::Done(a) => ("done", a.json.clone()),
+            Phase::Warmed => ("warmed", Value::Null),
             Phase::Failed(why) | Phase::Cancelled(why) => (
                 if matches!(*phase, Phase::Failed(_)) {
                     "failed"
@@ -141,11 +150,9 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Queues a planned request, replacing the waiting one and stopping the running one.
-    pub fn submit(&self, planned: Planned) -> Arc<Job> {
-        let mut inner = lock(&self.inner);
+    fn job(inner: &mut Inner, planned: Planned, warms: Option<String>) -> Arc<Job> {
         inner.next += 1;
-        let job = Arc::new(Job {
+        Arc::new(Job {
             id: inner.next,
             total: AtomicU64::new(0),
             done: AtomicU64::new(0),
@@ -154,10 +161,21 @@ impl Jobs {
             phase: Mutex::new(Phase::Queued),
             planned: Mutex::new(Some(planned)),
             submitted: Instant::now(),
-        });
+            warms,
+        })
+    }
+
+    /// Queues a planned request, replacing the waiting one and stopping the running one
+    /// (but a warming of a run it needs).
+    pub fn submit(&self, planned: Planned) -> Arc<Job> {
+        let needed: Vec<String> = planned.runs.iter().map(cache_key).collect();
+        let mut inner = lock(&self.inner);
+        let job = Jobs::job(&mut inner, planned, None);
         let why = format!("replaced by request {}", job.id);
         for old in inner.waiting.iter().chain(&inner.running) {
-            old.stop(&why);
+            if !old.warms.as_ref().is_some_and(|k| needed.contains(k)) {
+                old.stop(&why);
+            }
         }
         inner.waiting = Some(job.clone());
         inner.recent.push_back(job.clone());
@@ -166,6 +184,39 @@ impl Jobs {
         }
         self.wake.notify_all();
         job
+    }
+
+    /// Warms the unchanged run of `planned` (a request with no change) if nothing else
+    /// is running or waiting and it is not cached yet.
+    pub fn warm(&self, planned: Planned) {
+        let Some(unchanged) = planned.runs.iter().find(|r| r.role == Role::Unchanged) else {
+            return;
+        };
+        let key = cache_key(unchanged);
+        let mut inner = lock(&self.inner);
+        let cached = lock(&self.cache).iter().any(|(k, _)| *k == key);
+        if inner.running.is_some() || inner.waiting.is_some() || cached {
+            return;
+        }
+        let job = Jobs::job(&mut inner, planned, Some(key));
+        inner.waiting = Some(job);
+        self.wake.notify_all();
+    }
+
+    /// What runs and what waits, for scripts asking whether the server is busy.
+    pub fn state(&self) -> Value {
+        let inner = lock(&self.inner);
+        let describe = |job: &Option<Arc<Job>>| {
+            job.as_ref().map(|j| {
+                json!({
+                    "id": j.id,
+                    "warming": j.warms.is_some(),
+                    "done": j.done.load(Ordering::Relaxed),
+                    "total": j.total.load(Ordering::Relaxed),
+                })
+            })
+        };
+        json!({ "running": describe(&inner.running), "waiting": describe(&inner.waiting) })
     }
 
     /// The request with this id, if still kept.
@@ -211,14 +262,22 @@ impl Jobs {
             if let Some(planned) = planned
                 && !job.stop.load(Ordering::SeqCst)
             {
-                let phase = match execute(self, &job, &planned, pool) {
-                    Ok(a) => Phase::Done(Arc::new(a)),
+                let outcome = match job.warms {
+                    Some(_) => self.summaries(&job, &planned, pool).map(|_| None),
+                    None => execute(self, &job, &planned, pool).map(Some),
+                };
+                let phase = match outcome {
+                    Ok(None) => Phase::Warmed,
+                    Ok(Some(a)) => Phase::Done(Arc::new(a)),
                     Err(e) if e.is_interruption() => {
                         Phase::Cancelled(lock(&job.why_stopped).clone())
                     }
                     Err(e) => Phase::Failed(e.to_string()),
                 };
+                // Idle first, so that whoever sees the phase sees an idle server.
+                self.finished();
                 job.set(phase);
+                continue;
             }
             self.finished();
         }

@@ -123,6 +123,7 @@ fn router(app: Arc<App>) -> Router {
         .route("/assets/{name}", get(asset))
         .route("/api/limits", get(limits))
         .route("/api/run", post(run))
+        .route("/api/state", get(state))
         .route("/api/jobs/{id}", get(status))
         .route("/api/jobs/{id}/cancel", post(cancel))
         .route("/jobs/{id}/{*path}", get(job_file))
@@ -168,7 +169,10 @@ async fn index(State(app): Shared, Query(q): Query<PageQuery>) -> Response {
     };
     // The scenario was checked at start; a file changed since is reported, not served stale.
     match crate::scenario::load(&offered.file, &[]) {
-        Ok(loaded) => Html(page::what_if(catalog, offered, &loaded)).into_response(),
+        Ok(loaded) => {
+            warm(&app, &offered.id);
+            Html(page::what_if(catalog, offered, &loaded)).into_response()
+        }
         Err(e) => {
             let what = format!("{} no longer loads: {e}", offered.file.display());
             (
@@ -180,6 +184,21 @@ async fn index(State(app): Shared, Query(q): Query<PageQuery>) -> Response {
     }
 }
 
+/// Starts warming the unchanged run of scenario `id` at its own settings, in the
+/// background (see [`jobs`]).
+fn warm(app: &Arc<App>, id: &str) {
+    let app = app.clone();
+    let request = Request {
+        scenario: id.to_string(),
+        ..Request::default()
+    };
+    tokio::task::spawn_blocking(move || {
+        if let Ok(planned) = request::plan(&app.catalog, request) {
+            app.jobs.warm(planned);
+        }
+    });
+}
+
 async fn asset(Path(name): Path<String>) -> Response {
     let (bytes, kind) = match name.as_str() {
         "app.js" => (page::SCRIPT, "text/javascript; charset=utf-8"),
@@ -187,6 +206,10 @@ async fn asset(Path(name): Path<String>) -> Response {
         _ => return not_found("the page has no such asset"),
     };
     ([(header::CONTENT_TYPE, kind)], bytes).into_response()
+}
+
+async fn state(State(app): Shared) -> Response {
+    axum::Json(app.jobs.state()).into_response()
 }
 
 async fn limits() -> Response {

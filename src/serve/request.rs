@@ -48,7 +48,7 @@ pub const LIMITS: Limits = Limits {
 };
 
 /// What the page asks to run.
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
     /// The scenario's id in the catalog.

@@ -461,3 +461,39 @@ fn with_no_scenario_named_every_shipped_one_is_offered_and_its_page_opens() {
     let (status, _) = server.send("GET", "/?scenario=elsewhere", None);
     assert_eq!(status, 404);
 }
+
+#[test]
+fn opening_a_page_warms_the_unchanged_run_for_the_first_change() {
+    let server = Server::start(&["scenarios/rural-county.toml"]);
+    let (status, _) = server.send("GET", "/", None);
+    assert_eq!(status, 200);
+    // The server was idle, so the page starts the unchanged run at the scenario's own
+    // settings; a request for a change at those settings waits for it, never stops it.
+    let start = Instant::now();
+    loop {
+        let (_, state) = server.send("GET", "/api/state", None);
+        let state: Value = serde_json::from_str(&state).unwrap();
+        if state["running"]["warming"] == true || state["waiting"]["warming"] == true {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "no warming: {state}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let request = json!({ "scenario": "rural-county", "sets": ["demand.scale=1.1"] });
+    let (status, id) = server.ask(&request);
+    assert_eq!(status, 202);
+    let done = server.wait(id["id"].as_u64().unwrap());
+    assert_eq!(done["phase"], "done", "{done}");
+    assert_eq!(
+        done["total"], 20,
+        "only the changed county was simulated: {done}"
+    );
+    let (_, state) = server.send("GET", "/api/state", None);
+    assert_eq!(
+        serde_json::from_str::<Value>(&state).unwrap()["running"],
+        Value::Null
+    );
+}

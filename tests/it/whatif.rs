@@ -16,18 +16,21 @@ use tungstenite::{Message, WebSocket, stream::MaybeTlsStream};
 
 use super::serve::{CITY, Server, run_summary};
 
-/// A headless Chromium with its DevTools socket, closed when dropped.
-struct Browser {
-    child: Child,
-    socket: WebSocket<MaybeTlsStream<TcpStream>>,
-    next: u64,
+/// A process killed when dropped, so that a failed test leaves no browser behind.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A headless Chromium with its DevTools socket.
+struct Browser {
+    socket: WebSocket<MaybeTlsStream<TcpStream>>,
+    next: u64,
+    _child: Killed,
 }
 
 /// A GET to the DevTools HTTP endpoint, which keeps the connection open: the body is
@@ -56,19 +59,21 @@ fn http_get(port: u16, path: &str) -> String {
 
 impl Browser {
     fn open(path: &Path, profile: &Path, url: &str) -> Browser {
-        let child = Command::new(path)
-            .args(super::browser::HEADLESS)
-            .args([
-                "--remote-debugging-port=0",
-                "--window-size=1400,2200",
-                "--hide-scrollbars",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(url)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let child = Killed(
+            Command::new(path)
+                .args(super::browser::HEADLESS)
+                .args([
+                    "--remote-debugging-port=0",
+                    "--window-size=1400,2200",
+                    "--hide-scrollbars",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .arg(url)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
         let port_file = profile.join("DevToolsActivePort");
         let start = Instant::now();
         let port: u16 = loop {
@@ -94,9 +99,9 @@ impl Browser {
         let ws = page["webSocketDebuggerUrl"].as_str().unwrap();
         let (socket, _) = tungstenite::connect(ws).unwrap();
         Browser {
-            child,
             socket,
             next: 0,
+            _child: child,
         }
     }
 
