@@ -66,7 +66,8 @@
       if (s.type === 'checkbox') {
         if (s.checked) r[name] = true;
       } else if (s.value.trim() !== s.dataset.base && s.value.trim() !== '') {
-        r[name] = Number(s.value);
+        // Seeds go as text: a browser's numbers stop short of the largest.
+        r[name] = name === 'seed' ? s.value.trim() : Number(s.value);
       }
     }
     return r;

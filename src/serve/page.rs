@@ -106,8 +106,8 @@ fn settings(s: &Offered, replications: u32, days: f64, seed: u64) -> Markup {
                 input type="number" data-setting="days" data-base=(days) value=(days)
                     min="1" max=(LIMITS.days) step="1"; } }
             div .lever { label { span .what { "seed" }
-                input type="number" data-setting="seed" data-base=(seed) value=(seed)
-                    min="0" step="1"; } }
+                input type="text" inputmode="numeric" size="8" data-setting="seed"
+                    data-base=(seed) value=(seed); } }
             @if s.police_only.is_some() {
                 div .lever { label { input type="checkbox" data-setting="police_only";
                     " also run police-only today (" (s.police_only.as_ref().map(|p| p.display().to_string()).unwrap_or_default()) ")" } }

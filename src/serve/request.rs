@@ -60,7 +60,9 @@ pub struct Request {
     pub replications: Option<u32>,
     /// `--days`.
     pub days: Option<f64>,
-    /// `--seed`.
+    /// `--seed`: a number, or a string of digits (a browser's numbers stop short of
+    /// the largest seeds).
+    #[serde(default, deserialize_with = "seed")]
     pub seed: Option<u64>,
     /// Also run police-only today.
     #[serde(default)]
@@ -68,6 +70,24 @@ pub struct Request {
     /// Uncertainty draws (0: none).
     #[serde(default)]
     pub draws: u32,
+}
+
+fn seed<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Seed {
+        Number(u64),
+        Text(String),
+    }
+    match Option::<Seed>::deserialize(d)? {
+        None => Ok(None),
+        Some(Seed::Number(n)) => Ok(Some(n)),
+        Some(Seed::Text(t)) => t.trim().parse().map(Some).map_err(|_| {
+            serde::de::Error::custom(format!(
+                "`{t}` is not a seed; give a whole number from 0 to 18446744073709551615"
+            ))
+        }),
+    }
 }
 
 /// One problem with a request: its message, as the command line prints it, and the

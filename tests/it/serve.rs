@@ -497,3 +497,19 @@ fn opening_a_page_warms_the_unchanged_run_for_the_first_change() {
         Value::Null
     );
 }
+
+#[test]
+fn the_largest_seed_goes_as_text_and_a_bad_one_is_refused() {
+    let server = Server::start(&[CITY]);
+    let mut request = short(&[], false);
+    request["seed"] = json!("18446744073709551615");
+    let (status, id) = server.ask(&request);
+    assert_eq!(status, 202, "{id}");
+    let done = server.wait(id["id"].as_u64().unwrap());
+    assert_eq!(done["answer"]["seed"], "18446744073709551615", "{done}");
+    request["seed"] = json!("soon");
+    let (status, body) = server.ask(&request);
+    assert_eq!(status, 400);
+    let error = body["error"].as_str().unwrap_or("");
+    assert!(error.contains("`soon` is not a seed"), "{error}");
+}
