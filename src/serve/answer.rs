@@ -136,8 +136,16 @@ fn paragraphs(planned: &Planned, c: &Comparison) -> Vec<(String, String)> {
     out
 }
 
-/// The answer to a planned request from its comparison and the comparison's files.
-pub fn answer(id: u64, planned: &Planned, c: &Comparison, mut files: Files, wall_s: f64) -> Answer {
+/// The answer to a planned request from its comparison, its uncertainty analysis
+/// if any, and the comparison's files.
+pub fn answer(
+    id: u64,
+    planned: &Planned,
+    c: &Comparison,
+    uncertain: Option<&UncertaintySummary>,
+    mut files: Files,
+    wall_s: f64,
+) -> Answer {
     let folders = subfolders(c);
     let changed = planned.runs.len() - 1;
     files.add("scenario.toml", planned.toml.clone());
@@ -167,6 +175,7 @@ pub fn answer(id: u64, planned: &Planned, c: &Comparison, mut files: Files, wall
         "report": format!("/jobs/{id}/report.html"),
         "warnings": report::compare::all_warnings(c),
         "wall_s": wall_s,
+        "uncertainty": uncertain.map(uncertainty),
     });
     Answer { json, files }
 }
@@ -174,7 +183,7 @@ pub fn answer(id: u64, planned: &Planned, c: &Comparison, mut files: Files, wall
 /// The uncertainty analysis as the page shows it: for each headline metric, the
 /// changed scenario's difference from the unchanged across draws, and the share of
 /// draws in which it is lower.
-pub fn uncertainty(u: &UncertaintySummary) -> Value {
+fn uncertainty(u: &UncertaintySummary) -> Value {
     let Some(diffs) = u.differences.get(super::request::CHANGED) else {
         return Value::Null;
     };

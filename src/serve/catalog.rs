@@ -65,7 +65,7 @@ pub enum CatalogError {
 
 /// The shipped scenarios: `scenarios/*.toml` in the working folder, sorted, the
 /// mobile-crisis city first.
-fn shipped() -> Vec<PathBuf> {
+pub(super) fn shipped() -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir("scenarios") else {
         return Vec::new();
     };

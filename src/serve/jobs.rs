@@ -45,6 +45,29 @@ pub enum Phase {
     Warmed,
 }
 
+impl Phase {
+    /// Its name for the page.
+    fn name(&self) -> &'static str {
+        match self {
+            Phase::Queued => "queued",
+            Phase::Running => "running",
+            Phase::Drawing => "drawing",
+            Phase::Done(_) => "done",
+            Phase::Failed(_) => "failed",
+            Phase::Cancelled(_) => "cancelled",
+            Phase::Warmed => "warmed",
+        }
+    }
+
+    /// Whether nothing more will happen.
+    fn ended(&self) -> bool {
+        matches!(
+            self,
+            Phase::Done(_) | Phase::Failed(_) | Phase::Cancelled(_) | Phase::Warmed
+        )
+    }
+}
+
 /// One request.
 pub struct Job {
     /// Its id.
@@ -84,44 +107,33 @@ impl Job {
         }
     }
 
-    /// Its state for the page: phase, progress, and the answer once done.
+    /// Its state for the page: phase, progress, and the answer once done; `mark`
+    /// changes whenever the phase or the progress does (for long polls).
     pub fn status(&self) -> Value {
         let phase = lock(&self.phase);
-        let (name, extra) = match &*phase {
-            Phase::Queued => ("queued", Value::Null),
-            Phase::Running => ("running", Value::Null),
-            Phase::Drawing => ("drawing", Value::Null),
-            Phase::Done(a) => ("done", a.json.clone()),
-            Phase::Warmed => ("warmed", Value::Null),
-            Phase::Failed(why) | Phase::Cancelled(why) => (
-                if matches!(*phase, Phase::Failed(_)) {
-                    "failed"
-                } else {
-                    "cancelled"
-                },
-                Value::String(why.clone()),
-            ),
+        let (answer, error) = match &*phase {
+            Phase::Done(a) => (a.json.clone(), Value::Null),
+            Phase::Failed(why) | Phase::Cancelled(why) => (Value::Null, json!(why)),
+            _ => (Value::Null, Value::Null),
         };
+        let done = self.done.load(Ordering::Relaxed);
         json!({
             "id": self.id,
-            "phase": name,
-            "done": self.done.load(Ordering::Relaxed),
+            "phase": phase.name(),
+            "mark": format!("{}.{done}", phase.name()),
+            "done": done,
             "total": self.total.load(Ordering::Relaxed),
             "elapsed_s": self.submitted.elapsed().as_secs_f64(),
-            "answer": if name == "done" { extra.clone() } else { Value::Null },
-            "error": if name == "failed" || name == "cancelled" { extra } else { Value::Null },
+            "answer": answer,
+            "error": error,
         })
     }
 
-    /// A short key that changes whenever the status does (for long polls).
-    pub fn mark(&self) -> (u8, u64) {
-        let phase = match &*lock(&self.phase) {
-            Phase::Queued => 0,
-            Phase::Running => 1,
-            Phase::Drawing => 2,
-            _ => 3,
-        };
-        (phase, self.done.load(Ordering::Relaxed))
+    /// Whether it has ended, and its current mark (as in [`Job::status`]).
+    pub fn mark(&self) -> (bool, String) {
+        let phase = lock(&self.phase);
+        let done = self.done.load(Ordering::Relaxed);
+        (phase.ended(), format!("{}.{done}", phase.name()))
     }
 
     /// Its answer, once done.
@@ -426,15 +438,13 @@ fn execute(
     let files = pool
         .install(|| crate::report::compare::compare_files(&comparison))
         .map_err(|e| ExperimentError::Input(e.to_string()))?;
-    let mut answer = answer(
+    let wall_s = start.elapsed().as_secs_f64();
+    Ok(answer(
         job.id,
         planned,
         &comparison,
+        uncertain.as_ref(),
         files,
-        start.elapsed().as_secs_f64(),
-    );
-    if let Some(u) = &uncertain {
-        answer.json["uncertainty"] = super::answer::uncertainty(u);
-    }
-    Ok(answer)
+        wall_s,
+    ))
 }

@@ -272,12 +272,7 @@ mod tests {
 
     #[test]
     fn every_shipped_scenarios_levers_load_back_as_they_are() {
-        let mut files: Vec<_> = std::fs::read_dir("scenarios")
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-            .collect();
-        files.sort();
+        let files = super::super::catalog::shipped();
         assert!(files.len() >= 10);
         for file in files {
             let loaded = crate::scenario::load(&file, &[]).unwrap();

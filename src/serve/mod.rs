@@ -271,16 +271,13 @@ async fn status(State(app): Shared, Path(id): Path<u64>, Query(since): Query<Sin
     let seen = since.after.unwrap_or_default();
     let waited = Instant::now();
     while waited.elapsed() < Duration::from_secs(2) {
-        let (phase, done) = job.mark();
-        if phase == 3 || format!("{phase}.{done}") != seen {
+        let (ended, mark) = job.mark();
+        if ended || mark != seen {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let (phase, done) = job.mark();
-    let mut body = job.status();
-    body["mark"] = json!(format!("{phase}.{done}"));
-    axum::Json(body).into_response()
+    axum::Json(job.status()).into_response()
 }
 
 async fn cancel(State(app): Shared, Path(id): Path<u64>) -> Response {

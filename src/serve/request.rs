@@ -299,11 +299,7 @@ fn check_sizes(r: &Request) -> Result<(), Refusal> {
 
 /// The uncertainty analysis a request asks for: its draws of the scenario's
 /// `[uncertainty]` inputs, each run unchanged and changed.
-fn analysis(
-    offered: &Offered,
-    r: &Request,
-    common: &[String],
-) -> Result<Option<uncertainty::Prepared>, Refusal> {
+fn analysis(offered: &Offered, r: &Request) -> Result<Option<uncertainty::Prepared>, Refusal> {
     if r.draws == 0 || r.sets.is_empty() {
         return Ok(None);
     }
@@ -313,10 +309,7 @@ fn analysis(
         sets: r.sets.clone(),
     };
     // The analysis has its own replications per draw.
-    let sets: Vec<String> = (common.iter())
-        .filter(|s| !s.starts_with("scenario.replications="))
-        .cloned()
-        .collect();
+    let sets = experiment::run_settings(None, r.seed, r.days);
     let o = uncertainty::Options {
         draws: r.draws as usize,
         replications: REPLICATIONS_PER_DRAW,
@@ -400,7 +393,7 @@ pub fn plan(catalog: &Catalog, request: Request) -> Result<Planned, Refusal> {
     }
     let toml = changed_toml(offered, &request, &changed.loaded);
     runs.push(changed);
-    let uncertainty = analysis(offered, &request, &common_settings(&request))?;
+    let uncertainty = analysis(offered, &request)?;
     check_work(&runs, uncertainty.as_ref())?;
     Ok(Planned {
         command: command(offered, &request),
