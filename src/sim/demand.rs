@@ -20,28 +20,42 @@ pub fn next_arrival<R: Rng + ?Sized>(
         return f64::INFINITY;
     }
     let mut now = t;
+    let len = rate_by_hour.len();
+    // Time is never negative, so truncation is the floor. Each later piece starts
+    // on a whole hour, whose number is this one's plus one exactly.
+    let mut hour = (now / HOUR) as u64;
+    let mut index = piece(hour, len);
     // Hours walked in a row with no rate: a whole week of them means none ever comes.
     let mut empty = 0;
     loop {
-        if now >= until || empty > rate_by_hour.len() {
+        if now >= until || empty > len {
             return f64::INFINITY;
         }
-        // Time is never negative, so truncation is the floor.
-        let hour = (now / HOUR) as u64;
-        let rate = rate_by_hour[(hour % rate_by_hour.len() as u64) as usize];
+        let rate = rate_by_hour[index];
         let piece_end = (hour + 1) as f64 * HOUR;
         if rate <= 0.0 {
             empty += 1;
-            now = piece_end;
-            continue;
+        } else {
+            empty = 0;
+            let mass = rate * (piece_end - now);
+            if need <= mass {
+                return now + need / rate;
+            }
+            need -= mass;
         }
-        empty = 0;
-        let mass = rate * (piece_end - now);
-        if need <= mass {
-            return now + need / rate;
-        }
-        need -= mass;
         now = piece_end;
+        hour += 1;
+        index = if index + 1 == len { 0 } else { index + 1 };
+    }
+}
+
+/// The index of `hour` in a cycle of `len` hours. A division by a length known only
+/// at run time is slow in 64 bits, and hours fit 32 for half a million years.
+#[inline]
+fn piece(hour: u64, len: usize) -> usize {
+    match (u32::try_from(hour), u32::try_from(len)) {
+        (Ok(h), Ok(n)) => (h % n) as usize,
+        _ => (hour % len as u64) as usize,
     }
 }
 

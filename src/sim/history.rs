@@ -77,13 +77,14 @@ impl Sim<'_> {
         } else {
             0
         };
-        let mut known = Person::new(class, last);
+        let mut known = Person::new(person, class, last);
         (known.group, known.interpreter) =
             super::people::group_of(&model.groups, self.seed, person, zone);
         known.pending = true;
-        self.people.known.insert(person, known);
+        let slot = self.people.known.insert(known) as u32;
         let repeat = repeats::PendingRepeat {
             person,
+            slot,
             crisis,
             zone: zone as u16,
             pos,

@@ -79,7 +79,8 @@ impl Sim<'_> {
             // one rather than wait for hours.
             return;
         }
-        let mut incident = self.blank_incident(call_type, zone, pos, rng);
+        let arrived = super::when(self.now());
+        let mut incident = self.blank_incident(call_type, zone, pos, arrived, rng);
         incident.induced = true;
         incident.induced_measured = self.measuring();
         if incident.induced_measured {

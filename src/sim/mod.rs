@@ -65,6 +65,8 @@ struct Incident {
     zone: u16,
     pos: Point,
     person: u64,
+    /// The person's slot in `People::known` (`NO_PERSON` for an induced call).
+    who: u32,
     crisis: u32,
     /// The person's risk class.
     class: u8,
@@ -476,7 +478,12 @@ impl<'m> Sim<'m> {
             return;
         }
         let rng = stream(self.seed, Stream::Incidents, self.next_person);
-        self.new_incident(call_type, zone, pos, (self.next_person, 0), channel, rng);
+        let of = people::CrisisOf {
+            person: self.next_person,
+            slot: people::NO_PERSON,
+            crisis: 0,
+        };
+        self.new_incident(call_type, zone, pos, of, channel, rng);
     }
 
     fn repeat_arrivals(&mut self) {
@@ -489,9 +496,9 @@ impl<'m> Sim<'m> {
     }
 
     fn repeat_arrival(&mut self, r: repeats::PendingRepeat) {
-        self.repeat_due(r.person);
+        self.repeat_due((r.person, r.slot));
         if self.prevented_by_follow_up(&r) {
-            self.person_done(r.person);
+            self.person_done((r.person, r.slot));
             return;
         }
         let mut rng = people::person_stream(self.seed, Stream::Incidents, r.person, r.crisis);
@@ -505,7 +512,11 @@ impl<'m> Sim<'m> {
             call_type,
             usize::from(r.zone),
             r.pos,
-            (r.person, r.crisis),
+            people::CrisisOf {
+                person: r.person,
+                slot: r.slot,
+                crisis: r.crisis,
+            },
             channel,
             rng,
         );
@@ -516,7 +527,7 @@ impl<'m> Sim<'m> {
         call_type: usize,
         zone: usize,
         pos: Point,
-        (person, crisis): (u64, u32),
+        of: people::CrisisOf,
         channel: f64,
         rng: SimRng,
     ) {
@@ -526,14 +537,15 @@ impl<'m> Sim<'m> {
         if let Some(w) = self.rec.incidents_by_week.get_mut(week) {
             *w += 1;
         }
-        if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), crisis > 0) {
+        if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), of.crisis > 0) {
             *w += 1;
         }
-        let person_is = self.person_crisis(person, crisis, zone);
+        let (who, person_is) = self.person_crisis(of, zone);
+        let arrived = when(now);
         if measured {
             let month = ((now - self.warmup_end) / MONTH) as usize;
-            let tally = self.tally(call_type, zone, person_is.group, when(now));
-            self.rec.incident_arrived(tally, hour_of_day(now), month);
+            let tally = self.tally(call_type, zone, person_is.group, arrived);
+            self.rec.incident_arrived(tally, month);
             self.next_incident += 1;
         }
         let hotline = self.model.hotline.as_ref().filter(|h| now >= h.from);
@@ -541,8 +553,8 @@ impl<'m> Sim<'m> {
         let awareness = hotline.map_or(1.0, |h| h.awareness_factor(now));
         let share = self.model.call_types[call_type].hotline_share * awareness;
         let via_hotline = channel < share && hotline_open;
-        let mut incident = self.blank_incident(call_type, zone, pos, rng);
-        (incident.person, incident.crisis) = (person, crisis);
+        let mut incident = self.blank_incident(call_type, zone, pos, arrived, rng);
+        (incident.person, incident.who, incident.crisis) = (of.person, who, of.crisis);
         (incident.class, incident.group) = (person_is.class, person_is.group);
         incident.interpreter = person_is.interpreter;
         incident.measured = measured;
@@ -581,8 +593,16 @@ impl<'m> Sim<'m> {
         )
     }
 
-    /// An incident of `call_type` that has just arrived, not yet measured or routed.
-    fn blank_incident(&self, call_type: usize, zone: usize, pos: Point, rng: SimRng) -> Incident {
+    /// An incident of `call_type` that has just arrived (`arrived`: its hour and day of
+    /// the week), not yet measured or routed.
+    fn blank_incident(
+        &self,
+        call_type: usize,
+        zone: usize,
+        pos: Point,
+        arrived: (u8, u8),
+        rng: SimRng,
+    ) -> Incident {
         let now = self.now();
         Incident {
             id: 0,
@@ -590,10 +610,11 @@ impl<'m> Sim<'m> {
             zone: zone as u16,
             pos,
             person: 0,
+            who: people::NO_PERSON,
             crisis: 0,
             class: 0,
             group: 0,
-            when: when(now),
+            when: arrived,
             interpreter: false,
             escalated: false,
             holder: NO_UNIT,
@@ -734,14 +755,15 @@ impl<'m> Sim<'m> {
         }
         let stretch = model.people.delay_factor(usize::from(incident.class));
         let delay = away + stretch * model.prevention.repeat_delay.sample(&mut incident.rng);
-        let (person, crisis) = (incident.person, incident.crisis + 1);
+        let (person, crisis) = ((incident.person, incident.who), incident.crisis + 1);
         let repeat = repeats::PendingRepeat {
-            person,
+            person: person.0,
+            slot: person.1,
             crisis,
             zone: incident.zone,
             pos: incident.pos,
             call_type: incident.call_type,
-            follow_up_draw: self.follow_up_draw(person, crisis),
+            follow_up_draw: self.follow_up_draw(person.0, crisis),
         };
         self.repeat_pending(person);
         let now = self.sched.now();
@@ -755,7 +777,7 @@ impl<'m> Sim<'m> {
         let incident = &mut self.incidents[i];
         incident.open -= 1;
         if incident.open == 0 {
-            let person = incident.person;
+            let person = (incident.person, incident.who);
             self.trace_incident(i, Some(self.sched.now()));
             self.incidents.remove(i);
             self.incident_of_person_ended(person);

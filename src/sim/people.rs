@@ -7,18 +7,32 @@
 
 use std::collections::VecDeque;
 
-use rustc_hash::FxHashMap;
-
 use rand::RngExt;
+use slab::Slab;
 
 use super::{Event, Sim, repeats};
 use crate::model::Disposition;
 use crate::rng::{Stream, stream};
 use crate::time::{DAY, Minutes};
 
+/// No person (an induced call's, which is no crisis of anyone's).
+pub(super) const NO_PERSON: u32 = u32::MAX;
+
+/// Whose crisis an incident is: the person's number, their slot in `People::known`
+/// (`NO_PERSON` while they are not known there), and which of their crises it is (0
+/// the first).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct CrisisOf {
+    pub person: u64,
+    pub slot: u32,
+    pub crisis: u32,
+}
+
 /// What the simulation keeps of a person.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Person {
+    /// Their number, which names their random substreams.
+    pub number: u64,
     /// Risk class (index into `model.people.classes`).
     pub class: u8,
     /// Population group (index into `model.groups.names`; 0 without groups).
@@ -39,9 +53,10 @@ pub(super) struct Person {
 }
 
 impl Person {
-    /// Someone of risk class `class` whose last crisis came at `last`.
-    pub(super) fn new(class: u8, last: Minutes) -> Self {
+    /// Person `number`, of risk class `class`, whose last crisis came at `last`.
+    pub(super) fn new(number: u64, class: u8, last: Minutes) -> Self {
         Person {
+            number,
             class,
             group: 0,
             interpreter: false,
@@ -58,6 +73,8 @@ impl Person {
 #[derive(Clone, Copy, Debug)]
 struct Waiting {
     person: u64,
+    /// Their slot in `People::known` when referred (they may have left it since).
+    slot: u32,
     since: Minutes,
     /// Referred in the measured period.
     measured: bool,
@@ -71,8 +88,9 @@ struct Waiting {
 /// crises grows: memory grows with the people in a crisis at once, not with everyone
 /// ever in one.
 pub(super) struct People {
-    /// Keyed by person number with a fast hash: the keys are the simulation's own.
-    pub known: FxHashMap<u64, Person>,
+    /// By slot: each incident and pending repeat of a person carries their slot, so
+    /// finding them takes no hashing (their number is checked, as a slot is reused).
+    pub known: Slab<Person>,
     /// The people who left `known` by their crises in the measured period (entry k:
     /// those with exactly k), so memory does not grow with everyone ever in crisis.
     done: Vec<u64>,
@@ -85,12 +103,22 @@ pub(super) struct People {
 impl People {
     pub(super) fn new() -> Self {
         People {
-            known: FxHashMap::default(),
+            known: Slab::new(),
             done: Vec::new(),
             enrolled: 0,
             waiting: VecDeque::new(),
             since: 0.0,
         }
+    }
+
+    /// Person `number`, if still known at `slot`.
+    pub(super) fn get(&self, slot: u32, number: u64) -> Option<&Person> {
+        (self.known.get(slot as usize)).filter(|p| p.number == number)
+    }
+
+    /// Person `number`, if still known at `slot`.
+    pub(super) fn get_mut(&mut self, slot: u32, number: u64) -> Option<&mut Person> {
+        (self.known.get_mut(slot as usize)).filter(|p| p.number == number)
     }
 }
 
@@ -143,17 +171,27 @@ pub(super) struct Who {
 }
 
 impl Sim<'_> {
-    /// A crisis of `person` (their `crisis`-th, 0 the first) arrived in `zone`: draws a
-    /// first crisis's risk class and group, and counts repeats within 30 and 365 days.
-    pub(super) fn person_crisis(&mut self, person: u64, crisis: u32, zone: usize) -> Who {
+    /// A crisis `of` someone arrived in `zone`: draws a first crisis's risk class and
+    /// group, and counts repeats within 30 and 365 days. Returns their slot.
+    pub(super) fn person_crisis(&mut self, of: CrisisOf, zone: usize) -> (u32, Who) {
+        let CrisisOf {
+            person,
+            slot,
+            crisis,
+        } = of;
         let now = self.now();
         let measured = self.measuring();
         let (model, seed) = (self.model, self.seed);
-        let entry = self.people.known.entry(person).or_insert_with(|| {
-            let mut p = Person::new(class_of(&model.people, seed, person), f64::NEG_INFINITY);
-            (p.group, p.interpreter) = group_of(&model.groups, seed, person, zone);
-            p
-        });
+        let slot = match self.people.get(slot, person) {
+            Some(_) => slot,
+            None => {
+                let class = class_of(&model.people, seed, person);
+                let mut p = Person::new(person, class, f64::NEG_INFINITY);
+                (p.group, p.interpreter) = group_of(&model.groups, seed, person, zone);
+                self.people.known.insert(p) as u32
+            }
+        };
+        let entry = &mut self.people.known[slot as usize];
         entry.open += 1;
         if measured {
             entry.measured += 1;
@@ -164,47 +202,52 @@ impl Sim<'_> {
             }
         }
         entry.last = now;
-        Who {
+        let who = Who {
             class: entry.class,
             group: entry.group,
             interpreter: entry.interpreter,
-        }
+        };
+        (slot, who)
     }
 
-    /// A next crisis of `person` was set.
-    pub(super) fn repeat_pending(&mut self, person: u64) {
-        if let Some(p) = self.people.known.get_mut(&person) {
+    /// A next crisis of `person`, known at `slot`, was set.
+    pub(super) fn repeat_pending(&mut self, (person, slot): (u64, u32)) {
+        if let Some(p) = self.people.get_mut(slot, person) {
             p.pending = true;
         }
     }
 
-    /// The next crisis of `person` fell due.
-    pub(super) fn repeat_due(&mut self, person: u64) {
-        if let Some(p) = self.people.known.get_mut(&person) {
+    /// The next crisis of `person`, known at `slot`, fell due.
+    pub(super) fn repeat_due(&mut self, (person, slot): (u64, u32)) {
+        if let Some(p) = self.people.get_mut(slot, person) {
             p.pending = false;
         }
     }
 
-    /// An incident of `person` ended.
-    pub(super) fn incident_of_person_ended(&mut self, person: u64) {
-        if let Some(p) = self.people.known.get_mut(&person) {
-            p.open = p.open.saturating_sub(1);
-        }
-        self.person_done(person);
+    /// An incident of `person`, known at `slot`, ended.
+    pub(super) fn incident_of_person_ended(&mut self, person: (u64, u32)) {
+        self.let_go(person, 1);
     }
 
     /// With no incident open and no next crisis set, `person` will have no other
     /// crisis: only their count is kept.
-    pub(super) fn person_done(&mut self, person: u64) {
+    pub(super) fn person_done(&mut self, person: (u64, u32)) {
+        self.let_go(person, 0);
+    }
+
+    /// `ended` incidents of `person`, known at `slot`, closed; if that leaves them
+    /// with none open and no next crisis set, they leave `known`.
+    fn let_go(&mut self, (person, slot): (u64, u32), ended: u16) {
         let people = &mut self.people;
-        if people
-            .known
-            .get(&person)
-            .is_some_and(|p| !p.pending && p.open == 0)
-            && let Some(p) = people.known.remove(&person)
-            && p.measured > 0
-        {
-            count_person(&mut people.done, p.measured);
+        let Some(p) = people.get_mut(slot, person) else {
+            return;
+        };
+        p.open = p.open.saturating_sub(ended);
+        if !p.pending && p.open == 0 {
+            let measured = people.known.remove(slot as usize).measured;
+            if measured > 0 {
+                count_person(&mut people.done, measured);
+            }
         }
     }
 
@@ -240,7 +283,7 @@ impl Sim<'_> {
             return;
         };
         let incident = &self.incidents[i];
-        let (person, measured) = (incident.person, incident.measured);
+        let (person, slot, measured) = (incident.person, incident.who, incident.measured);
         let mut rng = person_stream(self.seed, Stream::FollowUp, person, incident.crisis);
         let takes_up = rng.random::<f64>() < f.engagement;
         let enrolment = f.enrolment.sample(&mut rng);
@@ -253,6 +296,7 @@ impl Sim<'_> {
         }
         let waiting = Waiting {
             person,
+            slot,
             since: now,
             measured,
             enrolment,
@@ -274,7 +318,7 @@ impl Sim<'_> {
             self.rec.follow_up_enrolled += 1;
             self.rec.follow_up_wait_minutes += now - w.since;
         }
-        if let Some(p) = self.people.known.get_mut(&w.person) {
+        if let Some(p) = self.people.get_mut(w.slot, w.person) {
             p.enrolled_until = p.enrolled_until.max(now + w.enrolment);
         }
         self.sched.schedule(now + w.enrolment, Event::FollowUpEnd);
@@ -312,7 +356,7 @@ impl Sim<'_> {
     /// A repeat crisis of an enrolled (or discharged) person is prevented with the
     /// follow-up's effect (or its `after`), by a draw made when it was set.
     pub(super) fn prevented_by_follow_up(&self, r: &repeats::PendingRepeat) -> bool {
-        let (Some(f), Some(p)) = (&self.model.follow_up, self.people.known.get(&r.person)) else {
+        let (Some(f), Some(p)) = (&self.model.follow_up, self.people.get(r.slot, r.person)) else {
             return false;
         };
         let effect = if self.now() < p.enrolled_until {
@@ -336,7 +380,7 @@ impl Sim<'_> {
             self.rec.follow_up_lost += lost.count() as u64;
         }
         let mut counts = std::mem::take(&mut self.people.done);
-        for p in self.people.known.values().filter(|p| p.measured > 0) {
+        for (_, p) in self.people.known.iter().filter(|(_, p)| p.measured > 0) {
             count_person(&mut counts, p.measured);
         }
         self.rec.people_by_crises = counts;

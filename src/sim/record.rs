@@ -347,11 +347,10 @@ impl Record {
         self.by_first_responder = first;
     }
 
-    /// A measured incident arrived, at hour of day `hour`, in month `month` of the
-    /// measured period.
-    pub fn incident_arrived(&mut self, t: Tally, hour: usize, month: usize) {
+    /// A measured incident arrived, in month `month` of the measured period.
+    pub fn incident_arrived(&mut self, t: Tally, month: usize) {
         self.incidents += 1;
-        self.incidents_by_hour[hour] += 1;
+        self.incidents_by_hour[t.hour] += 1;
         if let Some(m) = self.incidents_by_month.get_mut(month) {
             *m += 1;
         }

@@ -12,6 +12,8 @@ use crate::time::Minutes;
 #[derive(Clone, Copy, Debug)]
 pub(super) struct PendingRepeat {
     pub person: u64,
+    /// The person's slot in `People::known` (a pending repeat keeps them there).
+    pub slot: u32,
     pub crisis: u32,
     pub zone: u16,
     pub pos: Point,
@@ -107,6 +109,7 @@ mod tests {
     fn person(p: u64) -> PendingRepeat {
         PendingRepeat {
             person: p,
+            slot: 0,
             crisis: 1,
             zone: 0,
             pos: Point { x: 0.0, y: 0.0 },

@@ -311,6 +311,8 @@ impl Sim<'_> {
             self.rec.use_of_force += u64::from(force);
             self.rec.injuries += u64::from(injury);
             self.rec.backup_requests += u64::from(backup);
+        }
+        if measured && (force || injury) {
             self.rec.tallies(tally).for_each(|g| {
                 g.use_of_force += u64::from(force);
                 g.injuries += u64::from(injury);
