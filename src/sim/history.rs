@@ -9,8 +9,8 @@
 use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 
-use super::people::{Person, class_of};
-use super::{Event, Sim, demand, repeats};
+use super::people::{PendingRepeat, Person, Someone, class_of};
+use super::{Event, Sim, demand};
 use crate::rng::{Stream, stream};
 use crate::time::Minutes;
 
@@ -82,9 +82,11 @@ impl Sim<'_> {
             super::people::group_of(&model.groups, self.seed, person, zone);
         known.pending = true;
         let slot = self.people.known.insert(known) as u32;
-        let repeat = repeats::PendingRepeat {
-            person,
-            slot,
+        let repeat = PendingRepeat {
+            person: Someone {
+                number: person,
+                slot,
+            },
             crisis,
             zone: zone as u16,
             pos,

@@ -23,7 +23,12 @@ impl Sim<'_> {
         if incident.induced || kind == FacilityKind::Jail {
             return false;
         }
-        let mut rng = person_stream(self.seed, Stream::Holds, incident.person, incident.crisis);
+        let mut rng = person_stream(
+            self.seed,
+            Stream::Holds,
+            incident.person.number,
+            incident.crisis,
+        );
         let hold = rng.random_bool(h.share);
         if hold && incident.measured {
             self.rec.holds += 1;

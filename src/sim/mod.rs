@@ -64,9 +64,8 @@ struct Incident {
     call_type: u16,
     zone: u16,
     pos: Point,
-    person: u64,
-    /// The person's slot in `People::known` (`NO_PERSON` for an induced call).
-    who: u32,
+    /// Nobody (`Someone::new(0)`) for an induced call.
+    person: people::Someone,
     crisis: u32,
     /// The person's risk class.
     class: u8,
@@ -478,12 +477,8 @@ impl<'m> Sim<'m> {
             return;
         }
         let rng = stream(self.seed, Stream::Incidents, self.next_person);
-        let of = people::CrisisOf {
-            person: self.next_person,
-            slot: people::NO_PERSON,
-            crisis: 0,
-        };
-        self.new_incident(call_type, zone, pos, of, channel, rng);
+        let person = people::Someone::new(self.next_person);
+        self.new_incident(call_type, zone, pos, (person, 0), channel, rng);
     }
 
     fn repeat_arrivals(&mut self) {
@@ -495,13 +490,14 @@ impl<'m> Sim<'m> {
         }
     }
 
-    fn repeat_arrival(&mut self, r: repeats::PendingRepeat) {
-        self.repeat_due((r.person, r.slot));
+    fn repeat_arrival(&mut self, r: people::PendingRepeat) {
+        self.repeat_due(r.person);
         if self.prevented_by_follow_up(&r) {
-            self.person_done((r.person, r.slot));
+            self.person_done(r.person);
             return;
         }
-        let mut rng = people::person_stream(self.seed, Stream::Incidents, r.person, r.crisis);
+        let mut rng =
+            people::person_stream(self.seed, Stream::Incidents, r.person.number, r.crisis);
         let drawn = demand::pick(&self.model.demand.call_type_cdf, rng.random());
         let call_type = self.repeat_call_type(&r, drawn);
         let channel: f64 = rng.random();
@@ -512,11 +508,7 @@ impl<'m> Sim<'m> {
             call_type,
             usize::from(r.zone),
             r.pos,
-            people::CrisisOf {
-                person: r.person,
-                slot: r.slot,
-                crisis: r.crisis,
-            },
+            (r.person, r.crisis),
             channel,
             rng,
         );
@@ -527,7 +519,7 @@ impl<'m> Sim<'m> {
         call_type: usize,
         zone: usize,
         pos: Point,
-        of: people::CrisisOf,
+        (person, crisis): (people::Someone, u32),
         channel: f64,
         rng: SimRng,
     ) {
@@ -537,10 +529,10 @@ impl<'m> Sim<'m> {
         if let Some(w) = self.rec.incidents_by_week.get_mut(week) {
             *w += 1;
         }
-        if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), of.crisis > 0) {
+        if let (Some(w), true) = (self.rec.repeats_by_week.get_mut(week), crisis > 0) {
             *w += 1;
         }
-        let (who, person_is) = self.person_crisis(of, zone);
+        let (person, person_is) = self.person_crisis(person, crisis, zone);
         let arrived = when(now);
         if measured {
             let month = ((now - self.warmup_end) / MONTH) as usize;
@@ -554,7 +546,7 @@ impl<'m> Sim<'m> {
         let share = self.model.call_types[call_type].hotline_share * awareness;
         let via_hotline = channel < share && hotline_open;
         let mut incident = self.blank_incident(call_type, zone, pos, arrived, rng);
-        (incident.person, incident.who, incident.crisis) = (of.person, who, of.crisis);
+        (incident.person, incident.crisis) = (person, crisis);
         (incident.class, incident.group) = (person_is.class, person_is.group);
         incident.interpreter = person_is.interpreter;
         incident.measured = measured;
@@ -609,8 +601,7 @@ impl<'m> Sim<'m> {
             call_type: call_type as u16,
             zone: zone as u16,
             pos,
-            person: 0,
-            who: people::NO_PERSON,
+            person: people::Someone::new(0),
             crisis: 0,
             class: 0,
             group: 0,
@@ -755,15 +746,14 @@ impl<'m> Sim<'m> {
         }
         let stretch = model.people.delay_factor(usize::from(incident.class));
         let delay = away + stretch * model.prevention.repeat_delay.sample(&mut incident.rng);
-        let (person, crisis) = ((incident.person, incident.who), incident.crisis + 1);
-        let repeat = repeats::PendingRepeat {
-            person: person.0,
-            slot: person.1,
+        let (person, crisis) = (incident.person, incident.crisis + 1);
+        let repeat = people::PendingRepeat {
+            person,
             crisis,
             zone: incident.zone,
             pos: incident.pos,
             call_type: incident.call_type,
-            follow_up_draw: self.follow_up_draw(person.0, crisis),
+            follow_up_draw: self.follow_up_draw(person.number, crisis),
         };
         self.repeat_pending(person);
         let now = self.sched.now();
@@ -777,7 +767,7 @@ impl<'m> Sim<'m> {
         let incident = &mut self.incidents[i];
         incident.open -= 1;
         if incident.open == 0 {
-            let person = (incident.person, incident.who);
+            let person = incident.person;
             self.trace_incident(i, Some(self.sched.now()));
             self.incidents.remove(i);
             self.incident_of_person_ended(person);

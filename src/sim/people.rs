@@ -10,22 +10,45 @@ use std::collections::VecDeque;
 use rand::RngExt;
 use slab::Slab;
 
-use super::{Event, Sim, repeats};
-use crate::model::Disposition;
+use super::{Event, Sim};
+use crate::model::{Disposition, Point};
 use crate::rng::{Stream, stream};
 use crate::time::{DAY, Minutes};
 
 /// No person (an induced call's, which is no crisis of anyone's).
 pub(super) const NO_PERSON: u32 = u32::MAX;
 
-/// Whose crisis an incident is: the person's number, their slot in `People::known`
-/// (`NO_PERSON` while they are not known there), and which of their crises it is (0
-/// the first).
+/// A person as the simulation finds them: their number, which names their random
+/// substreams, and their slot in `People::known` (`NO_PERSON` while not known there;
+/// checked against the number, as a slot is reused once its person leaves).
 #[derive(Clone, Copy, Debug)]
-pub(super) struct CrisisOf {
-    pub person: u64,
+pub(super) struct Someone {
+    pub number: u64,
     pub slot: u32,
+}
+
+impl Someone {
+    /// Person `number`, not yet known.
+    pub(super) fn new(number: u64) -> Self {
+        Someone {
+            number,
+            slot: NO_PERSON,
+        }
+    }
+}
+
+/// A person's next crisis, waiting for its time.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct PendingRepeat {
+    /// A pending repeat keeps its person in `People::known`.
+    pub person: Someone,
     pub crisis: u32,
+    pub zone: u16,
+    pub pos: Point,
+    /// The call type of the crisis that set it.
+    pub call_type: u16,
+    /// The uniform number that decides whether follow-up care prevents it.
+    pub follow_up_draw: f64,
 }
 
 /// What the simulation keeps of a person.
@@ -72,9 +95,8 @@ impl Person {
 /// Someone referred, waiting for a follow-up place.
 #[derive(Clone, Copy, Debug)]
 struct Waiting {
-    person: u64,
-    /// Their slot in `People::known` when referred (they may have left it since).
-    slot: u32,
+    /// They may have left `People::known` since they were referred.
+    person: Someone,
     since: Minutes,
     /// Referred in the measured period.
     measured: bool,
@@ -111,14 +133,14 @@ impl People {
         }
     }
 
-    /// Person `number`, if still known at `slot`.
-    pub(super) fn get(&self, slot: u32, number: u64) -> Option<&Person> {
-        (self.known.get(slot as usize)).filter(|p| p.number == number)
+    /// What is kept of `someone`, if they are still known.
+    pub(super) fn get(&self, someone: Someone) -> Option<&Person> {
+        (self.known.get(someone.slot as usize)).filter(|p| p.number == someone.number)
     }
 
-    /// Person `number`, if still known at `slot`.
-    pub(super) fn get_mut(&mut self, slot: u32, number: u64) -> Option<&mut Person> {
-        (self.known.get_mut(slot as usize)).filter(|p| p.number == number)
+    /// What is kept of `someone`, if they are still known.
+    pub(super) fn get_mut(&mut self, someone: Someone) -> Option<&mut Person> {
+        (self.known.get_mut(someone.slot as usize)).filter(|p| p.number == someone.number)
     }
 }
 
@@ -171,19 +193,21 @@ pub(super) struct Who {
 }
 
 impl Sim<'_> {
-    /// A crisis `of` someone arrived in `zone`: draws a first crisis's risk class and
-    /// group, and counts repeats within 30 and 365 days. Returns their slot.
-    pub(super) fn person_crisis(&mut self, of: CrisisOf, zone: usize) -> (u32, Who) {
-        let CrisisOf {
-            person,
-            slot,
-            crisis,
-        } = of;
+    /// The `crisis`-th crisis of `someone` (0 the first) arrived in `zone`: draws a
+    /// first crisis's risk class and group, and counts repeats within 30 and 365 days.
+    /// Returns them as now known.
+    pub(super) fn person_crisis(
+        &mut self,
+        someone: Someone,
+        crisis: u32,
+        zone: usize,
+    ) -> (Someone, Who) {
         let now = self.now();
         let measured = self.measuring();
         let (model, seed) = (self.model, self.seed);
-        let slot = match self.people.get(slot, person) {
-            Some(_) => slot,
+        let person = someone.number;
+        let slot = match self.people.get(someone) {
+            Some(_) => someone.slot,
             None => {
                 let class = class_of(&model.people, seed, person);
                 let mut p = Person::new(person, class, f64::NEG_INFINITY);
@@ -207,44 +231,50 @@ impl Sim<'_> {
             group: entry.group,
             interpreter: entry.interpreter,
         };
-        (slot, who)
+        (
+            Someone {
+                number: person,
+                slot,
+            },
+            who,
+        )
     }
 
-    /// A next crisis of `person`, known at `slot`, was set.
-    pub(super) fn repeat_pending(&mut self, (person, slot): (u64, u32)) {
-        if let Some(p) = self.people.get_mut(slot, person) {
+    /// A next crisis of `someone` was set.
+    pub(super) fn repeat_pending(&mut self, someone: Someone) {
+        if let Some(p) = self.people.get_mut(someone) {
             p.pending = true;
         }
     }
 
-    /// The next crisis of `person`, known at `slot`, fell due.
-    pub(super) fn repeat_due(&mut self, (person, slot): (u64, u32)) {
-        if let Some(p) = self.people.get_mut(slot, person) {
+    /// The next crisis of `someone` fell due.
+    pub(super) fn repeat_due(&mut self, someone: Someone) {
+        if let Some(p) = self.people.get_mut(someone) {
             p.pending = false;
         }
     }
 
-    /// An incident of `person`, known at `slot`, ended.
-    pub(super) fn incident_of_person_ended(&mut self, person: (u64, u32)) {
+    /// An incident of `person` ended.
+    pub(super) fn incident_of_person_ended(&mut self, person: Someone) {
         self.let_go(person, 1);
     }
 
     /// With no incident open and no next crisis set, `person` will have no other
     /// crisis: only their count is kept.
-    pub(super) fn person_done(&mut self, person: (u64, u32)) {
+    pub(super) fn person_done(&mut self, person: Someone) {
         self.let_go(person, 0);
     }
 
-    /// `ended` incidents of `person`, known at `slot`, closed; if that leaves them
-    /// with none open and no next crisis set, they leave `known`.
-    fn let_go(&mut self, (person, slot): (u64, u32), ended: u16) {
+    /// `ended` incidents of `person` closed; if that leaves them with none open and no
+    /// next crisis set, they leave `known`.
+    fn let_go(&mut self, person: Someone, ended: u16) {
         let people = &mut self.people;
-        let Some(p) = people.get_mut(slot, person) else {
+        let Some(p) = people.get_mut(person) else {
             return;
         };
         p.open = p.open.saturating_sub(ended);
         if !p.pending && p.open == 0 {
-            let measured = people.known.remove(slot as usize).measured;
+            let measured = people.known.remove(person.slot as usize).measured;
             if measured > 0 {
                 count_person(&mut people.done, measured);
             }
@@ -267,8 +297,12 @@ impl Sim<'_> {
         }
         let custody = match (&self.model.people.jail_stay, incident.disposition) {
             (Some(stay), Disposition::Arrest) => {
-                let mut rng =
-                    person_stream(self.seed, Stream::Custody, incident.person, incident.crisis);
+                let mut rng = person_stream(
+                    self.seed,
+                    Stream::Custody,
+                    incident.person.number,
+                    incident.crisis,
+                );
                 stay.sample(&mut rng)
             }
             _ => 0.0,
@@ -283,8 +317,8 @@ impl Sim<'_> {
             return;
         };
         let incident = &self.incidents[i];
-        let (person, slot, measured) = (incident.person, incident.who, incident.measured);
-        let mut rng = person_stream(self.seed, Stream::FollowUp, person, incident.crisis);
+        let (person, measured) = (incident.person, incident.measured);
+        let mut rng = person_stream(self.seed, Stream::FollowUp, person.number, incident.crisis);
         let takes_up = rng.random::<f64>() < f.engagement;
         let enrolment = f.enrolment.sample(&mut rng);
         if !takes_up {
@@ -296,7 +330,6 @@ impl Sim<'_> {
         }
         let waiting = Waiting {
             person,
-            slot,
             since: now,
             measured,
             enrolment,
@@ -318,7 +351,7 @@ impl Sim<'_> {
             self.rec.follow_up_enrolled += 1;
             self.rec.follow_up_wait_minutes += now - w.since;
         }
-        if let Some(p) = self.people.get_mut(w.slot, w.person) {
+        if let Some(p) = self.people.get_mut(w.person) {
             p.enrolled_until = p.enrolled_until.max(now + w.enrolment);
         }
         self.sched.schedule(now + w.enrolment, Event::FollowUpEnd);
@@ -355,8 +388,8 @@ impl Sim<'_> {
 
     /// A repeat crisis of an enrolled (or discharged) person is prevented with the
     /// follow-up's effect (or its `after`), by a draw made when it was set.
-    pub(super) fn prevented_by_follow_up(&self, r: &repeats::PendingRepeat) -> bool {
-        let (Some(f), Some(p)) = (&self.model.follow_up, self.people.get(r.slot, r.person)) else {
+    pub(super) fn prevented_by_follow_up(&self, r: &PendingRepeat) -> bool {
+        let (Some(f), Some(p)) = (&self.model.follow_up, self.people.get(r.person)) else {
             return false;
         };
         let effect = if self.now() < p.enrolled_until {
@@ -389,12 +422,12 @@ impl Sim<'_> {
     /// The call type of repeat `r`: the person's last with chance `usual_call_type`
     /// (drawn from their own stream, so the incident's draws stay aligned), else the
     /// one `drawn` afresh.
-    pub(super) fn repeat_call_type(&self, r: &repeats::PendingRepeat, drawn: usize) -> usize {
+    pub(super) fn repeat_call_type(&self, r: &PendingRepeat, drawn: usize) -> usize {
         let usual = self.model.people.usual_call_type;
         if usual <= 0.0 {
             return drawn;
         }
-        let u: f64 = person_stream(self.seed, Stream::People, r.person, r.crisis).random();
+        let u: f64 = person_stream(self.seed, Stream::People, r.person.number, r.crisis).random();
         if u < usual {
             usize::from(r.call_type)
         } else {

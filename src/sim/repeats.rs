@@ -5,23 +5,8 @@
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use crate::model::Point;
+use super::people::PendingRepeat;
 use crate::time::Minutes;
-
-/// A person's next crisis, waiting for its time.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct PendingRepeat {
-    pub person: u64,
-    /// The person's slot in `People::known` (a pending repeat keeps them there).
-    pub slot: u32,
-    pub crisis: u32,
-    pub zone: u16,
-    pub pos: Point,
-    /// The call type of the crisis that set it.
-    pub call_type: u16,
-    /// The uniform number that decides whether follow-up care prevents it.
-    pub follow_up_draw: f64,
-}
 
 struct Entry {
     at: Minutes,
@@ -105,11 +90,11 @@ impl Calendar {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Point;
 
     fn person(p: u64) -> PendingRepeat {
         PendingRepeat {
-            person: p,
-            slot: 0,
+            person: crate::sim::people::Someone::new(p),
             crisis: 1,
             zone: 0,
             pos: Point { x: 0.0, y: 0.0 },
@@ -125,13 +110,13 @@ mod tests {
         assert_eq!(c.push(80.0, person(2)), None);
         assert_eq!(c.push(20.0, person(3)), Some(20.0));
         // The stale event at 50 may fire later; at 20 only person 3 is due.
-        assert_eq!(c.pop_due(20.0).map(|r| r.person), Some(3));
+        assert_eq!(c.pop_due(20.0).map(|r| r.person.number), Some(3));
         assert!(c.pop_due(20.0).is_none());
         assert_eq!(c.rearm(), Some(50.0));
-        assert_eq!(c.pop_due(50.0).map(|r| r.person), Some(1));
+        assert_eq!(c.pop_due(50.0).map(|r| r.person.number), Some(1));
         assert!(c.pop_due(50.0).is_none());
         assert_eq!(c.rearm(), Some(80.0));
-        assert_eq!(c.pop_due(80.0).map(|r| r.person), Some(2));
+        assert_eq!(c.pop_due(80.0).map(|r| r.person.number), Some(2));
         assert_eq!(c.rearm(), None);
     }
 }

@@ -146,7 +146,7 @@ impl Sim<'_> {
         }
         trace.push(TraceRow {
             id: incident.id,
-            person: incident.person,
+            person: incident.person.number,
             crisis_number: incident.crisis + 1,
             hotline: incident.via_hotline,
             call_type: incident.call_type,

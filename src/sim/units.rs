@@ -348,7 +348,12 @@ impl Sim<'_> {
         if speaks(share, staff.staff_per_unit, index) {
             return 0.0;
         }
-        let mut rng = person_stream(self.seed, Stream::Groups, incident.person, incident.crisis);
+        let mut rng = person_stream(
+            self.seed,
+            Stream::Groups,
+            incident.person.number,
+            incident.crisis,
+        );
         need.delay.sample(&mut rng)
     }
 
@@ -369,7 +374,7 @@ impl Sim<'_> {
             let mut rng = person_stream(
                 self.seed,
                 Stream::Escalation,
-                incident.person,
+                incident.person.number,
                 incident.crisis,
             );
             let u: f64 = rng.random();

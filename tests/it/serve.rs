@@ -55,12 +55,17 @@ impl Server {
     /// Sends a raw request line (the path exactly as given) and returns the status
     /// and body.
     pub fn send(&self, method: &str, path: &str, body: Option<&Value>) -> (u16, String) {
-        let mut stream = TcpStream::connect(&self.addr).unwrap();
         let text = body.map(|b| b.to_string()).unwrap_or_default();
+        self.send_as(method, path, "application/json", &text)
+    }
+
+    /// Like [`Server::send`], with the body as text of the given content type.
+    pub fn send_as(&self, method: &str, path: &str, kind: &str, text: &str) -> (u16, String) {
+        let mut stream = TcpStream::connect(&self.addr).unwrap();
         write!(
             stream,
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
-             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{text}",
+             Content-Type: {kind}\r\nContent-Length: {}\r\n\r\n{text}",
             self.addr,
             text.len()
         )
@@ -278,19 +283,9 @@ fn a_scenario_that_does_not_load_stops_the_server_from_starting() {
 #[test]
 fn a_request_from_another_site_as_plain_text_is_refused() {
     let server = Server::start(&[CITY]);
-    let mut stream = TcpStream::connect(&server.addr).unwrap();
     let body = short(&[], false).to_string();
-    write!(
-        stream,
-        "POST /api/run HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\
-         Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
-        server.addr,
-        body.len()
-    )
-    .unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).unwrap();
-    assert!(reply.starts_with("HTTP/1.1 415"), "{reply}");
+    let (status, reply) = server.send_as("POST", "/api/run", "text/plain", &body);
+    assert_eq!(status, 415, "{reply}");
 }
 
 #[test]
